@@ -1,0 +1,114 @@
+# nacl-probe build: objects mirror sources under build/, everything but each
+# program's main.c goes into a static library that binaries and tests link.
+
+CC ?= cc
+BUILDDIR ?= build
+PREFIX ?= /usr/local
+PKGS := libevent libcjson libmnl
+
+WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wwrite-strings -Wimplicit-fallthrough
+ifeq ($(CI),true)
+WARNINGS += -Werror
+endif
+
+CPPFLAGS += -D_GNU_SOURCE -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c17 $(WARNINGS) -MMD -MP
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+
+COMMON_SRC := $(wildcard common/*.c)
+REPORTS_LIB_SRC := $(filter-out reports/main.c,$(wildcard reports/*.c))
+PROBE_LIB_SRC := $(filter-out probe/main.c,$(wildcard probe/*.c))
+AGENT_LIB_SRC := $(filter-out agent/main.c,$(wildcard agent/*.c))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+
+obj = $(patsubst %.c,$(BUILDDIR)/%.o,$(1))
+
+LIBCOMMON := $(BUILDDIR)/libcommon.a
+LIBREPORTS := $(BUILDDIR)/libreports.a
+LIBPROBE := $(BUILDDIR)/libprobe.a
+LIBAGENT := $(BUILDDIR)/libagent.a
+
+BINS := $(BUILDDIR)/nacl-probe $(BUILDDIR)/nacl-agent $(BUILDDIR)/nacl-report
+HELPERS := $(BUILDDIR)/tests/holdport
+UNIT_BIN := $(BUILDDIR)/tests/unit-tests
+
+.PHONY: all test unit e2e san demo deps format format-check install clean \
+	testbed-down
+
+all: $(BINS) $(HELPERS)
+	@ln -sf $(BUILDDIR)/nacl-probe nacl-probe
+	@ln -sf $(BUILDDIR)/nacl-agent nacl-agent
+	@ln -sf $(BUILDDIR)/nacl-report nacl-report
+
+$(BUILDDIR)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBCOMMON): $(call obj,$(COMMON_SRC))
+$(LIBREPORTS): $(call obj,$(REPORTS_LIB_SRC))
+$(LIBPROBE): $(call obj,$(PROBE_LIB_SRC))
+$(LIBAGENT): $(call obj,$(AGENT_LIB_SRC))
+$(BUILDDIR)/%.a:
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILDDIR)/nacl-probe: $(call obj,probe/main.c) $(LIBPROBE) $(LIBREPORTS) $(LIBCOMMON)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILDDIR)/nacl-agent: $(call obj,agent/main.c) $(LIBAGENT) $(LIBCOMMON)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILDDIR)/nacl-report: $(call obj,reports/main.c) $(LIBREPORTS) $(LIBCOMMON)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILDDIR)/tests/holdport: $(call obj,tests/netns/holdport.c)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+$(UNIT_BIN): $(call obj,$(UNIT_SRC)) $(LIBPROBE) $(LIBAGENT) $(LIBREPORTS) $(LIBCOMMON)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
+# Installs from Debian packages only what is missing.
+deps:
+	@sh tests/deps.sh
+
+unit: $(UNIT_BIN)
+	$(UNIT_BIN) --jobs 2
+
+e2e: all
+	bash tests/netns/run.sh
+
+test: deps
+	$(MAKE) unit
+	$(MAKE) e2e
+
+# Unit tests under ASan/UBSan in their own build folder; abort_on_error so a
+# leak fails the test instead of being reported as passed.
+san: deps
+	$(MAKE) BUILDDIR=build/san \
+		CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" build/san/tests/unit-tests
+	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		build/san/tests/unit-tests --jobs 2
+
+demo: deps
+	$(MAKE) all
+	bash tests/netns/demo.sh
+
+testbed-down:
+	bash tests/netns/testbed.sh down
+
+FORMAT_SRC = $(wildcard common/*.[ch] probe/*.[ch] agent/*.[ch] reports/*.[ch] tests/unit/*.[ch] tests/netns/*.c)
+format:
+	clang-format -i $(FORMAT_SRC)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SRC)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf $(BUILDDIR) nacl-probe nacl-agent nacl-report
+
+-include $(shell find $(BUILDDIR) -name '*.d' 2>/dev/null)
