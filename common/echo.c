@@ -1,0 +1,145 @@
+/* The echo service's wire header: a probe's identity and what the agent saw. */
+/* Layout: magic, version, type, attempt, family, session, seq, sport, dport,
+ * length, observed port and address. */
+#include "common/echo.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+echo_put_observed(uint8_t *buf, const struct sockaddr *sa)
+{
+	memset(buf + 22, 0, 18);
+	buf[7] = 0;
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *sin = (const void *)sa;
+
+		buf[7] = 4;
+		memcpy(buf + 22, &sin->sin_port, 2);
+		memcpy(buf + 24, &sin->sin_addr, 4);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const void *)sa;
+
+		buf[7] = 6;
+		memcpy(buf + 22, &sin6->sin6_port, 2);
+		memcpy(buf + 24, &sin6->sin6_addr, 16);
+	}
+}
+
+size_t
+echo_encode(const struct echo_header *h, uint8_t *buf, size_t size)
+{
+	size_t len =
+		h->length < ECHO_HEADER_SIZE ? ECHO_HEADER_SIZE : h->length;
+
+	if (size < ECHO_HEADER_SIZE)
+		return 0;
+	if (len > size)
+		len = size;
+	memset(buf, 0, len);
+	memcpy(buf, ECHO_MAGIC, 4);
+	buf[4] = ECHO_VERSION;
+	buf[5] = (uint8_t)h->type;
+	buf[6] = h->attempt;
+	put32(buf + 8, h->session);
+	put32(buf + 12, h->seq);
+	put16(buf + 16, h->sport);
+	put16(buf + 18, h->dport);
+	put16(buf + 20, (uint16_t)len);
+	echo_put_observed(buf, h->observed.ss_family != AF_UNSPEC
+				       ? (const struct sockaddr *)&h->observed
+				       : NULL);
+	return len;
+}
+
+int
+echo_decode(const uint8_t *buf, size_t len, struct echo_header *h,
+	    const char **cause)
+{
+	if (len < ECHO_HEADER_SIZE) {
+		*cause = "shorter than the echo header";
+		return -1;
+	}
+	if (memcmp(buf, ECHO_MAGIC, 4) != 0) {
+		*cause = "not an echo message (bad magic)";
+		return -1;
+	}
+	if (buf[4] != ECHO_VERSION) {
+		*cause = "unsupported echo version";
+		return -1;
+	}
+	if (buf[5] != ECHO_REQUEST && buf[5] != ECHO_REPLY) {
+		*cause = "unknown echo message type";
+		return -1;
+	}
+	memset(h, 0, sizeof *h);
+	h->type = (enum echo_type)buf[5];
+	h->attempt = buf[6];
+	h->session = get32(buf + 8);
+	h->seq = get32(buf + 12);
+	h->sport = get16(buf + 16);
+	h->dport = get16(buf + 18);
+	h->length = get16(buf + 20);
+	if (h->length < ECHO_HEADER_SIZE || h->length > ECHO_MAX_SIZE ||
+	    h->length > len) {
+		*cause = "echo length field out of range";
+		return -1;
+	}
+	if (buf[7] == 4) {
+		struct sockaddr_in *sin = (void *)&h->observed;
+
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_port, buf + 22, 2);
+		memcpy(&sin->sin_addr, buf + 24, 4);
+	} else if (buf[7] == 6) {
+		struct sockaddr_in6 *sin6 = (void *)&h->observed;
+
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_port, buf + 22, 2);
+		memcpy(&sin6->sin6_addr, buf + 24, 16);
+	} else if (buf[7] != 0) {
+		*cause = "bad observed address family";
+		return -1;
+	}
+	return 0;
+}
+
+void
+echo_make_reply(uint8_t *buf, size_t len, const struct sockaddr *observed)
+{
+	if (len < ECHO_HEADER_SIZE)
+		return;
+	buf[5] = ECHO_REPLY;
+	echo_put_observed(buf, observed);
+}

@@ -1,0 +1,127 @@
+/* Socket addresses: parse "HOST", "HOST:PORT", "[V6]:PORT"; format them back.
+ */
+/* Kept apart so both programs print addresses the same way. */
+#include "common/netaddr.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+
+int
+netaddr_parse(const char *text, uint16_t default_port,
+	      struct sockaddr_storage *ss, socklen_t *len, char **cause)
+{
+	char *host = xstrdup(text), *port = NULL, *end;
+	struct addrinfo hints, *res = NULL;
+	unsigned long portnum = default_port;
+	int rc;
+
+	if (host[0] == '[') {
+		end = strchr(host, ']');
+		if (end == NULL || (end[1] != '\0' && end[1] != ':'))
+			goto bad;
+		*end = '\0';
+		if (end[1] == ':')
+			port = end + 2;
+		memmove(host, host + 1, strlen(host + 1) + 1);
+	} else {
+		end = strchr(host, ':');
+		/* One colon is HOST:PORT; more is a bare IPv6 address. */
+		if (end != NULL && strchr(end + 1, ':') == NULL) {
+			*end = '\0';
+			port = end + 1;
+		}
+	}
+	if (port != NULL) {
+		portnum = strtoul(port, &end, 10);
+		if (*port == '\0' || *end != '\0' || portnum == 0 ||
+		    portnum > 65535)
+			goto bad;
+	}
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	rc = getaddrinfo(host, NULL, &hints, &res);
+	if (rc != 0 || res == NULL) {
+		*cause = xasprintf("cannot resolve '%s': %s", host,
+				   rc ? gai_strerror(rc) : "no address");
+		free(host);
+		return -1;
+	}
+	memset(ss, 0, sizeof *ss);
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	netaddr_set_port((struct sockaddr *)ss, (uint16_t)portnum);
+	freeaddrinfo(res);
+	free(host);
+	return 0;
+bad:
+	*cause = xasprintf("bad address '%s': expected HOST, HOST:PORT, "
+			   "IPV6 or [IPV6]:PORT with PORT 1-65535",
+			   text);
+	free(host);
+	return -1;
+}
+
+socklen_t
+netaddr_len(const struct sockaddr *sa)
+{
+	return sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+					 : sizeof(struct sockaddr_in);
+}
+
+uint16_t
+netaddr_port(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)(const void *)sa)
+				     ->sin6_port);
+	return ntohs(((const struct sockaddr_in *)(const void *)sa)->sin_port);
+}
+
+void
+netaddr_set_port(struct sockaddr *sa, uint16_t port)
+{
+	if (sa->sa_family == AF_INET6)
+		((struct sockaddr_in6 *)(void *)sa)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)(void *)sa)->sin_port = htons(port);
+}
+
+const char *
+netaddr_format(const struct sockaddr *sa, char *buf)
+{
+	const void *addr;
+
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const void *)sa;
+
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			inet_ntop(AF_INET, &sin6->sin6_addr.s6_addr[12], buf,
+				  NETADDR_STRLEN);
+			return buf;
+		}
+		addr = &sin6->sin6_addr;
+	} else if (sa->sa_family == AF_INET)
+		addr = &((const struct sockaddr_in *)(const void *)sa)
+				->sin_addr;
+	else {
+		strcpy(buf, "?");
+		return buf;
+	}
+	if (inet_ntop(sa->sa_family, addr, buf, NETADDR_STRLEN) == NULL)
+		strcpy(buf, "?");
+	return buf;
+}
+
+int
+netaddr_equal(const struct sockaddr *a, const struct sockaddr *b)
+{
+	char x[NETADDR_STRLEN], y[NETADDR_STRLEN];
+
+	return strcmp(netaddr_format(a, x), netaddr_format(b, y)) == 0;
+}

@@ -1,0 +1,50 @@
+/* Source-port range lists ("1025-5000,49152-65535") and the client presets. */
+/* A list is kept sorted and merged, so its ports enumerate in ascending order.
+ */
+#ifndef NACL_PORTRANGE_H
+#define NACL_PORTRANGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct port_range {
+	uint16_t from;
+	uint16_t to; /* inclusive */
+};
+
+struct range_list {
+	struct port_range *ranges;
+	size_t count;
+};
+
+struct port_preset {
+	const char *name;
+	const char *ranges;
+	const char *description;
+};
+
+/* The presets of DESIGN.md, terminated by a NULL name. */
+extern const struct port_preset port_presets[];
+
+/*
+ * Parses RANGES ("32768-60999", "1025-5000,49152-65535", "53") or a preset
+ * name into *list (sorted, overlaps merged). min_port is the lowest port
+ * accepted (1 for destination ports, 1 for source ports too). Returns 0, or
+ * -1 with *cause set to a malloc'd sentence naming the bad part.
+ */
+int range_list_parse(const char *text, struct range_list *list,
+		     uint16_t min_port, char **cause);
+void range_list_free(struct range_list *list);
+void range_list_add(struct range_list *list, uint16_t from, uint16_t to);
+size_t range_list_size(const struct range_list *list);
+bool range_list_contains(const struct range_list *list, uint16_t port);
+/* Index of port in the ascending enumeration, or SIZE_MAX when absent. */
+size_t range_list_index(const struct range_list *list, uint16_t port);
+/* Port at position index of the ascending enumeration. */
+uint16_t range_list_port_at(const struct range_list *list, size_t index);
+/* "1025-5000,49152-65535"; free() the result. */
+char *range_list_format(const struct range_list *list);
+void range_list_copy(struct range_list *dst, const struct range_list *src);
+
+#endif

@@ -1,0 +1,37 @@
+/* The outcome of one (protocol, port, source port), as DESIGN.md names them. */
+/* Names are part of the report schema: never rename one. */
+#include "common/status.h"
+
+#include <string.h>
+
+static const char *const status_names[STATUS_COUNT] = {
+	"ok",	   "reply_dropped", "request_dropped",
+	"dropped", "rejected",	    "local_error",
+};
+
+const char *
+status_name(enum probe_status status)
+{
+	return (unsigned)status < STATUS_COUNT ? status_names[status] : "?";
+}
+
+int
+status_parse(const char *name, enum probe_status *status)
+{
+	int i;
+
+	for (i = 0; i < STATUS_COUNT; i++) {
+		if (strcmp(name, status_names[i]) == 0) {
+			*status = (enum probe_status)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+status_is_drop(enum probe_status status)
+{
+	return status == STATUS_REPLY_DROPPED ||
+	       status == STATUS_REQUEST_DROPPED || status == STATUS_DROPPED;
+}

@@ -1,0 +1,72 @@
+/* Allocation wrappers that never return NULL: out of memory is fatal. */
+/* One place to die on ENOMEM keeps every caller free of NULL checks. */
+#include "common/xmalloc.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+xmalloc_die(size_t size)
+{
+	fprintf(stderr, "fatal: out of memory allocating %zu bytes\n", size);
+	abort();
+}
+
+void *
+xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (p == NULL)
+		xmalloc_die(size);
+	return p;
+}
+
+void *
+xcalloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);
+
+	if (p == NULL)
+		xmalloc_die(count * size);
+	return p;
+}
+
+void *
+xreallocarray(void *ptr, size_t count, size_t size)
+{
+	void *p;
+
+	if (size != 0 && count > SIZE_MAX / size)
+		xmalloc_die(SIZE_MAX);
+	p = realloc(ptr, count * size != 0 ? count * size : 1);
+	if (p == NULL)
+		xmalloc_die(count * size);
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		xmalloc_die(strlen(s) + 1);
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		xmalloc_die(0);
+	va_end(ap);
+	return s;
+}

@@ -1,0 +1,14 @@
+/* Allocation wrappers that never return NULL: out of memory is fatal. */
+/* Strings and buffers they hand back are freed with free(). */
+#ifndef NACL_XMALLOC_H
+#define NACL_XMALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+void *xreallocarray(void *ptr, size_t count, size_t size);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
