@@ -1,0 +1,332 @@
+/* The echo service on one (protocol, port, address): answers probes, feeds
+ * seen-logs. */
+/* UDP replies leave from the address the request came to; TCP closes first so
+ * TIME_WAIT stays here. */
+#include <errno.h>
+#include <event2/event_struct.h>
+#include <event2/listener.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <unistd.h>
+
+#include "agent/agent.h"
+#include "common/echo.h"
+#include "common/log.h"
+#include "common/netaddr.h"
+#include "common/xmalloc.h"
+
+/* A TCP request must arrive this soon after the handshake. */
+#define TCP_REQUEST_DEADLINE_SEC 10
+/* Datagrams handled per wake-up, so one busy port cannot starve the rest. */
+#define UDP_BATCH 256
+#define UDP_RCVBUF (8 * 1024 * 1024)
+
+struct tcp_conn;
+
+struct responder {
+	struct agent *agent;
+	LIST_HEAD(, tcp_conn) conns;
+	enum proto proto;
+	uint16_t port;
+	int fd;
+	struct event *udp_event;
+	struct evconnlistener *listener;
+};
+
+struct tcp_conn {
+	struct responder *responder;
+	int fd;
+	struct event ev;
+	struct sockaddr_storage peer;
+	size_t have, written, want;
+	bool replying;
+	LIST_ENTRY(tcp_conn) entry;
+	uint8_t buf[ECHO_MAX_SIZE];
+};
+
+/* Looks the request up in its session and logs it; false: do not answer. */
+static bool
+responder_accept_request(struct responder *r, const struct echo_header *h,
+			 const struct sockaddr *peer)
+{
+	struct session *s;
+
+	if (h->type != ECHO_REQUEST || h->dport != r->port)
+		return false;
+	s = session_find(&r->agent->sessions, h->session);
+	if (s != NULL)
+		session_record(s, r->proto, r->port, h->sport, peer);
+	/* Authentication (issue 6) decides here; --open answers everyone. */
+	return s != NULL || r->agent->options.open;
+}
+
+static void
+responder_udp_event_callback(evutil_socket_t fd, short what, void *arg)
+{
+	struct responder *r = arg;
+	uint8_t buf[ECHO_MAX_SIZE];
+	union {
+		char space[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		struct cmsghdr align;
+	} control;
+	struct sockaddr_storage peer;
+	struct echo_header h;
+	const char *cause;
+	int i;
+
+	(void)what;
+	for (i = 0; i < UDP_BATCH; i++) {
+		struct iovec iov = {buf, sizeof buf};
+		struct msghdr msg = {
+			.msg_name = &peer,
+			.msg_namelen = sizeof peer,
+			.msg_iov = &iov,
+			.msg_iovlen = 1,
+			.msg_control = control.space,
+			.msg_controllen = sizeof control.space,
+		};
+		ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR)
+				log_debug("udp/%u: recvmsg: %s", r->port,
+					  strerror(errno));
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			continue;
+		}
+		if ((msg.msg_flags & MSG_TRUNC) ||
+		    echo_decode(buf, (size_t)n, &h, &cause) != 0)
+			continue;
+		if (!responder_accept_request(r, &h, (struct sockaddr *)&peer))
+			continue;
+		echo_make_reply(buf, (size_t)n, (struct sockaddr *)&peer);
+		/* Send back with the same pktinfo: replies leave from the
+		 * probed address. */
+		if (msg.msg_controllen > 0) {
+			struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+			if (c != NULL && c->cmsg_level == IPPROTO_IP &&
+			    c->cmsg_type == IP_PKTINFO) {
+				struct in_pktinfo *pi = (void *)CMSG_DATA(c);
+
+				pi->ipi_spec_dst = pi->ipi_addr;
+				pi->ipi_ifindex = 0;
+			} else if (c != NULL && c->cmsg_level == IPPROTO_IPV6 &&
+				   c->cmsg_type == IPV6_PKTINFO) {
+				struct in6_pktinfo *pi = (void *)CMSG_DATA(c);
+
+				pi->ipi6_ifindex = 0;
+			}
+		}
+		iov.iov_len = (size_t)n;
+		msg.msg_flags = 0;
+		if (sendmsg(fd, &msg, MSG_DONTWAIT) < 0)
+			log_debug("udp/%u: sendmsg: %s", r->port,
+				  strerror(errno));
+		else
+			r->agent->replies++;
+	}
+}
+
+static void
+tcp_conn_free(struct tcp_conn *c)
+{
+	LIST_REMOVE(c, entry);
+	event_del(&c->ev);
+	close(c->fd);
+	free(c);
+}
+
+static void
+tcp_conn_event_callback(evutil_socket_t fd, short what, void *arg)
+{
+	struct tcp_conn *c = arg;
+	struct responder *r = c->responder;
+	struct echo_header h;
+	const char *cause;
+	ssize_t n;
+
+	if (what & EV_TIMEOUT) {
+		log_debug("tcp/%u: no request within %d s; closing", r->port,
+			  TCP_REQUEST_DEADLINE_SEC);
+		tcp_conn_free(c);
+		return;
+	}
+	if (c->replying) {
+		n = write(fd, c->buf + c->written, c->want - c->written);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n > 0)
+			c->written += (size_t)n;
+		if (n <= 0 || c->written == c->want) {
+			if (n > 0)
+				r->agent->replies++;
+			tcp_conn_free(c);
+		}
+		return;
+	}
+	n = read(fd, c->buf + c->have, c->want - c->have);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		tcp_conn_free(c);
+		return;
+	}
+	c->have += (size_t)n;
+	if (c->have < c->want)
+		return;
+	if (echo_decode(c->buf, c->have, &h, &cause) != 0) {
+		log_debug("tcp/%u: bad request: %s", r->port, cause);
+		tcp_conn_free(c);
+		return;
+	}
+	if (c->want < h.length) {
+		c->want = h.length; /* the rest of the request's padding */
+		return;
+	}
+	if (!responder_accept_request(r, &h, (struct sockaddr *)&c->peer)) {
+		tcp_conn_free(c);
+		return;
+	}
+	echo_make_reply(c->buf, c->have, (struct sockaddr *)&c->peer);
+	c->replying = true;
+	c->written = 0;
+	event_del(&c->ev);
+	event_assign(&c->ev, r->agent->base, fd, EV_WRITE | EV_PERSIST,
+		     tcp_conn_event_callback, c);
+	event_add(&c->ev, NULL);
+	tcp_conn_event_callback(fd, EV_WRITE, c);
+}
+
+static void
+responder_accept_callback(struct evconnlistener *listener, evutil_socket_t fd,
+			  struct sockaddr *peer, int peerlen, void *arg)
+{
+	struct responder *r = arg;
+	struct timeval deadline = {TCP_REQUEST_DEADLINE_SEC, 0};
+	struct tcp_conn *c = xcalloc(1, sizeof *c);
+
+	(void)listener;
+	c->responder = r;
+	c->fd = fd;
+	c->want = ECHO_HEADER_SIZE;
+	LIST_INSERT_HEAD(&r->conns, c, entry);
+	memcpy(&c->peer, peer, (size_t)peerlen);
+	/* A completed handshake is proof the request arrived, id or not. */
+	agent_record_by_peer(r->agent, r->port, peer);
+	event_assign(&c->ev, r->agent->base, fd, EV_READ | EV_PERSIST,
+		     tcp_conn_event_callback, c);
+	event_add(&c->ev, &deadline);
+}
+
+static void
+responder_accept_error_callback(struct evconnlistener *listener, void *arg)
+{
+	struct responder *r = arg;
+	int err = EVUTIL_SOCKET_ERROR();
+
+	(void)listener;
+	/* EMFILE and friends: keep listening, the next accept may succeed. */
+	log_warn("tcp/%u: accept: %s", r->port,
+		 evutil_socket_error_to_string(err));
+}
+
+static int
+responder_socket(enum proto proto, const struct sockaddr *addr, char **cause)
+{
+	int one = 1, rcvbuf = UDP_RCVBUF, fd;
+	char text[NETADDR_STRLEN];
+
+	fd = socket(addr->sa_family,
+		    (proto == PROTO_UDP ? SOCK_DGRAM : SOCK_STREAM) |
+			    SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+	if (fd < 0)
+		goto fail;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (addr->sa_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	if (proto == PROTO_UDP) {
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+			       sizeof rcvbuf) != 0)
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+				   sizeof rcvbuf);
+		if (addr->sa_family == AF_INET6)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
+				   sizeof one);
+		else
+			setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one,
+				   sizeof one);
+	}
+	if (bind(fd, addr, netaddr_len(addr)) != 0)
+		goto fail;
+	/* The SYN queue holds one entry per probed source port: make it deep.
+	 */
+	if (proto == PROTO_TCP && listen(fd, 65535) != 0)
+		goto fail;
+	return fd;
+fail:
+	*cause = xasprintf("cannot listen on %s/%s:%u: %s%s", proto_name(proto),
+			   netaddr_format(addr, text), netaddr_port(addr),
+			   strerror(errno),
+			   errno == EACCES ? " (ports below 1024 need root or "
+					     "CAP_NET_BIND_SERVICE)"
+					   : "");
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+struct responder *
+responder_new(struct agent *agent, enum proto proto, uint16_t port,
+	      const struct sockaddr *addr, char **cause)
+{
+	struct sockaddr_storage ss;
+	struct responder *r;
+	int fd;
+
+	memcpy(&ss, addr, netaddr_len(addr));
+	netaddr_set_port((struct sockaddr *)&ss, port);
+	fd = responder_socket(proto, (struct sockaddr *)&ss, cause);
+	if (fd < 0)
+		return NULL;
+	r = xcalloc(1, sizeof *r);
+	r->agent = agent;
+	r->proto = proto;
+	r->port = port;
+	r->fd = fd;
+	LIST_INIT(&r->conns);
+	if (proto == PROTO_UDP) {
+		r->udp_event = event_new(agent->base, fd, EV_READ | EV_PERSIST,
+					 responder_udp_event_callback, r);
+		event_add(r->udp_event, NULL);
+	} else {
+		r->listener = evconnlistener_new(agent->base,
+						 responder_accept_callback, r,
+						 LEV_OPT_CLOSE_ON_FREE, 0, fd);
+		evconnlistener_set_error_cb(r->listener,
+					    responder_accept_error_callback);
+	}
+	return r;
+}
+
+void
+responder_free(struct responder *r)
+{
+	if (r == NULL)
+		return;
+	while (!LIST_EMPTY(&r->conns))
+		tcp_conn_free(LIST_FIRST(&r->conns));
+	if (r->udp_event != NULL) {
+		event_free(r->udp_event);
+		close(r->fd);
+	}
+	if (r->listener != NULL)
+		evconnlistener_free(r->listener);
+	free(r);
+}
