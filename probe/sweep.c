@@ -1,0 +1,574 @@
+/* The sweep scheduler: window, token-bucket rate, retries and the confirmation
+ * pass. */
+/* Retries wait in a FIFO, not in the window, so dropped ports never serialize
+ * the sweep. */
+#include "probe/sweep.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/netaddr.h"
+#include "common/xmalloc.h"
+
+/* Attempts started per loop turn before replies get a chance to be read. */
+#define PUMP_BATCH 256
+/* Confirmation attempts at most, whatever the loss estimate says. */
+#define CONFIRM_MAX 8
+/* Expected false drops we accept over the whole sweep. */
+#define CONFIRM_FALSE_DROPS 0.01
+
+struct retry {
+	uint32_t index;
+	uint64_t ready_ns;
+};
+
+struct sweep {
+	struct event_base *base;
+	struct sweep_config cfg;
+	struct event_bus *bus;
+	size_t nsports, nports;
+	uint16_t *sport_table;
+	struct sweep_port *ports;
+	struct attempt *pool;
+	struct attempt *free_list;
+	size_t inflight;
+	size_t next_initial;
+	struct retry *queue;
+	size_t qhead, qlen, qcap;
+	struct timeval timeout_tv;
+	const struct timeval *timeout;
+	struct event *pump_event;
+	double tokens, burst;
+	uint64_t tokens_ns;
+	uint64_t start_ns;
+	bool confirming;
+	uint64_t retry_gap_ns;
+	size_t sent, answered, finished;
+	uint64_t ok_attempts, ok_timeouts;
+};
+
+uint64_t
+sweep_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+const struct sweep_config *
+sweep_config(const struct sweep *s)
+{
+	return &s->cfg;
+}
+
+const struct check_spec *
+sweep_check_of(const struct sweep *s, size_t index)
+{
+	return &s->cfg.checks.checks[index / s->nsports];
+}
+
+uint16_t
+sweep_sport_of(const struct sweep *s, size_t index)
+{
+	return s->sport_table[index % s->nsports];
+}
+
+const struct timeval *
+sweep_timeout(const struct sweep *s)
+{
+	return s->timeout;
+}
+
+struct event_base *
+sweep_base(const struct sweep *s)
+{
+	return s->base;
+}
+
+size_t
+sweep_nports(const struct sweep *s)
+{
+	return s->nports;
+}
+
+size_t
+sweep_nsports(const struct sweep *s)
+{
+	return s->nsports;
+}
+
+const struct sweep_port *
+sweep_port_at(const struct sweep *s, size_t index)
+{
+	return &s->ports[index];
+}
+
+double
+sweep_elapsed(const struct sweep *s)
+{
+	return (double)(sweep_now_ns() - s->start_ns) / 1e9;
+}
+
+void
+sweep_publish(struct sweep *s, enum sweep_event_type type, size_t index,
+	      struct sweep_event *ev)
+{
+	ev->type = type;
+	ev->elapsed = sweep_elapsed(s);
+	if (index < s->nports) {
+		const struct check_spec *c = sweep_check_of(s, index);
+
+		ev->check = index / s->nsports;
+		ev->proto = c->proto;
+		ev->port = c->port;
+		ev->sport = sweep_sport_of(s, index);
+	}
+	ev->planned = s->nports;
+	ev->sent = s->sent;
+	ev->answered = s->answered;
+	ev->finished = s->finished;
+	event_bus_publish(s->bus, ev);
+}
+
+static void
+sweep_schedule_pump(struct sweep *s, uint64_t delay_ns)
+{
+	struct timeval tv = {(time_t)(delay_ns / 1000000000u),
+			     (suseconds_t)(delay_ns % 1000000000u / 1000)};
+
+	evtimer_add(s->pump_event, &tv);
+}
+
+static void
+sweep_enqueue(struct sweep *s, size_t index, uint64_t ready_ns)
+{
+	struct retry *r = &s->queue[(s->qhead + s->qlen) % s->qcap];
+
+	r->index = (uint32_t)index;
+	r->ready_ns = ready_ns;
+	s->qlen++;
+	s->ports[index].flags |= PORT_QUEUED;
+}
+
+static bool
+sweep_take_tokens(struct sweep *s, uint64_t now)
+{
+	if (s->cfg.rate == 0)
+		return true;
+	s->tokens += (double)(now - s->tokens_ns) * s->cfg.rate / 1e9;
+	s->tokens_ns = now;
+	if (s->tokens > s->burst)
+		s->tokens = s->burst;
+	if (s->tokens < 1.0) {
+		sweep_schedule_pump(
+			s,
+			(uint64_t)((1.0 - s->tokens) * 1e9 / s->cfg.rate) + 1);
+		return false;
+	}
+	s->tokens -= 1.0;
+	return true;
+}
+
+static void
+sweep_launch(struct sweep *s, size_t index, uint64_t now)
+{
+	struct sweep_port *port = &s->ports[index];
+	const struct transport *t;
+	struct attempt *a = s->free_list;
+	struct sweep_event ev = {0};
+	enum transport_start started;
+
+	s->free_list = a->next_free;
+	s->inflight++;
+	port->flags |= PORT_QUEUED;
+	a->index = index;
+	a->number = ++port->attempts;
+	a->fd = -1;
+	a->finished = false;
+	a->phase = 0;
+	a->have = 0;
+	a->sent_ns = now;
+	t = sweep_check_of(s, index)->proto == PROTO_UDP ? &udp_transport
+							 : &tcp_transport;
+	started = t->start(a);
+	if (started == TRANSPORT_STARTED) {
+		s->sent++;
+		ev.attempt = a->number;
+		sweep_publish(s, SWEEP_EVENT_SENT, index, &ev);
+		return;
+	}
+	sweep_attempt_result(a,
+			     started == TRANSPORT_REJECTED
+				     ? ATTEMPT_REJECTED
+				     : ATTEMPT_LOCAL_ERROR,
+			     errno, 0);
+	sweep_attempt_release(a, false);
+}
+
+/* Which port goes next: a retry that is due, else a new one; SIZE_MAX if none.
+ */
+static size_t
+sweep_next(struct sweep *s, uint64_t now)
+{
+	struct retry *r;
+
+	if (s->qlen > 0) {
+		r = &s->queue[s->qhead];
+		if (r->ready_ns <= now) {
+			s->qhead = (s->qhead + 1) % s->qcap;
+			s->qlen--;
+			return r->index;
+		}
+	}
+	if (s->next_initial < s->nports)
+		return s->next_initial++;
+	if (s->qlen > 0)
+		sweep_schedule_pump(s, s->queue[s->qhead].ready_ns - now);
+	return SIZE_MAX;
+}
+
+/*
+ * Confirmation pass: ports that timed out on every attempt get more, spread
+ * in time. How many comes from the loss seen on ports that did answer, so
+ * that the expected number of random losses mistaken for drops stays below
+ * CONFIRM_FALSE_DROPS; at least one, so no drop is reported unconfirmed.
+ */
+static void
+sweep_start_confirmation(struct sweep *s)
+{
+	double p, expected;
+	unsigned extra = 1;
+	size_t i, candidates = 0;
+	uint64_t now = sweep_now_ns();
+
+	p = s->ok_attempts ? (double)s->ok_timeouts / (double)s->ok_attempts
+			   : 0.5;
+	if (p < 1.0 / (double)(s->ok_attempts + 1))
+		p = 1.0 / (double)(s->ok_attempts + 1);
+	expected = (double)s->nports * pow(p, s->cfg.attempts + extra);
+	while (expected >= CONFIRM_FALSE_DROPS && extra < CONFIRM_MAX) {
+		extra++;
+		expected *= p;
+	}
+	s->confirming = true;
+	for (i = 0; i < s->nports; i++) {
+		struct sweep_port *port = &s->ports[i];
+
+		if ((port->flags & (PORT_OK | PORT_REJECTED)) ||
+		    !(port->flags & PORT_TIMEOUT))
+			continue;
+		port->max_attempts = (uint8_t)(port->max_attempts + extra);
+		sweep_enqueue(s, i, now);
+		candidates++;
+	}
+	s->finished -= candidates;
+	if (candidates > 0)
+		log_info("confirming %zu silent ports with %u more attempts "
+			 "each (loss on answering ports %.2f%%)",
+			 candidates, extra, 100.0 * p);
+}
+
+static void
+sweep_pump(struct sweep *s)
+{
+	uint64_t now = sweep_now_ns();
+	unsigned launched = 0;
+	size_t index;
+
+	while (s->inflight < s->cfg.window) {
+		if (launched++ == PUMP_BATCH) {
+			sweep_schedule_pump(s, 0);
+			return;
+		}
+		if (s->qlen == 0 && s->next_initial == s->nports)
+			break;
+		if (s->qlen > 0 && s->next_initial == s->nports &&
+		    s->queue[s->qhead].ready_ns > now) {
+			sweep_schedule_pump(s,
+					    s->queue[s->qhead].ready_ns - now);
+			return;
+		}
+		if (!sweep_take_tokens(s, now))
+			return;
+		index = sweep_next(s, now);
+		if (index == SIZE_MAX)
+			return;
+		sweep_launch(s, index, now);
+		now = sweep_now_ns();
+	}
+	if (s->inflight > 0 || s->qlen > 0 || s->next_initial < s->nports)
+		return;
+	if (!s->confirming) {
+		sweep_start_confirmation(s);
+		if (s->qlen > 0) {
+			sweep_schedule_pump(s, 0);
+			return;
+		}
+	}
+	event_base_loopbreak(s->base);
+}
+
+static void
+sweep_pump_callback(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	sweep_pump(arg);
+}
+
+void
+sweep_attempt_result(struct attempt *a, enum attempt_result result, int error,
+		     uint16_t observed_port)
+{
+	struct sweep *s = a->sweep;
+	struct sweep_port *port = &s->ports[a->index];
+	struct sweep_event ev = {0};
+
+	if (a->finished)
+		return;
+	a->finished = true;
+	ev.attempt = a->number;
+	ev.error = error;
+	switch (result) {
+	case ATTEMPT_OK:
+		if (port->flags & PORT_OK)
+			return;
+		port->flags |= PORT_OK;
+		s->answered++;
+		s->finished++;
+		s->ok_attempts += port->attempts;
+		s->ok_timeouts += port->timeouts;
+		port->observed_port = observed_port;
+		if (observed_port != 0 &&
+		    observed_port != sweep_sport_of(s, a->index))
+			port->flags |= PORT_NAT;
+		ev.rtt_ms = (double)(sweep_now_ns() - a->sent_ns) / 1e6;
+		sweep_publish(s, SWEEP_EVENT_REPLY, a->index, &ev);
+		ev.status = STATUS_OK;
+		ev.nat_translated = (port->flags & PORT_NAT) != 0;
+		ev.observed_port = observed_port;
+		sweep_publish(s, SWEEP_EVENT_RESULT, a->index, &ev);
+		break;
+	case ATTEMPT_REJECTED:
+		port->flags |= PORT_REJECTED;
+		sweep_publish(s, SWEEP_EVENT_REJECTED, a->index, &ev);
+		break;
+	case ATTEMPT_TIMEOUT:
+		port->flags |= PORT_TIMEOUT;
+		port->timeouts++;
+		sweep_publish(s, SWEEP_EVENT_TIMEOUT, a->index, &ev);
+		break;
+	case ATTEMPT_LOCAL_ERROR:
+		port->flags |= PORT_LOCAL_ERROR;
+		sweep_publish(s, SWEEP_EVENT_ERROR, a->index, &ev);
+		break;
+	}
+}
+
+void
+sweep_attempt_release(struct attempt *a, bool abort_connection)
+{
+	struct sweep *s = a->sweep;
+	struct sweep_port *port = &s->ports[a->index];
+	uint64_t now = sweep_now_ns();
+
+	if (!a->finished)
+		sweep_attempt_result(a, ATTEMPT_TIMEOUT, 0, 0);
+	if (a->fd >= 0) {
+		event_del(&a->ev);
+		if (abort_connection) {
+			/* RST, not FIN: no TIME_WAIT left on this source port.
+			 */
+			struct linger l = {1, 0};
+
+			setsockopt(a->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+		}
+		close(a->fd);
+		a->fd = -1;
+	}
+	port->flags &= (uint8_t)~PORT_QUEUED;
+	if (!(port->flags & (PORT_OK | PORT_REJECTED)) &&
+	    port->attempts < port->max_attempts)
+		sweep_enqueue(s, a->index,
+			      now + (s->confirming ? s->retry_gap_ns : 0));
+	else if (!(port->flags & PORT_OK))
+		s->finished++;
+	a->next_free = s->free_list;
+	s->free_list = a;
+	s->inflight--;
+	sweep_schedule_pump(s, 0);
+}
+
+size_t
+sweep_attempt_request(const struct attempt *a, uint8_t *buf, size_t size)
+{
+	const struct sweep *s = a->sweep;
+	struct echo_header h;
+
+	memset(&h, 0, sizeof h);
+	h.type = ECHO_REQUEST;
+	h.attempt = (uint8_t)a->number;
+	h.session = s->cfg.session;
+	h.seq = (uint32_t)a->index;
+	h.sport = sweep_sport_of(s, a->index);
+	h.dport = sweep_check_of(s, a->index)->port;
+	h.length = ECHO_HEADER_SIZE;
+	return echo_encode(&h, buf, size);
+}
+
+bool
+sweep_attempt_match(const struct attempt *a, const uint8_t *buf, size_t len,
+		    uint16_t *observed_port)
+{
+	const struct sweep *s = a->sweep;
+	struct echo_header h;
+	const char *cause;
+
+	*observed_port = 0;
+	if (echo_decode(buf, len, &h, &cause) != 0 ||
+	    h.session != s->cfg.session || h.seq != (uint32_t)a->index ||
+	    h.sport != sweep_sport_of(s, a->index) ||
+	    h.dport != sweep_check_of(s, a->index)->port)
+		return false;
+	/* An RFC 862 echo server sends our request back unchanged. */
+	if (h.type == ECHO_REQUEST)
+		return !s->cfg.agent;
+	if (h.observed.ss_family != AF_UNSPEC)
+		*observed_port = netaddr_port((struct sockaddr *)&h.observed);
+	return true;
+}
+
+bool
+transport_error_is_rejection(int error)
+{
+	return error == ECONNREFUSED || error == EHOSTUNREACH ||
+	       error == ENETUNREACH || error == EACCES || error == EPERM ||
+	       error == ECONNRESET;
+}
+
+int
+transport_socket(const struct attempt *a, int type)
+{
+	const struct sweep *s = a->sweep;
+	struct sockaddr_storage local, remote = s->cfg.target;
+	int one = 1, fd, saved;
+
+	fd = socket(remote.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (s->cfg.bind.ss_family != AF_UNSPEC)
+		local = s->cfg.bind;
+	else {
+		memset(&local, 0, sizeof local);
+		local.ss_family = remote.ss_family;
+	}
+	netaddr_set_port((struct sockaddr *)&local,
+			 sweep_sport_of(s, a->index));
+	netaddr_set_port((struct sockaddr *)&remote,
+			 sweep_check_of(s, a->index)->port);
+	/* Back-to-back sweeps rebind ports other sockets just used. */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&local,
+		 netaddr_len((struct sockaddr *)&local)) != 0)
+		goto fail;
+	if (connect(fd, (struct sockaddr *)&remote,
+		    netaddr_len((struct sockaddr *)&remote)) != 0 &&
+	    errno != EINPROGRESS) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -2;
+	}
+	return fd;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+struct sweep *
+sweep_new(struct event_base *base, const struct sweep_config *config,
+	  struct event_bus *bus)
+{
+	struct sweep *s = xcalloc(1, sizeof *s);
+	size_t i;
+
+	s->base = base;
+	s->cfg = *config;
+	s->bus = bus;
+	s->nsports = range_list_size(&config->sports);
+	s->nports = s->nsports * config->checks.count;
+	if (s->cfg.window > s->nports)
+		s->cfg.window = s->nports ? (unsigned)s->nports : 1;
+	config = &s->cfg;
+	s->sport_table = xcalloc(s->nsports, sizeof *s->sport_table);
+	for (i = 0; i < s->nsports; i++)
+		s->sport_table[i] = range_list_port_at(&config->sports, i);
+	s->ports = xcalloc(s->nports, sizeof *s->ports);
+	for (i = 0; i < s->nports; i++)
+		s->ports[i].max_attempts = (uint8_t)config->attempts;
+	s->pool = xcalloc(config->window, sizeof *s->pool);
+	for (i = 0; i < config->window; i++) {
+		s->pool[i].sweep = s;
+		s->pool[i].fd = -1;
+		s->pool[i].next_free =
+			i + 1 < config->window ? &s->pool[i + 1] : NULL;
+	}
+	s->free_list = &s->pool[0];
+	s->qcap = s->nports + 1;
+	s->queue = xcalloc(s->qcap, sizeof *s->queue);
+	s->timeout_tv.tv_sec = config->timeout_ms / 1000;
+	s->timeout_tv.tv_usec = (suseconds_t)(config->timeout_ms % 1000) * 1000;
+	/* One shared deadline length: libevent keeps these in an O(1) queue. */
+	s->timeout = event_base_init_common_timeout(base, &s->timeout_tv);
+	if (s->timeout == NULL)
+		s->timeout = &s->timeout_tv;
+	s->retry_gap_ns = (uint64_t)config->timeout_ms * 1000000u / 4;
+	s->burst = config->rate > 100 ? config->rate / 100.0 : 1.0;
+	s->pump_event = evtimer_new(base, sweep_pump_callback, s);
+	return s;
+}
+
+int
+sweep_run(struct sweep *s)
+{
+	struct sweep_event ev = {0};
+
+	s->start_ns = sweep_now_ns();
+	s->tokens_ns = s->start_ns;
+	s->tokens = 1.0;
+	sweep_publish(s, SWEEP_EVENT_START, SIZE_MAX, &ev);
+	if (s->nports == 0)
+		return 0;
+	sweep_schedule_pump(s, 0);
+	return event_base_dispatch(s->base) < 0 ? -1 : 0;
+}
+
+void
+sweep_free(struct sweep *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->cfg.window; i++) {
+		if (s->pool[i].fd >= 0) {
+			event_del(&s->pool[i].ev);
+			close(s->pool[i].fd);
+		}
+	}
+	event_free(s->pump_event);
+	free(s->pool);
+	free(s->queue);
+	free(s->ports);
+	free(s->sport_table);
+	free(s);
+}
