@@ -1,0 +1,162 @@
+/* The --events stream: one JSON object per sweep event, one per line. */
+/* Results and the end are flushed at once so a reader can follow live. */
+#include "reports/events.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "common/xmalloc.h"
+
+struct events_file {
+	FILE *f;
+	char *path;
+	bool failed; /* a write error was already reported */
+};
+
+static const char *const events_file_names[] = {
+	[SWEEP_EVENT_START] = "start",	     [SWEEP_EVENT_SENT] = "sent",
+	[SWEEP_EVENT_REPLY] = "reply",	     [SWEEP_EVENT_TIMEOUT] = "timeout",
+	[SWEEP_EVENT_REJECTED] = "rejected", [SWEEP_EVENT_ERROR] = "error",
+	[SWEEP_EVENT_RESULT] = "result",     [SWEEP_EVENT_DONE] = "done",
+};
+
+static void
+events_file_add_number(cJSON *obj, const char *name, double value)
+{
+	if (cJSON_AddNumberToObject(obj, name, value) == NULL) {
+		fprintf(stderr, "fatal: out of memory building an event\n");
+		abort();
+	}
+}
+
+static void
+events_file_add_string(cJSON *obj, const char *name, const char *value)
+{
+	if (cJSON_AddStringToObject(obj, name, value) == NULL) {
+		fprintf(stderr, "fatal: out of memory building an event\n");
+		abort();
+	}
+}
+
+/* Microseconds are plenty and keep the numbers short. */
+static double
+events_file_round(double v, double scale)
+{
+	return round(v * scale) / scale;
+}
+
+static cJSON *
+events_file_event_to_json(const struct sweep_event *ev)
+{
+	cJSON *obj = cJSON_CreateObject();
+
+	if (obj == NULL) {
+		fprintf(stderr, "fatal: out of memory building an event\n");
+		abort();
+	}
+	events_file_add_string(obj, "event", events_file_names[ev->type]);
+	events_file_add_number(obj, "t", events_file_round(ev->elapsed, 1e6));
+	switch (ev->type) {
+	case SWEEP_EVENT_START:
+		events_file_add_number(obj, "planned", (double)ev->planned);
+		return obj;
+	case SWEEP_EVENT_DONE:
+		events_file_add_number(obj, "planned", (double)ev->planned);
+		events_file_add_number(obj, "sent", (double)ev->sent);
+		events_file_add_number(obj, "answered", (double)ev->answered);
+		events_file_add_number(obj, "finished", (double)ev->finished);
+		return obj;
+	default:
+		break;
+	}
+	events_file_add_string(obj, "proto", proto_name(ev->proto));
+	events_file_add_number(obj, "port", ev->port);
+	events_file_add_number(obj, "sport", ev->sport);
+	if (ev->attempt > 0)
+		events_file_add_number(obj, "attempt", ev->attempt);
+	switch (ev->type) {
+	case SWEEP_EVENT_REPLY:
+		events_file_add_number(obj, "rtt_ms",
+				       events_file_round(ev->rtt_ms, 1e3));
+		break;
+	case SWEEP_EVENT_REJECTED:
+	case SWEEP_EVENT_ERROR:
+		events_file_add_string(obj, "error", strerror(ev->error));
+		break;
+	case SWEEP_EVENT_RESULT:
+		events_file_add_string(obj, "status", status_name(ev->status));
+		if (ev->nat_translated &&
+		    cJSON_AddTrueToObject(obj, "nat") == NULL)
+			abort();
+		if (ev->observed_port != 0)
+			events_file_add_number(obj, "observed_port",
+					       ev->observed_port);
+		break;
+	default:
+		break;
+	}
+	return obj;
+}
+
+static void
+events_file_event_callback(const struct sweep_event *ev, void *arg)
+{
+	struct events_file *ef = arg;
+	cJSON *obj;
+	char *line;
+
+	if ((unsigned)ev->type > SWEEP_EVENT_DONE)
+		return;
+	obj = events_file_event_to_json(ev);
+	line = cJSON_PrintUnformatted(obj);
+	cJSON_Delete(obj);
+	if (line == NULL) {
+		fprintf(stderr, "fatal: out of memory printing an event\n");
+		abort();
+	}
+	fputs(line, ef->f);
+	fputc('\n', ef->f);
+	free(line);
+	if (ev->type == SWEEP_EVENT_RESULT || ev->type == SWEEP_EVENT_DONE)
+		fflush(ef->f);
+	if (ferror(ef->f) && !ef->failed) {
+		log_error("cannot write events file '%s': %s", ef->path,
+			  strerror(errno));
+		ef->failed = true;
+	}
+}
+
+static void
+events_file_free(void *arg)
+{
+	struct events_file *ef = arg;
+
+	if (fclose(ef->f) != 0 && !ef->failed)
+		log_error("cannot write events file '%s': %s", ef->path,
+			  strerror(errno));
+	free(ef->path);
+	free(ef);
+}
+
+int
+events_file_subscribe(struct event_bus *bus, const char *path, char **cause)
+{
+	struct events_file *ef;
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL) {
+		*cause = xasprintf("cannot open events file '%s': %s", path,
+				   strerror(errno));
+		return -1;
+	}
+	ef = xcalloc(1, sizeof *ef);
+	ef->f = f;
+	ef->path = xstrdup(path);
+	event_bus_subscribe(bus, events_file_event_callback, events_file_free,
+			    ef);
+	return 0;
+}

@@ -1,0 +1,784 @@
+/* The v1 JSON report: building it, writing it atomically, reading it. */
+/* The reader names the field it rejects: checks[1].ranges[0].status. */
+#include "reports/report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/xmalloc.h"
+
+/* cJSON returns NULL when out of memory; like xmalloc, that is fatal. */
+static cJSON *
+json_need(cJSON *item)
+{
+	if (item == NULL) {
+		fprintf(stderr,
+			"fatal: out of memory building a JSON report\n");
+		abort();
+	}
+	return item;
+}
+
+static void
+json_add_number(cJSON *obj, const char *name, double value)
+{
+	json_need(cJSON_AddNumberToObject(obj, name, value));
+}
+
+static void
+json_add_string(cJSON *obj, const char *name, const char *value)
+{
+	json_need(cJSON_AddStringToObject(obj, name, value ? value : ""));
+}
+
+static cJSON *
+report_check_to_json(const struct report_check *c)
+{
+	cJSON *check = json_need(cJSON_CreateObject());
+	cJSON *counts, *ranges, *nat;
+	char *sports = range_list_format(&c->sports);
+	size_t i;
+
+	json_add_string(check, "proto", proto_name(c->proto));
+	json_add_number(check, "port", c->port);
+	json_add_string(check, "service", service_name(c->service));
+	json_add_string(check, "sports", sports);
+	free(sports);
+	counts = json_need(cJSON_AddObjectToObject(check, "counts"));
+	for (i = 0; i < STATUS_COUNT; i++)
+		json_add_number(counts, status_name((enum probe_status)i),
+				(double)c->counts[i]);
+	ranges = json_need(cJSON_AddArrayToObject(check, "ranges"));
+	for (i = 0; i < c->nranges; i++) {
+		cJSON *range = json_need(cJSON_CreateObject());
+
+		cJSON_AddItemToArray(ranges, range);
+		json_add_number(range, "from", c->ranges[i].from);
+		json_add_number(range, "to", c->ranges[i].to);
+		json_add_string(range, "status",
+				status_name(c->ranges[i].status));
+	}
+	nat = json_need(cJSON_AddObjectToObject(check, "nat"));
+	json_add_number(nat, "translated", (double)c->nat_translated);
+	json_add_string(check, "verdict", c->pass ? "pass" : "fail");
+	return check;
+}
+
+cJSON *
+report_to_json(const struct report *r)
+{
+	cJSON *root = json_need(cJSON_CreateObject());
+	cJSON *probe, *target, *settings, *checks, *summary;
+	size_t i;
+
+	json_add_string(root, "schema", REPORT_SCHEMA);
+	json_add_string(root, "started_at", r->started_at);
+	json_add_string(root, "finished_at", r->finished_at);
+	probe = json_need(cJSON_AddObjectToObject(root, "probe"));
+	json_add_string(probe, "bind", r->probe_bind);
+	target = json_need(cJSON_AddObjectToObject(root, "target"));
+	json_add_string(target, "address", r->target_address);
+	json_need(cJSON_AddBoolToObject(target, "agent", r->target_agent));
+	settings = json_need(cJSON_AddObjectToObject(root, "settings"));
+	json_add_number(settings, "rate", r->settings.rate);
+	json_add_number(settings, "window", r->settings.window);
+	json_add_number(settings, "attempts", r->settings.attempts);
+	json_add_number(settings, "timeout_ms", r->settings.timeout_ms);
+	checks = json_need(cJSON_AddArrayToObject(root, "checks"));
+	for (i = 0; i < r->nchecks; i++)
+		cJSON_AddItemToArray(checks,
+				     report_check_to_json(&r->checks[i]));
+	summary = json_need(cJSON_AddObjectToObject(root, "summary"));
+	json_add_number(summary, "probes", (double)r->probes);
+	json_add_string(summary, "verdict", r->pass ? "pass" : "fail");
+	return root;
+}
+
+static char *
+report_json_text(const struct report *r)
+{
+	cJSON *root = report_to_json(r);
+	char *text = cJSON_Print(root);
+
+	cJSON_Delete(root);
+	if (text == NULL) {
+		fprintf(stderr,
+			"fatal: out of memory printing a JSON report\n");
+		abort();
+	}
+	return text;
+}
+
+static int
+report_write_all(int fd, const char *text, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, text, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		text += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The directory entry of the rename must reach the disk too. */
+static void
+report_sync_directory(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int fd;
+
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+int
+report_write_json(const struct report *r, const char *path, char **cause)
+{
+	char *text = report_json_text(r), *tmp;
+	size_t len = strlen(text);
+	const char *step;
+	mode_t mask;
+	int fd, saved;
+
+	if (strcmp(path, "-") == 0) {
+		fputs(text, stdout);
+		fputc('\n', stdout);
+		free(text);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			*cause =
+				xasprintf("cannot write the report to standard "
+					  "output: %s",
+					  strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	tmp = xasprintf("%s.tmp.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		*cause = xasprintf("cannot write report '%s': creating a "
+				   "temporary file beside it: %s",
+				   path, strerror(errno));
+		free(tmp);
+		free(text);
+		return -1;
+	}
+	/* mkstemp makes the file 0600; a report gets the usual umask mode. */
+	mask = umask(0);
+	umask(mask);
+	step = "setting its mode";
+	if (fchmod(fd, 0666 & ~mask) != 0)
+		goto fail;
+	step = "writing";
+	if (report_write_all(fd, text, len) != 0 ||
+	    report_write_all(fd, "\n", 1) != 0)
+		goto fail;
+	step = "syncing";
+	if (fsync(fd) != 0)
+		goto fail;
+	step = "closing";
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	step = "renaming the temporary file into place";
+	if (rename(tmp, path) != 0)
+		goto fail;
+	report_sync_directory(path);
+	free(tmp);
+	free(text);
+	return 0;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	*cause = xasprintf("cannot write report '%s': %s: %s", path, step,
+			   strerror(saved));
+	free(tmp);
+	free(text);
+	return -1;
+}
+
+/* Reading: every helper names the field by its path from the root. */
+
+static const char *
+json_type_name(const cJSON *item)
+{
+	if (cJSON_IsNumber(item))
+		return "a number";
+	if (cJSON_IsString(item))
+		return "a string";
+	if (cJSON_IsBool(item))
+		return "a boolean";
+	if (cJSON_IsNull(item))
+		return "null";
+	if (cJSON_IsArray(item))
+		return "an array";
+	if (cJSON_IsObject(item))
+		return "an object";
+	return "an invalid value";
+}
+
+struct json_path {
+	char text[256];
+};
+
+static const char *
+json_path_join(struct json_path *out, const char *parent, const char *name)
+{
+	snprintf(out->text, sizeof out->text, "%s%s%s", parent,
+		 *parent && *name ? "." : "", name);
+	return out->text;
+}
+
+static const cJSON *
+json_field(const cJSON *obj, const char *parent, const char *name, char **cause)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+	struct json_path path;
+
+	if (item == NULL)
+		*cause = xasprintf("%s: missing",
+				   json_path_join(&path, parent, name));
+	return item;
+}
+
+static int
+json_expect(const cJSON *item, cJSON_bool ok, const char *parent,
+	    const char *name, const char *expected, char **cause)
+{
+	struct json_path path;
+
+	if (ok)
+		return 0;
+	*cause = xasprintf("%s: expected %s, found %s",
+			   json_path_join(&path, parent, name), expected,
+			   json_type_name(item));
+	return -1;
+}
+
+static int
+json_get_object(const cJSON *obj, const char *parent, const char *name,
+		const cJSON **out, char **cause)
+{
+	const cJSON *item = json_field(obj, parent, name, cause);
+
+	if (item == NULL || json_expect(item, cJSON_IsObject(item), parent,
+					name, "an object", cause) != 0)
+		return -1;
+	*out = item;
+	return 0;
+}
+
+static int
+json_get_string(const cJSON *obj, const char *parent, const char *name,
+		const char **out, char **cause)
+{
+	const cJSON *item = json_field(obj, parent, name, cause);
+
+	if (item == NULL || json_expect(item, cJSON_IsString(item), parent,
+					name, "a string", cause) != 0)
+		return -1;
+	*out = item->valuestring;
+	return 0;
+}
+
+static int
+json_get_bool(const cJSON *obj, const char *parent, const char *name, bool *out,
+	      char **cause)
+{
+	const cJSON *item = json_field(obj, parent, name, cause);
+
+	if (item == NULL || json_expect(item, cJSON_IsBool(item), parent, name,
+					"true or false", cause) != 0)
+		return -1;
+	*out = cJSON_IsTrue(item);
+	return 0;
+}
+
+static int
+json_get_integer(const cJSON *obj, const char *parent, const char *name,
+		 double min, double max, double *out, char **cause)
+{
+	const cJSON *item = json_field(obj, parent, name, cause);
+	struct json_path path;
+	double v;
+
+	if (item == NULL || json_expect(item, cJSON_IsNumber(item), parent,
+					name, "an integer", cause) != 0)
+		return -1;
+	v = item->valuedouble;
+	if (v != v || v < min || v > max || v != (double)(long long)v) {
+		*cause = xasprintf("%s: expected an integer from %.0f to %.0f, "
+				   "found %g",
+				   json_path_join(&path, parent, name), min,
+				   max, v);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+json_get_unsigned(const cJSON *obj, const char *parent, const char *name,
+		  unsigned *out, char **cause)
+{
+	double v;
+
+	if (json_get_integer(obj, parent, name, 0, UINT_MAX, &v, cause) != 0)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int
+json_get_status(const cJSON *obj, const char *parent, const char *name,
+		enum probe_status *out, char **cause)
+{
+	struct json_path path;
+	const char *s;
+	char *names = xstrdup(""), *next;
+	int i;
+
+	if (json_get_string(obj, parent, name, &s, cause) != 0) {
+		free(names);
+		return -1;
+	}
+	if (status_parse(s, out) == 0) {
+		free(names);
+		return 0;
+	}
+	for (i = 0; i < STATUS_COUNT; i++) {
+		next = xasprintf("%s%s%s", names, i ? ", " : "",
+				 status_name((enum probe_status)i));
+		free(names);
+		names = next;
+	}
+	*cause = xasprintf("%s: unknown status '%s' (expected %s)",
+			   json_path_join(&path, parent, name), s, names);
+	free(names);
+	return -1;
+}
+
+static int
+json_get_verdict(const cJSON *obj, const char *parent, bool *pass, char **cause)
+{
+	struct json_path path;
+	const char *s;
+
+	if (json_get_string(obj, parent, "verdict", &s, cause) != 0)
+		return -1;
+	if (strcmp(s, "pass") != 0 && strcmp(s, "fail") != 0) {
+		*cause = xasprintf("%s: unknown verdict '%s' (expected pass "
+				   "or fail)",
+				   json_path_join(&path, parent, "verdict"), s);
+		return -1;
+	}
+	*pass = strcmp(s, "pass") == 0;
+	return 0;
+}
+
+/*
+ * Reads c's ranges into one status per port, checking that they cover
+ * sports exactly once, in order, without spanning a gap between its ranges.
+ */
+static int
+report_ranges_from_json(const cJSON *ranges, const char *parent,
+			const struct report_check *c, uint8_t *statuses,
+			char **cause)
+{
+	const struct range_list *sports = &c->sports;
+	const cJSON *item;
+	char *text = range_list_format(sports);
+	size_t k = 0, sr = 0, index = 0;
+	uint32_t next = sports->count ? sports->ranges[0].from : 0;
+	struct json_path path;
+	int rc = -1;
+
+	cJSON_ArrayForEach(item, ranges)
+	{
+		char at[128];
+		double from, to;
+		enum probe_status status;
+
+		snprintf(at, sizeof at, "%s[%zu]", parent, k++);
+		if (json_expect(item, cJSON_IsObject(item), at, "", "an object",
+				cause) != 0 ||
+		    json_get_integer(item, at, "from", 0, 65535, &from,
+				     cause) != 0 ||
+		    json_get_integer(item, at, "to", 0, 65535, &to, cause) !=
+			    0 ||
+		    json_get_status(item, at, "status", &status, cause) != 0)
+			goto out;
+		if (sr == sports->count) {
+			*cause = xasprintf("%s: range %.0f-%.0f is past the "
+					   "end of sports %s",
+					   at, from, to, text);
+			goto out;
+		}
+		if (from != next) {
+			*cause = xasprintf("%s: is %.0f, expected %u (ranges "
+					   "must cover sports %s exactly once, "
+					   "in order)",
+					   json_path_join(&path, at, "from"),
+					   from, next, text);
+			goto out;
+		}
+		if (to < from) {
+			*cause = xasprintf("%s: %.0f is below from %.0f",
+					   json_path_join(&path, at, "to"), to,
+					   from);
+			goto out;
+		}
+		if (to > sports->ranges[sr].to) {
+			*cause = xasprintf("%s: %.0f runs past the end of the "
+					   "sports range %u-%u",
+					   json_path_join(&path, at, "to"), to,
+					   sports->ranges[sr].from,
+					   sports->ranges[sr].to);
+			goto out;
+		}
+		memset(statuses + index, status, (size_t)(to - from) + 1);
+		index += (size_t)(to - from) + 1;
+		if (to == sports->ranges[sr].to) {
+			if (++sr < sports->count)
+				next = sports->ranges[sr].from;
+		} else
+			next = (uint32_t)to + 1;
+	}
+	if (sr < sports->count) {
+		*cause = xasprintf("%s: end before port %u; they must cover "
+				   "sports %s exactly once, in order",
+				   parent, next, text);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(text);
+	return rc;
+}
+
+static char *
+report_service_names(void)
+{
+	char *names = xstrdup(""), *next;
+	int i;
+
+	for (i = 0; i <= SERVICE_HTTP; i++) {
+		next = xasprintf("%s%s%s", names,
+				 i == 0		     ? ""
+				 : i == SERVICE_HTTP ? " or "
+						     : ", ",
+				 service_name((enum service)i));
+		free(names);
+		names = next;
+	}
+	return names;
+}
+
+static int
+report_check_from_json(const cJSON *item, const char *at, struct report *r,
+		       char **cause)
+{
+	const cJSON *counts, *ranges, *nat;
+	const char *proto_text, *service_text, *sports_text;
+	struct range_list sports = {NULL, 0};
+	struct report_check *c;
+	struct json_path path;
+	enum proto proto;
+	enum service service;
+	char *range_cause = NULL, *names, counts_at[96], ranges_at[96],
+	     nat_at[96];
+	uint8_t *statuses;
+	double port, v;
+	size_t i;
+	int rc;
+
+	if (json_expect(item, cJSON_IsObject(item), at, "", "an object",
+			cause) != 0 ||
+	    json_get_string(item, at, "proto", &proto_text, cause) != 0)
+		return -1;
+	if (proto_parse(proto_text, &proto) != 0) {
+		*cause = xasprintf("%s: unknown protocol '%s' (expected udp or "
+				   "tcp)",
+				   json_path_join(&path, at, "proto"),
+				   proto_text);
+		return -1;
+	}
+	if (json_get_integer(item, at, "port", 1, 65535, &port, cause) != 0 ||
+	    json_get_string(item, at, "service", &service_text, cause) != 0)
+		return -1;
+	if (service_parse(service_text, &service) != 0) {
+		names = report_service_names();
+		*cause = xasprintf("%s: unknown service '%s' (expected %s)",
+				   json_path_join(&path, at, "service"),
+				   service_text, names);
+		free(names);
+		return -1;
+	}
+	if (json_get_string(item, at, "sports", &sports_text, cause) != 0)
+		return -1;
+	if (range_list_parse(sports_text, &sports, 1, &range_cause) != 0) {
+		*cause =
+			xasprintf("%s: %s", json_path_join(&path, at, "sports"),
+				  range_cause);
+		free(range_cause);
+		return -1;
+	}
+	c = report_add_check(r, proto, (uint16_t)port, service, &sports);
+	range_list_free(&sports);
+
+	snprintf(ranges_at, sizeof ranges_at, "%s.ranges", at);
+	ranges = json_field(item, at, "ranges", cause);
+	if (ranges == NULL || json_expect(ranges, cJSON_IsArray(ranges), at,
+					  "ranges", "an array", cause) != 0)
+		return -1;
+	statuses = xmalloc(range_list_size(&c->sports));
+	rc = report_ranges_from_json(ranges, ranges_at, c, statuses, cause);
+	if (rc == 0)
+		report_check_set_statuses(c, statuses);
+	free(statuses);
+	if (rc != 0)
+		return -1;
+
+	snprintf(counts_at, sizeof counts_at, "%s.counts", at);
+	if (json_get_object(item, at, "counts", &counts, cause) != 0)
+		return -1;
+	for (i = 0; i < STATUS_COUNT; i++) {
+		const char *name = status_name((enum probe_status)i);
+
+		if (json_get_integer(counts, counts_at, name, 0, 65535, &v,
+				     cause) != 0)
+			return -1;
+		if ((size_t)v != c->counts[i]) {
+			*cause = xasprintf(
+				"%s: %.0f does not match the ranges, "
+				"which hold %zu %s ports",
+				json_path_join(&path, counts_at, name), v,
+				c->counts[i], name);
+			return -1;
+		}
+	}
+	snprintf(nat_at, sizeof nat_at, "%s.nat", at);
+	if (json_get_object(item, at, "nat", &nat, cause) != 0 ||
+	    json_get_integer(nat, nat_at, "translated", 0,
+			     (double)range_list_size(&c->sports), &v,
+			     cause) != 0)
+		return -1;
+	c->nat_translated = (size_t)v;
+	/* The recorded verdict wins: it may rest on expectations. */
+	return json_get_verdict(item, at, &c->pass, cause);
+}
+
+static int
+report_header_from_json(const cJSON *root, struct report *r, char **cause)
+{
+	const cJSON *probe, *target, *settings;
+	const char *s;
+
+	if (json_get_string(root, "", "started_at", &s, cause) != 0)
+		return -1;
+	r->started_at = xstrdup(s);
+	if (json_get_string(root, "", "finished_at", &s, cause) != 0)
+		return -1;
+	r->finished_at = xstrdup(s);
+	if (json_get_object(root, "", "probe", &probe, cause) != 0 ||
+	    json_get_string(probe, "probe", "bind", &s, cause) != 0)
+		return -1;
+	r->probe_bind = xstrdup(s);
+	if (json_get_object(root, "", "target", &target, cause) != 0 ||
+	    json_get_string(target, "target", "address", &s, cause) != 0)
+		return -1;
+	r->target_address = xstrdup(s);
+	if (json_get_bool(target, "target", "agent", &r->target_agent, cause) !=
+	    0)
+		return -1;
+	if (json_get_object(root, "", "settings", &settings, cause) != 0 ||
+	    json_get_unsigned(settings, "settings", "rate", &r->settings.rate,
+			      cause) != 0 ||
+	    json_get_unsigned(settings, "settings", "window",
+			      &r->settings.window, cause) != 0 ||
+	    json_get_unsigned(settings, "settings", "attempts",
+			      &r->settings.attempts, cause) != 0 ||
+	    json_get_unsigned(settings, "settings", "timeout_ms",
+			      &r->settings.timeout_ms, cause) != 0)
+		return -1;
+	return 0;
+}
+
+int
+report_from_json(const cJSON *root, struct report *r, char **cause)
+{
+	const cJSON *schema, *checks, *item, *summary;
+	struct report parsed;
+	size_t k = 0;
+	double probes;
+
+	memset(&parsed, 0, sizeof parsed);
+	if (!cJSON_IsObject(root)) {
+		*cause = xasprintf("expected a JSON object (a nacl-probe "
+				   "report), found %s",
+				   json_type_name(root));
+		return -1;
+	}
+	schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
+	if (schema == NULL) {
+		*cause = xstrdup("schema: missing (expected '" REPORT_SCHEMA
+				 "'): not a nacl-probe report");
+		return -1;
+	}
+	if (!cJSON_IsString(schema)) {
+		*cause = xasprintf("schema: expected the string '" REPORT_SCHEMA
+				   "', found %s",
+				   json_type_name(schema));
+		return -1;
+	}
+	if (strcmp(schema->valuestring, REPORT_SCHEMA) != 0) {
+		*cause = xasprintf("schema: unsupported schema '%s' (expected "
+				   "'" REPORT_SCHEMA "')",
+				   schema->valuestring);
+		return -1;
+	}
+	if (report_header_from_json(root, &parsed, cause) != 0)
+		goto fail;
+	checks = json_field(root, "", "checks", cause);
+	if (checks == NULL || json_expect(checks, cJSON_IsArray(checks), "",
+					  "checks", "an array", cause) != 0)
+		goto fail;
+	cJSON_ArrayForEach(item, checks)
+	{
+		char at[32];
+
+		snprintf(at, sizeof at, "checks[%zu]", k++);
+		if (report_check_from_json(item, at, &parsed, cause) != 0)
+			goto fail;
+	}
+	report_finish(&parsed);
+	if (json_get_object(root, "", "summary", &summary, cause) != 0 ||
+	    json_get_integer(summary, "summary", "probes", 0, 1e15, &probes,
+			     cause) != 0)
+		goto fail;
+	if ((size_t)probes != parsed.probes) {
+		*cause = xasprintf("summary.probes: %.0f does not match the "
+				   "checks, which sweep %zu source ports",
+				   probes, parsed.probes);
+		goto fail;
+	}
+	if (json_get_verdict(summary, "summary", &parsed.pass, cause) != 0)
+		goto fail;
+	*r = parsed;
+	return 0;
+fail:
+	report_free(&parsed);
+	return -1;
+}
+
+static char *
+report_read_file(FILE *f, size_t *len)
+{
+	size_t size = 65536, n;
+	char *buf = xmalloc(size + 1);
+
+	*len = 0;
+	while ((n = fread(buf + *len, 1, size - *len, f)) > 0) {
+		*len += n;
+		if (*len == size) {
+			size *= 2;
+			buf = xreallocarray(buf, size + 1, 1);
+		}
+	}
+	buf[*len] = '\0';
+	return buf;
+}
+
+/* "at line 3, column 7" for the byte at offset in text. */
+static void
+report_text_position(const char *text, size_t offset, char *buf, size_t size)
+{
+	size_t i, line = 1, column = 1;
+
+	for (i = 0; i < offset && text[i] != '\0'; i++) {
+		if (text[i] == '\n') {
+			line++;
+			column = 1;
+		} else
+			column++;
+	}
+	snprintf(buf, size, "line %zu, column %zu", line, column);
+}
+
+int
+report_read_json(const char *path, struct report *r, char **cause)
+{
+	const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
+	const char *end = NULL;
+	char *text, *inner = NULL, where[64];
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	cJSON *root;
+	size_t len;
+	int failed, rc;
+
+	if (f == NULL) {
+		*cause =
+			xasprintf("%s: cannot open: %s", name, strerror(errno));
+		return -1;
+	}
+	text = report_read_file(f, &len);
+	failed = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (failed) {
+		*cause =
+			xasprintf("%s: cannot read: %s", name, strerror(errno));
+		free(text);
+		return -1;
+	}
+	if (len == 0) {
+		*cause = xasprintf("%s: empty file, expected a nacl-probe JSON "
+				   "report",
+				   name);
+		free(text);
+		return -1;
+	}
+	/* The NUL counts, so that trailing garbage is refused. */
+	root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
+	if (root == NULL) {
+		report_text_position(text, end ? (size_t)(end - text) : 0,
+				     where, sizeof where);
+		*cause = xasprintf("%s: not valid JSON at %s", name, where);
+		free(text);
+		return -1;
+	}
+	free(text);
+	rc = report_from_json(root, r, &inner);
+	cJSON_Delete(root);
+	if (rc != 0) {
+		*cause = xasprintf("%s: %s", name, inner);
+		free(inner);
+	}
+	return rc;
+}
