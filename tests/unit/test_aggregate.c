@@ -1,0 +1,225 @@
+/* Unit tests for reports/aggregate.c: sweep events in, report ranges out. */
+/* Events are published on a real bus, exactly as the scheduler would. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/events.h"
+
+TestSuite(aggregate);
+
+static void
+add_check(struct report *r, enum proto proto, uint16_t port,
+	  const char *sports_text)
+{
+	struct range_list sports = {NULL, 0};
+	char *cause = NULL;
+
+	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
+	report_add_check(r, proto, port, SERVICE_ECHO, &sports);
+	range_list_free(&sports);
+}
+
+static void
+publish(struct event_bus *bus, enum sweep_event_type type)
+{
+	struct sweep_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = type;
+	event_bus_publish(bus, &ev);
+}
+
+static void
+publish_result(struct event_bus *bus, size_t check, uint16_t sport,
+	       enum probe_status status, bool nat)
+{
+	struct sweep_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = SWEEP_EVENT_RESULT;
+	ev.check = check;
+	ev.sport = sport;
+	ev.status = status;
+	ev.nat_translated = nat;
+	ev.observed_port = nat ? 1 : sport;
+	event_bus_publish(bus, &ev);
+}
+
+static void
+assert_range(const struct report_check *c, size_t i, uint16_t from, uint16_t to,
+	     enum probe_status status)
+{
+	cr_assert_lt(i, c->nranges);
+	cr_assert_eq(c->ranges[i].from, from, "range %zu from %u", i,
+		     c->ranges[i].from);
+	cr_assert_eq(c->ranges[i].to, to, "range %zu to %u", i,
+		     c->ranges[i].to);
+	cr_assert_eq(c->ranges[i].status, status, "range %zu: %s", i,
+		     status_name(c->ranges[i].status));
+}
+
+Test(aggregate, results_become_ranges_counts_and_verdicts_at_done)
+{
+	struct event_bus bus = {NULL, 0};
+	struct report r;
+	uint32_t p;
+
+	memset(&r, 0, sizeof r);
+	add_check(&r, PROTO_UDP, 7000, "40000-40009");
+	add_check(&r, PROTO_TCP, 7000, "1025-1026,49152-49153");
+	aggregator_subscribe(&bus, &r);
+	publish(&bus, SWEEP_EVENT_START);
+	for (p = 40000; p <= 40009; p++)
+		publish_result(&bus, 0, (uint16_t)p,
+			       p >= 40005 ? STATUS_REPLY_DROPPED : STATUS_OK,
+			       false);
+	publish_result(&bus, 1, 1025, STATUS_OK, false);
+	publish_result(&bus, 1, 1026, STATUS_OK, false);
+	publish_result(&bus, 1, 49152, STATUS_OK, true);
+	publish_result(&bus, 1, 49153, STATUS_OK, true);
+	/* Nothing is decided before DONE. */
+	cr_assert_eq(r.checks[0].nranges, 0);
+	publish(&bus, SWEEP_EVENT_DONE);
+
+	cr_assert_eq(r.checks[0].nranges, 2);
+	assert_range(&r.checks[0], 0, 40000, 40004, STATUS_OK);
+	assert_range(&r.checks[0], 1, 40005, 40009, STATUS_REPLY_DROPPED);
+	cr_assert_eq(r.checks[0].counts[STATUS_OK], 5);
+	cr_assert_eq(r.checks[0].counts[STATUS_REPLY_DROPPED], 5);
+	cr_assert_eq(r.checks[0].nat_translated, 0);
+	cr_assert_not(r.checks[0].pass);
+
+	cr_assert_eq(r.checks[1].nranges, 2);
+	assert_range(&r.checks[1], 0, 1025, 1026, STATUS_OK);
+	assert_range(&r.checks[1], 1, 49152, 49153, STATUS_OK);
+	cr_assert_eq(r.checks[1].counts[STATUS_OK], 4);
+	cr_assert_eq(r.checks[1].nat_translated, 2);
+	cr_assert(r.checks[1].pass);
+
+	cr_assert_eq(r.probes, 14);
+	cr_assert_not(r.pass);
+	cr_assert_eq(report_exit_code(&r), 1);
+	event_bus_free(&bus);
+	report_free(&r);
+}
+
+Test(aggregate, ports_without_result_are_local_error)
+{
+	struct event_bus bus = {NULL, 0};
+	struct report r;
+
+	memset(&r, 0, sizeof r);
+	add_check(&r, PROTO_UDP, 53, "100-104");
+	aggregator_subscribe(&bus, &r);
+	publish(&bus, SWEEP_EVENT_START);
+	publish_result(&bus, 0, 100, STATUS_OK, false);
+	publish_result(&bus, 0, 103, STATUS_REJECTED, false);
+	publish(&bus, SWEEP_EVENT_DONE);
+	cr_assert_eq(r.checks[0].nranges, 4);
+	assert_range(&r.checks[0], 0, 100, 100, STATUS_OK);
+	assert_range(&r.checks[0], 1, 101, 102, STATUS_LOCAL_ERROR);
+	assert_range(&r.checks[0], 2, 103, 103, STATUS_REJECTED);
+	assert_range(&r.checks[0], 3, 104, 104, STATUS_LOCAL_ERROR);
+	cr_assert_eq(r.checks[0].counts[STATUS_LOCAL_ERROR], 3);
+	event_bus_free(&bus);
+	report_free(&r);
+}
+
+Test(aggregate, works_without_start_event)
+{
+	struct event_bus bus = {NULL, 0};
+	struct report r;
+
+	memset(&r, 0, sizeof r);
+	add_check(&r, PROTO_UDP, 53, "100-101");
+	aggregator_subscribe(&bus, &r);
+	publish_result(&bus, 0, 100, STATUS_OK, false);
+	publish_result(&bus, 0, 101, STATUS_OK, false);
+	publish(&bus, SWEEP_EVENT_DONE);
+	cr_assert_eq(r.checks[0].nranges, 1);
+	assert_range(&r.checks[0], 0, 100, 101, STATUS_OK);
+	cr_assert(r.pass);
+	cr_assert_eq(report_exit_code(&r), 0);
+	event_bus_free(&bus);
+	report_free(&r);
+}
+
+Test(aggregate, done_without_results_marks_every_port_local_error)
+{
+	struct event_bus bus = {NULL, 0};
+	struct report r;
+
+	memset(&r, 0, sizeof r);
+	add_check(&r, PROTO_TCP, 80, "32768-60999");
+	aggregator_subscribe(&bus, &r);
+	publish(&bus, SWEEP_EVENT_DONE);
+	cr_assert_eq(r.checks[0].nranges, 1);
+	assert_range(&r.checks[0], 0, 32768, 60999, STATUS_LOCAL_ERROR);
+	cr_assert_eq(r.checks[0].counts[STATUS_LOCAL_ERROR], 28232);
+	cr_assert_eq(r.probes, 28232);
+	event_bus_free(&bus);
+	report_free(&r);
+}
+
+Test(aggregate, later_result_for_a_port_replaces_the_earlier)
+{
+	struct event_bus bus = {NULL, 0};
+	struct report r;
+
+	memset(&r, 0, sizeof r);
+	add_check(&r, PROTO_UDP, 7000, "5-6");
+	aggregator_subscribe(&bus, &r);
+	publish_result(&bus, 0, 5, STATUS_DROPPED, true);
+	publish_result(&bus, 0, 5, STATUS_OK, false);
+	publish_result(&bus, 0, 6, STATUS_OK, false);
+	publish(&bus, SWEEP_EVENT_DONE);
+	cr_assert_eq(r.checks[0].nranges, 1);
+	assert_range(&r.checks[0], 0, 5, 6, STATUS_OK);
+	cr_assert_eq(r.checks[0].nat_translated, 0);
+	event_bus_free(&bus);
+	report_free(&r);
+}
+
+Test(aggregate, results_outside_the_plan_are_ignored)
+{
+	struct event_bus bus = {NULL, 0};
+	struct report r;
+
+	memset(&r, 0, sizeof r);
+	add_check(&r, PROTO_UDP, 7000, "10-11");
+	aggregator_subscribe(&bus, &r);
+	publish_result(&bus, 0, 10, STATUS_OK, false);
+	publish_result(&bus, 0, 11, STATUS_OK, false);
+	publish_result(&bus, 0, 12, STATUS_REJECTED, false);
+	publish_result(&bus, 5, 10, STATUS_REJECTED, false);
+	publish(&bus, SWEEP_EVENT_DONE);
+	cr_assert_eq(r.checks[0].nranges, 1);
+	assert_range(&r.checks[0], 0, 10, 11, STATUS_OK);
+	cr_assert(r.pass);
+	event_bus_free(&bus);
+	report_free(&r);
+}
+
+Test(aggregate, other_event_types_change_nothing)
+{
+	struct event_bus bus = {NULL, 0};
+	struct report r;
+	struct sweep_event ev;
+
+	memset(&r, 0, sizeof r);
+	add_check(&r, PROTO_UDP, 7000, "10");
+	aggregator_subscribe(&bus, &r);
+	memset(&ev, 0, sizeof ev);
+	ev.sport = 10;
+	ev.type = SWEEP_EVENT_SENT;
+	event_bus_publish(&bus, &ev);
+	ev.type = SWEEP_EVENT_REPLY;
+	event_bus_publish(&bus, &ev);
+	ev.type = SWEEP_EVENT_TIMEOUT;
+	event_bus_publish(&bus, &ev);
+	publish(&bus, SWEEP_EVENT_DONE);
+	assert_range(&r.checks[0], 0, 10, 10, STATUS_LOCAL_ERROR);
+	event_bus_free(&bus);
+	report_free(&r);
+}

@@ -1,0 +1,368 @@
+/* Unit tests for common/control: length-prefixed JSON frames, seen entries. */
+/* The decoder is fed raw buffers, so partial and hostile input needs no socket.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/control.h"
+
+TestSuite(control);
+
+/* A frame around body as given, length taken from strlen(body). */
+static uint8_t *
+raw_frame(const char *body, size_t *len)
+{
+	size_t n = strlen(body);
+	uint8_t *frame = malloc(4 + n);
+
+	cr_assert_not_null(frame);
+	frame[0] = (uint8_t)(n >> 24);
+	frame[1] = (uint8_t)(n >> 16);
+	frame[2] = (uint8_t)(n >> 8);
+	frame[3] = (uint8_t)n;
+	memcpy(frame + 4, body, n);
+	*len = 4 + n;
+	return frame;
+}
+
+/* Non-fatal checks, so that a failing case still frees what it made. */
+static void
+assert_decode_error(const uint8_t *buf, size_t len, const char *expected)
+{
+	size_t consumed = 12345;
+	cJSON *msg = NULL;
+	char *cause = NULL;
+	enum control_decode rc;
+
+	rc = control_frame_decode(buf, len, &consumed, &msg, &cause);
+	cr_expect_eq(rc, CONTROL_DECODE_ERROR);
+	cr_expect_null(msg);
+	cr_expect_str_eq(cause ? cause : "(no cause)", expected);
+	cJSON_Delete(msg);
+	free(cause);
+}
+
+static void
+assert_body_error(const char *body, const char *expected)
+{
+	size_t len;
+	uint8_t *frame = raw_frame(body, &len);
+
+	assert_decode_error(frame, len, expected);
+	free(frame);
+}
+
+Test(control, frame_round_trips_a_message)
+{
+	cJSON *msg = control_message_new("hello"), *out = NULL;
+	size_t len = 0, consumed = 0;
+	char *cause = NULL;
+	uint8_t *frame;
+	const cJSON *nonce;
+
+	cJSON_AddStringToObject(msg, "nonce", "abc");
+	frame = control_frame_encode(msg, &len, &cause);
+	cr_assert_not_null(frame);
+	cr_assert_eq(len, 4 + strlen("{\"v\":1,\"type\":\"hello\","
+				     "\"nonce\":\"abc\"}"));
+	cr_assert_eq(frame[0], 0);
+	cr_assert_eq(frame[3], len - 4);
+	cr_assert_eq(control_frame_decode(frame, len, &consumed, &out, &cause),
+		     CONTROL_DECODE_MESSAGE);
+	cr_assert_eq(consumed, len);
+	cr_assert_str_eq(control_message_type(out), "hello");
+	nonce = cJSON_GetObjectItemCaseSensitive(out, "nonce");
+	cr_assert(cJSON_IsString(nonce));
+	cr_assert_str_eq(nonce->valuestring, "abc");
+	cJSON_Delete(out);
+	cJSON_Delete(msg);
+	free(frame);
+}
+
+Test(control, message_new_sets_version_and_type)
+{
+	cJSON *msg = control_message_new("seen");
+	char *text = cJSON_PrintUnformatted(msg);
+
+	cr_assert_str_eq(text, "{\"v\":1,\"type\":\"seen\"}");
+	cr_assert_str_eq(control_message_type(msg), "seen");
+	free(text);
+	cJSON_Delete(msg);
+}
+
+Test(control, message_type_of_untyped_object_is_empty)
+{
+	cJSON *msg = cJSON_CreateObject();
+
+	cr_assert_str_eq(control_message_type(msg), "");
+	cJSON_Delete(msg);
+}
+
+Test(control, every_partial_frame_needs_more)
+{
+	cJSON *msg = control_message_new("hello"), *out;
+	size_t len, i, consumed = 0;
+	char *cause = NULL;
+	uint8_t *frame = control_frame_encode(msg, &len, &cause);
+
+	for (i = 0; i < len; i++) {
+		out = NULL;
+		cr_assert_eq(
+			control_frame_decode(frame, i, &consumed, &out, &cause),
+			CONTROL_DECODE_NEED_MORE, "prefix of %zu bytes", i);
+		cr_assert_null(out);
+	}
+	cJSON_Delete(msg);
+	free(frame);
+}
+
+Test(control, oversize_length_is_refused_before_the_body)
+{
+	static const uint8_t header[4] = {0xff, 0xff, 0xff, 0xff};
+
+	assert_decode_error(header, sizeof header,
+			    "control message of 4294967295 bytes refused: "
+			    "accepted sizes are 1 to 1048576");
+}
+
+Test(control, length_just_over_the_limit_is_refused)
+{
+	static const uint8_t header[4] = {0x00, 0x10, 0x00, 0x01};
+
+	assert_decode_error(header, sizeof header,
+			    "control message of 1048577 bytes refused: "
+			    "accepted sizes are 1 to 1048576");
+}
+
+Test(control, length_at_the_limit_waits_for_the_body)
+{
+	static const uint8_t header[4] = {0x00, 0x10, 0x00, 0x00};
+	size_t consumed = 0;
+	cJSON *msg = NULL;
+	char *cause = NULL;
+
+	cr_assert_eq(control_frame_decode(header, sizeof header, &consumed,
+					  &msg, &cause),
+		     CONTROL_DECODE_NEED_MORE);
+	cr_assert_null(cause);
+}
+
+Test(control, zero_length_is_refused)
+{
+	static const uint8_t header[4] = {0, 0, 0, 0};
+
+	assert_decode_error(header, sizeof header,
+			    "control message of 0 bytes refused: accepted "
+			    "sizes are 1 to 1048576");
+}
+
+Test(control, bad_json_is_refused)
+{
+	assert_body_error("{\"v\":1,", "control message is not valid JSON");
+}
+
+Test(control, trailing_bytes_in_the_body_are_refused)
+{
+	assert_body_error("{\"v\":1,\"type\":\"a\"}xyz",
+			  "control message has bytes after its JSON object");
+}
+
+Test(control, non_object_is_refused)
+{
+	assert_body_error("[1,2]", "control message is not a JSON object");
+	assert_body_error("\"hello\"", "control message is not a JSON object");
+}
+
+Test(control, missing_version_is_refused)
+{
+	assert_body_error("{\"type\":\"hello\"}",
+			  "control message has no version field \"v\"");
+}
+
+Test(control, string_version_is_refused)
+{
+	assert_body_error("{\"v\":\"1\",\"type\":\"hello\"}",
+			  "control message has no version field \"v\"");
+}
+
+Test(control, unsupported_version_is_refused)
+{
+	assert_body_error("{\"v\":2,\"type\":\"hello\"}",
+			  "control protocol version 2 is not supported: this "
+			  "side speaks version 1");
+}
+
+Test(control, missing_type_is_refused)
+{
+	assert_body_error("{\"v\":1}",
+			  "control message has no string \"type\"");
+	assert_body_error("{\"v\":1,\"type\":7}",
+			  "control message has no string \"type\"");
+}
+
+Test(control, two_frames_back_to_back_decode_in_turn)
+{
+	cJSON *a = control_message_new("first"),
+	      *b = control_message_new("2nd");
+	size_t alen, blen, consumed = 0;
+	char *cause = NULL;
+	uint8_t *fa = control_frame_encode(a, &alen, &cause);
+	uint8_t *fb = control_frame_encode(b, &blen, &cause);
+	uint8_t *both = malloc(alen + blen);
+	cJSON *out = NULL;
+
+	memcpy(both, fa, alen);
+	memcpy(both + alen, fb, blen);
+	cr_assert_eq(control_frame_decode(both, alen + blen, &consumed, &out,
+					  &cause),
+		     CONTROL_DECODE_MESSAGE);
+	cr_assert_eq(consumed, alen);
+	cr_assert_str_eq(control_message_type(out), "first");
+	cJSON_Delete(out);
+	cr_assert_eq(control_frame_decode(both + alen, blen, &consumed, &out,
+					  &cause),
+		     CONTROL_DECODE_MESSAGE);
+	cr_assert_eq(consumed, blen);
+	cr_assert_str_eq(control_message_type(out), "2nd");
+	cJSON_Delete(out);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	free(fa);
+	free(fb);
+	free(both);
+}
+
+Test(control, encode_refuses_a_message_over_the_limit)
+{
+	cJSON *msg = control_message_new("big");
+	char *filler = malloc(CONTROL_MAX_MESSAGE + 1), *cause = NULL;
+	size_t len = 0;
+	uint8_t *frame;
+	char expected[128];
+
+	memset(filler, 'x', CONTROL_MAX_MESSAGE);
+	filler[CONTROL_MAX_MESSAGE] = '\0';
+	cJSON_AddStringToObject(msg, "data", filler);
+	frame = control_frame_encode(msg, &len, &cause);
+	cr_assert_null(frame);
+	snprintf(expected, sizeof expected,
+		 "control message of %zu bytes is over the 1048576-byte limit",
+		 strlen("{\"v\":1,\"type\":\"big\",\"data\":\"\"}") +
+			 (size_t)CONTROL_MAX_MESSAGE);
+	cr_assert_str_eq(cause, expected);
+	free(cause);
+	free(filler);
+	cJSON_Delete(msg);
+}
+
+Test(control, seen_entry_serializes_as_six_item_array)
+{
+	struct seen_entry e = {PROTO_UDP, 7000, 40000, "198.18.1.1", 40001, 3};
+	cJSON *item = seen_entry_to_json(&e);
+	char *text = cJSON_PrintUnformatted(item);
+
+	cr_assert_str_eq(text, "[\"udp\",7000,40000,\"198.18.1.1\",40001,3]");
+	free(text);
+	cJSON_Delete(item);
+}
+
+Test(control, seen_entry_round_trips_ipv4)
+{
+	struct seen_entry e = {PROTO_TCP,    53,   61000,
+			       "198.18.1.1", 1024, 4294967295u};
+	struct seen_entry out;
+	cJSON *item = seen_entry_to_json(&e);
+	char *cause = NULL;
+
+	memset(&out, 0, sizeof out);
+	cr_assert_eq(seen_entry_from_json(item, &out, &cause), 0);
+	cr_assert_eq(out.proto, PROTO_TCP);
+	cr_assert_eq(out.port, 53);
+	cr_assert_eq(out.sport, 61000);
+	cr_assert_str_eq(out.observed_addr, "198.18.1.1");
+	cr_assert_eq(out.observed_port, 1024);
+	cr_assert_eq(out.count, 4294967295u);
+	cJSON_Delete(item);
+}
+
+Test(control, seen_entry_round_trips_longest_ipv6)
+{
+	struct seen_entry e = {
+		PROTO_UDP, 123,
+		32768,	   "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255",
+		32768,	   1};
+	struct seen_entry out;
+	cJSON *item = seen_entry_to_json(&e);
+	char *cause = NULL;
+
+	memset(&out, 0, sizeof out);
+	cr_assert_eq(seen_entry_from_json(item, &out, &cause), 0);
+	cr_assert_str_eq(out.observed_addr,
+			 "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255");
+	cr_assert_eq(out.proto, PROTO_UDP);
+	cJSON_Delete(item);
+}
+
+static void
+assert_seen_error(const char *json, const char *expected)
+{
+	cJSON *item = cJSON_Parse(json);
+	struct seen_entry e;
+	char *cause = NULL;
+
+	cr_assert_not_null(item, "test JSON does not parse: %s", json);
+	cr_assert_eq(seen_entry_from_json(item, &e, &cause), -1,
+		     "%s was accepted", json);
+	cr_assert_str_eq(cause, expected);
+	free(cause);
+	cJSON_Delete(item);
+}
+
+Test(control, seen_entry_not_an_array_is_refused)
+{
+	assert_seen_error("{\"proto\":\"udp\"}",
+			  "seen entry is not an array of 6 items");
+}
+
+Test(control, seen_entry_with_wrong_item_count_is_refused)
+{
+	assert_seen_error("[\"udp\",7000,40000,\"198.18.1.1\",40000]",
+			  "seen entry is not an array of 6 items");
+	assert_seen_error("[\"udp\",7000,40000,\"198.18.1.1\",40000,1,1]",
+			  "seen entry is not an array of 6 items");
+}
+
+Test(control, seen_entry_with_bad_protocol_is_refused)
+{
+	assert_seen_error("[\"icmp\",7000,40000,\"198.18.1.1\",40000,1]",
+			  "seen entry has a bad protocol");
+	assert_seen_error("[17,7000,40000,\"198.18.1.1\",40000,1]",
+			  "seen entry has a bad protocol");
+}
+
+Test(control, seen_entry_with_bad_numbers_is_refused)
+{
+	assert_seen_error("[\"udp\",70000,40000,\"198.18.1.1\",40000,1]",
+			  "seen entry has a bad port or count");
+	assert_seen_error("[\"udp\",7000,-1,\"198.18.1.1\",40000,1]",
+			  "seen entry has a bad port or count");
+	assert_seen_error("[\"udp\",7000,40000,\"198.18.1.1\",400.5,1]",
+			  "seen entry has a bad port or count");
+	assert_seen_error("[\"udp\",7000,40000,\"198.18.1.1\",40000,"
+			  "4294967296]",
+			  "seen entry has a bad port or count");
+	assert_seen_error("[\"udp\",\"7000\",40000,\"198.18.1.1\",40000,1]",
+			  "seen entry has a bad port or count");
+}
+
+Test(control, seen_entry_with_bad_address_is_refused)
+{
+	assert_seen_error("[\"udp\",7000,40000,1,40000,1]",
+			  "seen entry has a bad address");
+	assert_seen_error("[\"udp\",7000,40000,"
+			  "\"0123456789012345678901234567890123456789012345\","
+			  "40000,1]",
+			  "seen entry has a bad address");
+}

@@ -1,0 +1,206 @@
+/* Unit tests for reports/events_file.c: the --events JSON-lines stream. */
+/* Events go to a temporary file that is read back and compared line by line. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "reports/events.h"
+
+TestSuite(events_file);
+
+static char events_path[64];
+
+static void
+events_setup(void)
+{
+	int fd;
+
+	snprintf(events_path, sizeof events_path,
+		 "/tmp/nacl-events-test-XXXXXX");
+	fd = mkstemp(events_path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+}
+
+static void
+events_teardown(void)
+{
+	unlink(events_path);
+}
+
+static char *
+read_all(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long size;
+
+	cr_assert_not_null(f);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)size + 1);
+	cr_assert_eq(fread(buf, 1, (size_t)size, f), (size_t)size);
+	buf[size] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static struct sweep_event
+port_event(enum sweep_event_type type, double t, uint16_t sport,
+	   unsigned attempt)
+{
+	struct sweep_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = type;
+	ev.elapsed = t;
+	ev.proto = PROTO_UDP;
+	ev.port = 7000;
+	ev.sport = sport;
+	ev.attempt = attempt;
+	return ev;
+}
+
+Test(events_file, every_event_type_is_one_exact_line, .init = events_setup,
+     .fini = events_teardown)
+{
+	struct event_bus bus = {NULL, 0};
+	struct sweep_event ev;
+	char *cause = NULL, *text;
+
+	cr_assert_eq(events_file_subscribe(&bus, events_path, &cause), 0);
+	memset(&ev, 0, sizeof ev);
+	ev.type = SWEEP_EVENT_START;
+	ev.planned = 28232;
+	event_bus_publish(&bus, &ev);
+	ev = port_event(SWEEP_EVENT_SENT, 0.0012, 40000, 1);
+	event_bus_publish(&bus, &ev);
+	ev = port_event(SWEEP_EVENT_REPLY, 0.0025, 40000, 1);
+	ev.rtt_ms = 1.3;
+	event_bus_publish(&bus, &ev);
+	ev = port_event(SWEEP_EVENT_TIMEOUT, 1.5, 40001, 2);
+	event_bus_publish(&bus, &ev);
+	ev = port_event(SWEEP_EVENT_REJECTED, 1.75, 40002, 1);
+	ev.proto = PROTO_TCP;
+	ev.error = ECONNREFUSED;
+	event_bus_publish(&bus, &ev);
+	ev = port_event(SWEEP_EVENT_ERROR, 2, 40003, 1);
+	ev.error = EADDRINUSE;
+	event_bus_publish(&bus, &ev);
+	ev = port_event(SWEEP_EVENT_RESULT, 2.25, 40001, 3);
+	ev.status = STATUS_REPLY_DROPPED;
+	event_bus_publish(&bus, &ev);
+	ev = port_event(SWEEP_EVENT_RESULT, 2.5, 40000, 1);
+	ev.status = STATUS_OK;
+	ev.nat_translated = true;
+	ev.observed_port = 1024;
+	event_bus_publish(&bus, &ev);
+	memset(&ev, 0, sizeof ev);
+	ev.type = SWEEP_EVENT_DONE;
+	ev.elapsed = 3;
+	ev.planned = 4;
+	ev.sent = 6;
+	ev.answered = 1;
+	ev.finished = 4;
+	event_bus_publish(&bus, &ev);
+	event_bus_free(&bus);
+
+	text = read_all(events_path);
+	cr_assert_str_eq(
+		text,
+		"{\"event\":\"start\",\"t\":0,\"planned\":28232}\n"
+		"{\"event\":\"sent\",\"t\":0.0012,\"proto\":\"udp\",\"port\":"
+		"7000,\"sport\":40000,\"attempt\":1}\n"
+		"{\"event\":\"reply\",\"t\":0.0025,\"proto\":\"udp\",\"port\":"
+		"7000,\"sport\":40000,\"attempt\":1,\"rtt_ms\":1.3}\n"
+		"{\"event\":\"timeout\",\"t\":1.5,\"proto\":\"udp\",\"port\":"
+		"7000,\"sport\":40001,\"attempt\":2}\n"
+		"{\"event\":\"rejected\",\"t\":1.75,\"proto\":\"tcp\",\"port\":"
+		"7000,\"sport\":40002,\"attempt\":1,\"error\":\"Connection "
+		"refused\"}\n"
+		"{\"event\":\"error\",\"t\":2,\"proto\":\"udp\",\"port\":7000,"
+		"\"sport\":40003,\"attempt\":1,\"error\":\"Address already in "
+		"use\"}\n"
+		"{\"event\":\"result\",\"t\":2.25,\"proto\":\"udp\",\"port\":"
+		"7000,\"sport\":40001,\"attempt\":3,\"status\":\"reply_"
+		"dropped\"}\n"
+		"{\"event\":\"result\",\"t\":2.5,\"proto\":\"udp\",\"port\":"
+		"7000,\"sport\":40000,\"attempt\":1,\"status\":\"ok\",\"nat\":"
+		"true,\"observed_port\":1024}\n"
+		"{\"event\":\"done\",\"t\":3,\"planned\":4,\"sent\":6,"
+		"\"answered\":1,\"finished\":4}\n");
+	free(text);
+}
+
+Test(events_file, times_are_rounded_to_microseconds, .init = events_setup,
+     .fini = events_teardown)
+{
+	struct event_bus bus = {NULL, 0};
+	struct sweep_event ev = port_event(SWEEP_EVENT_REPLY, 0.1 + 0.2, 9, 0);
+	char *cause = NULL, *text;
+
+	ev.rtt_ms = 0.12345;
+	cr_assert_eq(events_file_subscribe(&bus, events_path, &cause), 0);
+	event_bus_publish(&bus, &ev);
+	event_bus_free(&bus);
+	text = read_all(events_path);
+	cr_assert_str_eq(text, "{\"event\":\"reply\",\"t\":0.3,\"proto\":"
+			       "\"udp\",\"port\":7000,\"sport\":9,"
+			       "\"rtt_ms\":0.123}\n");
+	free(text);
+}
+
+Test(events_file, result_lines_are_flushed_at_once, .init = events_setup,
+     .fini = events_teardown)
+{
+	struct event_bus bus = {NULL, 0};
+	struct sweep_event ev = port_event(SWEEP_EVENT_RESULT, 1, 40000, 1);
+	char *cause = NULL, *text;
+
+	cr_assert_eq(events_file_subscribe(&bus, events_path, &cause), 0);
+	ev.status = STATUS_OK;
+	event_bus_publish(&bus, &ev);
+	/* Still subscribed: the line must already be on disk. */
+	text = read_all(events_path);
+	cr_assert_str_eq(text, "{\"event\":\"result\",\"t\":1,\"proto\":"
+			       "\"udp\",\"port\":7000,\"sport\":40000,"
+			       "\"attempt\":1,\"status\":\"ok\"}\n");
+	free(text);
+	event_bus_free(&bus);
+}
+
+Test(events_file, file_is_truncated_on_open, .init = events_setup,
+     .fini = events_teardown)
+{
+	struct event_bus bus = {NULL, 0};
+	FILE *f = fopen(events_path, "w");
+	char *cause = NULL, *text;
+
+	fputs("old line\n", f);
+	fclose(f);
+	cr_assert_eq(events_file_subscribe(&bus, events_path, &cause), 0);
+	event_bus_free(&bus);
+	text = read_all(events_path);
+	cr_assert_str_eq(text, "");
+	free(text);
+}
+
+Test(events_file, unopenable_path_names_path_and_reason)
+{
+	struct event_bus bus = {NULL, 0};
+	char *cause = NULL;
+
+	cr_assert_eq(events_file_subscribe(
+			     &bus, "/nonexistent-nacl-dir/e.jsonl", &cause),
+		     -1);
+	cr_assert_str_eq(cause, "cannot open events file "
+				"'/nonexistent-nacl-dir/e.jsonl': No such file "
+				"or directory");
+	cr_assert_eq(bus.count, 0);
+	free(cause);
+	event_bus_free(&bus);
+}

@@ -1,0 +1,391 @@
+/* Unit tests for common/portrange: parsing, presets, merging, enumeration. */
+/* Every error message is asserted word for word: users read them. */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "common/portrange.h"
+
+TestSuite(portrange);
+
+#define PRESET_NAMES                                                           \
+	"linux, linux-legacy, windows, windows-legacy, nat-gateway, elb, all"
+
+/* Parses text (must succeed) and returns range_list_format of the result. */
+static char *
+parse_format(const char *text)
+{
+	struct range_list list = {NULL, 0};
+	char *cause = NULL, *out;
+
+	cr_assert_eq(range_list_parse(text, &list, 1, &cause), 0,
+		     "parsing '%s' failed: %s", text, cause ? cause : "");
+	out = range_list_format(&list);
+	range_list_free(&list);
+	return out;
+}
+
+static void
+assert_parses_to(const char *text, const char *expected)
+{
+	char *got = parse_format(text);
+
+	cr_assert_str_eq(got, expected, "'%s' parsed to '%s'", text, got);
+	free(got);
+}
+
+static void
+assert_parse_error(const char *text, uint16_t min_port, const char *expected)
+{
+	struct range_list list = {NULL, 0};
+	char *cause = NULL;
+
+	cr_assert_eq(range_list_parse(text, &list, min_port, &cause), -1,
+		     "'%s' was accepted", text);
+	cr_assert_not_null(cause);
+	cr_assert_str_eq(cause, expected);
+	cr_assert_null(list.ranges);
+	free(cause);
+}
+
+Test(portrange, single_port_parses_to_one_range)
+{
+	struct range_list list = {NULL, 0};
+	char *cause = NULL;
+
+	cr_assert_eq(range_list_parse("53", &list, 1, &cause), 0);
+	cr_assert_eq(list.count, 1);
+	cr_assert_eq(list.ranges[0].from, 53);
+	cr_assert_eq(list.ranges[0].to, 53);
+	range_list_free(&list);
+}
+
+Test(portrange, range_parses_inclusive_bounds)
+{
+	struct range_list list = {NULL, 0};
+	char *cause = NULL;
+
+	cr_assert_eq(range_list_parse("32768-60999", &list, 1, &cause), 0);
+	cr_assert_eq(list.count, 1);
+	cr_assert_eq(list.ranges[0].from, 32768);
+	cr_assert_eq(list.ranges[0].to, 60999);
+	cr_assert_eq(range_list_size(&list), 28232);
+	range_list_free(&list);
+}
+
+Test(portrange, comma_list_keeps_separate_ranges)
+{
+	struct range_list list = {NULL, 0};
+	char *cause = NULL;
+
+	cr_assert_eq(
+		range_list_parse("1025-5000,49152-65535", &list, 1, &cause), 0);
+	cr_assert_eq(list.count, 2);
+	cr_assert_eq(list.ranges[0].from, 1025);
+	cr_assert_eq(list.ranges[0].to, 5000);
+	cr_assert_eq(list.ranges[1].from, 49152);
+	cr_assert_eq(list.ranges[1].to, 65535);
+	cr_assert_eq(range_list_size(&list), 3976 + 16384);
+	range_list_free(&list);
+}
+
+Test(portrange, extreme_ports_are_accepted)
+{
+	assert_parses_to("1", "1");
+	assert_parses_to("65535", "65535");
+	assert_parses_to("1-65535", "1-65535");
+}
+
+Test(portrange, leading_zeros_are_read_as_decimal)
+{
+	assert_parses_to("00080", "80");
+}
+
+Test(portrange, overlaps_are_merged)
+{
+	assert_parses_to("100-200,150-250", "100-250");
+	assert_parses_to("100-200,120-130", "100-200");
+	assert_parses_to("5,5,5", "5");
+}
+
+Test(portrange, adjacent_ranges_are_merged)
+{
+	assert_parses_to("100-200,201-300", "100-300");
+	assert_parses_to("7,8,9", "7-9");
+}
+
+Test(portrange, unsorted_input_is_sorted)
+{
+	assert_parses_to("5000,100-200,53", "53,100-200,5000");
+}
+
+Test(portrange, preset_linux_is_32768_60999)
+{
+	assert_parses_to("linux", "32768-60999");
+}
+
+Test(portrange, preset_linux_legacy_is_32768_61000)
+{
+	assert_parses_to("linux-legacy", "32768-61000");
+}
+
+Test(portrange, preset_windows_is_49152_65535)
+{
+	assert_parses_to("windows", "49152-65535");
+}
+
+Test(portrange, preset_windows_legacy_is_1025_5000)
+{
+	assert_parses_to("windows-legacy", "1025-5000");
+}
+
+Test(portrange, preset_nat_gateway_is_1024_65535)
+{
+	assert_parses_to("nat-gateway", "1024-65535");
+}
+
+Test(portrange, preset_elb_is_1024_65535)
+{
+	assert_parses_to("elb", "1024-65535");
+}
+
+Test(portrange, preset_all_is_1024_65535)
+{
+	assert_parses_to("all", "1024-65535");
+}
+
+Test(portrange, preset_table_lists_exactly_the_design_presets)
+{
+	static const char *const names[] = {
+		"linux",       "linux-legacy", "windows", "windows-legacy",
+		"nat-gateway", "elb",	       "all"};
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof *names; i++)
+		cr_assert_str_eq(port_presets[i].name, names[i]);
+	cr_assert_null(port_presets[i].name);
+}
+
+Test(portrange, empty_text_is_refused)
+{
+	assert_parse_error("", 1, "empty port list");
+}
+
+Test(portrange, port_zero_is_refused_with_min_port)
+{
+	assert_parse_error("0", 1,
+			   "bad port range '0' in '0': expected PORT or "
+			   "FROM-TO with 1 <= FROM <= TO <= 65535, "
+			   "comma-separated, or a preset (" PRESET_NAMES ")");
+}
+
+Test(portrange, port_above_65535_is_refused)
+{
+	assert_parse_error("65536", 1,
+			   "bad port range '65536' in '65536': expected PORT "
+			   "or FROM-TO with 1 <= FROM <= TO <= 65535, "
+			   "comma-separated, or a preset (" PRESET_NAMES ")");
+}
+
+Test(portrange, reversed_range_is_refused)
+{
+	assert_parse_error("5000-1025", 1,
+			   "bad port range '5000-1025' in '5000-1025': "
+			   "expected PORT or FROM-TO with 1 <= FROM <= TO <= "
+			   "65535, comma-separated, or a preset (" PRESET_NAMES
+			   ")");
+}
+
+Test(portrange, bad_piece_is_named_inside_the_list)
+{
+	assert_parse_error("1025-5000,abc,49152-65535", 1,
+			   "bad port range 'abc' in '1025-5000,abc,49152-65535'"
+			   ": expected PORT or FROM-TO with 1 <= FROM <= TO <= "
+			   "65535, comma-separated, or a preset (" PRESET_NAMES
+			   ")");
+}
+
+Test(portrange, empty_piece_is_refused)
+{
+	assert_parse_error("80,", 1,
+			   "bad port range '' in '80,': expected PORT or "
+			   "FROM-TO with 1 <= FROM <= TO <= 65535, "
+			   "comma-separated, or a preset (" PRESET_NAMES ")");
+}
+
+Test(portrange, missing_range_end_is_refused)
+{
+	assert_parse_error("80-", 1,
+			   "bad port range '80-' in '80-': expected PORT or "
+			   "FROM-TO with 1 <= FROM <= TO <= 65535, "
+			   "comma-separated, or a preset (" PRESET_NAMES ")");
+}
+
+Test(portrange, missing_range_start_is_refused)
+{
+	assert_parse_error("-80", 1,
+			   "bad port range '-80' in '-80': expected PORT or "
+			   "FROM-TO with 1 <= FROM <= TO <= 65535, "
+			   "comma-separated, or a preset (" PRESET_NAMES ")");
+}
+
+Test(portrange, double_dash_is_refused)
+{
+	assert_parse_error("1-2-3", 1,
+			   "bad port range '1-2-3' in '1-2-3': expected PORT "
+			   "or FROM-TO with 1 <= FROM <= TO <= 65535, "
+			   "comma-separated, or a preset (" PRESET_NAMES ")");
+}
+
+Test(portrange, whitespace_is_refused)
+{
+	assert_parse_error(" 80", 1,
+			   "bad port range ' 80' in ' 80': expected PORT or "
+			   "FROM-TO with 1 <= FROM <= TO <= 65535, "
+			   "comma-separated, or a preset (" PRESET_NAMES ")");
+}
+
+Test(portrange, unknown_preset_is_refused)
+{
+	assert_parse_error("macos", 1,
+			   "bad port range 'macos' in 'macos': expected PORT "
+			   "or FROM-TO with 1 <= FROM <= TO <= 65535, "
+			   "comma-separated, or a preset (" PRESET_NAMES ")");
+}
+
+Test(portrange, port_below_min_port_is_refused)
+{
+	assert_parse_error(
+		"1000-2000", 1024,
+		"bad port range '1000-2000' in '1000-2000': "
+		"expected PORT or FROM-TO with 1024 <= FROM <= TO "
+		"<= 65535, comma-separated, or a preset (" PRESET_NAMES ")");
+}
+
+Test(portrange, too_many_digits_are_refused)
+{
+	assert_parse_error("000000080", 1,
+			   "bad port range '000000080' in '000000080': "
+			   "expected PORT or FROM-TO with 1 <= FROM <= TO <= "
+			   "65535, comma-separated, or a preset (" PRESET_NAMES
+			   ")");
+}
+
+Test(portrange, index_counts_across_ranges)
+{
+	struct range_list list = {NULL, 0};
+	char *cause = NULL;
+
+	cr_assert_eq(
+		range_list_parse("1025-5000,49152-65535", &list, 1, &cause), 0);
+	cr_assert_eq(range_list_index(&list, 1025), 0);
+	cr_assert_eq(range_list_index(&list, 5000), 3975);
+	cr_assert_eq(range_list_index(&list, 49152), 3976);
+	cr_assert_eq(range_list_index(&list, 65535), 3976 + 16383);
+	cr_assert_eq(range_list_index(&list, 1024), SIZE_MAX);
+	cr_assert_eq(range_list_index(&list, 5001), SIZE_MAX);
+	cr_assert_eq(range_list_index(&list, 49151), SIZE_MAX);
+	range_list_free(&list);
+}
+
+Test(portrange, port_at_inverts_index)
+{
+	struct range_list list = {NULL, 0};
+	char *cause = NULL;
+	size_t i, n;
+
+	cr_assert_eq(
+		range_list_parse("7,100-102,60000-60001", &list, 1, &cause), 0);
+	n = range_list_size(&list);
+	cr_assert_eq(n, 6);
+	cr_assert_eq(range_list_port_at(&list, 0), 7);
+	cr_assert_eq(range_list_port_at(&list, 1), 100);
+	cr_assert_eq(range_list_port_at(&list, 3), 102);
+	cr_assert_eq(range_list_port_at(&list, 4), 60000);
+	cr_assert_eq(range_list_port_at(&list, 5), 60001);
+	cr_assert_eq(range_list_port_at(&list, 6), 0);
+	for (i = 0; i < n; i++)
+		cr_assert_eq(
+			range_list_index(&list, range_list_port_at(&list, i)),
+			i);
+	range_list_free(&list);
+}
+
+Test(portrange, contains_matches_index)
+{
+	struct range_list list = {NULL, 0};
+	char *cause = NULL;
+
+	cr_assert_eq(range_list_parse("10-20,30", &list, 1, &cause), 0);
+	cr_assert(range_list_contains(&list, 10));
+	cr_assert(range_list_contains(&list, 20));
+	cr_assert(range_list_contains(&list, 30));
+	cr_assert_not(range_list_contains(&list, 21));
+	cr_assert_not(range_list_contains(&list, 9));
+	cr_assert_not(range_list_contains(&list, 31));
+	range_list_free(&list);
+}
+
+Test(portrange, format_writes_single_ports_without_dash)
+{
+	struct range_list list = {NULL, 0};
+	char *out;
+
+	range_list_add(&list, 53, 53);
+	range_list_add(&list, 1025, 5000);
+	out = range_list_format(&list);
+	cr_assert_str_eq(out, "53,1025-5000");
+	free(out);
+	range_list_free(&list);
+}
+
+Test(portrange, format_of_empty_list_is_empty_string)
+{
+	struct range_list list = {NULL, 0};
+	char *out = range_list_format(&list);
+
+	cr_assert_str_eq(out, "");
+	cr_assert_eq(range_list_size(&list), 0);
+	free(out);
+}
+
+Test(portrange, add_keeps_the_list_sorted_and_merged)
+{
+	struct range_list list = {NULL, 0};
+	char *out;
+
+	range_list_add(&list, 300, 400);
+	range_list_add(&list, 100, 200);
+	range_list_add(&list, 201, 299);
+	out = range_list_format(&list);
+	cr_assert_str_eq(out, "100-400");
+	cr_assert_eq(list.count, 1);
+	free(out);
+	range_list_free(&list);
+}
+
+Test(portrange, copy_is_independent_of_the_source)
+{
+	struct range_list src = {NULL, 0}, dst = {NULL, 0};
+	char *out;
+
+	range_list_add(&src, 1000, 2000);
+	range_list_copy(&dst, &src);
+	range_list_add(&src, 5000, 5000);
+	out = range_list_format(&dst);
+	cr_assert_str_eq(out, "1000-2000");
+	free(out);
+	range_list_free(&src);
+	range_list_free(&dst);
+}
+
+Test(portrange, free_resets_the_list)
+{
+	struct range_list list = {NULL, 0};
+
+	range_list_add(&list, 1, 2);
+	range_list_free(&list);
+	cr_assert_null(list.ranges);
+	cr_assert_eq(list.count, 0);
+	range_list_free(&list);
+}

@@ -1,0 +1,358 @@
+/* Unit tests for reports/report.c: statuses into ranges, counts, verdicts. */
+/* Ranges must cover every swept port once, in order, never across a gap. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/report.h"
+
+TestSuite(report);
+
+static struct report_check *
+add_check(struct report *r, enum proto proto, uint16_t port,
+	  const char *sports_text)
+{
+	struct range_list sports = {NULL, 0};
+	struct report_check *c;
+	char *cause = NULL;
+
+	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
+	c = report_add_check(r, proto, port, SERVICE_ECHO, &sports);
+	range_list_free(&sports);
+	return c;
+}
+
+static void
+assert_range(const struct report_check *c, size_t i, uint16_t from, uint16_t to,
+	     enum probe_status status)
+{
+	cr_assert_lt(i, c->nranges);
+	cr_assert_eq(c->ranges[i].from, from, "range %zu from %u", i,
+		     c->ranges[i].from);
+	cr_assert_eq(c->ranges[i].to, to, "range %zu to %u", i,
+		     c->ranges[i].to);
+	cr_assert_eq(c->ranges[i].status, status, "range %zu status %s", i,
+		     status_name(c->ranges[i].status));
+}
+
+/* One status per port of c, filled with s. */
+static uint8_t *
+statuses_filled(const struct report_check *c, enum probe_status s)
+{
+	size_t n = range_list_size(&c->sports);
+	uint8_t *statuses = malloc(n);
+
+	memset(statuses, s, n);
+	return statuses;
+}
+
+Test(report, add_check_copies_sports_and_starts_empty)
+{
+	struct report r;
+	struct range_list sports = {NULL, 0};
+	struct report_check *c;
+	char *text;
+
+	memset(&r, 0, sizeof r);
+	range_list_add(&sports, 32768, 60999);
+	c = report_add_check(&r, PROTO_UDP, 53, SERVICE_DNS, &sports);
+	range_list_add(&sports, 1025, 5000);
+	range_list_free(&sports);
+	cr_assert_eq(r.nchecks, 1);
+	cr_assert_eq(c->proto, PROTO_UDP);
+	cr_assert_eq(c->port, 53);
+	cr_assert_eq(c->service, SERVICE_DNS);
+	text = range_list_format(&c->sports);
+	cr_assert_str_eq(text, "32768-60999");
+	free(text);
+	cr_assert_eq(c->nranges, 0);
+	cr_assert_null(c->ranges);
+	cr_assert_eq(c->nat_translated, 0);
+	report_free(&r);
+}
+
+Test(report, all_ok_is_one_range_and_passes)
+{
+	struct report r;
+	struct report_check *c;
+	uint8_t *statuses;
+
+	memset(&r, 0, sizeof r);
+	c = add_check(&r, PROTO_UDP, 7000, "32768-65535");
+	statuses = statuses_filled(c, STATUS_OK);
+	report_check_set_statuses(c, statuses);
+	cr_assert_eq(c->nranges, 1);
+	assert_range(c, 0, 32768, 65535, STATUS_OK);
+	cr_assert_eq(c->counts[STATUS_OK], 32768);
+	cr_assert(c->pass);
+	free(statuses);
+	report_free(&r);
+}
+
+Test(report, upper_half_dropped_gives_two_ranges_and_fails)
+{
+	struct report r;
+	struct report_check *c;
+	uint8_t *statuses;
+	size_t i;
+
+	memset(&r, 0, sizeof r);
+	c = add_check(&r, PROTO_UDP, 7000, "32768-65535");
+	statuses = statuses_filled(c, STATUS_OK);
+	for (i = 49152 - 32768; i < 32768; i++)
+		statuses[i] = STATUS_REPLY_DROPPED;
+	report_check_set_statuses(c, statuses);
+	cr_assert_eq(c->nranges, 2);
+	assert_range(c, 0, 32768, 49151, STATUS_OK);
+	assert_range(c, 1, 49152, 65535, STATUS_REPLY_DROPPED);
+	cr_assert_eq(c->counts[STATUS_OK], 16384);
+	cr_assert_eq(c->counts[STATUS_REPLY_DROPPED], 16384);
+	cr_assert_eq(c->counts[STATUS_REQUEST_DROPPED], 0);
+	cr_assert_eq(c->counts[STATUS_DROPPED], 0);
+	cr_assert_eq(c->counts[STATUS_REJECTED], 0);
+	cr_assert_eq(c->counts[STATUS_LOCAL_ERROR], 0);
+	cr_assert_not(c->pass);
+	free(statuses);
+	report_free(&r);
+}
+
+Test(report, status_range_never_spans_the_gap_between_sports_ranges)
+{
+	struct report r;
+	struct report_check *c;
+	uint8_t *statuses;
+
+	memset(&r, 0, sizeof r);
+	c = add_check(&r, PROTO_TCP, 53, "1025-5000,49152-65535");
+	statuses = statuses_filled(c, STATUS_OK);
+	report_check_set_statuses(c, statuses);
+	cr_assert_eq(c->nranges, 2);
+	assert_range(c, 0, 1025, 5000, STATUS_OK);
+	assert_range(c, 1, 49152, 65535, STATUS_OK);
+	cr_assert_eq(c->counts[STATUS_OK], 3976 + 16384);
+	cr_assert(c->pass);
+	free(statuses);
+	report_free(&r);
+}
+
+Test(report, status_change_at_the_gap_splits_there)
+{
+	struct report r;
+	struct report_check *c;
+	uint8_t *statuses;
+	size_t i;
+
+	memset(&r, 0, sizeof r);
+	c = add_check(&r, PROTO_UDP, 123, "1025-5000,49152-65535");
+	statuses = statuses_filled(c, STATUS_OK);
+	/* Last 1000 of the first range and first 10 of the second drop. */
+	for (i = 3976 - 1000; i < 3976 + 10; i++)
+		statuses[i] = STATUS_REQUEST_DROPPED;
+	report_check_set_statuses(c, statuses);
+	cr_assert_eq(c->nranges, 4);
+	assert_range(c, 0, 1025, 4000, STATUS_OK);
+	assert_range(c, 1, 4001, 5000, STATUS_REQUEST_DROPPED);
+	assert_range(c, 2, 49152, 49161, STATUS_REQUEST_DROPPED);
+	assert_range(c, 3, 49162, 65535, STATUS_OK);
+	cr_assert_eq(c->counts[STATUS_REQUEST_DROPPED], 1010);
+	cr_assert_eq(c->counts[STATUS_OK], 3976 + 16384 - 1010);
+	free(statuses);
+	report_free(&r);
+}
+
+Test(report, every_port_is_covered_exactly_once_in_order)
+{
+	struct report r;
+	struct report_check *c;
+	uint8_t *statuses;
+	size_t i, n, covered = 0, index = 0;
+
+	memset(&r, 0, sizeof r);
+	c = add_check(&r, PROTO_UDP, 7000, "100-199,300,1000-1099");
+	n = range_list_size(&c->sports);
+	statuses = malloc(n);
+	for (i = 0; i < n; i++)
+		statuses[i] = (uint8_t)((i / 7) % STATUS_COUNT);
+	report_check_set_statuses(c, statuses);
+	for (i = 0; i < c->nranges; i++) {
+		const struct status_range *sr = &c->ranges[i];
+		uint32_t p;
+
+		cr_assert_leq(sr->from, sr->to);
+		if (i > 0) {
+			cr_assert_gt(sr->from, c->ranges[i - 1].to);
+			/* Equal neighbours are merged unless a gap parts them.
+			 */
+			if (sr->from == c->ranges[i - 1].to + 1)
+				cr_assert_neq(sr->status,
+					      c->ranges[i - 1].status);
+		}
+		for (p = sr->from; p <= sr->to; p++, index++) {
+			cr_assert_eq(range_list_port_at(&c->sports, index), p);
+			cr_assert_eq(statuses[index], sr->status);
+		}
+		covered += (size_t)sr->to - sr->from + 1;
+	}
+	cr_assert_eq(covered, n);
+	cr_assert_eq(index, n);
+	free(statuses);
+	report_free(&r);
+}
+
+Test(report, alternating_statuses_give_one_range_per_run)
+{
+	static const uint8_t statuses[6] = {
+		STATUS_OK,	 STATUS_OK, STATUS_REJECTED,
+		STATUS_REJECTED, STATUS_OK, STATUS_LOCAL_ERROR,
+	};
+	struct report r;
+	struct report_check *c;
+
+	memset(&r, 0, sizeof r);
+	c = add_check(&r, PROTO_TCP, 7000, "40000-40005");
+	report_check_set_statuses(c, statuses);
+	cr_assert_eq(c->nranges, 4);
+	assert_range(c, 0, 40000, 40001, STATUS_OK);
+	assert_range(c, 1, 40002, 40003, STATUS_REJECTED);
+	assert_range(c, 2, 40004, 40004, STATUS_OK);
+	assert_range(c, 3, 40005, 40005, STATUS_LOCAL_ERROR);
+	cr_assert_eq(c->counts[STATUS_OK], 3);
+	cr_assert_eq(c->counts[STATUS_REJECTED], 2);
+	cr_assert_eq(c->counts[STATUS_LOCAL_ERROR], 1);
+	cr_assert_not(c->pass);
+	report_free(&r);
+}
+
+Test(report, unknown_status_value_counts_as_local_error)
+{
+	static const uint8_t statuses[2] = {STATUS_OK, 200};
+	struct report r;
+	struct report_check *c;
+
+	memset(&r, 0, sizeof r);
+	c = add_check(&r, PROTO_UDP, 7000, "1-2");
+	report_check_set_statuses(c, statuses);
+	cr_assert_eq(c->nranges, 2);
+	assert_range(c, 1, 2, 2, STATUS_LOCAL_ERROR);
+	cr_assert_eq(c->counts[STATUS_LOCAL_ERROR], 1);
+	report_free(&r);
+}
+
+Test(report, setting_statuses_again_replaces_ranges_and_counts)
+{
+	static const uint8_t first[3] = {STATUS_OK, STATUS_DROPPED, STATUS_OK};
+	static const uint8_t second[3] = {STATUS_OK, STATUS_OK, STATUS_OK};
+	struct report r;
+	struct report_check *c;
+
+	memset(&r, 0, sizeof r);
+	c = add_check(&r, PROTO_UDP, 7000, "10-12");
+	report_check_set_statuses(c, first);
+	cr_assert_eq(c->nranges, 3);
+	cr_assert_not(c->pass);
+	report_check_set_statuses(c, second);
+	cr_assert_eq(c->nranges, 1);
+	assert_range(c, 0, 10, 12, STATUS_OK);
+	cr_assert_eq(c->counts[STATUS_OK], 3);
+	cr_assert_eq(c->counts[STATUS_DROPPED], 0);
+	cr_assert(c->pass);
+	report_free(&r);
+}
+
+Test(report, single_port_sports_gives_single_port_range)
+{
+	static const uint8_t statuses[1] = {STATUS_REJECTED};
+	struct report r;
+	struct report_check *c;
+
+	memset(&r, 0, sizeof r);
+	c = add_check(&r, PROTO_TCP, 80, "65535");
+	report_check_set_statuses(c, statuses);
+	cr_assert_eq(c->nranges, 1);
+	assert_range(c, 0, 65535, 65535, STATUS_REJECTED);
+	report_free(&r);
+}
+
+Test(report, finish_sums_probes_and_fails_when_one_check_fails)
+{
+	struct report r;
+	struct report_check *a, *b;
+	uint8_t *sa, *sb;
+
+	memset(&r, 0, sizeof r);
+	add_check(&r, PROTO_UDP, 7000, "32768-65535");
+	add_check(&r, PROTO_TCP, 7000, "32768-65535");
+	a = &r.checks[0];
+	b = &r.checks[1];
+	sa = statuses_filled(a, STATUS_OK);
+	sb = statuses_filled(b, STATUS_OK);
+	sb[100] = STATUS_REPLY_DROPPED;
+	report_check_set_statuses(a, sa);
+	report_check_set_statuses(b, sb);
+	report_finish(&r);
+	cr_assert_eq(r.probes, 65536);
+	cr_assert_not(r.pass);
+	cr_assert_eq(report_exit_code(&r), 1);
+	free(sa);
+	free(sb);
+	report_free(&r);
+}
+
+Test(report, finish_passes_when_every_check_passes)
+{
+	struct report r;
+	uint8_t *s;
+
+	memset(&r, 0, sizeof r);
+	add_check(&r, PROTO_UDP, 53, "1025-5000,49152-65535");
+	s = statuses_filled(&r.checks[0], STATUS_OK);
+	report_check_set_statuses(&r.checks[0], s);
+	report_finish(&r);
+	cr_assert_eq(r.probes, 20360);
+	cr_assert(r.pass);
+	cr_assert_eq(report_exit_code(&r), 0);
+	free(s);
+	report_free(&r);
+}
+
+Test(report, finish_of_empty_report_passes)
+{
+	struct report r;
+
+	memset(&r, 0, sizeof r);
+	report_finish(&r);
+	cr_assert_eq(r.probes, 0);
+	cr_assert(r.pass);
+	cr_assert_eq(report_exit_code(&r), 0);
+}
+
+Test(report, check_passes_only_when_every_port_is_ok)
+{
+	static const uint8_t ok[2] = {STATUS_OK, STATUS_OK};
+	static const uint8_t local[2] = {STATUS_OK, STATUS_LOCAL_ERROR};
+	struct report r;
+	struct report_check *c;
+
+	memset(&r, 0, sizeof r);
+	c = add_check(&r, PROTO_UDP, 7000, "1-2");
+	report_check_set_statuses(c, ok);
+	cr_assert(report_check_passes(c));
+	report_check_set_statuses(c, local);
+	cr_assert_not(report_check_passes(c));
+	report_free(&r);
+}
+
+Test(report, free_of_null_is_a_no_op_and_free_twice_is_safe)
+{
+	struct report r;
+
+	memset(&r, 0, sizeof r);
+	report_free(NULL);
+	r.started_at = strdup("2026-11-20T10:00:00Z");
+	add_check(&r, PROTO_UDP, 1, "1");
+	report_free(&r);
+	cr_assert_null(r.checks);
+	cr_assert_eq(r.nchecks, 0);
+	cr_assert_null(r.started_at);
+	report_free(&r);
+}

@@ -1,0 +1,810 @@
+/* Unit tests for reports/json.c: the v1 document, its round trip, its reader.
+ */
+/* Reader errors are asserted word for word: they name the file and the field.
+ */
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/xmalloc.h"
+#include "reports/report.h"
+
+TestSuite(report_json);
+
+#define STATUS_NAMES                                                           \
+	"ok, reply_dropped, request_dropped, dropped, rejected, local_error"
+
+/* The JSON of sample_report(), exactly as report_to_json orders it. */
+static const char sample_json[] =
+	"{\"schema\":\"nacl-probe/report/v1\","
+	"\"started_at\":\"2026-11-20T10:00:00Z\","
+	"\"finished_at\":\"2026-11-20T10:00:02Z\","
+	"\"probe\":{\"bind\":\"198.18.1.1\"},"
+	"\"target\":{\"address\":\"198.18.2.1\",\"agent\":true},"
+	"\"settings\":{\"rate\":2000,\"window\":1024,\"attempts\":3,"
+	"\"timeout_ms\":1000},"
+	"\"checks\":["
+	"{\"proto\":\"udp\",\"port\":53,\"service\":\"dns\","
+	"\"sports\":\"32768-60999\","
+	"\"counts\":{\"ok\":16384,\"reply_dropped\":11848,"
+	"\"request_dropped\":0,\"dropped\":0,\"rejected\":0,\"local_error\":0},"
+	"\"ranges\":[{\"from\":32768,\"to\":49151,\"status\":\"ok\"},"
+	"{\"from\":49152,\"to\":60999,\"status\":\"reply_dropped\"}],"
+	"\"nat\":{\"translated\":0},\"verdict\":\"fail\"},"
+	"{\"proto\":\"tcp\",\"port\":7000,\"service\":\"echo\","
+	"\"sports\":\"1025-5000,49152-65535\","
+	"\"counts\":{\"ok\":20360,\"reply_dropped\":0,"
+	"\"request_dropped\":0,\"dropped\":0,\"rejected\":0,\"local_error\":0},"
+	"\"ranges\":[{\"from\":1025,\"to\":5000,\"status\":\"ok\"},"
+	"{\"from\":49152,\"to\":65535,\"status\":\"ok\"}],"
+	"\"nat\":{\"translated\":2},\"verdict\":\"pass\"}],"
+	"\"summary\":{\"probes\":48592,\"verdict\":\"fail\"}}";
+
+static struct report_check *
+add_check(struct report *r, enum proto proto, uint16_t port,
+	  enum service service, const char *sports_text, uint16_t bad_from,
+	  uint16_t bad_to, enum probe_status bad)
+{
+	struct range_list sports = {NULL, 0};
+	struct report_check *c;
+	char *cause = NULL;
+	uint8_t *statuses;
+	size_t i, n;
+
+	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
+	c = report_add_check(r, proto, port, service, &sports);
+	range_list_free(&sports);
+	n = range_list_size(&c->sports);
+	statuses = xmalloc(n);
+	for (i = 0; i < n; i++) {
+		uint16_t p = range_list_port_at(&c->sports, i);
+
+		statuses[i] = p >= bad_from && p <= bad_to ? bad : STATUS_OK;
+	}
+	report_check_set_statuses(c, statuses);
+	free(statuses);
+	return c;
+}
+
+static void
+sample_report(struct report *r)
+{
+	memset(r, 0, sizeof *r);
+	r->started_at = xstrdup("2026-11-20T10:00:00Z");
+	r->finished_at = xstrdup("2026-11-20T10:00:02Z");
+	r->probe_bind = xstrdup("198.18.1.1");
+	r->target_address = xstrdup("198.18.2.1");
+	r->target_agent = true;
+	r->settings.rate = 2000;
+	r->settings.window = 1024;
+	r->settings.attempts = 3;
+	r->settings.timeout_ms = 1000;
+	add_check(r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999", 49152, 65535,
+		  STATUS_REPLY_DROPPED);
+	add_check(r, PROTO_TCP, 7000, SERVICE_ECHO, "1025-5000,49152-65535", 0,
+		  0, STATUS_OK)
+		->nat_translated = 2;
+	report_finish(r);
+}
+
+static char *
+report_json_text(const struct report *r)
+{
+	cJSON *root = report_to_json(r);
+	char *text = cJSON_PrintUnformatted(root);
+
+	cJSON_Delete(root);
+	return text;
+}
+
+static void
+assert_reports_equal(const struct report *a, const struct report *b)
+{
+	size_t i, j;
+
+	cr_assert_str_eq(a->started_at, b->started_at);
+	cr_assert_str_eq(a->finished_at, b->finished_at);
+	cr_assert_str_eq(a->probe_bind, b->probe_bind);
+	cr_assert_str_eq(a->target_address, b->target_address);
+	cr_assert_eq(a->target_agent, b->target_agent);
+	cr_assert_eq(a->settings.rate, b->settings.rate);
+	cr_assert_eq(a->settings.window, b->settings.window);
+	cr_assert_eq(a->settings.attempts, b->settings.attempts);
+	cr_assert_eq(a->settings.timeout_ms, b->settings.timeout_ms);
+	cr_assert_eq(a->probes, b->probes);
+	cr_assert_eq(a->pass, b->pass);
+	cr_assert_eq(a->nchecks, b->nchecks);
+	for (i = 0; i < a->nchecks; i++) {
+		const struct report_check *x = &a->checks[i],
+					  *y = &b->checks[i];
+
+		cr_assert_eq(x->proto, y->proto);
+		cr_assert_eq(x->port, y->port);
+		cr_assert_eq(x->service, y->service);
+		cr_assert_eq(x->sports.count, y->sports.count);
+		for (j = 0; j < x->sports.count; j++) {
+			cr_assert_eq(x->sports.ranges[j].from,
+				     y->sports.ranges[j].from);
+			cr_assert_eq(x->sports.ranges[j].to,
+				     y->sports.ranges[j].to);
+		}
+		for (j = 0; j < STATUS_COUNT; j++)
+			cr_assert_eq(x->counts[j], y->counts[j]);
+		cr_assert_eq(x->nranges, y->nranges);
+		for (j = 0; j < x->nranges; j++) {
+			cr_assert_eq(x->ranges[j].from, y->ranges[j].from);
+			cr_assert_eq(x->ranges[j].to, y->ranges[j].to);
+			cr_assert_eq(x->ranges[j].status, y->ranges[j].status);
+		}
+		cr_assert_eq(x->nat_translated, y->nat_translated);
+		cr_assert_eq(x->pass, y->pass);
+	}
+}
+
+/* sample_json with the first occurrence of find replaced by replace. */
+static char *
+sample_variant(const char *find, const char *replace)
+{
+	const char *at = strstr(sample_json, find);
+	char *out;
+
+	cr_assert_not_null(at, "'%s' is not in the sample", find);
+	out = xasprintf("%.*s%s%s", (int)(at - sample_json), sample_json,
+			replace, at + strlen(find));
+	return out;
+}
+
+static void
+assert_json_error(const char *json, const char *expected)
+{
+	cJSON *root = cJSON_Parse(json);
+	struct report r;
+	char *cause = NULL;
+
+	cr_assert_not_null(root, "test JSON does not parse: %s", json);
+	memset(&r, 0, sizeof r);
+	cr_assert_eq(report_from_json(root, &r, &cause), -1, "accepted: %s",
+		     json);
+	cr_assert_not_null(cause);
+	cr_assert_str_eq(cause, expected);
+	cr_assert_null(r.checks);
+	free(cause);
+	cJSON_Delete(root);
+}
+
+static void
+assert_variant_error(const char *find, const char *replace,
+		     const char *expected)
+{
+	char *json = sample_variant(find, replace);
+
+	assert_json_error(json, expected);
+	free(json);
+}
+
+Test(report_json, document_has_the_schema_keys_in_order)
+{
+	struct report r;
+	char *text;
+
+	sample_report(&r);
+	text = report_json_text(&r);
+	cr_assert_str_eq(text, sample_json);
+	free(text);
+	report_free(&r);
+}
+
+Test(report_json, to_json_then_from_json_gives_the_same_report)
+{
+	struct report r, back;
+	cJSON *root;
+	char *cause = NULL, *a, *b;
+
+	sample_report(&r);
+	root = report_to_json(&r);
+	cr_assert_eq(report_from_json(root, &back, &cause), 0, "%s",
+		     cause ? cause : "");
+	assert_reports_equal(&r, &back);
+	a = report_json_text(&r);
+	b = report_json_text(&back);
+	cr_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	cJSON_Delete(root);
+	report_free(&r);
+	report_free(&back);
+}
+
+Test(report_json, agentless_report_with_any_bind_round_trips)
+{
+	struct report r, back;
+	cJSON *root;
+	char *cause = NULL;
+
+	sample_report(&r);
+	r.target_agent = false;
+	free(r.probe_bind);
+	r.probe_bind = xstrdup("");
+	r.settings.rate = 0;
+	root = report_to_json(&r);
+	cr_assert_eq(report_from_json(root, &back, &cause), 0, "%s",
+		     cause ? cause : "");
+	assert_reports_equal(&r, &back);
+	cJSON_Delete(root);
+	report_free(&r);
+	report_free(&back);
+}
+
+Test(report_json, null_strings_are_written_empty)
+{
+	struct report r;
+	cJSON *root;
+	char *text;
+
+	memset(&r, 0, sizeof r);
+	report_finish(&r);
+	root = report_to_json(&r);
+	text = cJSON_PrintUnformatted(root);
+	cr_assert_str_eq(text,
+			 "{\"schema\":\"nacl-probe/report/v1\",\"started_at\":"
+			 "\"\",\"finished_at\":\"\",\"probe\":{\"bind\":\"\"},"
+			 "\"target\":{\"address\":\"\",\"agent\":false},"
+			 "\"settings\":{\"rate\":0,\"window\":0,\"attempts\":"
+			 "0,\"timeout_ms\":0},\"checks\":[],\"summary\":{"
+			 "\"probes\":0,\"verdict\":\"pass\"}}");
+	free(text);
+	cJSON_Delete(root);
+}
+
+Test(report_json, recorded_verdict_is_kept_on_reading)
+{
+	char *json = sample_variant("\"verdict\":\"pass\"}]",
+				    "\"verdict\":\"fail\"}]");
+	cJSON *root = cJSON_Parse(json);
+	struct report r;
+	char *cause = NULL;
+
+	cr_assert_eq(report_from_json(root, &r, &cause), 0, "%s",
+		     cause ? cause : "");
+	cr_assert_not(r.checks[1].pass);
+	cr_assert_not(r.pass);
+	cr_assert_eq(report_exit_code(&r), 1);
+	report_free(&r);
+	cJSON_Delete(root);
+	free(json);
+}
+
+Test(report_json, unmerged_equal_neighbours_are_merged_on_reading)
+{
+	char *json = sample_variant(
+		"{\"from\":32768,\"to\":49151,\"status\":\"ok\"}",
+		"{\"from\":32768,\"to\":40000,\"status\":\"ok\"},"
+		"{\"from\":40001,\"to\":49151,\"status\":\"ok\"}");
+	cJSON *root = cJSON_Parse(json);
+	struct report r;
+	char *cause = NULL;
+
+	cr_assert_eq(report_from_json(root, &r, &cause), 0, "%s",
+		     cause ? cause : "");
+	cr_assert_eq(r.checks[0].nranges, 2);
+	cr_assert_eq(r.checks[0].ranges[0].from, 32768);
+	cr_assert_eq(r.checks[0].ranges[0].to, 49151);
+	report_free(&r);
+	cJSON_Delete(root);
+	free(json);
+}
+
+Test(report_json, unknown_keys_are_ignored)
+{
+	char *json = sample_variant("\"probe\":", "\"comment\":\"x\","
+						  "\"probe\":");
+	cJSON *root = cJSON_Parse(json);
+	struct report r;
+	char *cause = NULL;
+
+	cr_assert_eq(report_from_json(root, &r, &cause), 0, "%s",
+		     cause ? cause : "");
+	report_free(&r);
+	cJSON_Delete(root);
+	free(json);
+}
+
+Test(report_json, root_must_be_an_object)
+{
+	assert_json_error("[]", "expected a JSON object (a nacl-probe "
+				"report), found an array");
+}
+
+Test(report_json, missing_schema_is_refused)
+{
+	assert_variant_error("\"schema\":\"nacl-probe/report/v1\",", "",
+			     "schema: missing (expected "
+			     "'nacl-probe/report/v1'): not a nacl-probe "
+			     "report");
+}
+
+Test(report_json, unknown_schema_names_found_and_expected)
+{
+	assert_variant_error("nacl-probe/report/v1", "nacl-probe/report/v2",
+			     "schema: unsupported schema "
+			     "'nacl-probe/report/v2' (expected "
+			     "'nacl-probe/report/v1')");
+}
+
+Test(report_json, non_string_schema_is_refused)
+{
+	assert_variant_error("\"nacl-probe/report/v1\"", "1",
+			     "schema: expected the string "
+			     "'nacl-probe/report/v1', found a number");
+}
+
+Test(report_json, missing_started_at_is_refused)
+{
+	assert_variant_error("\"started_at\":\"2026-11-20T10:00:00Z\",", "",
+			     "started_at: missing");
+}
+
+Test(report_json, non_string_bind_is_refused)
+{
+	assert_variant_error("\"bind\":\"198.18.1.1\"", "\"bind\":5",
+			     "probe.bind: expected a string, found a number");
+}
+
+Test(report_json, non_object_probe_is_refused)
+{
+	assert_variant_error("\"probe\":{\"bind\":\"198.18.1.1\"}",
+			     "\"probe\":null",
+			     "probe: expected an object, found null");
+}
+
+Test(report_json, non_boolean_agent_is_refused)
+{
+	assert_variant_error("\"agent\":true", "\"agent\":\"yes\"",
+			     "target.agent: expected true or false, found a "
+			     "string");
+}
+
+Test(report_json, negative_rate_is_refused)
+{
+	assert_variant_error("\"rate\":2000", "\"rate\":-1",
+			     "settings.rate: expected an integer from 0 to "
+			     "4294967295, found -1");
+}
+
+Test(report_json, fractional_window_is_refused)
+{
+	assert_variant_error("\"window\":1024", "\"window\":1.5",
+			     "settings.window: expected an integer from 0 to "
+			     "4294967295, found 1.5");
+}
+
+Test(report_json, missing_timeout_is_refused)
+{
+	assert_variant_error(",\"timeout_ms\":1000", "",
+			     "settings.timeout_ms: missing");
+}
+
+Test(report_json, checks_must_be_an_array)
+{
+	cJSON *root = cJSON_Parse(sample_json);
+	char *text;
+
+	cJSON_ReplaceItemInObjectCaseSensitive(root, "checks",
+					       cJSON_CreateObject());
+	text = cJSON_PrintUnformatted(root);
+	assert_json_error(text, "checks: expected an array, found an object");
+	free(text);
+	cJSON_Delete(root);
+}
+
+Test(report_json, check_must_be_an_object)
+{
+	cJSON *root = cJSON_Parse(sample_json);
+	cJSON *checks = cJSON_GetObjectItemCaseSensitive(root, "checks");
+	char *text;
+
+	cJSON_ReplaceItemInArray(checks, 1, cJSON_CreateString("udp/53"));
+	text = cJSON_PrintUnformatted(root);
+	assert_json_error(text, "checks[1]: expected an object, found a "
+				"string");
+	free(text);
+	cJSON_Delete(root);
+}
+
+Test(report_json, unknown_protocol_is_refused)
+{
+	assert_variant_error("\"proto\":\"tcp\"", "\"proto\":\"icmp\"",
+			     "checks[1].proto: unknown protocol 'icmp' "
+			     "(expected udp or tcp)");
+}
+
+Test(report_json, port_zero_is_refused)
+{
+	assert_variant_error("\"port\":53", "\"port\":0",
+			     "checks[0].port: expected an integer from 1 to "
+			     "65535, found 0");
+}
+
+Test(report_json, unknown_service_is_refused)
+{
+	assert_variant_error("\"service\":\"dns\"", "\"service\":\"smtp\"",
+			     "checks[0].service: unknown service 'smtp' "
+			     "(expected echo, dns, ntp or http)");
+}
+
+Test(report_json, bad_sports_is_refused_with_the_range_error)
+{
+	assert_variant_error("\"sports\":\"32768-60999\"", "\"sports\":\"abc\"",
+			     "checks[0].sports: bad port range 'abc' in 'abc': "
+			     "expected PORT or FROM-TO with 1 <= FROM <= TO <= "
+			     "65535, comma-separated, or a preset (linux, "
+			     "linux-legacy, windows, windows-legacy, "
+			     "nat-gateway, elb, all)");
+}
+
+Test(report_json, unknown_status_names_the_range)
+{
+	assert_variant_error("{\"from\":1025,\"to\":5000,\"status\":\"ok\"}",
+			     "{\"from\":1025,\"to\":5000,\"status\":\"foo\"}",
+			     "checks[1].ranges[0].status: unknown status 'foo' "
+			     "(expected " STATUS_NAMES ")");
+}
+
+Test(report_json, range_must_be_an_object)
+{
+	assert_variant_error("{\"from\":1025,\"to\":5000,\"status\":\"ok\"}",
+			     "7",
+			     "checks[1].ranges[0]: expected an object, found "
+			     "a number");
+}
+
+Test(report_json, ranges_must_be_an_array)
+{
+	assert_variant_error(
+		"\"ranges\":[{\"from\":1025,\"to\":5000,\"status\":\"ok\"},"
+		"{\"from\":49152,\"to\":65535,\"status\":\"ok\"}]",
+		"\"ranges\":{}",
+		"checks[1].ranges: expected an array, found an object");
+}
+
+Test(report_json, range_starting_late_is_refused)
+{
+	assert_variant_error("{\"from\":32768,", "{\"from\":32769,",
+			     "checks[0].ranges[0].from: is 32769, expected "
+			     "32768 (ranges must cover sports 32768-60999 "
+			     "exactly once, in order)");
+}
+
+Test(report_json, overlapping_ranges_are_refused)
+{
+	assert_variant_error("{\"from\":49152,\"to\":60999",
+			     "{\"from\":49151,\"to\":60999",
+			     "checks[0].ranges[1].from: is 49151, expected "
+			     "49152 (ranges must cover sports 32768-60999 "
+			     "exactly once, in order)");
+}
+
+Test(report_json, range_ending_before_it_starts_is_refused)
+{
+	assert_variant_error("{\"from\":32768,\"to\":49151",
+			     "{\"from\":32768,\"to\":32000",
+			     "checks[0].ranges[0].to: 32000 is below from "
+			     "32768");
+}
+
+Test(report_json, range_spanning_the_sports_gap_is_refused)
+{
+	assert_variant_error(
+		"[{\"from\":1025,\"to\":5000,\"status\":\"ok\"},"
+		"{\"from\":49152,\"to\":65535,\"status\":\"ok\"}]",
+		"[{\"from\":1025,\"to\":65535,\"status\":\"ok\"}]",
+		"checks[1].ranges[0].to: 65535 runs past the end of the sports "
+		"range 1025-5000");
+}
+
+Test(report_json, ranges_ending_early_are_refused)
+{
+	assert_variant_error(
+		",{\"from\":49152,\"to\":60999,\"status\":\"reply_dropped\"}",
+		"",
+		"checks[0].ranges: end before port 49152; they must cover "
+		"sports 32768-60999 exactly once, in order");
+}
+
+Test(report_json, range_past_the_last_port_is_refused)
+{
+	assert_variant_error(
+		"\"status\":\"reply_dropped\"}",
+		"\"status\":\"reply_dropped\"},"
+		"{\"from\":61000,\"to\":61000,\"status\":\"ok\"}",
+		"checks[0].ranges[2]: range 61000-61000 is past the end of "
+		"sports 32768-60999");
+}
+
+Test(report_json, counts_that_disagree_with_ranges_are_refused)
+{
+	assert_variant_error("\"ok\":16384", "\"ok\":16383",
+			     "checks[0].counts.ok: 16383 does not match the "
+			     "ranges, which hold 16384 ok ports");
+}
+
+Test(report_json, missing_count_is_refused)
+{
+	assert_variant_error("\"rejected\":0,\"local_error\":0}",
+			     "\"rejected\":0}",
+			     "checks[0].counts.local_error: missing");
+}
+
+Test(report_json, missing_nat_is_refused)
+{
+	assert_variant_error("\"nat\":{\"translated\":0},", "",
+			     "checks[0].nat: missing");
+}
+
+Test(report_json, non_number_nat_is_refused)
+{
+	assert_variant_error("\"translated\":0", "\"translated\":\"0\"",
+			     "checks[0].nat.translated: expected an integer, "
+			     "found a string");
+}
+
+Test(report_json, nat_above_the_swept_ports_is_refused)
+{
+	assert_variant_error("\"translated\":2", "\"translated\":20361",
+			     "checks[1].nat.translated: expected an integer "
+			     "from 0 to 20360, found 20361");
+}
+
+Test(report_json, unknown_verdict_is_refused)
+{
+	assert_variant_error("\"verdict\":\"fail\"},",
+			     "\"verdict\":\"maybe\"},",
+			     "checks[0].verdict: unknown verdict 'maybe' "
+			     "(expected pass or fail)");
+}
+
+Test(report_json, probes_that_disagree_with_checks_are_refused)
+{
+	assert_variant_error("\"probes\":48592", "\"probes\":48591",
+			     "summary.probes: 48591 does not match the checks, "
+			     "which sweep 48592 source ports");
+}
+
+Test(report_json, missing_summary_verdict_is_refused)
+{
+	assert_variant_error(",\"verdict\":\"fail\"}}", "}}",
+			     "summary.verdict: missing");
+}
+
+Test(report_json, missing_summary_is_refused)
+{
+	assert_variant_error(",\"summary\":{\"probes\":48592,\"verdict\":"
+			     "\"fail\"}",
+			     "", "summary: missing");
+}
+
+/* Files: each test works in its own temporary directory. */
+
+static char test_dir[64];
+
+static void
+dir_setup(void)
+{
+	snprintf(test_dir, sizeof test_dir, "/tmp/nacl-report-test-XXXXXX");
+	cr_assert_not_null(mkdtemp(test_dir));
+}
+
+static void
+dir_teardown(void)
+{
+	DIR *d = opendir(test_dir);
+	struct dirent *e;
+	char path[512];
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", test_dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(test_dir);
+}
+
+static size_t
+dir_entries(void)
+{
+	DIR *d = opendir(test_dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	cr_assert_not_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+assert_read_error(const char *name, const char *content, const char *expected)
+{
+	char *path = xasprintf("%s/%s", test_dir, name);
+	char *want = xasprintf("%s: %s", path, expected);
+	struct report r;
+	char *cause = NULL;
+
+	write_file(path, content);
+	memset(&r, 0, sizeof r);
+	cr_assert_eq(report_read_json(path, &r, &cause), -1);
+	cr_assert_str_eq(cause, want);
+	free(cause);
+	free(want);
+	free(path);
+}
+
+Test(report_json, write_then_read_gives_the_same_report, .init = dir_setup,
+     .fini = dir_teardown)
+{
+	char *path = xasprintf("%s/report.json", test_dir), *cause = NULL;
+	struct report r, back;
+	struct stat st;
+	mode_t old = umask(022);
+
+	sample_report(&r);
+	cr_assert_eq(report_write_json(&r, path, &cause), 0, "%s",
+		     cause ? cause : "");
+	umask(old);
+	cr_assert_eq(dir_entries(), 1, "a temporary file was left behind");
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(st.st_mode & 0777, 0644);
+	cr_assert_eq(report_read_json(path, &back, &cause), 0, "%s",
+		     cause ? cause : "");
+	assert_reports_equal(&r, &back);
+	report_free(&r);
+	report_free(&back);
+	free(path);
+}
+
+Test(report_json, write_replaces_an_existing_report, .init = dir_setup,
+     .fini = dir_teardown)
+{
+	char *path = xasprintf("%s/report.json", test_dir), *cause = NULL;
+	struct report r, back;
+
+	write_file(path, "old contents, not JSON");
+	sample_report(&r);
+	cr_assert_eq(report_write_json(&r, path, &cause), 0);
+	cr_assert_eq(report_read_json(path, &back, &cause), 0, "%s",
+		     cause ? cause : "");
+	cr_assert_eq(back.nchecks, 2);
+	cr_assert_eq(dir_entries(), 1);
+	report_free(&r);
+	report_free(&back);
+	free(path);
+}
+
+Test(report_json, write_into_missing_directory_names_the_path)
+{
+	struct report r;
+	char *cause = NULL;
+
+	sample_report(&r);
+	cr_assert_eq(
+		report_write_json(&r, "/nonexistent-nacl-dir/r.json", &cause),
+		-1);
+	cr_assert_str_eq(cause, "cannot write report "
+				"'/nonexistent-nacl-dir/r.json': creating a "
+				"temporary file beside it: No such file or "
+				"directory");
+	free(cause);
+	report_free(&r);
+}
+
+static void
+stdout_setup(void)
+{
+	cr_redirect_stdout();
+}
+
+Test(report_json, dash_writes_formatted_json_to_stdout, .init = stdout_setup)
+{
+	struct report r;
+	cJSON *root;
+	char *cause = NULL, *expected, *text;
+
+	sample_report(&r);
+	root = report_to_json(&r);
+	text = cJSON_Print(root);
+	expected = xasprintf("%s\n", text);
+	cr_assert_eq(report_write_json(&r, "-", &cause), 0);
+	fflush(stdout);
+	cr_assert_stdout_eq_str(expected);
+	free(expected);
+	free(text);
+	cJSON_Delete(root);
+	report_free(&r);
+}
+
+Test(report_json, read_of_missing_file_names_the_file)
+{
+	struct report r;
+	char *cause = NULL;
+
+	cr_assert_eq(
+		report_read_json("/nonexistent-nacl-dir/r.json", &r, &cause),
+		-1);
+	cr_assert_str_eq(cause, "/nonexistent-nacl-dir/r.json: cannot open: "
+				"No such file or directory");
+	free(cause);
+}
+
+Test(report_json, read_error_names_file_and_field, .init = dir_setup,
+     .fini = dir_teardown)
+{
+	char *json = sample_variant(
+		"{\"from\":1025,\"to\":5000,\"status\":\"ok\"}",
+		"{\"from\":1025,\"to\":5000,\"status\":\"foo\"}");
+
+	assert_read_error("report.json", json,
+			  "checks[1].ranges[0].status: unknown status 'foo' "
+			  "(expected " STATUS_NAMES ")");
+	free(json);
+}
+
+Test(report_json, read_of_empty_file_is_refused, .init = dir_setup,
+     .fini = dir_teardown)
+{
+	assert_read_error("empty.json", "",
+			  "empty file, expected a nacl-probe JSON report");
+}
+
+Test(report_json, read_of_invalid_json_gives_line_and_column, .init = dir_setup,
+     .fini = dir_teardown)
+{
+	assert_read_error("bad.json", "{\n  \"schema\": nope\n}\n",
+			  "not valid JSON at line 2, column 13");
+}
+
+Test(report_json, read_refuses_trailing_garbage, .init = dir_setup,
+     .fini = dir_teardown)
+{
+	char *json = xasprintf("%s\n}", sample_json);
+
+	assert_read_error("trailing.json", json,
+			  "not valid JSON at line 2, column 1");
+	free(json);
+}
+
+Test(report_json, read_accepts_trailing_whitespace, .init = dir_setup,
+     .fini = dir_teardown)
+{
+	char *path = xasprintf("%s/ok.json", test_dir), *cause = NULL;
+	char *json = xasprintf("%s\n\n", sample_json);
+	struct report r;
+
+	write_file(path, json);
+	cr_assert_eq(report_read_json(path, &r, &cause), 0, "%s",
+		     cause ? cause : "");
+	cr_assert_eq(r.probes, 48592);
+	report_free(&r);
+	free(json);
+	free(path);
+}

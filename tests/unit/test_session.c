@@ -1,0 +1,133 @@
+/* Unit tests for agent/session.c: the session table and its seen-log. */
+/* No sockets: addresses are built by hand. */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "agent/session.h"
+#include "common/netaddr.h"
+
+static struct sockaddr_in
+address(const char *ip, uint16_t port)
+{
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	inet_pton(AF_INET, ip, &sin.sin_addr);
+	return sin;
+}
+
+static struct session_table table;
+static struct check_list ports;
+
+static void
+setup(void)
+{
+	char *cause = NULL;
+
+	memset(&table, 0, sizeof table);
+	cr_assert_eq(check_list_parse("udp/7000,tcp/7000", &ports, &cause), 0);
+}
+
+static void
+teardown(void)
+{
+	size_t i;
+
+	for (i = 0; i < SESSION_MAX; i++)
+		session_close(&table, table.sessions[i]);
+	check_list_free(&ports);
+}
+
+TestSuite(session, .init = setup, .fini = teardown);
+
+Test(session, records_are_deduplicated_and_counted)
+{
+	struct sockaddr_in probe = address("198.18.1.1", 0);
+	struct sockaddr_in from = address("198.18.1.1", 40000);
+	struct seen_entry e;
+	struct session *s;
+
+	s = session_open(&table, NULL, (struct sockaddr *)&probe,
+			 (struct sockaddr *)&probe, &ports);
+	cr_assert_not_null(s);
+	session_record(s, PROTO_UDP, 7000, 40000, (struct sockaddr *)&from);
+	session_record(s, PROTO_UDP, 7000, 40000, (struct sockaddr *)&from);
+	session_record(s, PROTO_TCP, 7000, 40000, (struct sockaddr *)&from);
+	cr_assert_eq(s->nrecords, 2);
+	cr_assert_eq(s->requests, 3);
+	session_entry(s, 0, &e);
+	cr_assert_eq(e.proto, PROTO_UDP);
+	cr_assert_eq(e.port, 7000);
+	cr_assert_eq(e.sport, 40000);
+	cr_assert_str_eq(e.observed_addr, "198.18.1.1");
+	cr_assert_eq(e.observed_port, 40000);
+	cr_assert_eq(e.count, 2);
+}
+
+Test(session, index_survives_growth)
+{
+	struct sockaddr_in probe = address("198.18.1.1", 0);
+	struct session *s;
+	uint32_t p;
+
+	s = session_open(&table, NULL, (struct sockaddr *)&probe,
+			 (struct sockaddr *)&probe, &ports);
+	for (p = 1024; p <= 65535; p++) {
+		struct sockaddr_in from = address("198.18.2.254", 20000);
+
+		session_record(s, PROTO_UDP, 7000, (uint16_t)p,
+			       (struct sockaddr *)&from);
+	}
+	for (p = 1024; p <= 65535; p += 7) {
+		struct sockaddr_in from = address("198.18.2.254", 20000);
+
+		session_record(s, PROTO_UDP, 7000, (uint16_t)p,
+			       (struct sockaddr *)&from);
+	}
+	cr_assert_eq(s->nrecords, 65535 - 1024 + 1);
+	cr_assert_eq(s->records[0].count, 2);
+	cr_assert_eq(s->records[1].count, 1);
+}
+
+Test(session, matches_peer_by_declared_or_control_address)
+{
+	struct sockaddr_in probe = address("198.18.1.1", 0);
+	struct sockaddr_in control = address("198.18.2.254", 0);
+	struct sockaddr_in other = address("198.18.1.2", 40000);
+	struct sockaddr_in natted = address("198.18.2.254", 25000);
+	struct session *s;
+
+	s = session_open(&table, NULL, (struct sockaddr *)&probe,
+			 (struct sockaddr *)&control, &ports);
+	cr_assert(session_matches_peer(s, PROTO_TCP, 7000,
+				       (struct sockaddr *)&probe));
+	cr_assert(session_matches_peer(s, PROTO_TCP, 7000,
+				       (struct sockaddr *)&natted));
+	cr_assert_not(session_matches_peer(s, PROTO_TCP, 7000,
+					   (struct sockaddr *)&other));
+	cr_assert_not(session_matches_peer(s, PROTO_TCP, 7001,
+					   (struct sockaddr *)&probe));
+}
+
+Test(session, table_refuses_beyond_its_size_and_closes_by_owner)
+{
+	struct sockaddr_in probe = address("198.18.1.1", 0);
+	int owner_a, owner_b;
+	size_t i;
+
+	for (i = 0; i < SESSION_MAX; i++)
+		cr_assert_not_null(session_open(
+			&table, i % 2 ? (void *)&owner_a : (void *)&owner_b,
+			(struct sockaddr *)&probe, (struct sockaddr *)&probe,
+			&ports));
+	cr_assert_null(session_open(&table, &owner_a, (struct sockaddr *)&probe,
+				    (struct sockaddr *)&probe, &ports));
+	session_close_owner(&table, &owner_a);
+	cr_assert_eq(table.count, SESSION_MAX / 2);
+	for (i = 0; i < SESSION_MAX; i++)
+		if (table.sessions[i] != NULL)
+			cr_assert_eq(table.sessions[i]->owner, &owner_b);
+}

@@ -1,0 +1,261 @@
+/* Unit tests for reports/text.c: the terminal summary, compared byte for byte.
+ */
+/* Reports are built in memory and rendered into an open_memstream buffer. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "reports/report.h"
+
+TestSuite(text);
+
+static void
+report_init(struct report *r, bool agent)
+{
+	memset(r, 0, sizeof *r);
+	r->started_at = xstrdup("2026-11-20T10:00:00Z");
+	r->finished_at = xstrdup("2026-11-20T10:00:02Z");
+	r->probe_bind = xstrdup("198.18.1.1");
+	r->target_address = xstrdup("198.18.2.1");
+	r->target_agent = agent;
+}
+
+/* Adds a check whose ports get status s, except [from, to] which get t. */
+static struct report_check *
+add_check(struct report *r, enum proto proto, uint16_t port,
+	  const char *sports_text, enum probe_status s, uint16_t from,
+	  uint16_t to, enum probe_status t)
+{
+	struct range_list sports = {NULL, 0};
+	struct report_check *c;
+	char *cause = NULL;
+	uint8_t *statuses;
+	size_t i, n;
+
+	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
+	c = report_add_check(r, proto, port, SERVICE_ECHO, &sports);
+	range_list_free(&sports);
+	n = range_list_size(&c->sports);
+	statuses = xmalloc(n);
+	for (i = 0; i < n; i++) {
+		uint16_t p = range_list_port_at(&c->sports, i);
+
+		statuses[i] = (uint8_t)(p >= from && p <= to ? t : s);
+	}
+	report_check_set_statuses(c, statuses);
+	free(statuses);
+	return c;
+}
+
+static char *
+render(const struct report *r)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buf, &size);
+
+	cr_assert_not_null(out);
+	report_write_text(r, out);
+	fclose(out);
+	return buf;
+}
+
+Test(text, failing_and_passing_checks_render_exactly)
+{
+	struct report r;
+	char *text;
+
+	report_init(&r, true);
+	add_check(&r, PROTO_UDP, 7000, "32768-65535", STATUS_OK, 49152, 65535,
+		  STATUS_REPLY_DROPPED);
+	add_check(&r, PROTO_TCP, 7000, "32768-65535", STATUS_OK, 0, 0,
+		  STATUS_OK);
+	report_finish(&r);
+	text = render(&r);
+	cr_assert_str_eq(
+		text,
+		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
+		"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+		"udp/7000 echo  sports 32768-65535 (32768 ports): FAIL\n"
+		"  ok 16384, reply_dropped 16384\n"
+		"  49152-65535  reply_dropped (16384 ports): requests arrive, "
+		"replies are dropped on the way back\n"
+		"    hits Windows Vista+ clients (100% of their range), Linux "
+		"42.0%, Linux (legacy) 42.0%, NAT gateway/ELB 25.4%\n"
+		"tcp/7000 echo  sports 32768-65535 (32768 ports): pass\n"
+		"Summary: 2 checks, 65536 probes: FAIL (1 check failed)\n");
+	free(text);
+	report_free(&r);
+}
+
+Test(text, passing_run_without_agent_and_any_bind)
+{
+	struct report r;
+	char *text;
+
+	report_init(&r, false);
+	free(r.probe_bind);
+	r.probe_bind = xstrdup("");
+	add_check(&r, PROTO_UDP, 53, "1025-5000,49152-65535", STATUS_OK, 0, 0,
+		  STATUS_OK);
+	report_finish(&r);
+	text = render(&r);
+	cr_assert_str_eq(
+		text,
+		"nacl-probe report: any -> 198.18.2.1 (no agent)   "
+		"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+		"udp/53 echo  sports 1025-5000,49152-65535 (20360 ports): "
+		"pass\n"
+		"Summary: 1 check, 20360 probes: pass\n");
+	free(text);
+	report_free(&r);
+}
+
+Test(text, every_status_has_its_direction_phrase)
+{
+	static const uint8_t statuses[6] = {
+		STATUS_OK,	STATUS_REPLY_DROPPED, STATUS_REQUEST_DROPPED,
+		STATUS_DROPPED, STATUS_REJECTED,      STATUS_LOCAL_ERROR,
+	};
+	struct range_list sports = {NULL, 0};
+	struct report_check *c;
+	struct report r;
+	char *text;
+
+	report_init(&r, true);
+	range_list_add(&sports, 1, 6);
+	c = report_add_check(&r, PROTO_TCP, 7000, SERVICE_ECHO, &sports);
+	range_list_free(&sports);
+	report_check_set_statuses(c, statuses);
+	report_finish(&r);
+	text = render(&r);
+	cr_assert_str_eq(
+		text,
+		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
+		"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+		"tcp/7000 echo  sports 1-6 (6 ports): FAIL\n"
+		"  ok 1, reply_dropped 1, request_dropped 1, dropped 1, "
+		"rejected 1, local_error 1\n"
+		"  2  reply_dropped (1 port): requests arrive, replies are "
+		"dropped on the way back\n"
+		"    hits no common client range\n"
+		"  3  request_dropped (1 port): requests are dropped on the "
+		"way "
+		"to the agent\n"
+		"    hits no common client range\n"
+		"  4  dropped (1 port): no reply (direction unknown: no "
+		"agent)\n"
+		"    hits no common client range\n"
+		"  5  rejected (1 port): actively refused (TCP reset or ICMP "
+		"unreachable)\n"
+		"    hits no common client range\n"
+		"  6  local_error (1 port): could not send from this port on "
+		"the probe host (port in use?)\n"
+		"Summary: 1 check, 6 probes: FAIL (1 check failed)\n");
+	free(text);
+	report_free(&r);
+}
+
+Test(text, nat_translation_prints_a_warning)
+{
+	struct report r;
+	struct report_check *c;
+	char *text;
+
+	report_init(&r, true);
+	c = add_check(&r, PROTO_UDP, 7000, "40000-40009", STATUS_OK, 0, 0,
+		      STATUS_OK);
+	c->nat_translated = 10;
+	report_finish(&r);
+	text = render(&r);
+	cr_assert_str_eq(
+		text,
+		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
+		"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+		"udp/7000 echo  sports 40000-40009 (10 ports): pass\n"
+		"  warning: a NAT on the path rewrote 10 source ports;\n"
+		"  the ranges describe the ports the probe bound, not what the "
+		"firewall saw\n"
+		"Summary: 1 check, 10 probes: pass\n");
+	free(text);
+	report_free(&r);
+}
+
+Test(text, many_failing_ranges_are_cut_after_twenty)
+{
+	struct range_list sports = {NULL, 0};
+	struct report_check *c;
+	struct report r;
+	uint8_t statuses[50];
+	char *text, *line;
+	size_t i, listed = 0;
+
+	report_init(&r, true);
+	range_list_add(&sports, 40000, 40049);
+	c = report_add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, &sports);
+	range_list_free(&sports);
+	/* Every other port drops: 25 single-port ranges not ok. */
+	for (i = 0; i < 50; i++)
+		statuses[i] = i % 2 ? STATUS_DROPPED : STATUS_OK;
+	report_check_set_statuses(c, statuses);
+	report_finish(&r);
+	text = render(&r);
+	for (line = strstr(text, "  dropped (1 port)"); line != NULL;
+	     line = strstr(line + 1, "  dropped (1 port)"))
+		listed++;
+	cr_assert_eq(listed, 20);
+	cr_assert_not_null(strstr(text, "  40001  dropped (1 port): "));
+	cr_assert_not_null(strstr(text, "  40039  dropped (1 port): "));
+	cr_assert_null(strstr(text, "  40041  dropped"));
+	cr_assert_not_null(strstr(text, "\n  ... and 5 more ranges not ok (the "
+					"JSON report lists them all)\n"
+					"Summary: "));
+	free(text);
+	report_free(&r);
+}
+
+Test(text, local_error_range_has_no_client_impact)
+{
+	struct report r;
+	char *text;
+
+	report_init(&r, true);
+	add_check(&r, PROTO_UDP, 7000, "49152-49153", STATUS_OK, 49153, 49153,
+		  STATUS_LOCAL_ERROR);
+	report_finish(&r);
+	text = render(&r);
+	cr_assert_str_eq(
+		text,
+		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
+		"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+		"udp/7000 echo  sports 49152-49153 (2 ports): FAIL\n"
+		"  ok 1, local_error 1\n"
+		"  49153  local_error (1 port): could not send from this port "
+		"on the probe host (port in use?)\n"
+		"Summary: 1 check, 2 probes: FAIL (1 check failed)\n");
+	free(text);
+	report_free(&r);
+}
+
+Test(text, check_without_statuses_prints_no_counts_line)
+{
+	struct range_list sports = {NULL, 0};
+	struct report r;
+	char *text;
+
+	report_init(&r, true);
+	range_list_add(&sports, 10, 11);
+	report_add_check(&r, PROTO_TCP, 80, SERVICE_HTTP, &sports);
+	range_list_free(&sports);
+	report_finish(&r);
+	text = render(&r);
+	cr_assert_str_eq(
+		text, "nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
+		      "2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+		      "tcp/80 http  sports 10-11 (2 ports): FAIL\n"
+		      "Summary: 1 check, 2 probes: FAIL (1 check failed)\n");
+	free(text);
+	report_free(&r);
+}
