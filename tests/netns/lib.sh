@@ -1,0 +1,350 @@
+# shellcheck shell=bash
+# Shared helpers for the end-to-end tests: testbed, agent and helper
+# processes, probe runs, and exact assertions on the probe's JSON report.
+#
+# A test sources this file, calls np_setup, runs the agent and the probe,
+# asserts, and ends with np_done. An EXIT trap always stops what was started
+# (by PID) and removes the testbed. Assertions do not stop the test: every
+# mismatch is printed, expected against actual, and np_done fails.
+# NP_KEEP=1 keeps the reports and logs (the temporary folder) for a look.
+
+NP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+NP_ROOT=$(cd "$NP_DIR/../.." && pwd)
+NP_BUILD=${BUILDDIR:-build}
+case $NP_BUILD in
+/*) ;;
+*) NP_BUILD=$NP_ROOT/$NP_BUILD ;;
+esac
+
+TESTBED=$NP_DIR/testbed.sh
+PROBE_BIN=$NP_BUILD/nacl-probe
+AGENT_BIN=$NP_BUILD/nacl-agent
+HOLDPORT_BIN=$NP_BUILD/tests/holdport
+
+export NP_PREFIX=${NP_PREFIX:-npt}
+
+# Addresses of testbed.sh; nothing else is ever sent to. Used by the tests.
+# shellcheck disable=SC2034
+PROBE4=198.18.1.1
+# shellcheck disable=SC2034
+PROBE6=2001:db8:1::1
+AGENT4=198.18.2.1
+# shellcheck disable=SC2034
+AGENT6=2001:db8:2::1
+CONTROL_PORT=7455
+
+# Wall-clock limit of one probe run, in seconds.
+NP_PROBE_LIMIT=${NP_PROBE_LIMIT:-60}
+
+NP_NAME=$(basename "$0" .sh)
+NP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nacl-e2e.XXXXXX")
+NP_FAILURES=0
+NP_RUNS=0
+NP_TESTBED_UP=0
+AGENT_PID=""
+AGENT_EXIT=""
+NP_STOP_STATUS=""
+NP_HELPER_PIDS=()
+
+PROBE_CMD=""
+PROBE_EXIT=""
+PROBE_OUT=""
+PROBE_ERR=""
+REPORT=""
+
+np_log()
+{
+	echo "[$NP_NAME] $*"
+}
+
+# Setup problems are not assertions: the test cannot go on.
+np_die()
+{
+	echo "[$NP_NAME] ERROR: $*" >&2
+	exit 1
+}
+
+np_fail()
+{
+	NP_FAILURES=$((NP_FAILURES + 1))
+	echo "[$NP_NAME] FAILED: $*" >&2
+}
+
+# True while pid runs (a zombie does not count).
+np_alive()
+{
+	local state
+	[ -r "/proc/$1/stat" ] || return 1
+	state=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
+# Sends SIGTERM to pid (a child of this shell), waits up to 3 s, then
+# SIGKILL. Its exit status lands in NP_STOP_STATUS.
+np_stop_pid()
+{
+	local pid=$1
+	kill -TERM "$pid" 2>/dev/null || true
+	for _ in $(seq 60); do
+		np_alive "$pid" || break
+		sleep 0.05
+	done
+	if np_alive "$pid"; then
+		echo "[$NP_NAME] pid $pid ignored SIGTERM for 3 s: SIGKILL" >&2
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	wait "$pid" 2>/dev/null
+	NP_STOP_STATUS=$?
+}
+
+np_cleanup()
+{
+	local rc=$? pid
+	trap - EXIT INT TERM
+	if [ -n "$AGENT_PID" ]; then
+		np_stop_pid "$AGENT_PID"
+		AGENT_PID=""
+	fi
+	for pid in "${NP_HELPER_PIDS[@]}"; do
+		np_stop_pid "$pid"
+	done
+	NP_HELPER_PIDS=()
+	if [ "$NP_TESTBED_UP" -eq 1 ]; then
+		"$TESTBED" down || rc=1
+	fi
+	if [ "${NP_KEEP:-0}" = 1 ]; then
+		echo "[$NP_NAME] kept reports and logs in $NP_TMP" >&2
+	else
+		rm -rf "$NP_TMP"
+	fi
+	exit "$rc"
+}
+trap np_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+np_require()
+{
+	local bin
+	[ "$(id -u)" -eq 0 ] || np_die "must run as root (network namespaces)"
+	command -v jq >/dev/null 2>&1 || np_die "jq not found (make deps)"
+	for bin in "$PROBE_BIN" "$AGENT_BIN" "$HOLDPORT_BIN"; do
+		[ -x "$bin" ] || np_die "$bin missing: run 'make' first"
+	done
+}
+
+# Checks the binaries, then builds a fresh testbed (the old one is removed).
+np_setup()
+{
+	np_require
+	NP_TESTBED_UP=1
+	"$TESTBED" up || np_die "testbed up failed"
+}
+
+# Replaces the router's NACL rules with the lines on stdin.
+np_rules()
+{
+	"$TESTBED" rules - || np_die "loading the router rules failed"
+}
+
+# Runs nft in the router, e.g. np_nft 'add table ip nat'.
+np_nft()
+{
+	"$TESTBED" nft "$@" || np_die "nft in the router failed: $*"
+}
+
+# True when a TCP connection to addr:port opens from the probe namespace.
+np_tcp_open()
+{
+	"$TESTBED" exec probe timeout 0.3 bash -c \
+		"exec 3<>/dev/tcp/$1/$2" 2>/dev/null
+}
+
+# Waits (at most ~3 s) until the agent's control port answers at addr.
+agent_wait_control()
+{
+	local addr=${1:-$AGENT4}
+	for _ in $(seq 30); do
+		if [ -n "$AGENT_PID" ] && ! np_alive "$AGENT_PID"; then
+			np_die "the agent exited while starting; its log:
+$(tail -n 20 "$NP_TMP/agent.log")"
+		fi
+		np_tcp_open "$addr" "$CONTROL_PORT" && return 0
+		sleep 0.1
+	done
+	np_die "the agent's control port $addr:$CONTROL_PORT did not answer" \
+		"within 3 s; its log:
+$(tail -n 20 "$NP_TMP/agent.log")"
+}
+
+# Starts nacl-agent --open ARGS... in the agent namespace, in the background.
+agent_start()
+{
+	[ -z "$AGENT_PID" ] || np_die "agent_start: an agent already runs"
+	np_log "agent: nacl-agent --open $*"
+	# testbed.sh exec execs all the way down: $! is the agent itself.
+	"$TESTBED" exec agent "$AGENT_BIN" --open "$@" \
+		>>"$NP_TMP/agent.log" 2>&1 &
+	AGENT_PID=$!
+	agent_wait_control "$AGENT4"
+	# Stopping goes by this PID: it must be the agent, not a wrapper.
+	[ "$(cat "/proc/$AGENT_PID/comm" 2>/dev/null)" = nacl-agent ] ||
+		np_die "pid $AGENT_PID is not nacl-agent"
+}
+
+# Stops the agent with SIGTERM; its exit status lands in AGENT_EXIT.
+agent_stop()
+{
+	[ -n "$AGENT_PID" ] || return 0
+	np_stop_pid "$AGENT_PID"
+	AGENT_EXIT=$NP_STOP_STATUS
+	AGENT_PID=""
+	np_log "agent: stopped, exit status $AGENT_EXIT"
+}
+
+# Starts holdport PROTO ADDR PORT in the probe namespace; returns once the
+# port is held.
+holdport_start()
+{
+	local out=$NP_TMP/holdport-$1-$3.out pid
+	"$TESTBED" exec probe "$HOLDPORT_BIN" "$@" >"$out" 2>&1 &
+	pid=$!
+	NP_HELPER_PIDS+=("$pid")
+	for _ in $(seq 30); do
+		grep -qx ready "$out" && return 0
+		np_alive "$pid" || break
+		sleep 0.1
+	done
+	np_die "holdport $* did not get ready: $(cat "$out")"
+}
+
+# Runs nacl-probe ARGS... in the probe namespace with --json; sets
+# PROBE_EXIT, PROBE_OUT (stdout file), PROBE_ERR (stderr file), REPORT.
+probe_run()
+{
+	local start end
+	NP_RUNS=$((NP_RUNS + 1))
+	REPORT=$NP_TMP/report-$NP_RUNS.json
+	PROBE_OUT=$NP_TMP/probe-$NP_RUNS.out
+	PROBE_ERR=$NP_TMP/probe-$NP_RUNS.err
+	PROBE_CMD="nacl-probe $* --json REPORT"
+	start=$EPOCHREALTIME
+	"$TESTBED" exec probe timeout -k 5 "$NP_PROBE_LIMIT" \
+		"$PROBE_BIN" "$@" --json "$REPORT" >"$PROBE_OUT" 2>"$PROBE_ERR"
+	PROBE_EXIT=$?
+	end=$EPOCHREALTIME
+	np_log "probe: $PROBE_CMD -> exit $PROBE_EXIT in" \
+		"$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f s", b - a }')"
+	if [ "$PROBE_EXIT" -eq 124 ] || [ "$PROBE_EXIT" -eq 137 ]; then
+		np_fail "the probe ran longer than ${NP_PROBE_LIMIT} s and was killed"
+	fi
+}
+
+assert_eq()
+{
+	local what=$1 expected=$2 actual=$3
+	[ "$expected" = "$actual" ] && return 0
+	np_fail "$what
+    expected: $expected
+    actual:   $actual"
+	return 1
+}
+
+assert_exit()
+{
+	assert_eq "exit code of: $PROBE_CMD" "$1" "$PROBE_EXIT"
+}
+
+# Evaluates a jq expression on the last report, compact and raw.
+np_jq()
+{
+	jq -r -c "$@" "$REPORT" 2>&1
+}
+
+np_have_report()
+{
+	[ -s "$REPORT" ] && return 0
+	np_fail "no JSON report was written by: $PROBE_CMD"
+	return 1
+}
+
+# assert_json JQ_EXPR EXPECTED: the expression's raw, compact value.
+assert_json()
+{
+	np_have_report || return 1
+	assert_eq "report $1" "$2" "$(np_jq "$1")"
+}
+
+# assert_ranges CHECK_INDEX 'from-to status,from-to status,...'
+assert_ranges()
+{
+	local index=$1 expected actual
+	# shellcheck disable=SC2001
+	expected=$(echo "$2" | sed 's/[[:space:]]*,[[:space:]]*/,/g')
+	np_have_report || return 1
+	# shellcheck disable=SC2016
+	actual=$(np_jq --argjson i "$index" \
+		'.checks[$i].ranges | map("\(.from)-\(.to) \(.status)") |
+		 join(",")')
+	assert_eq "report .checks[$index].ranges" "$expected" "$actual"
+}
+
+# assert_counts CHECK_INDEX 'ok=N reply_dropped=N ...': statuses left out
+# are expected to be 0.
+assert_counts()
+{
+	local index=$1 expected="" actual status n
+	np_have_report || return 1
+	for status in ok reply_dropped request_dropped dropped rejected \
+		local_error; do
+		n=$(echo " $2 " | sed -n "s/.* $status=\([0-9]*\) .*/\1/p")
+		expected+="$status=${n:-0} "
+	done
+	# shellcheck disable=SC2016
+	actual=$(np_jq --argjson i "$index" '.checks[$i].counts |
+		"ok=\(.ok) reply_dropped=\(.reply_dropped) " +
+		"request_dropped=\(.request_dropped) dropped=\(.dropped) " +
+		"rejected=\(.rejected) local_error=\(.local_error) "')
+	assert_eq "report .checks[$index].counts" "$expected" "$actual"
+}
+
+# assert_check INDEX PROTO PORT SPORTS VERDICT: the check's identity.
+assert_check()
+{
+	local index=$1
+	np_have_report || return 1
+	assert_eq "report .checks[$index] proto/port/sports/verdict" \
+		"$2 $3 $4 $5" \
+		"$(np_jq ".checks[$index] | \"\(.proto) \(.port) \(.sports) \(.verdict)\"")"
+}
+
+# assert_contains WHAT FILE PATTERN: grep -E PATTERN in FILE.
+assert_contains()
+{
+	grep -qE -- "$3" "$2" && return 0
+	np_fail "$1: no line matches /$3/; the file holds:
+$(sed 's/^/    | /' "$2" | head -n 30)"
+	return 1
+}
+
+# Ends the test: exit 0 when every assertion held, else 1 with the context.
+np_done()
+{
+	if [ "$NP_FAILURES" -eq 0 ]; then
+		np_log "all assertions held"
+		exit 0
+	fi
+	echo "[$NP_NAME] $NP_FAILURES assertion(s) failed" >&2
+	if [ -n "$PROBE_CMD" ]; then
+		echo "--- last probe run: $PROBE_CMD (exit $PROBE_EXIT)" >&2
+		echo "--- its stdout:" >&2
+		head -n 40 "$PROBE_OUT" >&2
+		echo "--- its stderr:" >&2
+		head -n 40 "$PROBE_ERR" >&2
+	fi
+	if [ -s "$NP_TMP/agent.log" ]; then
+		echo "--- agent log (last 20 lines):" >&2
+		tail -n 20 "$NP_TMP/agent.log" >&2
+	fi
+	exit 1
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Scenario 1: nothing is filtered. Every source port of a UDP and a TCP echo
+# check comes back ok: one range per check, exit 0, the agent stops cleanly.
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
+
+np_setup
+agent_start --ports udp/7000,tcp/7000
+probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
+	--sports 40000-40999 --timeout 300 --attempts 2
+
+assert_exit 0
+assert_json '.schema' 'nacl-probe/report/v1'
+assert_json '.probe.bind' "$PROBE4"
+assert_json '.target.address' "$AGENT4"
+assert_json '.target.agent' true
+assert_json '.settings.attempts' 2
+assert_json '.settings.timeout_ms' 300
+assert_json '.checks | length' 2
+assert_check 0 udp 7000 40000-40999 pass
+assert_ranges 0 '40000-40999 ok'
+assert_counts 0 'ok=1000'
+assert_json '.checks[0].nat.translated' 0
+assert_check 1 tcp 7000 40000-40999 pass
+assert_ranges 1 '40000-40999 ok'
+assert_counts 1 'ok=1000'
+assert_json '.checks[1].nat.translated' 0
+assert_json '.summary.probes' 2000
+assert_json '.summary.verdict' pass
+
+agent_stop
+assert_eq "agent exit status after SIGTERM" 0 "$AGENT_EXIT"
+np_done

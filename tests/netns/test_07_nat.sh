@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Scenario 7: the router turns stateful and source-NATs the probe to
+# 198.18.2.254 with ports 20000-29999, picked at random. Everything is
+# reachable, but the agent saw every probe under another source port: the
+# report counts them in nat.translated and the text summary warns of NAT.
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
+
+np_setup
+"$TESTBED" stateful || np_die "cannot turn conntrack on in the router"
+np_nft -f - <<'NFT'
+table ip nat {
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		ip saddr 198.18.1.0/24 oifname "to-agent" meta l4proto { tcp, udp } \
+			snat to 198.18.2.254:20000-29999 random
+	}
+}
+NFT
+agent_start --ports udp/7000,tcp/7000
+probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
+	--sports 40000-40999 --timeout 300 --attempts 2
+
+assert_exit 0
+assert_json '.checks | length' 2
+assert_check 0 udp 7000 40000-40999 pass
+assert_ranges 0 '40000-40999 ok'
+assert_counts 0 'ok=1000'
+assert_json '.checks[0].nat.translated' 1000
+assert_check 1 tcp 7000 40000-40999 pass
+assert_ranges 1 '40000-40999 ok'
+assert_counts 1 'ok=1000'
+assert_json '.checks[1].nat.translated' 1000
+assert_contains "the text summary (stdout) warns about NAT" "$PROBE_OUT" NAT
+np_done

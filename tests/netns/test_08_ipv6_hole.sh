@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Scenario 8: the router drops IPv6 replies to ports 40500-40999 and leaves
+# IPv4 alone. The IPv6 sweep shows exactly the hole; an IPv4 sweep of the
+# same ports right after is all ok.
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
+
+np_setup
+np_rules <<'RULES'
+ip6 saddr 2001:db8:2::1 udp dport 40500-40999 drop
+ip6 saddr 2001:db8:2::1 tcp dport 40500-40999 drop
+RULES
+agent_start --ports udp/7000,tcp/7000
+agent_wait_control "$AGENT6"
+
+probe_run --agent "[$AGENT6]" --bind "$PROBE6" --ports udp/7000,tcp/7000 \
+	--sports 40000-40999 --timeout 300 --attempts 2
+assert_exit 1
+assert_json '.probe.bind' "$PROBE6"
+assert_json '.target.address' "$AGENT6"
+assert_json '.checks | length' 2
+assert_check 0 udp 7000 40000-40999 fail
+assert_ranges 0 '40000-40499 ok,40500-40999 reply_dropped'
+assert_counts 0 'ok=500 reply_dropped=500'
+assert_check 1 tcp 7000 40000-40999 fail
+assert_ranges 1 '40000-40499 ok,40500-40999 reply_dropped'
+assert_counts 1 'ok=500 reply_dropped=500'
+
+probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
+	--sports 40000-40999 --timeout 300 --attempts 2
+assert_exit 0
+assert_json '.target.address' "$AGENT4"
+assert_check 0 udp 7000 40000-40999 pass
+assert_ranges 0 '40000-40999 ok'
+assert_counts 0 'ok=1000'
+assert_check 1 tcp 7000 40000-40999 pass
+assert_ranges 1 '40000-40999 ok'
+assert_counts 1 'ok=1000'
+np_done

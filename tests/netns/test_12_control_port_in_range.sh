@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Scenario 12: the probe's own control connection to the agent takes its
+# source port from the kernel's ephemeral range, which a real sweep covers.
+# Narrowing that range to 40000 forces the clash: sweeping 40000-40009 must
+# still be all ok, port 40000 included, exit 0.
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
+
+np_setup
+agent_start --ports udp/7000,tcp/7000
+# After agent_start: its readiness checks must not leave 40000 in TIME_WAIT.
+"$TESTBED" exec probe sh -c \
+	'echo "40000 40000" >/proc/sys/net/ipv4/ip_local_port_range' ||
+	np_die "cannot narrow the probe's ephemeral port range"
+probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
+	--sports 40000-40009 --timeout 300 --attempts 2
+
+assert_exit 0
+assert_json '.checks | length' 2
+assert_check 0 udp 7000 40000-40009 pass
+assert_ranges 0 '40000-40009 ok'
+assert_counts 0 'ok=10'
+assert_check 1 tcp 7000 40000-40009 pass
+assert_ranges 1 '40000-40009 ok'
+assert_counts 1 'ok=10'
+np_done
