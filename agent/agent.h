@@ -49,6 +49,12 @@ struct halfopen_poller *halfopen_poller_new(struct agent *agent, char **cause);
 void halfopen_poller_free(struct halfopen_poller *h);
 /* Dumps half-open connections now and records them in matching sessions. */
 void halfopen_poll(struct halfopen_poller *h);
+/*
+ * Drops the half-open connections a new session would otherwise inherit from
+ * earlier sweeps of the same ports (their SYN-ACK retries last a minute).
+ * Call halfopen_poll() first, so sessions already open keep what is theirs.
+ */
+void halfopen_forget(struct halfopen_poller *h, const struct session *s);
 /* Records a TCP arrival without a session id in every session it matches. */
 void agent_record_by_peer(struct agent *agent, uint16_t port,
 			  const struct sockaddr *peer);

@@ -185,6 +185,7 @@ control_handle_open(struct control_conn *c, const cJSON *msg)
 				cJSON_GetObjectItemCaseSensitive(msg, "ports"),
 				&ports) != 0)
 		return;
+	halfopen_poll(c->agent->halfopen);
 	s = session_open(&c->agent->sessions, c, (struct sockaddr *)&probe_addr,
 			 (struct sockaddr *)&c->peer, &ports);
 	check_list_free(&ports);
@@ -194,6 +195,7 @@ control_handle_open(struct control_conn *c, const cJSON *msg)
 		control_send_error(c, "too many sessions open on this agent");
 		return;
 	}
+	halfopen_forget(c->agent->halfopen, s);
 	log_info("session %08x opened by %s (probe %s, %zu ports)", s->id,
 		 c->peer_text, addr->valuestring, s->ports.count);
 	reply = control_message_new("opened");

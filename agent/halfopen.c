@@ -1,7 +1,6 @@
 /* Half-open TCP connections (SYN_RECV) read with sock_diag over netlink
  * (libmnl). */
-/* A SYN that arrived but whose SYN-ACK was lost is still a request the agent
- * saw. */
+/* A SYN whose SYN-ACK was lost is still a request the agent saw. */
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
@@ -17,8 +16,8 @@
 #include "common/netaddr.h"
 #include "common/xmalloc.h"
 
-/* While sessions are open, poll this often: entries expire after the SYN-ACK
- * retries. */
+/* While sessions are open, poll this often: entries expire after the
+ * SYN-ACK retries. */
 #define HALFOPEN_POLL_MS 250
 
 struct halfopen_poller {
@@ -26,41 +25,66 @@ struct halfopen_poller {
 	struct mnl_socket *nl;
 	unsigned int seq;
 	struct event *timer;
+	bool destroy_warned;
+};
+
+/* One SYN_RECV entry on one of our TCP ports. */
+struct halfopen_entry {
+	uint8_t family;
+	struct inet_diag_sockid id;
+	struct sockaddr_storage peer;
+	uint16_t port;
+};
+
+struct halfopen_list {
+	const struct agent *agent;
+	struct halfopen_entry *entries;
+	size_t count, alloc;
 };
 
 static int
 halfopen_entry_callback(const struct nlmsghdr *nlh, void *arg)
 {
-	struct halfopen_poller *h = arg;
+	struct halfopen_list *list = arg;
 	const struct inet_diag_msg *msg = mnl_nlmsg_get_payload(nlh);
-	struct sockaddr_storage peer;
+	struct halfopen_entry *e;
 	uint16_t lport;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof *msg)
 		return MNL_CB_OK;
 	lport = ntohs(msg->id.idiag_sport);
-	if (check_list_find(&h->agent->options.ports, PROTO_TCP, lport) < 0)
+	if (check_list_find(&list->agent->options.ports, PROTO_TCP, lport) < 0)
 		return MNL_CB_OK;
-	memset(&peer, 0, sizeof peer);
+	if (list->count == list->alloc) {
+		list->alloc = list->alloc ? list->alloc * 2 : 64;
+		list->entries = xreallocarray(list->entries, list->alloc,
+					      sizeof *list->entries);
+	}
+	e = &list->entries[list->count++];
+	memset(e, 0, sizeof *e);
+	e->family = msg->idiag_family;
+	e->id = msg->id;
+	e->port = lport;
 	if (msg->idiag_family == AF_INET) {
-		struct sockaddr_in *sin = (void *)&peer;
+		struct sockaddr_in *sin = (void *)&e->peer;
 
 		sin->sin_family = AF_INET;
 		sin->sin_port = msg->id.idiag_dport;
 		memcpy(&sin->sin_addr, msg->id.idiag_dst, 4);
 	} else {
-		struct sockaddr_in6 *sin6 = (void *)&peer;
+		struct sockaddr_in6 *sin6 = (void *)&e->peer;
 
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = msg->id.idiag_dport;
 		memcpy(&sin6->sin6_addr, msg->id.idiag_dst, 16);
 	}
-	agent_record_by_peer(h->agent, lport, (struct sockaddr *)&peer);
 	return MNL_CB_OK;
 }
 
-static void
-halfopen_dump(struct halfopen_poller *h, int family)
+/* Sends one sock_diag request and runs cb on each answer; -1 on failure. */
+static int
+halfopen_request(struct halfopen_poller *h, uint16_t type, uint16_t flags,
+		 const struct inet_diag_req_v2 *body, mnl_cb_t cb, void *arg)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -70,37 +94,98 @@ halfopen_dump(struct halfopen_poller *h, int family)
 	int rc;
 
 	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	nlh->nlmsg_seq = seq;
 	req = mnl_nlmsg_put_extra_header(nlh, sizeof *req);
-	req->sdiag_family = (uint8_t)family;
-	req->sdiag_protocol = IPPROTO_TCP;
-	req->idiag_states = 1u << TCP_SYN_RECV;
-	if (mnl_socket_sendto(h->nl, nlh, nlh->nlmsg_len) < 0) {
-		log_warn("sock_diag: send: %s", strerror(errno));
-		return;
-	}
+	*req = *body;
+	if (mnl_socket_sendto(h->nl, nlh, nlh->nlmsg_len) < 0)
+		return -1;
 	do {
 		n = mnl_socket_recvfrom(h->nl, buf, sizeof buf);
-		if (n < 0) {
-			log_warn("sock_diag: receive: %s", strerror(errno));
-			return;
-		}
-		rc = mnl_cb_run(buf, (size_t)n, seq, portid,
-				halfopen_entry_callback, h);
+		if (n < 0)
+			return -1;
+		rc = mnl_cb_run(buf, (size_t)n, seq, portid, cb, arg);
 	} while (rc > MNL_CB_STOP);
-	if (rc < 0)
-		log_warn("sock_diag: %s", strerror(errno));
+	return rc < 0 ? -1 : 0;
+}
+
+static void
+halfopen_dump(struct halfopen_poller *h, struct halfopen_list *list)
+{
+	static const int families[] = {AF_INET, AF_INET6};
+	struct inet_diag_req_v2 req;
+	size_t i;
+
+	list->agent = h->agent;
+	for (i = 0; i < 2; i++) {
+		memset(&req, 0, sizeof req);
+		req.sdiag_family = (uint8_t)families[i];
+		req.sdiag_protocol = IPPROTO_TCP;
+		req.idiag_states = 1u << TCP_SYN_RECV;
+		if (halfopen_request(h, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, &req,
+				     halfopen_entry_callback, list) != 0)
+			log_warn("sock_diag dump of half-open connections: %s",
+				 strerror(errno));
+	}
 }
 
 void
 halfopen_poll(struct halfopen_poller *h)
 {
+	struct halfopen_list list = {0};
+	size_t i;
+
 	if (h == NULL || h->agent->sessions.count == 0)
 		return;
-	halfopen_dump(h, AF_INET);
-	halfopen_dump(h, AF_INET6);
+	halfopen_dump(h, &list);
+	for (i = 0; i < list.count; i++)
+		agent_record_by_peer(h->agent, list.entries[i].port,
+				     (struct sockaddr *)&list.entries[i].peer);
+	free(list.entries);
+}
+
+void
+halfopen_forget(struct halfopen_poller *h, const struct session *s)
+{
+	struct halfopen_list list = {0};
+	struct inet_diag_req_v2 req;
+	size_t i, forgotten = 0;
+
+	if (h == NULL)
+		return;
+	halfopen_dump(h, &list);
+	for (i = 0; i < list.count; i++) {
+		const struct halfopen_entry *e = &list.entries[i];
+
+		if (!session_matches_peer(s, PROTO_TCP, e->port,
+					  (const struct sockaddr *)&e->peer))
+			continue;
+		memset(&req, 0, sizeof req);
+		req.sdiag_family = e->family;
+		req.sdiag_protocol = IPPROTO_TCP;
+		req.idiag_states = 1u << TCP_SYN_RECV;
+		req.id = e->id;
+		if (halfopen_request(h, SOCK_DESTROY, NLM_F_ACK, &req, NULL,
+				     NULL) == 0) {
+			forgotten++;
+			continue;
+		}
+		if (!h->destroy_warned)
+			log_warn("cannot drop stale half-open connections "
+				 "(sock_diag destroy: %s; needs "
+				 "CONFIG_INET_DIAG_DESTROY and CAP_NET_ADMIN): "
+				 "a port whose SYN-ACK was lost in an earlier "
+				 "sweep may read reply_dropped for a minute",
+				 strerror(errno));
+		h->destroy_warned = true;
+		break;
+	}
+	if (forgotten > 0)
+		log_info("session %08x: dropped %zu stale half-open "
+			 "connections of earlier sweeps",
+			 s->id, forgotten);
+	free(list.entries);
 }
 
 static void
@@ -156,7 +241,6 @@ agent_record_by_peer(struct agent *agent, uint16_t port,
 		struct session *s = agent->sessions.sessions[i];
 
 		if (s != NULL && session_matches_peer(s, PROTO_TCP, port, peer))
-			session_record(s, PROTO_TCP, port, netaddr_port(peer),
-				       peer);
+			session_record_handshake(s, port, peer);
 	}
 }

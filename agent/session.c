@@ -120,22 +120,22 @@ session_reindex(struct session *s, size_t size)
 	}
 }
 
-void
-session_record(struct session *s, enum proto proto, uint16_t port,
-	       uint16_t sport, const struct sockaddr *observed)
+static void
+session_add(struct session *s, enum proto proto, uint16_t port, uint16_t sport,
+	    const struct sockaddr *observed, uint32_t count)
 {
 	uint64_t key = (uint64_t)proto << 32 | (uint64_t)port << 16 | sport;
 	struct seen_record *r;
 	size_t h;
 
-	s->requests++;
+	s->requests += count;
 	if (s->index_size == 0)
 		session_reindex(s, 1024);
 	h = session_hash(key, s->index_size);
 	while (s->index[h] != 0) {
 		r = &s->records[s->index[h] - 1];
 		if (r->key == key) {
-			r->count++;
+			r->count += count;
 			return;
 		}
 		h = (h + 1) & (s->index_size - 1);
@@ -158,10 +158,24 @@ session_record(struct session *s, enum proto proto, uint16_t port,
 	r->key = key;
 	memset(&r->observed, 0, sizeof r->observed);
 	memcpy(&r->observed, observed, netaddr_len(observed));
-	r->count = 1;
+	r->count = count;
 	s->index[h] = (uint32_t)++s->nrecords;
 	if (s->nrecords * 2 > s->index_size)
 		session_reindex(s, s->index_size * 2);
+}
+
+void
+session_record(struct session *s, enum proto proto, uint16_t port,
+	       uint16_t sport, const struct sockaddr *observed)
+{
+	session_add(s, proto, port, sport, observed, 1);
+}
+
+void
+session_record_handshake(struct session *s, uint16_t port,
+			 const struct sockaddr *peer)
+{
+	session_add(s, PROTO_TCP, port, netaddr_port(peer), peer, 0);
 }
 
 bool

@@ -51,9 +51,13 @@ struct session *session_find(struct session_table *t, uint32_t id);
 void session_close(struct session_table *t, struct session *s);
 /* Closes every session of owner (its control connection went away). */
 void session_close_owner(struct session_table *t, void *owner);
-/* Records that (proto, port, sport) arrived from observed. */
+/* Records that a request for (proto, port, sport) arrived from observed. */
 void session_record(struct session *s, enum proto proto, uint16_t port,
 		    uint16_t sport, const struct sockaddr *observed);
+/* Records a TCP handshake from peer (accepted or half-open) that carries no
+ * request yet: the port was reached; its count stays as it is. */
+void session_record_handshake(struct session *s, uint16_t port,
+			      const struct sockaddr *peer);
 /* Does the session probe (proto, port) from this address? For half-open
  * entries, which carry no session id. */
 bool session_matches_peer(const struct session *s, enum proto proto,

@@ -67,6 +67,29 @@ Test(session, records_are_deduplicated_and_counted)
 	cr_assert_eq(e.count, 2);
 }
 
+Test(session, handshakes_mark_seen_without_counting_requests)
+{
+	struct sockaddr_in probe = address("198.18.1.1", 0);
+	struct sockaddr_in from = address("198.18.1.1", 40000);
+	struct seen_entry e;
+	struct session *s;
+
+	s = session_open(&table, NULL, (struct sockaddr *)&probe,
+			 (struct sockaddr *)&probe, &ports);
+	session_record_handshake(s, 7000, (struct sockaddr *)&from);
+	session_record_handshake(s, 7000, (struct sockaddr *)&from);
+	cr_assert_eq(s->nrecords, 1);
+	cr_assert_eq(s->requests, 0);
+	session_entry(s, 0, &e);
+	cr_assert_eq(e.proto, PROTO_TCP);
+	cr_assert_eq(e.sport, 40000);
+	cr_assert_eq(e.count, 0);
+	session_record(s, PROTO_TCP, 7000, 40000, (struct sockaddr *)&from);
+	session_entry(s, 0, &e);
+	cr_assert_eq(e.count, 1);
+	cr_assert_eq(s->requests, 1);
+}
+
 Test(session, index_survives_growth)
 {
 	struct sockaddr_in probe = address("198.18.1.1", 0);
