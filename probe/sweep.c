@@ -28,6 +28,10 @@ struct retry {
 	uint64_t ready_ns;
 };
 
+struct sweep_loss {
+	uint64_t attempts, timeouts;
+};
+
 struct sweep {
 	struct event_base *base;
 	struct sweep_config cfg;
@@ -50,7 +54,8 @@ struct sweep {
 	bool confirming;
 	uint64_t retry_gap_ns;
 	size_t sent, answered, finished;
-	uint64_t ok_attempts, ok_timeouts;
+	/* Per check: attempts and timeouts of ports that answered. */
+	struct sweep_loss *loss;
 };
 
 uint64_t
@@ -235,27 +240,63 @@ sweep_next(struct sweep *s, uint64_t now)
 }
 
 /*
- * Confirmation pass: ports that timed out on every attempt get more, spread
- * in time. How many comes from the loss seen on ports that did answer, so
- * that the expected number of random losses mistaken for drops stays below
- * CONFIRM_FALSE_DROPS; at least one, so no drop is reported unconfirmed.
+ * How many confirmation attempts a check's silent ports get: enough that the
+ * expected number of ports silent through random loss alone stays below
+ * CONFIRM_FALSE_DROPS, judged from the loss its answering ports met (the
+ * whole sweep's when too few answered); at least one.
+ */
+static unsigned
+sweep_confirm_attempts(const struct sweep *s, size_t check, double *loss)
+{
+	struct sweep_loss pooled = {0, 0};
+	const struct sweep_loss *l = &s->loss[check];
+	double p, expected;
+	unsigned extra = 1;
+	size_t c;
+
+	if (l->attempts < 100) {
+		for (c = 0; c < s->cfg.checks.count; c++) {
+			pooled.attempts += s->loss[c].attempts;
+			pooled.timeouts += s->loss[c].timeouts;
+		}
+		l = &pooled;
+	}
+	/* Nothing answered anywhere: a black hole, not random loss. */
+	if (l->attempts == 0) {
+		*loss = 0;
+		return 1;
+	}
+	p = (double)l->timeouts / (double)l->attempts;
+	if (p < 1.0 / (double)(l->attempts + 1))
+		p = 1.0 / (double)(l->attempts + 1);
+	*loss = p;
+	expected = (double)s->nsports * pow(p, s->cfg.attempts + extra);
+	while (expected >= CONFIRM_FALSE_DROPS && extra < CONFIRM_MAX) {
+		extra++;
+		expected *= p;
+	}
+	return extra;
+}
+
+/*
+ * Confirmation pass: ports that timed out on every attempt get more attempts,
+ * spread in time, so that random loss is not reported as a rule.
  */
 static void
 sweep_start_confirmation(struct sweep *s)
 {
-	double p, expected;
-	unsigned extra = 1;
-	size_t i, candidates = 0;
+	size_t i, c, candidates = 0;
 	uint64_t now = sweep_now_ns();
+	unsigned *extra = xcalloc(s->cfg.checks.count, sizeof *extra);
+	double loss;
 
-	p = s->ok_attempts ? (double)s->ok_timeouts / (double)s->ok_attempts
-			   : 0.5;
-	if (p < 1.0 / (double)(s->ok_attempts + 1))
-		p = 1.0 / (double)(s->ok_attempts + 1);
-	expected = (double)s->nports * pow(p, s->cfg.attempts + extra);
-	while (expected >= CONFIRM_FALSE_DROPS && extra < CONFIRM_MAX) {
-		extra++;
-		expected *= p;
+	for (c = 0; c < s->cfg.checks.count; c++) {
+		extra[c] = sweep_confirm_attempts(s, c, &loss);
+		log_info("%s/%u: loss on answering ports %.2f%%: silent ports "
+			 "get %u more attempt%s",
+			 proto_name(s->cfg.checks.checks[c].proto),
+			 s->cfg.checks.checks[c].port, 100.0 * loss, extra[c],
+			 extra[c] == 1 ? "" : "s");
 	}
 	s->confirming = true;
 	for (i = 0; i < s->nports; i++) {
@@ -264,15 +305,15 @@ sweep_start_confirmation(struct sweep *s)
 		if ((port->flags & (PORT_OK | PORT_REJECTED)) ||
 		    !(port->flags & PORT_TIMEOUT))
 			continue;
-		port->max_attempts = (uint8_t)(port->max_attempts + extra);
+		port->max_attempts =
+			(uint8_t)(port->max_attempts + extra[i / s->nsports]);
 		sweep_enqueue(s, i, now);
 		candidates++;
 	}
 	s->finished -= candidates;
+	free(extra);
 	if (candidates > 0)
-		log_info("confirming %zu silent ports with %u more attempts "
-			 "each (loss on answering ports %.2f%%)",
-			 candidates, extra, 100.0 * p);
+		log_info("confirming %zu silent ports", candidates);
 }
 
 static void
@@ -343,8 +384,8 @@ sweep_attempt_result(struct attempt *a, enum attempt_result result, int error,
 		port->flags |= PORT_OK;
 		s->answered++;
 		s->finished++;
-		s->ok_attempts += port->attempts;
-		s->ok_timeouts += port->timeouts;
+		s->loss[a->index / s->nsports].attempts += port->attempts;
+		s->loss[a->index / s->nsports].timeouts += port->timeouts;
 		port->observed_port = observed_port;
 		if (observed_port != 0 &&
 		    observed_port != sweep_sport_of(s, a->index))
@@ -513,6 +554,7 @@ sweep_new(struct event_base *base, const struct sweep_config *config,
 	for (i = 0; i < s->nsports; i++)
 		s->sport_table[i] = range_list_port_at(&config->sports, i);
 	s->ports = xcalloc(s->nports, sizeof *s->ports);
+	s->loss = xcalloc(config->checks.count, sizeof *s->loss);
 	for (i = 0; i < s->nports; i++)
 		s->ports[i].max_attempts = (uint8_t)config->attempts;
 	s->pool = xcalloc(config->window, sizeof *s->pool);
@@ -569,6 +611,7 @@ sweep_free(struct sweep *s)
 	free(s->pool);
 	free(s->queue);
 	free(s->ports);
+	free(s->loss);
 	free(s->sport_table);
 	free(s);
 }
