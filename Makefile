@@ -4,7 +4,7 @@
 CC ?= cc
 BUILDDIR ?= build
 PREFIX ?= /usr/local
-PKGS := libevent libcjson libmnl
+PKGS := libevent libcjson libmnl ldns
 
 WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wwrite-strings -Wimplicit-fallthrough
@@ -12,10 +12,10 @@ ifeq ($(CI),true)
 WARNINGS += -Werror
 endif
 
-CPPFLAGS += -D_GNU_SOURCE -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+override CPPFLAGS += -D_GNU_SOURCE -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c17 $(WARNINGS) -MMD -MP
-LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+override CFLAGS += -std=c17 $(WARNINGS) -MMD -MP
+override LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
 COMMON_SRC := $(wildcard common/*.c)
 REPORTS_LIB_SRC := $(filter-out reports/main.c,$(wildcard reports/*.c))
@@ -35,7 +35,7 @@ HELPERS := $(BUILDDIR)/tests/holdport
 UNIT_BIN := $(BUILDDIR)/tests/unit-tests
 
 .PHONY: all test unit e2e san demo deps format format-check install clean \
-	testbed-down
+	testbed-down fuzz
 
 all: $(BINS) $(HELPERS)
 	@ln -sf $(BUILDDIR)/nacl-probe nacl-probe
@@ -91,6 +91,39 @@ san: deps
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		build/san/tests/unit-tests --jobs 2
 
+# Each parser's libFuzzer target for FUZZ_SECONDS, with ASan and UBSan.
+FUZZ_SECONDS ?= 60
+FUZZ_DIR := build/fuzz
+FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz:
+	@sh tests/deps.sh fuzz
+	$(MAKE) CC=clang BUILDDIR=$(FUZZ_DIR) \
+		CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \
+		$(FUZZ_DIR)/libcommon.a
+	clang $(CPPFLAGS) $(FUZZ_FLAGS) -o $(FUZZ_DIR)/seed tests/fuzz/seed.c \
+		$(FUZZ_DIR)/libcommon.a $(LDLIBS)
+	rm -rf $(FUZZ_DIR)/corpus && mkdir -p $(FUZZ_DIR)/corpus
+	$(FUZZ_DIR)/seed $(FUZZ_DIR)/corpus
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		clang $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer \
+			-o $(FUZZ_DIR)/$$t tests/fuzz/$$t.c \
+			$(FUZZ_DIR)/libcommon.a $(LDLIBS); \
+		mkdir -p $(FUZZ_DIR)/corpus/$${t#fuzz_}; \
+		if ! $(FUZZ_DIR)/$$t -max_total_time=$(FUZZ_SECONDS) \
+			-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+			$(FUZZ_DIR)/corpus/$${t#fuzz_} >$(FUZZ_DIR)/$$t.log 2>&1; \
+		then \
+			tail -n 60 $(FUZZ_DIR)/$$t.log; \
+			echo "fuzz: $$t FAILED (log: $(FUZZ_DIR)/$$t.log)"; \
+			exit 1; \
+		fi; \
+		grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss)' \
+			$(FUZZ_DIR)/$$t.log; \
+	done
+
 demo: deps
 	$(MAKE) all
 	bash tests/netns/demo.sh
@@ -98,7 +131,7 @@ demo: deps
 testbed-down:
 	bash tests/netns/testbed.sh down
 
-FORMAT_SRC = $(wildcard common/*.[ch] probe/*.[ch] agent/*.[ch] reports/*.[ch] tests/unit/*.[ch] tests/netns/*.c)
+FORMAT_SRC = $(wildcard common/*.[ch] probe/*.[ch] agent/*.[ch] reports/*.[ch] tests/unit/*.[ch] tests/netns/*.c tests/fuzz/*.[ch])
 format:
 	clang-format -i $(FORMAT_SRC)
 format-check:

@@ -10,6 +10,7 @@
 
 #include "agent/session.h"
 #include "common/checkspec.h"
+#include "common/service.h"
 
 struct responder;
 struct control_server;
@@ -21,6 +22,7 @@ struct agent_options {
 	uint16_t control_port;
 	struct check_list ports;
 	bool open; /* answer without a session key */
+	struct service_config service; /* NTP stratum and reference */
 };
 
 struct agent {
@@ -35,9 +37,9 @@ struct agent {
 };
 
 /* agent/responder.c: the echo service on one (proto, port, address). */
-struct responder *responder_new(struct agent *agent, enum proto proto,
-				uint16_t port, const struct sockaddr *addr,
-				char **cause);
+struct responder *responder_new(struct agent *agent,
+				const struct check_spec *check,
+				const struct sockaddr *addr, char **cause);
 void responder_free(struct responder *r);
 
 /* agent/control.c: the control server; -1 with *cause when it cannot bind. */

@@ -1,6 +1,8 @@
 /* nacl-agent: answers nacl-probe's requests and remembers what it saw. */
 /* main() parses options, binds everything, runs the loop; only it prints and
  * exits. */
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -23,29 +25,40 @@ agent_usage(FILE *out)
 	fprintf(out,
 		"Usage: nacl-agent --open [options]\n"
 		"\n"
-		"Answers nacl-probe's requests on the ports of --ports and "
-		"keeps,\n"
-		"per probe session, a log of which (protocol, port, source "
-		"port)\n"
-		"arrived and from which address, so the probe can tell a lost\n"
-		"request from a lost reply. Runs in the foreground; logs to "
-		"stderr.\n"
+		"Answers nacl-probe's requests on the ports of --ports and\n"
+		"keeps, per probe session, a log of which (protocol, port,\n"
+		"source port) arrived and from which address, so the probe\n"
+		"can tell a lost request from a lost reply. Speaks echo, DNS\n"
+		"(UDP and TCP), NTP (UDP) and HTTP (TCP), so real clients\n"
+		"(dig, ntpdig, curl) get real answers. Runs in the\n"
+		"foreground; logs to stderr.\n"
 		"\n"
 		"Options:\n"
-		"  --ports SPEC        what to answer, a comma list of\n"
-		"                      PROTO/PORTS[=SERVICE] (default %s);\n"
-		"                      e.g. udp/7000-7003,tcp/7000\n"
-		"  --listen ADDR       address to listen on; repeatable\n"
-		"                      (default 0.0.0.0 and ::)\n"
-		"  --control-port N    TCP port of the control channel "
-		"(default %d)\n"
-		"  --open              answer every probe without a session "
-		"key;\n"
-		"                      only on networks you trust\n"
-		"  --key-file FILE     shared key (not implemented yet: use "
-		"--open)\n"
-		"  -v, --verbose       more log lines (twice: debug)\n"
-		"  -h, --help          this text\n"
+		"  --ports SPEC       what to answer: a comma list of\n"
+		"                     PROTO/PORTS[=SERVICE], SERVICE one of\n"
+		"                     echo, dns, ntp, http (default %s);\n"
+		"                     tcp/80 is http, udp+tcp/53 dns, udp/123\n"
+		"                     ntp, other ports echo unless =SERVICE\n"
+		"                     says otherwise; e.g.\n"
+		"                     "
+		"udp/53,tcp/53,udp/123,tcp/80,tcp/8080=http\n"
+		"  --listen ADDR      address to listen on; repeatable\n"
+		"                     (default 0.0.0.0 and ::)\n"
+		"  --control-port N   TCP port of the control channel\n"
+		"                     (default %d)\n"
+		"  --open             answer every probe without a session\n"
+		"                     key; only on networks you trust\n"
+		"  --key-file FILE    shared key (not implemented yet)\n"
+		"  --ntp-stratum N    stratum of NTP replies, 1-15 (default "
+		"1)\n"
+		"  --ntp-refid ID     their reference ID: up to 4 letters for\n"
+		"                     stratum 1 (default NACL), an IPv4\n"
+		"                     address for stratum 2 and up\n"
+		"  -v, --verbose      more log lines (twice: debug)\n"
+		"  -h, --help         this text\n"
+		"\n"
+		"Ports below 1024 (53, 80, 123) need root or\n"
+		"CAP_NET_BIND_SERVICE.\n"
 		"\n"
 		"Exit status: 0 stopped by SIGINT/SIGTERM, 2 usage error,\n"
 		"3 cannot listen.\n",
@@ -91,6 +104,27 @@ agent_add_listen(struct agent_options *o, const char *text)
 	o->listen[o->nlisten++] = ss;
 }
 
+/* An NTP reference ID: up to four ASCII characters, or an IPv4 address. */
+static int
+agent_parse_refid(const char *text, uint32_t *refid)
+{
+	struct in_addr a;
+	size_t i, len = strlen(text);
+
+	if (inet_pton(AF_INET, text, &a) == 1) {
+		memcpy(refid, &a, 4);
+		return 0;
+	}
+	if (len == 0 || len > 4)
+		return -1;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)text[i]))
+			return -1;
+	*refid = 0;
+	memcpy(refid, text, len);
+	return 0;
+}
+
 static void
 agent_parse_options(int argc, char **argv, struct agent_options *o,
 		    enum log_level *level)
@@ -101,6 +135,8 @@ agent_parse_options(int argc, char **argv, struct agent_options *o,
 		{"control-port", required_argument, NULL, 'c'},
 		{"open", no_argument, NULL, 'o'},
 		{"key-file", required_argument, NULL, 'k'},
+		{"ntp-stratum", required_argument, NULL, 'S'},
+		{"ntp-refid", required_argument, NULL, 'R'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -112,6 +148,8 @@ agent_parse_options(int argc, char **argv, struct agent_options *o,
 	int ch;
 
 	o->control_port = CONTROL_DEFAULT_PORT;
+	o->service.ntp_stratum = 1;
+	agent_parse_refid("NACL", &o->service.ntp_refid);
 	while ((ch = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
@@ -133,6 +171,27 @@ agent_parse_options(int argc, char **argv, struct agent_options *o,
 			break;
 		case 'o':
 			o->open = true;
+			break;
+		case 'S':
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || *optarg == '\0' || *end != '\0' || n < 1 ||
+			    n > 15)
+				agent_usage_error(
+					"--ntp-stratum: bad stratum '%s': "
+					"expected 1-15",
+					optarg);
+			o->service.ntp_stratum = (uint8_t)n;
+			break;
+		case 'R':
+			if (agent_parse_refid(optarg, &o->service.ntp_refid) !=
+			    0)
+				agent_usage_error(
+					"--ntp-refid: bad reference '%s': "
+					"expected up to 4 ASCII letters or "
+					"digits (stratum 1, e.g. GPS) or an "
+					"IPv4 address (stratum 2 and up)",
+					optarg);
 			break;
 		case 'k':
 			agent_usage_error(
@@ -163,13 +222,8 @@ agent_parse_options(int argc, char **argv, struct agent_options *o,
 	for (i = 0; i < o->ports.count; i++) {
 		const struct check_spec *c = &o->ports.checks[i];
 
-		if (c->service != SERVICE_ECHO)
-			agent_usage_error(
-				"--ports: %s/%u=%s: only the echo service is "
-				"implemented yet; write %s/%u=echo",
-				proto_name(c->proto), c->port,
-				service_name(c->service), proto_name(c->proto),
-				c->port);
+		if (service_check_transport(c, &cause) != 0)
+			agent_usage_error("--ports: %s", cause);
 		if (c->proto == PROTO_TCP && c->port == o->control_port)
 			agent_usage_error(
 				"--ports: tcp/%u is the control port; "
@@ -193,8 +247,7 @@ agent_start(struct agent *agent, char **cause)
 	for (i = 0; i < o->ports.count; i++) {
 		for (j = 0; j < o->nlisten; j++) {
 			struct responder *r = responder_new(
-				agent, o->ports.checks[i].proto,
-				o->ports.checks[i].port,
+				agent, &o->ports.checks[i],
 				(struct sockaddr *)&o->listen[j], cause);
 
 			if (r == NULL)

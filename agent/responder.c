@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "agent/agent.h"
-#include "common/echo.h"
+#include "common/service.h"
 #include "common/log.h"
 #include "common/netaddr.h"
 #include "common/xmalloc.h"
@@ -31,6 +31,7 @@ struct responder {
 	LIST_HEAD(, tcp_conn) conns;
 	enum proto proto;
 	uint16_t port;
+	const struct service_ops *service;
 	int fd;
 	struct event *udp_event;
 	struct evconnlistener *listener;
@@ -41,40 +42,62 @@ struct tcp_conn {
 	int fd;
 	struct event ev;
 	struct sockaddr_storage peer;
-	size_t have, written, want;
+	size_t have, written, reply_len;
 	bool replying;
 	LIST_ENTRY(tcp_conn) entry;
-	uint8_t buf[ECHO_MAX_SIZE];
+	uint8_t buf[SERVICE_MAX_MESSAGE];
+	uint8_t reply[SERVICE_MAX_MESSAGE + SERVICE_MAX_GROWTH];
 };
 
-/* Looks the request up in its session and logs it; false: do not answer. */
-static bool
-responder_accept_request(struct responder *r, const struct echo_header *h,
-			 const struct sockaddr *peer)
+/*
+ * Asks the service for the reply to req (all bytes so far), logs an
+ * identified request in its session, and decides whether to answer.
+ */
+static enum answer_status
+responder_answer(struct responder *r, const uint8_t *req, size_t len,
+		 const struct sockaddr *peer, uint8_t *out, size_t size,
+		 size_t *outlen)
 {
-	struct session *s;
+	struct request_info info = {0};
+	struct answer_context ctx = {peer, &r->agent->options.service,
+				     ntp_now()};
+	enum answer_status rc;
+	struct session *s = NULL;
 
-	if (h->type != ECHO_REQUEST || h->dport != r->port)
-		return false;
-	s = session_find(&r->agent->sessions, h->session);
-	if (s != NULL)
-		session_record(s, r->proto, r->port, h->sport, peer);
+	rc = r->service->request_answer(r->proto, req, len, &ctx, &info, out,
+					size, outlen);
+	if (rc != ANSWER_REPLY)
+		return rc;
+	if (*outlen > len + SERVICE_MAX_GROWTH) {
+		log_warn("%s/%u: %s reply of %zu bytes to a %zu-byte request "
+			 "withheld: replies stay within %d bytes of requests",
+			 proto_name(r->proto), r->port, r->service->name,
+			 *outlen, len, SERVICE_MAX_GROWTH);
+		return ANSWER_INVALID;
+	}
+	if (info.identified) {
+		s = session_find(&r->agent->sessions, info.session);
+		if (s != NULL)
+			session_record(s, r->proto, r->port, info.sport, peer);
+	}
 	/* Authentication (issue 6) decides here; --open answers everyone. */
-	return s != NULL || r->agent->options.open;
+	if (s == NULL && !r->agent->options.open)
+		return ANSWER_INVALID;
+	return ANSWER_REPLY;
 }
 
 static void
 responder_udp_event_callback(evutil_socket_t fd, short what, void *arg)
 {
 	struct responder *r = arg;
-	uint8_t buf[ECHO_MAX_SIZE];
+	uint8_t buf[SERVICE_MAX_MESSAGE];
+	uint8_t reply[SERVICE_MAX_MESSAGE + SERVICE_MAX_GROWTH];
 	union {
 		char space[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 		struct cmsghdr align;
 	} control;
 	struct sockaddr_storage peer;
-	struct echo_header h;
-	const char *cause;
+	size_t reply_len;
 	int i;
 
 	(void)what;
@@ -91,20 +114,18 @@ responder_udp_event_callback(evutil_socket_t fd, short what, void *arg)
 		ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT);
 
 		if (n < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR)
-				log_debug("udp/%u: recvmsg: %s", r->port,
-					  strerror(errno));
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return;
+			if (errno != EINTR)
+				log_debug("udp/%u: recvmsg: %s", r->port,
+					  strerror(errno));
 			continue;
 		}
 		if ((msg.msg_flags & MSG_TRUNC) ||
-		    echo_decode(buf, (size_t)n, &h, &cause) != 0)
+		    responder_answer(r, buf, (size_t)n,
+				     (struct sockaddr *)&peer, reply,
+				     sizeof reply, &reply_len) != ANSWER_REPLY)
 			continue;
-		if (!responder_accept_request(r, &h, (struct sockaddr *)&peer))
-			continue;
-		echo_make_reply(buf, (size_t)n, (struct sockaddr *)&peer);
 		/* Send back with the same pktinfo: replies leave from the
 		 * probed address. */
 		if (msg.msg_controllen > 0) {
@@ -123,7 +144,8 @@ responder_udp_event_callback(evutil_socket_t fd, short what, void *arg)
 				pi->ipi6_ifindex = 0;
 			}
 		}
-		iov.iov_len = (size_t)n;
+		iov.iov_base = reply;
+		iov.iov_len = reply_len;
 		msg.msg_flags = 0;
 		if (sendmsg(fd, &msg, MSG_DONTWAIT) < 0)
 			log_debug("udp/%u: sendmsg: %s", r->port,
@@ -147,8 +169,6 @@ tcp_conn_event_callback(evutil_socket_t fd, short what, void *arg)
 {
 	struct tcp_conn *c = arg;
 	struct responder *r = c->responder;
-	struct echo_header h;
-	const char *cause;
 	ssize_t n;
 
 	if (what & EV_TIMEOUT) {
@@ -158,19 +178,20 @@ tcp_conn_event_callback(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if (c->replying) {
-		n = write(fd, c->buf + c->written, c->want - c->written);
+		n = write(fd, c->reply + c->written, c->reply_len - c->written);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (n > 0)
 			c->written += (size_t)n;
-		if (n <= 0 || c->written == c->want) {
+		if (n <= 0 || c->written == c->reply_len) {
 			if (n > 0)
 				r->agent->replies++;
+			/* We close first: TIME_WAIT stays on the agent. */
 			tcp_conn_free(c);
 		}
 		return;
 	}
-	n = read(fd, c->buf + c->have, c->want - c->have);
+	n = read(fd, c->buf + c->have, sizeof c->buf - c->have);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
@@ -178,22 +199,22 @@ tcp_conn_event_callback(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	c->have += (size_t)n;
-	if (c->have < c->want)
-		return;
-	if (echo_decode(c->buf, c->have, &h, &cause) != 0) {
-		log_debug("tcp/%u: bad request: %s", r->port, cause);
+	switch (responder_answer(r, c->buf, c->have,
+				 (struct sockaddr *)&c->peer, c->reply,
+				 sizeof c->reply, &c->reply_len)) {
+	case ANSWER_INCOMPLETE:
+		if (c->have < sizeof c->buf)
+			return;
+		log_debug("tcp/%u: request over %zu bytes; closing", r->port,
+			  sizeof c->buf);
 		tcp_conn_free(c);
 		return;
-	}
-	if (c->want < h.length) {
-		c->want = h.length; /* the rest of the request's padding */
-		return;
-	}
-	if (!responder_accept_request(r, &h, (struct sockaddr *)&c->peer)) {
+	case ANSWER_INVALID:
 		tcp_conn_free(c);
 		return;
+	case ANSWER_REPLY:
+		break;
 	}
-	echo_make_reply(c->buf, c->have, (struct sockaddr *)&c->peer);
 	c->replying = true;
 	c->written = 0;
 	event_del(&c->ev);
@@ -209,14 +230,15 @@ responder_accept_callback(struct evconnlistener *listener, evutil_socket_t fd,
 {
 	struct responder *r = arg;
 	struct timeval deadline = {TCP_REQUEST_DEADLINE_SEC, 0};
-	struct tcp_conn *c = xcalloc(1, sizeof *c);
+	struct tcp_conn *c = xmalloc(sizeof *c);
 
 	(void)listener;
 	c->responder = r;
 	c->fd = fd;
-	c->want = ECHO_HEADER_SIZE;
-	LIST_INSERT_HEAD(&r->conns, c, entry);
+	c->have = 0;
+	c->replying = false;
 	memcpy(&c->peer, peer, (size_t)peerlen);
+	LIST_INSERT_HEAD(&r->conns, c, entry);
 	/* A completed handshake is proof the request arrived, id or not. */
 	agent_record_by_peer(r->agent, r->port, peer);
 	event_assign(&c->ev, r->agent->base, fd, EV_READ | EV_PERSIST,
@@ -283,12 +305,15 @@ fail:
 }
 
 struct responder *
-responder_new(struct agent *agent, enum proto proto, uint16_t port,
+responder_new(struct agent *agent, const struct check_spec *check,
 	      const struct sockaddr *addr, char **cause)
 {
 	struct sockaddr_storage ss;
 	struct responder *r;
 	int fd;
+
+	enum proto proto = check->proto;
+	uint16_t port = check->port;
 
 	memcpy(&ss, addr, netaddr_len(addr));
 	netaddr_set_port((struct sockaddr *)&ss, port);
@@ -299,6 +324,7 @@ responder_new(struct agent *agent, enum proto proto, uint16_t port,
 	r->agent = agent;
 	r->proto = proto;
 	r->port = port;
+	r->service = service_ops(check->service);
 	r->fd = fd;
 	LIST_INIT(&r->conns);
 	if (proto == PROTO_UDP) {

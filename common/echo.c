@@ -3,6 +3,8 @@
  * length, observed port and address. */
 #include "common/echo.h"
 
+#include "common/service.h"
+
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -143,3 +145,91 @@ echo_make_reply(uint8_t *buf, size_t len, const struct sockaddr *observed)
 	buf[5] = ECHO_REPLY;
 	echo_put_observed(buf, observed);
 }
+
+static size_t
+echo_request_encode(const struct probe_id *id, enum proto proto, uint8_t *buf,
+		    size_t size)
+{
+	struct echo_header h;
+
+	(void)proto;
+	memset(&h, 0, sizeof h);
+	h.type = ECHO_REQUEST;
+	h.attempt = id->attempt;
+	h.session = id->session;
+	h.seq = id->seq;
+	h.sport = id->sport;
+	h.dport = id->dport;
+	h.length = ECHO_HEADER_SIZE;
+	return echo_encode(&h, buf, size);
+}
+
+static enum reply_status
+echo_reply_match(const struct probe_id *id, enum proto proto,
+		 const uint8_t *buf, size_t len, bool eof,
+		 struct reply_info *info)
+{
+	struct echo_header h;
+	const char *cause;
+
+	info->observed_port = 0;
+	if (proto == PROTO_TCP && len < ECHO_HEADER_SIZE && !eof)
+		return REPLY_INCOMPLETE;
+	if (echo_decode(buf, len, &h, &cause) != 0 ||
+	    h.session != id->session || h.seq != id->seq ||
+	    h.sport != id->sport || h.dport != id->dport)
+		return REPLY_INVALID;
+	/* An RFC 862 echo server sends our request back unchanged. */
+	if (h.type == ECHO_REQUEST)
+		return id->agent ? REPLY_INVALID : REPLY_MATCH;
+	if (h.observed.ss_family != AF_UNSPEC)
+		info->observed_port =
+			ntohs(h.observed.ss_family == AF_INET6
+				      ? ((struct sockaddr_in6 *)&h.observed)
+						->sin6_port
+				      : ((struct sockaddr_in *)&h.observed)
+						->sin_port);
+	return REPLY_MATCH;
+}
+
+static enum answer_status
+echo_request_answer(enum proto proto, const uint8_t *req, size_t len,
+		    const struct answer_context *ctx, struct request_info *info,
+		    uint8_t *out, size_t size, size_t *outlen)
+{
+	struct echo_header h;
+	const char *cause;
+	size_t want;
+
+	if (proto == PROTO_TCP) {
+		if (len < ECHO_HEADER_SIZE)
+			return ANSWER_INCOMPLETE;
+		/* The length field says how much of the stream is this request.
+		 */
+		want = (size_t)req[20] << 8 | req[21];
+		if (want >= ECHO_HEADER_SIZE && want <= ECHO_MAX_SIZE &&
+		    len < want)
+			return ANSWER_INCOMPLETE;
+	}
+	if (echo_decode(req, len, &h, &cause) != 0 || h.type != ECHO_REQUEST ||
+	    h.length > size)
+		return ANSWER_INVALID;
+	info->identified = true;
+	info->session = h.session;
+	info->sport = h.sport;
+	memcpy(out, req, h.length);
+	echo_make_reply(out, h.length, ctx->peer);
+	*outlen = h.length;
+	return ANSWER_REPLY;
+}
+
+const struct service_ops echo_service = {
+	.service = SERVICE_ECHO,
+	.name = "echo",
+	.udp = true,
+	.tcp = true,
+	.server_closes = false,
+	.request_encode = echo_request_encode,
+	.reply_match = echo_reply_match,
+	.request_answer = echo_request_answer,
+};

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <ldns/ldns.h>
+
 #include "common/control.h"
 #include "common/log.h"
 #include "common/netaddr.h"
@@ -24,6 +26,10 @@
 
 #define PROBE_DEFAULT_PORTS "udp/7000,tcp/7000"
 #define PROBE_DEFAULT_SPORTS "linux"
+/* Agentless DNS asks a name every resolver can answer. */
+#define PROBE_DEFAULT_DNS_NAME "example.com"
+/* With an agent the identity label goes under this name. */
+#define PROBE_AGENT_DNS_BASE "nacl-probe.test"
 #define PROBE_DEFAULT_RATE 2000
 #define PROBE_DEFAULT_WINDOW 16384
 #define PROBE_MAX_WINDOW 65536
@@ -45,6 +51,7 @@ struct probe_options {
 	const char *bind;
 	const char *json;
 	const char *events;
+	const char *dns_name;
 	unsigned rate, window, attempts, timeout_ms;
 	bool window_set;
 	bool quiet;
@@ -57,63 +64,64 @@ probe_usage(FILE *out)
 		"Usage: nacl-probe --agent HOST[:PORT] [options]\n"
 		"       nacl-probe --target HOST [options]\n"
 		"\n"
-		"Sends one request per (port, source port) from explicitly "
-		"bound\n"
-		"source ports and reports, as source-port ranges per "
-		"protocol,\n"
-		"which are answered, which are silently dropped and in which\n"
-		"direction, and which are actively rejected.\n"
+		"Sends one request per (port, source port) from explicitly\n"
+		"bound source ports and reports, as source-port ranges per\n"
+		"check, which are answered, which are silently dropped and\n"
+		"in which direction, and which are actively rejected.\n"
 		"\n"
 		"Target:\n"
-		"  --agent HOST[:PORT]  a nacl-agent and its control port "
-		"(default\n"
-		"                       %d); it tells lost requests from lost "
-		"replies\n"
-		"  --target HOST        no agent: any RFC 862 echo reply "
-		"counts; no\n"
-		"                       reply is 'dropped' (direction "
-		"unknown)\n"
+		"  --agent HOST[:PORT]  a nacl-agent and its control port\n"
+		"                       (default %d): it tells lost requests\n"
+		"                       from lost replies\n"
+		"  --target HOST        no agent: real DNS, NTP, web or RFC "
+		"862\n"
+		"                       echo servers; any valid reply counts\n"
+		"                       (DNS REFUSED too), silence is\n"
+		"                       'dropped' (direction unknown)\n"
 		"What to probe:\n"
-		"  --ports SPEC         comma list of PROTO/PORTS[=SERVICE]\n"
-		"                       (default %s); only echo is spoken yet\n"
-		"  --sports RANGES      source ports: 32768-60999, "
-		"1025-5000,49152-65535\n"
-		"                       or a preset: linux (32768-60999), "
-		"linux-legacy\n"
+		"  --ports SPEC         comma list of PROTO/PORTS[=SERVICE],\n"
+		"                       SERVICE one of echo, dns, ntp, http\n"
+		"                       (default %s); tcp/80 is\n"
+		"                       http, udp+tcp/53 dns, udp/123 ntp,\n"
+		"                       others echo: e.g. tcp/8080=http\n"
+		"  --sports RANGES      source ports, e.g. 32768-60999 or\n"
+		"                       1025-5000,49152-65535, or a preset:\n"
+		"                       linux (32768-60999), linux-legacy\n"
 		"                       (32768-61000), windows (49152-65535),\n"
-		"                       windows-legacy (1025-5000), "
-		"nat-gateway, elb,\n"
-		"                       all (1024-65535); default %s\n"
-		"  --bind ADDR          local address to send from (default: "
-		"chosen\n"
-		"                       by routing)\n"
+		"                       windows-legacy (1025-5000),\n"
+		"                       nat-gateway, elb, all (1024-65535);\n"
+		"                       default %s\n"
+		"  --dns-name NAME      DNS: the name to ask (agentless,\n"
+		"                       default %s) or under which\n"
+		"                       the probe's identity label goes\n"
+		"                       (agent, default %s)\n"
+		"  --bind ADDR          local address to send from (default:\n"
+		"                       chosen by routing)\n"
 		"Pace:\n"
-		"  --rate PPS           attempts per second, 0 = no limit "
-		"(default %d)\n"
-		"  --window N           attempts in flight at most (default "
-		"%d, capped\n"
-		"                       below the open-file limit, which is "
-		"raised)\n"
+		"  --rate PPS           attempts per second, 0 = no limit\n"
+		"                       (default %d)\n"
+		"  --window N           attempts in flight at most (default\n"
+		"                       %d, capped below the open-file limit,\n"
+		"                       which is raised as far as allowed)\n"
 		"  --timeout MS         wait for a reply (default %d)\n"
-		"  --attempts N         tries per source port before the "
-		"confirmation\n"
-		"                       pass re-probes silent ports (default "
-		"%d)\n"
+		"  --attempts N         tries per source port before the\n"
+		"                       confirmation pass re-probes silent\n"
+		"                       ports (default %d)\n"
 		"Output:\n"
 		"  --json FILE          the v1 JSON report (- for stdout)\n"
-		"  --events FILE        one JSON object per line as results "
-		"happen\n"
+		"  --events FILE        one JSON object per line as results\n"
+		"                       happen\n"
 		"  -q, --quiet          no summary on stdout, no progress "
 		"line\n"
 		"  -v, --verbose        more log lines on stderr (twice: "
 		"debug)\n"
 		"  -h, --help           this text\n"
 		"\n"
-		"Exit status: 0 every port answered; 1 some port dropped, "
-		"rejected\n"
-		"or not probed; 2 usage error; 3 runtime failure (agent "
-		"unreachable).\n",
+		"Exit status: 0 every port answered; 1 some port dropped,\n"
+		"rejected or not probed; 2 usage error; 3 runtime failure\n"
+		"(agent unreachable).\n",
 		CONTROL_DEFAULT_PORT, PROBE_DEFAULT_PORTS, PROBE_DEFAULT_SPORTS,
+		PROBE_DEFAULT_DNS_NAME, PROBE_AGENT_DNS_BASE,
 		PROBE_DEFAULT_RATE, PROBE_DEFAULT_WINDOW,
 		PROBE_DEFAULT_TIMEOUT_MS, PROBE_DEFAULT_ATTEMPTS);
 }
@@ -167,6 +175,7 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 		{"attempts", required_argument, NULL, 'a'},
 		{"json", required_argument, NULL, 'j'},
 		{"events", required_argument, NULL, 'e'},
+		{"dns-name", required_argument, NULL, 'D'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -183,6 +192,7 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 	int ch, index = 0;
 
 	o->ports = PROBE_DEFAULT_PORTS;
+	o->dns_name = NULL;
 	o->sports = PROBE_DEFAULT_SPORTS;
 	o->rate = PROBE_DEFAULT_RATE;
 	o->window = PROBE_DEFAULT_WINDOW;
@@ -227,6 +237,9 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 			break;
 		case 'e':
 			o->events = optarg;
+			break;
+		case 'D':
+			o->dns_name = optarg;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -284,20 +297,26 @@ probe_cap_window(const struct probe_options *o)
 static void
 probe_check_services(const struct check_list *checks)
 {
+	char *cause = NULL;
 	size_t i;
 
-	for (i = 0; i < checks->count; i++) {
-		const struct check_spec *c = &checks->checks[i];
+	for (i = 0; i < checks->count; i++)
+		if (service_check_transport(&checks->checks[i], &cause) != 0)
+			probe_usage_error("--ports: %s", cause);
+}
 
-		if (c->service != SERVICE_ECHO)
-			probe_usage_error(
-				"--ports: %s/%u=%s: only the echo service is "
-				"implemented yet; write %s/%u=echo (and start "
-				"the agent with the same)",
-				proto_name(c->proto), c->port,
-				service_name(c->service), proto_name(c->proto),
-				c->port);
-	}
+/* The DNS name to ask: checked here so the error names the option. */
+static void
+probe_check_dns_name(const char *name)
+{
+	ldns_rdf *rdf = ldns_dname_new_frm_str(name);
+
+	if (rdf == NULL || ldns_rdf_size(rdf) > 200)
+		probe_usage_error("--dns-name: bad name '%s': expected a "
+				  "domain name of at most 200 characters, "
+				  "e.g. example.com",
+				  name);
+	ldns_rdf_deep_free(rdf);
 }
 
 static char *
@@ -492,6 +511,14 @@ main(int argc, char **argv)
 				  cause);
 	cfg.target = agent_addr;
 	cfg.agent = o.agent != NULL;
+	if (o.dns_name == NULL)
+		o.dns_name = cfg.agent ? PROBE_AGENT_DNS_BASE
+				       : PROBE_DEFAULT_DNS_NAME;
+	probe_check_dns_name(o.dns_name);
+	cfg.dns_name = o.dns_name;
+	netaddr_format((struct sockaddr *)&cfg.target, addr_text);
+	snprintf(cfg.host, sizeof cfg.host,
+		 cfg.target.ss_family == AF_INET6 ? "[%s]" : "%s", addr_text);
 	if (o.bind != NULL) {
 		if (netaddr_parse(o.bind, 0, &cfg.bind, &len, &cause) != 0)
 			probe_usage_error("--bind: %s", cause);

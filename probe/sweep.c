@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +34,7 @@ struct sweep_loss {
 };
 
 struct sweep {
+	uint64_t random_state; /* xorshift64*: nonces, not secrets */
 	struct event_base *base;
 	struct sweep_config cfg;
 	struct event_bus *bus;
@@ -142,6 +144,15 @@ sweep_publish(struct sweep *s, enum sweep_event_type type, size_t index,
 	event_bus_publish(s->bus, ev);
 }
 
+static uint64_t
+sweep_random(struct sweep *s)
+{
+	s->random_state ^= s->random_state >> 12;
+	s->random_state ^= s->random_state << 25;
+	s->random_state ^= s->random_state >> 27;
+	return s->random_state * 0x2545F4914F6CDD1DULL;
+}
+
 static void
 sweep_schedule_pump(struct sweep *s, uint64_t delay_ns)
 {
@@ -200,6 +211,8 @@ sweep_launch(struct sweep *s, size_t index, uint64_t now)
 	a->phase = 0;
 	a->have = 0;
 	a->sent_ns = now;
+	a->nonce = sweep_random(s);
+	a->now_ntp = ntp_now();
 	t = sweep_check_of(s, index)->proto == PROTO_UDP ? &udp_transport
 							 : &tcp_transport;
 	started = t->start(a);
@@ -434,6 +447,8 @@ sweep_attempt_release(struct attempt *a, bool abort_connection)
 		close(a->fd);
 		a->fd = -1;
 	}
+	free(a->buf);
+	a->buf = NULL;
 	port->flags &= (uint8_t)~PORT_QUEUED;
 	if (!(port->flags & (PORT_OK | PORT_REJECTED)) &&
 	    port->attempts < port->max_attempts)
@@ -447,43 +462,49 @@ sweep_attempt_release(struct attempt *a, bool abort_connection)
 	sweep_schedule_pump(s, 0);
 }
 
+static void
+sweep_probe_id(const struct attempt *a, struct probe_id *id)
+{
+	const struct sweep *s = a->sweep;
+
+	memset(id, 0, sizeof *id);
+	id->session = s->cfg.session;
+	id->seq = (uint32_t)a->index;
+	id->attempt = (uint8_t)a->number;
+	id->sport = sweep_sport_of(s, a->index);
+	id->dport = sweep_check_of(s, a->index)->port;
+	id->agent = s->cfg.agent;
+	id->dns_name = s->cfg.dns_name;
+	id->host = s->cfg.host;
+	id->nonce = a->nonce;
+	id->now_ntp = a->now_ntp;
+}
+
 size_t
 sweep_attempt_request(const struct attempt *a, uint8_t *buf, size_t size)
 {
-	const struct sweep *s = a->sweep;
-	struct echo_header h;
+	const struct check_spec *check = sweep_check_of(a->sweep, a->index);
+	struct probe_id id;
 
-	memset(&h, 0, sizeof h);
-	h.type = ECHO_REQUEST;
-	h.attempt = (uint8_t)a->number;
-	h.session = s->cfg.session;
-	h.seq = (uint32_t)a->index;
-	h.sport = sweep_sport_of(s, a->index);
-	h.dport = sweep_check_of(s, a->index)->port;
-	h.length = ECHO_HEADER_SIZE;
-	return echo_encode(&h, buf, size);
+	sweep_probe_id(a, &id);
+	return service_ops(check->service)
+		->request_encode(&id, check->proto, buf, size);
 }
 
-bool
+enum reply_status
 sweep_attempt_match(const struct attempt *a, const uint8_t *buf, size_t len,
-		    uint16_t *observed_port)
+		    bool eof, uint16_t *observed_port)
 {
-	const struct sweep *s = a->sweep;
-	struct echo_header h;
-	const char *cause;
+	const struct check_spec *check = sweep_check_of(a->sweep, a->index);
+	struct reply_info info = {0};
+	enum reply_status rc;
+	struct probe_id id;
 
-	*observed_port = 0;
-	if (echo_decode(buf, len, &h, &cause) != 0 ||
-	    h.session != s->cfg.session || h.seq != (uint32_t)a->index ||
-	    h.sport != sweep_sport_of(s, a->index) ||
-	    h.dport != sweep_check_of(s, a->index)->port)
-		return false;
-	/* An RFC 862 echo server sends our request back unchanged. */
-	if (h.type == ECHO_REQUEST)
-		return !s->cfg.agent;
-	if (h.observed.ss_family != AF_UNSPEC)
-		*observed_port = netaddr_port((struct sockaddr *)&h.observed);
-	return true;
+	sweep_probe_id(a, &id);
+	rc = service_ops(check->service)
+		     ->reply_match(&id, check->proto, buf, len, eof, &info);
+	*observed_port = info.observed_port;
+	return rc;
 }
 
 bool
@@ -576,6 +597,10 @@ sweep_new(struct event_base *base, const struct sweep_config *config,
 	s->retry_gap_ns = (uint64_t)config->timeout_ms * 1000000u / 4;
 	s->burst = config->rate > 100 ? config->rate / 100.0 : 1.0;
 	s->pump_event = evtimer_new(base, sweep_pump_callback, s);
+	if (getrandom(&s->random_state, sizeof s->random_state, 0) !=
+		    sizeof s->random_state ||
+	    s->random_state == 0)
+		s->random_state = sweep_now_ns() | 1;
 	return s;
 }
 
@@ -606,6 +631,7 @@ sweep_free(struct sweep *s)
 			event_del(&s->pool[i].ev);
 			close(s->pool[i].fd);
 		}
+		free(s->pool[i].buf);
 	}
 	event_free(s->pump_event);
 	free(s->pool);

@@ -14,7 +14,9 @@
 
 #include "common/checkspec.h"
 #include "common/echo.h"
+#include "common/netaddr.h"
 #include "common/portrange.h"
+#include "common/service.h"
 #include "reports/events.h"
 
 struct sweep_config {
@@ -28,6 +30,8 @@ struct sweep_config {
 	unsigned timeout_ms;
 	uint32_t session; /* from the agent; 0 when agentless */
 	bool agent;
+	const char *dns_name; /* DNS: the name asked, or the agent's base */
+	char host[NETADDR_STRLEN + 2]; /* HTTP: Host header, [v6] bracketed */
 };
 
 /* What happened to one (check, source port), accumulated over attempts. */
@@ -48,6 +52,9 @@ struct sweep_port {
 	uint16_t observed_port; /* source port the agent reported, 0 unknown */
 };
 
+/* Reply bytes a TCP attempt keeps: headers and a short body suffice. */
+#define SWEEP_TCP_BUFFER 1024
+
 enum attempt_result {
 	ATTEMPT_OK,
 	ATTEMPT_REJECTED,
@@ -67,8 +74,10 @@ struct attempt {
 	uint64_t sent_ns;
 	bool finished; /* result recorded; only draining left */
 	uint8_t phase;
-	uint16_t have;
-	uint8_t buf[ECHO_HEADER_SIZE];
+	uint16_t have; /* bytes of reply in buf */
+	uint8_t *buf; /* TCP: SWEEP_TCP_BUFFER bytes while reading */
+	uint64_t nonce; /* per attempt: DNS id, NTP timestamp bits */
+	uint64_t now_ntp; /* NTP: the time the request carries */
 	struct attempt *next_free;
 };
 
@@ -113,13 +122,14 @@ void sweep_attempt_result(struct attempt *a, enum attempt_result result,
 			  int error, uint16_t observed_port);
 /* Closes the socket and frees the slot; records a timeout if no result. */
 void sweep_attempt_release(struct attempt *a, bool abort_connection);
-/* Builds the echo request of an attempt into buf; returns its length. */
+/* The request of an attempt (its check's service) into buf; its length. */
 size_t sweep_attempt_request(const struct attempt *a, uint8_t *buf,
 			     size_t size);
-/* Does buf hold the reply to a (our reply, or an exact RFC 862 echo)?
- * Sets *observed_port from the agent's reply when present. */
-bool sweep_attempt_match(const struct attempt *a, const uint8_t *buf,
-			 size_t len, uint16_t *observed_port);
+/* Is buf (eof: the peer closed) the reply to a? Sets *observed_port from
+ * the agent's reply when it says. */
+enum reply_status sweep_attempt_match(const struct attempt *a,
+				      const uint8_t *buf, size_t len, bool eof,
+				      uint16_t *observed_port);
 
 /* After the run. */
 size_t sweep_nports(const struct sweep *s);

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/xmalloc.h"
 #include "probe/sweep.h"
 
 enum tcp_phase { TCP_CONNECTING, TCP_READING, TCP_DRAINING };
@@ -40,18 +41,20 @@ tcp_remaining(const struct attempt *a, struct timeval *tv)
 static void
 tcp_send_request(struct attempt *a)
 {
-	uint8_t buf[ECHO_HEADER_SIZE];
+	uint8_t buf[SERVICE_MAX_MESSAGE];
 	size_t len = sweep_attempt_request(a, buf, sizeof buf);
 	struct timeval left;
 
-	/* An empty send buffer takes 40 bytes whole. */
-	if (send(a->fd, buf, len, MSG_NOSIGNAL) != (ssize_t)len) {
+	/* An empty send buffer takes a request of a few hundred bytes whole. */
+	if (len == 0 || send(a->fd, buf, len, MSG_NOSIGNAL) != (ssize_t)len) {
 		if (transport_error_is_rejection(errno))
 			sweep_attempt_result(a, ATTEMPT_REJECTED, errno, 0);
 		sweep_attempt_release(a, true);
 		return;
 	}
 	a->phase = TCP_READING;
+	a->buf = xmalloc(SWEEP_TCP_BUFFER);
+	a->have = 0;
 	tcp_remaining(a, &left);
 	tcp_rearm(a, EV_READ, &left);
 }
@@ -71,7 +74,7 @@ tcp_read(struct attempt *a)
 			sweep_attempt_release(a, n != 0);
 		return;
 	}
-	n = recv(a->fd, a->buf + a->have, sizeof a->buf - a->have,
+	n = recv(a->fd, a->buf + a->have, SWEEP_TCP_BUFFER - a->have,
 		 MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return;
@@ -80,19 +83,38 @@ tcp_read(struct attempt *a)
 		sweep_attempt_release(a, false);
 		return;
 	}
-	if (n <= 0) {
-		/* Closed without a reply: as good as none. */
+	if (n < 0) {
 		sweep_attempt_release(a, true);
 		return;
 	}
 	a->have = (uint16_t)(a->have + n);
-	if (a->have < sizeof a->buf)
+	/* A full buffer is judged as it stands: headers fit in it. */
+	switch (sweep_attempt_match(a, a->buf, a->have,
+				    n == 0 || a->have == SWEEP_TCP_BUFFER,
+				    &observed)) {
+	case REPLY_INCOMPLETE:
 		return;
-	if (!sweep_attempt_match(a, a->buf, a->have, &observed)) {
+	case REPLY_INVALID:
+		/* Closed without a valid reply: as good as none. */
 		sweep_attempt_release(a, true);
+		return;
+	case REPLY_MATCH:
+		break;
+	}
+	if (n == 0) {
+		sweep_attempt_result(a, ATTEMPT_OK, 0, observed);
+		sweep_attempt_release(a, false);
 		return;
 	}
 	sweep_attempt_result(a, ATTEMPT_OK, 0, observed);
+	/* A DNS or echo server waits for the client to close: reset, so
+	 * no TIME_WAIT blocks the next sweep from this source port. */
+	if (!sweep_config(a->sweep)->agent &&
+	    !service_ops(sweep_check_of(a->sweep, a->index)->service)
+		     ->server_closes) {
+		sweep_attempt_release(a, true);
+		return;
+	}
 	a->phase = TCP_DRAINING;
 	tcp_rearm(a, EV_READ, &tcp_drain_timeout);
 	tcp_read(a);

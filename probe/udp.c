@@ -12,7 +12,7 @@ static void
 udp_event_callback(evutil_socket_t fd, short what, void *arg)
 {
 	struct attempt *a = arg;
-	uint8_t buf[ECHO_MAX_SIZE];
+	uint8_t buf[SERVICE_MAX_MESSAGE];
 	uint16_t observed;
 	ssize_t n;
 
@@ -33,7 +33,8 @@ udp_event_callback(evutil_socket_t fd, short what, void *arg)
 			}
 			continue;
 		}
-		if (sweep_attempt_match(a, buf, (size_t)n, &observed)) {
+		if (sweep_attempt_match(a, buf, (size_t)n, false, &observed) ==
+		    REPLY_MATCH) {
 			sweep_attempt_result(a, ATTEMPT_OK, 0, observed);
 			sweep_attempt_release(a, false);
 			return;
@@ -44,16 +45,20 @@ udp_event_callback(evutil_socket_t fd, short what, void *arg)
 static enum transport_start
 udp_start(struct attempt *a)
 {
-	uint8_t buf[ECHO_HEADER_SIZE];
+	uint8_t buf[SERVICE_MAX_MESSAGE];
 	size_t len;
 	int fd, saved;
 
+	len = sweep_attempt_request(a, buf, sizeof buf);
+	if (len == 0) {
+		errno = EMSGSIZE;
+		return TRANSPORT_LOCAL_ERROR;
+	}
 	fd = transport_socket(a, SOCK_DGRAM);
 	if (fd < 0)
 		return fd == -2 && errno == ECONNREFUSED
 			       ? TRANSPORT_REJECTED
 			       : TRANSPORT_LOCAL_ERROR;
-	len = sweep_attempt_request(a, buf, sizeof buf);
 	if (send(fd, buf, len, 0) != (ssize_t)len) {
 		saved = errno;
 		close(fd);

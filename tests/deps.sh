@@ -1,9 +1,15 @@
 #!/bin/sh
 # Installs the Debian packages the build and the tests need, only those that
 # are missing, so `make test` and `make demo` work on a fresh machine.
+# usage: deps.sh [fuzz]   (fuzz: also clang and libFuzzer for make fuzz)
 set -eu
 pkgs="gcc make pkg-config libc6-dev libevent-dev libcjson-dev libmnl-dev
-libcriterion-dev nftables iproute2 jq clang-format"
+libldns-dev libcriterion-dev nftables iproute2 jq clang-format libxml2-utils
+chromium prometheus python3 bind9-dnsutils ntpsec-ntpdig curl dnsmasq-base chrony
+nginx-light"
+if [ "${1:-}" = fuzz ]; then
+	pkgs="$pkgs clang libclang-rt-14-dev"
+fi
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -17,5 +23,20 @@ fi
 echo "deps: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# Packages that ship services (prometheus) must not start them here: a
+# policy-rc.d that exits 101 forbids it, removed again unless it was ours.
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 0755 "$policy"
+	own_policy=1
+	trap 'rm -f "$policy"' EXIT
+	trap 'exit 1' INT TERM
+fi
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if [ "$own_policy" -eq 1 ]; then
+	rm -f "$policy"
+	trap - EXIT
+fi

@@ -1,0 +1,138 @@
+/* NTP v4 (RFC 5905) client and server packets: the 48-byte header only. */
+/* Hand-written: a fixed header of big-endian fields is smaller than any
+ * library's API for it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/service.h"
+
+#define NTP_SIZE 48
+#define NTP_MODE_CLIENT 3
+#define NTP_MODE_SERVER 4
+
+static void
+ntp_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static void
+ntp_put64(uint8_t *p, uint64_t v)
+{
+	ntp_put32(p, (uint32_t)(v >> 32));
+	ntp_put32(p + 4, (uint32_t)v);
+}
+
+static uint64_t
+ntp_get64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/*
+ * The transmit timestamp of id's request: the current second, and in the
+ * fraction the bound source port, the attempt and a nonce byte; with an
+ * agent the reference timestamp adds the session and sequence.
+ */
+static uint64_t
+ntp_transmit(const struct probe_id *id)
+{
+	if (!id->agent)
+		return (id->now_ntp & 0xffffffff00000000ULL) |
+		       (uint32_t)id->nonce;
+	return (id->now_ntp & 0xffffffff00000000ULL) |
+	       (uint64_t)id->sport << 16 | (uint64_t)id->attempt << 8 |
+	       (uint8_t)id->nonce;
+}
+
+static size_t
+ntp_request_encode(const struct probe_id *id, enum proto proto, uint8_t *buf,
+		   size_t size)
+{
+	if (proto != PROTO_UDP || size < NTP_SIZE)
+		return 0;
+	memset(buf, 0, NTP_SIZE);
+	buf[0] = 4 << 3 | NTP_MODE_CLIENT; /* LI 0, version 4 */
+	buf[2] = 6; /* poll 64 s */
+	buf[3] = (uint8_t)-20; /* precision about 1 us */
+	if (id->agent)
+		ntp_put64(buf + 16, (uint64_t)id->session << 32 | id->seq);
+	ntp_put64(buf + 40, ntp_transmit(id));
+	return NTP_SIZE;
+}
+
+static enum reply_status
+ntp_reply_match(const struct probe_id *id, enum proto proto, const uint8_t *buf,
+		size_t len, bool eof, struct reply_info *info)
+{
+	unsigned version, mode, stratum;
+
+	(void)eof;
+	info->observed_port = 0;
+	if (proto != PROTO_UDP || len < NTP_SIZE)
+		return REPLY_INVALID;
+	version = buf[0] >> 3 & 7;
+	mode = buf[0] & 7;
+	stratum = buf[1];
+	if (mode != NTP_MODE_SERVER || version < 1 || version > 4 ||
+	    ntp_get64(buf + 24) != ntp_transmit(id))
+		return REPLY_INVALID;
+	/* A kiss-o'-death (stratum 0) is still the server answering. */
+	if (stratum != 0 && ntp_get64(buf + 40) == 0)
+		return REPLY_INVALID;
+	return REPLY_MATCH;
+}
+
+static enum answer_status
+ntp_request_answer(enum proto proto, const uint8_t *req, size_t len,
+		   const struct answer_context *ctx, struct request_info *info,
+		   uint8_t *out, size_t size, size_t *outlen)
+{
+	unsigned version, poll;
+	uint64_t reference;
+
+	if (proto != PROTO_UDP || len < NTP_SIZE || size < NTP_SIZE)
+		return ANSWER_INVALID;
+	version = req[0] >> 3 & 7;
+	poll = req[2];
+	if ((req[0] & 7) != NTP_MODE_CLIENT || version < 1 || version > 4)
+		return ANSWER_INVALID;
+	reference = ntp_get64(req + 16);
+	if (reference >> 32 != 0) {
+		info->identified = true;
+		info->session = (uint32_t)(reference >> 32);
+		info->sport = (uint16_t)(ntp_get64(req + 40) >> 16);
+	}
+	memset(out, 0, NTP_SIZE);
+	out[0] = (uint8_t)(version << 3 | NTP_MODE_SERVER);
+	out[1] = ctx->config->ntp_stratum;
+	out[2] = (uint8_t)(poll < 4 ? 4 : poll > 17 ? 17 : poll);
+	out[3] = (uint8_t)-20;
+	ntp_put32(out + 8, 0x00000010); /* root dispersion: 0.25 ms */
+	memcpy(out + 12, &ctx->config->ntp_refid, 4);
+	ntp_put64(out + 16, ctx->now_ntp - (16ULL << 32));
+	memcpy(out + 24, req + 40, 8); /* origin = the client's transmit */
+	ntp_put64(out + 32, ctx->now_ntp);
+	ntp_put64(out + 40, ctx->now_ntp);
+	*outlen = NTP_SIZE;
+	return ANSWER_REPLY;
+}
+
+const struct service_ops ntp_service = {
+	.service = SERVICE_NTP,
+	.name = "ntp",
+	.udp = true,
+	.tcp = false,
+	.server_closes = false,
+	.request_encode = ntp_request_encode,
+	.reply_match = ntp_reply_match,
+	.request_answer = ntp_request_answer,
+};

@@ -1,0 +1,58 @@
+/* Shared body of the protocol fuzz targets: every parser of one service. */
+/* The agent's answer must stay within 64 bytes of the request, or we abort. */
+#ifndef NACL_FUZZ_SERVICE_H
+#define NACL_FUZZ_SERVICE_H
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/service.h"
+
+static void
+fuzz_service(const struct service_ops *ops, const uint8_t *data, size_t size)
+{
+	static const struct service_config config = {1, 0};
+	struct sockaddr_in6 peer;
+	struct answer_context ctx = {(struct sockaddr *)&peer, &config,
+				     0xeb000000aa000000ULL};
+	uint8_t out[SERVICE_MAX_MESSAGE + SERVICE_MAX_GROWTH];
+	struct request_info info;
+	struct reply_info reply;
+	struct probe_id id = {0};
+	size_t outlen;
+	int proto, agent;
+
+	memset(&peer, 0, sizeof peer);
+	peer.sin6_family = AF_INET6;
+	peer.sin6_port = htons(65535);
+	memset(&peer.sin6_addr, 0xff, sizeof peer.sin6_addr);
+	if (size > SERVICE_MAX_MESSAGE)
+		return;
+	for (proto = PROTO_UDP; proto <= PROTO_TCP; proto++) {
+		memset(&info, 0, sizeof info);
+		if (ops->request_answer((enum proto)proto, data, size, &ctx,
+					&info, out, sizeof out,
+					&outlen) == ANSWER_REPLY &&
+		    (outlen > sizeof out || outlen > size + SERVICE_MAX_GROWTH))
+			abort();
+		for (agent = 0; agent <= 1; agent++) {
+			id.session = 0x01020304;
+			id.seq = 7;
+			id.attempt = 1;
+			id.sport = 40000;
+			id.dport = 53;
+			id.agent = agent;
+			id.dns_name = "example.com";
+			id.host = "198.18.2.1";
+			id.nonce = 0x1234;
+			id.now_ntp = ctx.now_ntp;
+			ops->reply_match(&id, (enum proto)proto, data, size,
+					 false, &reply);
+			ops->reply_match(&id, (enum proto)proto, data, size,
+					 true, &reply);
+		}
+	}
+}
+
+#endif

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Scenario 31: no agent. Real servers from Debian packages run in the agent
+# namespace (dnsmasq for DNS over UDP and TCP, chronyd for NTP, nginx for
+# HTTP); the router drops their UDP replies to source ports 40500-40599.
+# nacl-probe --target reports exactly that range as dropped (direction
+# unknown) for UDP 53 and UDP 123, and everything else ok; a second TCP
+# sweep right after is all ok too.
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
+
+np_setup
+
+# Starts a server in the agent namespace in the foreground; stopped by PID.
+server_start()
+{
+	local name=$1
+	shift
+	"$TESTBED" exec agent "$@" >"$NP_TMP/$name.log" 2>&1 &
+	NP_HELPER_PIDS+=("$!")
+}
+
+# Waits (at most ~5 s) until CHECK... succeeds from the probe namespace.
+server_wait()
+{
+	local name=$1
+	shift
+	for _ in $(seq 50); do
+		"$TESTBED" exec probe "$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	np_die "$name did not answer within 5 s; its log:
+$(tail -n 20 "$NP_TMP/$name.log")"
+}
+
+server_start dnsmasq dnsmasq --keep-in-foreground --conf-file=/dev/null \
+	--no-resolv --no-hosts --user=root --group=root --pid-file= \
+	--listen-address="$AGENT4" --bind-interfaces --port=53 \
+	--address=/nacl-probe.test/"$AGENT4" --log-facility=-
+
+cat >"$NP_TMP/chrony.conf" <<CONF
+bindaddress $AGENT4
+port 123
+cmdport 0
+allow all
+local stratum 10
+pidfile $NP_TMP/chronyd.pid
+CONF
+server_start chronyd chronyd -d -x -u root -f "$NP_TMP/chrony.conf"
+
+mkdir -p "$NP_TMP/nginx"
+cat >"$NP_TMP/nginx.conf" <<CONF
+daemon off;
+master_process off;
+user root;
+worker_processes 1;
+pid $NP_TMP/nginx/nginx.pid;
+error_log $NP_TMP/nginx/error.log;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	client_body_temp_path $NP_TMP/nginx;
+	proxy_temp_path $NP_TMP/nginx;
+	fastcgi_temp_path $NP_TMP/nginx;
+	uwsgi_temp_path $NP_TMP/nginx;
+	scgi_temp_path $NP_TMP/nginx;
+	server {
+		listen $AGENT4:80 backlog=4096;
+		location / { return 200 "ok\n"; }
+	}
+}
+CONF
+server_start nginx nginx -c "$NP_TMP/nginx.conf" -p "$NP_TMP/nginx"
+
+server_wait dnsmasq dig +short +tries=1 +time=1 @"$AGENT4" nacl-probe.test
+server_wait chronyd ntpdig -t 1 "$AGENT4"
+server_wait nginx curl -s -m 1 -o /dev/null "http://$AGENT4/"
+
+np_rules <<'RULES'
+ip saddr 198.18.2.1 ip daddr 198.18.1.1 udp dport 40500-40599 drop
+RULES
+probe_run --target "$AGENT4" --bind "$PROBE4" --dns-name nacl-probe.test \
+	--ports udp/53,tcp/53,udp/123,tcp/80 --sports 40000-40999 \
+	--rate 2000 --timeout 1000 --attempts 2
+assert_exit 1
+assert_json '.target.agent' false
+assert_check 0 udp 53 40000-40999 fail
+assert_ranges 0 '40000-40499 ok,40500-40599 dropped,40600-40999 ok'
+assert_counts 0 'ok=900 dropped=100'
+assert_check 1 tcp 53 40000-40999 pass
+assert_ranges 1 '40000-40999 ok'
+assert_check 2 udp 123 40000-40999 fail
+assert_ranges 2 '40000-40499 ok,40500-40599 dropped,40600-40999 ok'
+assert_counts 2 'ok=900 dropped=100'
+assert_check 3 tcp 80 40000-40999 pass
+assert_ranges 3 '40000-40999 ok'
+
+# Right again over TCP: no TIME_WAIT of the first sweep on the probe side.
+probe_run --target "$AGENT4" --bind "$PROBE4" --dns-name nacl-probe.test \
+	--ports tcp/53,tcp/80 --sports 40000-40999 --rate 2000 \
+	--timeout 1000 --attempts 2
+assert_exit 0
+assert_ranges 0 '40000-40999 ok'
+assert_ranges 1 '40000-40999 ok'
+np_done

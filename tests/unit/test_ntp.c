@@ -1,0 +1,189 @@
+/* Unit tests for common/ntp.c: client request, server answer, reply checks. */
+/* Timestamps are fixed so every field can be asserted exactly. */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "common/service.h"
+
+#define NOW 0xeb000000aa000000ULL
+
+static struct sockaddr_in peer;
+static struct service_config config;
+static struct answer_context ctx;
+
+static void
+setup(void)
+{
+	memset(&peer, 0, sizeof peer);
+	peer.sin_family = AF_INET;
+	peer.sin_port = htons(40000);
+	ctx.peer = (struct sockaddr *)&peer;
+	config.ntp_stratum = 2;
+	memcpy(&config.ntp_refid, "\xc6\x12\x02\x01", 4);
+	ctx.config = &config;
+	ctx.now_ntp = NOW + (5ULL << 32);
+}
+
+TestSuite(ntp, .init = setup);
+
+static struct probe_id
+probe(bool agent)
+{
+	struct probe_id id = {0};
+
+	id.session = 0xa1b2c3d4;
+	id.seq = 1234;
+	id.attempt = 3;
+	id.sport = 49152;
+	id.dport = 123;
+	id.agent = agent;
+	id.nonce = 0x55;
+	id.now_ntp = NOW;
+	return id;
+}
+
+static uint64_t
+get64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+Test(ntp, client_request_carries_identity)
+{
+	struct probe_id id = probe(true);
+	uint8_t req[64];
+
+	cr_assert_eq(
+		ntp_service.request_encode(&id, PROTO_UDP, req, sizeof req),
+		48);
+	cr_assert_eq(req[0], 0x23); /* LI 0, version 4, mode 3 */
+	cr_assert_eq(get64(req + 16), 0xa1b2c3d4000004d2ULL);
+	cr_assert_eq(get64(req + 40), 0xeb000000c0000355ULL);
+	cr_assert_eq(
+		ntp_service.request_encode(&id, PROTO_TCP, req, sizeof req), 0);
+}
+
+Test(ntp, server_answer_fills_the_fields)
+{
+	struct probe_id id = probe(true);
+	struct request_info info = {0};
+	struct reply_info reply;
+	uint8_t req[64], out[64];
+	size_t outlen;
+
+	ntp_service.request_encode(&id, PROTO_UDP, req, sizeof req);
+	cr_assert_eq(ntp_service.request_answer(PROTO_UDP, req, 48, &ctx, &info,
+						out, sizeof out, &outlen),
+		     ANSWER_REPLY);
+	cr_assert_eq(outlen, 48);
+	cr_assert(info.identified);
+	cr_assert_eq(info.session, 0xa1b2c3d4);
+	cr_assert_eq(info.sport, 49152);
+	cr_assert_eq(out[0], 0x24); /* version 4, mode 4 */
+	cr_assert_eq(out[1], 2);
+	cr_assert_eq(memcmp(out + 12, "\xc6\x12\x02\x01", 4), 0);
+	cr_assert_eq(get64(out + 24), get64(req + 40));
+	cr_assert_eq(get64(out + 32), NOW + (5ULL << 32));
+	cr_assert_eq(get64(out + 40), NOW + (5ULL << 32));
+	cr_assert_eq(get64(out + 16), NOW - (11ULL << 32));
+	cr_assert_eq(ntp_service.reply_match(&id, PROTO_UDP, out, outlen, false,
+					     &reply),
+		     REPLY_MATCH);
+}
+
+Test(ntp, requests_without_identity_are_answered_unidentified)
+{
+	struct request_info info = {0};
+	uint8_t req[48] = {0x1b}, out[64]; /* version 3, mode 3: ntpdig */
+	size_t outlen;
+
+	cr_assert_eq(ntp_service.request_answer(PROTO_UDP, req, 48, &ctx, &info,
+						out, sizeof out, &outlen),
+		     ANSWER_REPLY);
+	cr_assert_not(info.identified);
+	cr_assert_eq(out[0], 0x1c);
+}
+
+Test(ntp, wrong_origin_mode_or_size_is_not_a_reply)
+{
+	struct probe_id id = probe(false), other = probe(false);
+	struct request_info info = {0};
+	struct reply_info reply;
+	uint8_t req[64], out[64];
+	size_t outlen;
+
+	other.nonce = 0x56;
+	ntp_service.request_encode(&other, PROTO_UDP, req, sizeof req);
+	ntp_service.request_answer(PROTO_UDP, req, 48, &ctx, &info, out,
+				   sizeof out, &outlen);
+	cr_assert_eq(
+		ntp_service.reply_match(&id, PROTO_UDP, out, 48, false, &reply),
+		REPLY_INVALID);
+	cr_assert_eq(ntp_service.reply_match(&other, PROTO_UDP, out, 47, false,
+					     &reply),
+		     REPLY_INVALID);
+	out[0] = 0x23;
+	cr_assert_eq(ntp_service.reply_match(&other, PROTO_UDP, out, 48, false,
+					     &reply),
+		     REPLY_INVALID);
+}
+
+Test(ntp, kiss_of_death_is_a_reply_but_zero_transmit_is_not)
+{
+	struct probe_id id = probe(false);
+	struct request_info info = {0};
+	struct reply_info reply;
+	uint8_t req[64], out[64];
+	size_t outlen;
+
+	ntp_service.request_encode(&id, PROTO_UDP, req, sizeof req);
+	ntp_service.request_answer(PROTO_UDP, req, 48, &ctx, &info, out,
+				   sizeof out, &outlen);
+	memset(out + 40, 0, 8);
+	cr_assert_eq(
+		ntp_service.reply_match(&id, PROTO_UDP, out, 48, false, &reply),
+		REPLY_INVALID);
+	out[1] = 0;
+	memcpy(out + 12, "RATE", 4);
+	cr_assert_eq(
+		ntp_service.reply_match(&id, PROTO_UDP, out, 48, false, &reply),
+		REPLY_MATCH);
+}
+
+Test(ntp, server_ignores_short_and_non_client_packets)
+{
+	struct request_info info = {0};
+	uint8_t req[48] = {0x24}, out[64];
+	size_t outlen;
+
+	cr_assert_eq(ntp_service.request_answer(PROTO_UDP, req, 48, &ctx, &info,
+						out, sizeof out, &outlen),
+		     ANSWER_INVALID);
+	req[0] = 0x23;
+	cr_assert_eq(ntp_service.request_answer(PROTO_UDP, req, 47, &ctx, &info,
+						out, sizeof out, &outlen),
+		     ANSWER_INVALID);
+	req[0] = 0x03; /* version 0 */
+	cr_assert_eq(ntp_service.request_answer(PROTO_UDP, req, 48, &ctx, &info,
+						out, sizeof out, &outlen),
+		     ANSWER_INVALID);
+}
+
+Test(ntp, empty_datagram_is_ignored)
+{
+	struct request_info info = {0};
+	uint8_t out[64];
+	size_t outlen;
+
+	/* Found by fuzz_ntp: fields were read before the length check. */
+	cr_assert_eq(ntp_service.request_answer(PROTO_UDP, (const uint8_t *)"",
+						0, &ctx, &info, out, sizeof out,
+						&outlen),
+		     ANSWER_INVALID);
+}
