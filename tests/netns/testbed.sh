@@ -3,6 +3,7 @@
 # pairs; the router emulates a stateless NACL with nftables (no conntrack).
 #
 # usage: testbed.sh up | down | rules FILE|- | nft NFT-ARGS... | stateful |
+#        nacl ACLS.json PROBE-SUBNET AGENT-SUBNET |
 #        exec probe|router|agent CMD...
 # Namespace names are ${NP_PREFIX:-npt}-probe, -router and -agent.
 set -euo pipefail
@@ -21,6 +22,9 @@ ROUTER_P4=198.18.1.254
 ROUTER_P6=2001:db8:1::254
 ROUTER_A4=198.18.2.254
 ROUTER_A6=2001:db8:2::254
+# The subnets as a NACL file's translation sees them (testbed.sh nacl).
+PROBE_NETS=198.18.1.0/24,2001:db8:1::/64
+AGENT_NETS=198.18.2.0/24,2001:db8:2::/64
 
 # Where the router's notrack rules live. Not "notrack": that is an nft
 # keyword, and nft 1.0.6 (Debian 12) can neither create nor delete a table of
@@ -54,6 +58,11 @@ usage: testbed.sh up              create the three namespaces (fresh)
        testbed.sh rules FILE|-    replace the NACL rules (one nft rule per line)
        testbed.sh nft ARGS...     run nft in the router namespace
        testbed.sh stateful        turn conntrack on in the router (for NAT)
+       testbed.sh nacl ACLS.json PROBE-SUBNET AGENT-SUBNET
+                                  replace the rules with the two NACLs of an
+                                  'aws ec2 describe-network-acls' file (IDs
+                                  as for nacl-report explain), translated by
+                                  nacl-report nft
        testbed.sh exec probe|router|agent CMD...
 EOF
 	exit 2
@@ -266,6 +275,33 @@ testbed_rules()
 	fi
 }
 
+# Loads the NACLs of subnets probe and agent (subnet-ID or acl-ID) from a
+# describe-network-acls file: nacl-report nft translates them, the probe side
+# being $PROBE_NETS, the agent side $AGENT_NETS; one nft run, atomic.
+testbed_nacl()
+{
+	local file=$1 probe=$2 agent=$3 bin script nft_err
+	local root build
+	root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	build=${BUILDDIR:-build}
+	case $build in
+	/*) ;;
+	*) build=$root/$build ;;
+	esac
+	bin=${NACL_REPORT:-$build/nacl-report}
+	[ -x "$bin" ] || die "nacl: $bin missing: run 'make' first"
+	[ -r "$file" ] || die "nacl: cannot read '$file'"
+	ns_exists "$NS_ROUTER" || die "nacl: no testbed, run 'testbed.sh up'"
+	case $probe in *=*) ;; *) probe=$probe=$PROBE_NETS ;; esac
+	case $agent in *=*) ;; *) agent=$agent=$AGENT_NETS ;; esac
+	script=$("$bin" nft "$file" --probe-subnet "$probe" \
+		--agent-subnet "$agent") ||
+		die "nacl: nacl-report nft could not translate '$file'"
+	if ! nft_err=$(ip netns exec "$NS_ROUTER" nft -f - <<<"$script" 2>&1); then
+		die "nacl: nft refused the translation of '$file': $nft_err"
+	fi
+}
+
 main()
 {
 	[ $# -ge 1 ] || usage
@@ -292,6 +328,11 @@ main()
 		need_tools
 		ns_exists "$NS_ROUTER" || die "nft: no testbed, run 'testbed.sh up'"
 		exec ip netns exec "$NS_ROUTER" nft "$@"
+		;;
+	nacl)
+		[ $# -eq 3 ] || usage
+		need_tools
+		testbed_nacl "$1" "$2" "$3"
 		;;
 	stateful)
 		[ $# -eq 0 ] || usage

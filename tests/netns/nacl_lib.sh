@@ -1,0 +1,117 @@
+# shellcheck shell=bash
+# Helpers for the NACL end-to-end tests (test_8*.sh), sourced after lib.sh:
+# load a shipped describe-network-acls example into the router, run
+# nacl-report explain on the probe's report, assert on its JSON and text.
+
+NACL_DIR=$NP_ROOT/scenarios/nacl
+REPORT_BIN=$NP_BUILD/nacl-report
+# The IDs the examples in scenarios/nacl use.
+PROBE_SUBNET=subnet-0a1a1a1a1a1a1a1a1
+AGENT_SUBNET=subnet-0b2b2b2b2b2b2b2b2
+# shellcheck disable=SC2034
+PROBE_NACL=acl-0a1a1a1a1a1a1a1a1
+# shellcheck disable=SC2034
+AGENT_NACL=acl-0b2b2b2b2b2b2b2b2
+
+EXPLAIN_CMD=""
+EXPLAIN_EXIT=""
+EXPLAIN_JSON=""
+EXPLAIN_TEXT=""
+EXPLAIN_ERR=""
+NP_EXPLAINS=0
+
+# A fresh testbed whose router runs the NACLs of scenarios/nacl/FILE. The
+# probe's own connections (the control channel) take their source ports from
+# 40000-40999, inside Linux's 32768-60999 as on a real client, outside every
+# swept range: the examples let replies back to them, as a real deployment
+# must, or the probe cannot reach its agent.
+nacl_setup()
+{
+	[ -x "$REPORT_BIN" ] || np_die "$REPORT_BIN missing: run 'make' first"
+	np_setup
+	"$TESTBED" exec probe sh -c \
+		'echo "40000 40999" >/proc/sys/net/ipv4/ip_local_port_range' ||
+		np_die "cannot set the probe's ephemeral port range"
+	nacl_load "$1"
+}
+
+# Replaces the router's rules with the NACLs of scenarios/nacl/FILE.
+nacl_load()
+{
+	np_log "router: NACLs of scenarios/nacl/$1"
+	"$TESTBED" nacl "$NACL_DIR/$1" "$PROBE_SUBNET" "$AGENT_SUBNET" ||
+		np_die "loading scenarios/nacl/$1 into the router failed"
+}
+
+# Runs nacl-report explain REPORT --nacl scenarios/nacl/FILE with the
+# example subnets (or ARGS... instead of them) twice: --json into
+# EXPLAIN_JSON, text into EXPLAIN_TEXT; EXPLAIN_EXIT is the exit code (both
+# runs must agree on it).
+explain_run()
+{
+	local report=$1 file=$2 text_exit
+	shift 2
+	[ $# -gt 0 ] || set -- --probe-subnet "$PROBE_SUBNET" \
+		--agent-subnet "$AGENT_SUBNET"
+	NP_EXPLAINS=$((NP_EXPLAINS + 1))
+	EXPLAIN_JSON=$NP_TMP/explain-$NP_EXPLAINS.json
+	EXPLAIN_TEXT=$NP_TMP/explain-$NP_EXPLAINS.txt
+	EXPLAIN_ERR=$NP_TMP/explain-$NP_EXPLAINS.err
+	EXPLAIN_CMD="nacl-report explain $(basename "$report") --nacl $file $*"
+	"$REPORT_BIN" explain "$report" --nacl "$NACL_DIR/$file" "$@" \
+		>"$EXPLAIN_TEXT" 2>"$EXPLAIN_ERR"
+	text_exit=$?
+	"$REPORT_BIN" explain "$report" --nacl "$NACL_DIR/$file" "$@" --json \
+		>"$EXPLAIN_JSON" 2>>"$EXPLAIN_ERR"
+	EXPLAIN_EXIT=$?
+	np_log "explain: $EXPLAIN_CMD -> exit $EXPLAIN_EXIT"
+	assert_eq "exit code of $EXPLAIN_CMD, text against --json" \
+		"$EXPLAIN_EXIT" "$text_exit"
+}
+
+assert_explain_exit()
+{
+	assert_eq "exit code of: $EXPLAIN_CMD" "$1" "$EXPLAIN_EXIT" && return 0
+	sed 's/^/    | /' "$EXPLAIN_ERR" "$EXPLAIN_TEXT" | head -n 40 >&2
+	return 1
+}
+
+# assert_explain_json JQ_EXPR EXPECTED on the last --json output.
+assert_explain_json()
+{
+	assert_eq "explain $1" "$2" "$(jq -r -c "$1" "$EXPLAIN_JSON" 2>&1)"
+}
+
+# assert_explained CHECK_INDEX 'FROM-TO MEASURED OUTCOME HOP/RULE, ...'
+# (the list may span lines):
+# every range of the check that is not "agree", in order; HOP/RULE is the
+# dropping NACL direction and rule number (* for the default deny), or -
+# when nothing drops it.
+assert_explained()
+{
+	local index=$1 expected actual
+	# shellcheck disable=SC2001
+	expected=$(echo "$2" | tr '\n' ' ' |
+		sed 's/[[:space:]]*,[[:space:]]*/,/g; s/^[[:space:]]*//; s/[[:space:]]*$//')
+	# shellcheck disable=SC2016
+	actual=$(jq -r -c --argjson i "$index" '.checks[$i].ranges |
+		map(select(.outcome != "agree") |
+		    "\(.from)-\(.to) \(.measured) \(.outcome) " +
+		    (if .drop == null then "-"
+		     elif .drop.default then "\(.drop.hop)/*"
+		     else "\(.drop.hop)/\(.drop.rule)" end)) |
+		join(",")' "$EXPLAIN_JSON" 2>&1)
+	assert_eq "explain .checks[$index] ranges that are not agree" \
+		"$expected" "$actual"
+}
+
+# assert_explain_line LINE: the text output holds exactly this line.
+assert_explain_line()
+{
+	grep -qxF -- "$1" "$EXPLAIN_TEXT" && return 0
+	np_fail "explain text: no line is exactly
+    $1
+  the text holds:
+$(sed 's/^/    | /' "$EXPLAIN_TEXT" | head -n 40)"
+	return 1
+}
