@@ -7,12 +7,6 @@
 
 #include "common/xmalloc.h"
 
-struct impact_family {
-	const char *name;
-	uint16_t from;
-	uint16_t to;
-};
-
 static const struct impact_family impact_families[] = {
 	{"Linux", 32768, 60999},	  {"Linux (legacy)", 32768, 61000},
 	{"Windows Vista+", 49152, 65535}, {"Windows XP/2003", 1025, 5000},
@@ -20,6 +14,13 @@ static const struct impact_family impact_families[] = {
 };
 
 #define IMPACT_NFAMILIES (sizeof impact_families / sizeof *impact_families)
+
+const struct impact_family *
+report_impact_families(size_t *count)
+{
+	*count = IMPACT_NFAMILIES;
+	return impact_families;
+}
 
 struct impact_hit {
 	const struct impact_family *family;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/xmalloc.h"
+#include "reports/render.h"
 
 /* cJSON returns NULL when out of memory; like xmalloc, that is fatal. */
 static cJSON *
@@ -115,52 +116,11 @@ report_json_text(const struct report *r)
 	return text;
 }
 
-static int
-report_write_all(int fd, const char *text, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, text, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		text += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* The directory entry of the rename must reach the disk too. */
-static void
-report_sync_directory(const char *path)
-{
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	int fd;
-
-	if (slash == NULL)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
 int
 report_write_json(const struct report *r, const char *path, char **cause)
 {
-	char *text = report_json_text(r), *tmp;
-	size_t len = strlen(text);
-	const char *step;
-	mode_t mask;
-	int fd, saved;
+	char *text = report_json_text(r), *data;
+	int rc;
 
 	if (strcmp(path, "-") == 0) {
 		fputs(text, stdout);
@@ -175,52 +135,11 @@ report_write_json(const struct report *r, const char *path, char **cause)
 		}
 		return 0;
 	}
-	tmp = xasprintf("%s.tmp.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		*cause = xasprintf("cannot write report '%s': creating a "
-				   "temporary file beside it: %s",
-				   path, strerror(errno));
-		free(tmp);
-		free(text);
-		return -1;
-	}
-	/* mkstemp makes the file 0600; a report gets the usual umask mode. */
-	mask = umask(0);
-	umask(mask);
-	step = "setting its mode";
-	if (fchmod(fd, 0666 & ~mask) != 0)
-		goto fail;
-	step = "writing";
-	if (report_write_all(fd, text, len) != 0 ||
-	    report_write_all(fd, "\n", 1) != 0)
-		goto fail;
-	step = "syncing";
-	if (fsync(fd) != 0)
-		goto fail;
-	step = "closing";
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	step = "renaming the temporary file into place";
-	if (rename(tmp, path) != 0)
-		goto fail;
-	report_sync_directory(path);
-	free(tmp);
+	data = xasprintf("%s\n", text);
 	free(text);
-	return 0;
-fail:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	*cause = xasprintf("cannot write report '%s': %s: %s", path, step,
-			   strerror(saved));
-	free(tmp);
-	free(text);
-	return -1;
+	rc = render_replace_file(path, "report", data, strlen(data), cause);
+	free(data);
+	return rc;
 }
 
 /* Reading: every helper names the field by its path from the root. */

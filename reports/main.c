@@ -1,5 +1,7 @@
-/* nacl-report: renders a saved nacl-probe JSON report. */
-/* Exit codes follow DESIGN.md: 0 done, 2 usage error or bad report. */
+/* nacl-report: renders a saved nacl-probe JSON report in any format, and
+ * compares two. */
+/* Exit codes follow DESIGN.md: 0 done, 1 regression (diff), 2 usage error or
+ * bad report. */
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,35 +9,68 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "reports/diff.h"
+#include "reports/explain.h"
+#include "reports/render.h"
 #include "reports/report.h"
 
+#define REPORT_REGRESSION 1
 #define REPORT_USAGE_ERROR 2
 
 static const char report_usage_text[] =
-	"usage: nacl-report render REPORT.json [--format text|json]\n"
-	"       nacl-report diff OLD.json NEW.json        (not implemented "
-	"yet)\n"
+	"usage: nacl-report render REPORT.json [--format FORMAT] [--output "
+	"FILE]\n"
+	"       nacl-report diff OLD.json NEW.json\n"
 	"       nacl-report explain REPORT.json --nacl ACLS.json "
 	"--probe-subnet S --agent-subnet S\n"
-	"                                                 (not implemented "
-	"yet)\n"
+	"                   [--probe-address ADDR] [--agent-address ADDR] "
+	"[--json]\n"
+	"       nacl-report nft ACLS.json --probe-subnet ID=CIDR "
+	"--agent-subnet ID=CIDR\n"
 	"\n"
-	"render    print the report saved by nacl-probe --json; REPORT.json "
-	"may be -\n"
-	"          for standard input\n"
+	"render    print a report saved by nacl-probe --json (REPORT.json may "
+	"be -\n"
+	"          for standard input) in another format\n"
 	"  -f, --format FORMAT  text (default): a summary for a person, with "
 	"the\n"
-	"                       source-port ranges that fail, their "
+	"                         source-port ranges that fail, their "
 	"direction and\n"
-	"                       the client families they hit\n"
+	"                         the client families they hit\n"
 	"                       json: the report re-serialized (schema "
 	"nacl-probe/report/v1)\n"
-	"                       junit, prom, html: not implemented yet\n"
+	"                       junit: JUnit XML for CI, one testcase per "
+	"check\n"
+	"                       prom: Prometheus text format for "
+	"node_exporter's\n"
+	"                         textfile collector (naclprobe_* gauges)\n"
+	"                       html: one self-contained page with a colour "
+	"strip\n"
+	"                         of the source ports per check\n"
+	"  -o, --output FILE    write FILE atomically (a reader never sees "
+	"half of\n"
+	"                       it) instead of standard output\n"
+	"\n"
+	"diff      compare two reports of the same sweep, check by check "
+	"(matched by\n"
+	"          target, protocol and port): the source-port ranges whose "
+	"status\n"
+	"          changed, ports newly not ok first in importance, fixes, "
+	"checks\n"
+	"          probed in only one of them\n"
+	"\n"
+	"explain   which NACL rule drops each measured range, and where the "
+	"NACLs\n"
+	"          and the measurement disagree (nacl-report explain --help)\n"
+	"nft       the NACLs as nftables rules for the testbed (nacl-report "
+	"nft --help)\n"
+	"\n"
 	"  -h, --help           this text\n"
 	"\n"
-	"Exit status: 0 rendered, 2 usage error or unreadable report.\n";
-
-enum report_format { FORMAT_TEXT, FORMAT_JSON };
+	"Exit status: 0 done (diff: no port that was ok is now not ok); 1 "
+	"diff found\n"
+	"a regression; 2 usage error, unreadable report, or reports that "
+	"cannot be\n"
+	"compared (no check in common, other source ports swept).\n";
 
 static int report_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
@@ -53,33 +88,32 @@ report_usage_error(const char *fmt, ...)
 	return REPORT_USAGE_ERROR;
 }
 
+/* getopt's complaint about argv[optind - 1], in our words. */
 static int
-report_parse_format(const char *name, enum report_format *format)
+report_option_error(const char *command, int opt, char **argv,
+		    const char *accepted)
 {
-	static const char *const later[] = {"junit", "prom", "html"};
-	size_t i;
+	if (opt == ':')
+		return report_usage_error("%s: option '%s' needs a value",
+					  command, argv[optind - 1]);
+	/* optopt names a bad short option; long ones are whole. */
+	if (optopt != 0)
+		return report_usage_error("%s: unknown option '-%c': accepted "
+					  "are %s",
+					  command, optopt, accepted);
+	return report_usage_error("%s: unknown option '%s': accepted are %s",
+				  command, argv[optind - 1], accepted);
+}
 
-	if (strcmp(name, "text") == 0) {
-		*format = FORMAT_TEXT;
+static int
+report_read(const char *path, struct report *r)
+{
+	char *cause = NULL;
+
+	if (report_read_json(path, r, &cause) == 0)
 		return 0;
-	}
-	if (strcmp(name, "json") == 0) {
-		*format = FORMAT_JSON;
-		return 0;
-	}
-	for (i = 0; i < sizeof later / sizeof *later; i++) {
-		if (strcmp(name, later[i]) == 0) {
-			fprintf(stderr,
-				"nacl-report: --format %s is not implemented "
-				"yet; available: text, json\n",
-				name);
-			return -1;
-		}
-	}
-	report_usage_error("unknown format '%s' for --format: expected text "
-			   "or json (junit, prom and html are not implemented "
-			   "yet)",
-			   name);
+	fprintf(stderr, "nacl-report: %s\n", cause);
+	free(cause);
 	return -1;
 }
 
@@ -88,71 +122,123 @@ report_render(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	enum report_format format = FORMAT_TEXT;
+	static const char accepted[] =
+		"--format text|json|junit|prom|html, --output FILE and --help";
+	enum render_format format = RENDER_TEXT;
+	const char *output = NULL;
 	struct report r;
-	const char *path;
-	char *cause = NULL;
+	char *cause = NULL, *data;
+	size_t len;
 	int opt, rc = 0;
 
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":f:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":f:o:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
-			if (report_parse_format(optarg, &format) != 0)
-				return REPORT_USAGE_ERROR;
+			if (render_format_parse(optarg, &format) != 0)
+				return report_usage_error(
+					"render: unknown format '%s' for "
+					"--format: expected text, json, junit, "
+					"prom or html",
+					optarg);
+			break;
+		case 'o':
+			if (*optarg == '\0')
+				return report_usage_error(
+					"render: --output needs a file name");
+			output = strcmp(optarg, "-") == 0 ? NULL : optarg;
 			break;
 		case 'h':
 			fputs(report_usage_text, stdout);
 			return 0;
-		case ':':
-			return report_usage_error("render: option '%s' needs a "
-						  "value: text or json",
-						  argv[optind - 1]);
 		default:
-			/* optopt names a bad short option; long ones are whole.
-			 */
-			if (optopt != 0)
-				return report_usage_error(
-					"render: unknown option '-%c': "
-					"accepted are --format text|json and "
-					"--help",
-					optopt);
-			return report_usage_error("render: unknown option "
-						  "'%s': accepted are --format "
-						  "text|json and --help",
-						  argv[optind - 1]);
+			return report_option_error("render", opt, argv,
+						   accepted);
 		}
 	}
 	if (optind == argc)
-		return report_usage_error("render: missing %s: give the JSON "
-					  "file written by nacl-probe --json",
-					  "REPORT.json");
+		return report_usage_error("render: missing REPORT.json: give "
+					  "the JSON file written by nacl-probe "
+					  "--json");
 	if (argc - optind > 1)
 		return report_usage_error("render: unexpected argument '%s': "
 					  "give exactly one REPORT.json",
 					  argv[optind + 1]);
-	path = argv[optind];
-	if (report_read_json(path, &r, &cause) != 0) {
-		fprintf(stderr, "nacl-report: %s\n", cause);
-		free(cause);
+	if (report_read(argv[optind], &r) != 0)
 		return REPORT_USAGE_ERROR;
-	}
-	if (format == FORMAT_TEXT) {
-		report_write_text(&r, stdout);
-		if (fflush(stdout) != 0) {
+	if (output != NULL) {
+		data = render_to_string(&r, format, &len);
+		if (render_replace_file(output, "output", data, len, &cause) !=
+		    0) {
+			fprintf(stderr, "nacl-report: --output: %s\n", cause);
+			free(cause);
+			rc = REPORT_USAGE_ERROR;
+		}
+		free(data);
+	} else {
+		render_write(&r, format, stdout);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
 			perror("nacl-report: standard output");
 			rc = REPORT_USAGE_ERROR;
 		}
-	} else if (report_write_json(&r, "-", &cause) != 0) {
-		fprintf(stderr, "nacl-report: %s\n", cause);
-		free(cause);
-		rc = REPORT_USAGE_ERROR;
 	}
 	report_free(&r);
+	return rc;
+}
+
+static int
+report_diff(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct report old, new;
+	struct report_diff d;
+	char *cause = NULL;
+	int opt, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		if (opt != 'h')
+			return report_option_error("diff", opt, argv, "--help");
+		fputs(report_usage_text, stdout);
+		return 0;
+	}
+	if (argc - optind != 2)
+		return report_usage_error(
+			"diff: expected OLD.json NEW.json (two reports saved "
+			"by nacl-probe --json), got %d %s",
+			argc - optind,
+			argc - optind == 1 ? "argument" : "arguments");
+	if (report_read(argv[optind], &old) != 0)
+		return REPORT_USAGE_ERROR;
+	if (report_read(argv[optind + 1], &new) != 0) {
+		report_free(&old);
+		return REPORT_USAGE_ERROR;
+	}
+	if (report_diff_compute(&old, &new, &d, &cause) != 0) {
+		fprintf(stderr, "nacl-report: diff %s %s: %s\n", argv[optind],
+			argv[optind + 1], cause);
+		free(cause);
+		rc = REPORT_USAGE_ERROR;
+	} else {
+		report_diff_write(&d, argv[optind], argv[optind + 1], stdout);
+		rc = report_diff_regressed(&d) ? REPORT_REGRESSION : 0;
+		report_diff_free(&d);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			perror("nacl-report: standard output");
+			rc = REPORT_USAGE_ERROR;
+		}
+	}
+	report_free(&old);
+	report_free(&new);
 	return rc;
 }
 
@@ -163,9 +249,8 @@ main(int argc, char **argv)
 
 	log_init("nacl-report", LOG_LEVEL_WARN);
 	if (argc < 2)
-		return report_usage_error("missing %s: expected render, diff, "
-					  "explain or --help",
-					  "command");
+		return report_usage_error("missing command: expected render, "
+					  "diff, explain, nft or --help");
 	command = argv[1];
 	if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
 	    strcmp(command, "help") == 0) {
@@ -174,14 +259,13 @@ main(int argc, char **argv)
 	}
 	if (strcmp(command, "render") == 0)
 		return report_render(argc - 1, argv + 1);
-	if (strcmp(command, "diff") == 0 || strcmp(command, "explain") == 0) {
-		fprintf(stderr,
-			"nacl-report: %s is not implemented yet; available: "
-			"render\n",
-			command);
-		return REPORT_USAGE_ERROR;
-	}
+	if (strcmp(command, "diff") == 0)
+		return report_diff(argc - 1, argv + 1);
+	if (strcmp(command, "explain") == 0)
+		return explain_command(argc - 1, argv + 1);
+	if (strcmp(command, "nft") == 0)
+		return explain_nft_command(argc - 1, argv + 1);
 	return report_usage_error("unknown command '%s': expected render, "
-				  "diff, explain or --help",
+				  "diff, explain, nft or --help",
 				  command);
 }

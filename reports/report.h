@@ -101,4 +101,37 @@ void report_write_text(const struct report *r, FILE *out);
  */
 char *report_impact_describe(uint16_t from, uint16_t to);
 
+/* A client family of DESIGN.md's ephemeral port table. */
+struct impact_family {
+	const char *name;
+	uint16_t from;
+	uint16_t to; /* inclusive */
+};
+
+/* The table, in DESIGN.md's order; *count gets its length. */
+const struct impact_family *report_impact_families(size_t *count);
+
+/* What a status means, for a person: "requests arrive, replies are ...". */
+const char *report_status_phrase(enum probe_status status);
+
+/*
+ * JUnit XML: one testsuite per target, one testcase per check, a failure
+ * listing the ranges that are not ok. Every string is XML-escaped.
+ */
+void report_write_junit(const struct report *r, FILE *out);
+
+/*
+ * Prometheus text exposition for node_exporter's textfile collector: ports
+ * per target, check and status, a pass gauge per check, the run's start time
+ * and duration. No sample timestamps (the collector refuses them).
+ */
+void report_write_prom(const struct report *r, FILE *out);
+
+/*
+ * One self-contained HTML page: per check a colour strip over the swept
+ * source ports with the client families' ranges marked, the ranges that are
+ * not ok with their impact, the run's settings and times.
+ */
+void report_write_html(const struct report *r, FILE *out);
+
 #endif

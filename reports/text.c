@@ -7,8 +7,8 @@
 /* At most this many failing ranges per check; the JSON report has them all. */
 #define TEXT_MAX_RANGES 20
 
-static const char *
-text_status_phrase(enum probe_status status)
+const char *
+report_status_phrase(enum probe_status status)
 {
 	switch (status) {
 	case STATUS_OK:
@@ -79,11 +79,11 @@ text_write_check(const struct report_check *c, FILE *out)
 		if (sr->from == sr->to)
 			fprintf(out, "  %u  %s (1 port): %s\n", sr->from,
 				status_name(sr->status),
-				text_status_phrase(sr->status));
+				report_status_phrase(sr->status));
 		else
 			fprintf(out, "  %u-%u  %s (%zu ports): %s\n", sr->from,
 				sr->to, status_name(sr->status), n,
-				text_status_phrase(sr->status));
+				report_status_phrase(sr->status));
 		/* A port the probe could not use says nothing about clients. */
 		if (sr->status == STATUS_LOCAL_ERROR)
 			continue;

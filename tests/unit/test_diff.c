@@ -1,0 +1,336 @@
+/* Unit tests for reports/diff.c: changed ranges, regressions, mismatches. */
+/* Reports are built in memory; the printed diff is compared byte for byte. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "reports/diff.h"
+#include "reports/report.h"
+
+TestSuite(diff);
+
+static void
+report_init(struct report *r, const char *started_at)
+{
+	memset(r, 0, sizeof *r);
+	r->started_at = xstrdup(started_at);
+	r->finished_at = xstrdup(started_at);
+	r->probe_bind = xstrdup("198.18.1.1");
+	r->target_address = xstrdup("198.18.2.1");
+	r->target_agent = true;
+}
+
+/*
+ * Adds a check whose ports are ok except those in spec, a list of
+ * "FROM-TO=STATUS" items separated by spaces.
+ */
+static struct report_check *
+add_check(struct report *r, enum proto proto, uint16_t port,
+	  enum service service, const char *sports_text, const char *spec)
+{
+	struct range_list sports = {NULL, 0};
+	struct report_check *c;
+	char *cause = NULL, *copy = xstrdup(spec), *item, *save = NULL;
+	uint8_t *statuses;
+	size_t n;
+
+	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
+	c = report_add_check(r, proto, port, service, &sports);
+	range_list_free(&sports);
+	n = range_list_size(&c->sports);
+	statuses = xcalloc(n, 1);
+	for (item = strtok_r(copy, " ", &save); item != NULL;
+	     item = strtok_r(NULL, " ", &save)) {
+		unsigned from, to, p;
+		char name[32];
+		enum probe_status s;
+
+		cr_assert_eq(sscanf(item, "%u-%u=%31s", &from, &to, name), 3,
+			     "%s", item);
+		cr_assert_eq(status_parse(name, &s), 0, "%s", name);
+		for (p = from; p <= to; p++)
+			statuses[range_list_index(&c->sports, (uint16_t)p)] =
+				(uint8_t)s;
+	}
+	report_check_set_statuses(c, statuses);
+	free(statuses);
+	free(copy);
+	return c;
+}
+
+static char *
+render(const struct report_diff *d)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buf, &size);
+
+	cr_assert_not_null(out);
+	report_diff_write(d, "old.json", "new.json", out);
+	fclose(out);
+	return buf;
+}
+
+/* Diffs old against new, expecting success, and checks the text. */
+static void
+assert_diff(struct report *old, struct report *new, bool regressed,
+	    const char *expected)
+{
+	struct report_diff d;
+	char *cause = NULL, *text;
+
+	report_finish(old);
+	report_finish(new);
+	cr_assert_eq(report_diff_compute(old, new, &d, &cause), 0, "%s",
+		     cause ? cause : "");
+	cr_assert_eq(report_diff_regressed(&d), regressed);
+	text = render(&d);
+	cr_assert_str_eq(text, expected);
+	free(text);
+	report_diff_free(&d);
+	report_free(old);
+	report_free(new);
+}
+
+static void
+assert_mismatch(struct report *old, struct report *new, const char *expected)
+{
+	struct report_diff d;
+	char *cause = NULL;
+
+	report_finish(old);
+	report_finish(new);
+	cr_assert_eq(report_diff_compute(old, new, &d, &cause), -1);
+	cr_assert_str_eq(cause, expected);
+	free(cause);
+	report_free(old);
+	report_free(new);
+}
+
+Test(diff, clean_to_broken_is_a_regression_naming_the_range)
+{
+	struct report old, new;
+
+	report_init(&old, "2026-11-19T23:48:00Z");
+	report_init(&new, "2026-11-20T23:48:00Z");
+	add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40999", "");
+	add_check(&old, PROTO_TCP, 7000, SERVICE_ECHO, "40000-40999", "");
+	add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40999",
+		  "40500-40999=reply_dropped");
+	add_check(&new, PROTO_TCP, 7000, SERVICE_ECHO, "40000-40999", "");
+	assert_diff(&old, &new, true,
+		    "--- old.json  2026-11-19T23:48:00Z  198.18.1.1 -> "
+		    "198.18.2.1  pass\n"
+		    "+++ new.json  2026-11-20T23:48:00Z  198.18.1.1 -> "
+		    "198.18.2.1  FAIL\n"
+		    "udp/7000 echo  sports 40000-40999: pass -> FAIL, 1 range "
+		    "changed\n"
+		    "  40500-40999  ok -> reply_dropped (500 ports): newly not "
+		    "ok\n"
+		    "    hits Linux clients (1.8% of their range), Linux "
+		    "(legacy) 1.8%, NAT gateway/ELB 0.8%\n"
+		    "tcp/7000 echo  sports 40000-40999: unchanged (pass)\n"
+		    "Summary: 2 checks compared: 500 ports newly not ok, 0 "
+		    "fixed, 0 changed status: REGRESSION\n");
+}
+
+Test(diff, broken_to_clean_is_a_fix_and_no_regression)
+{
+	struct report old, new;
+
+	report_init(&old, "2026-11-19T23:48:00Z");
+	report_init(&new, "2026-11-20T23:48:00Z");
+	add_check(&old, PROTO_UDP, 53, SERVICE_DNS, "32768-60999",
+		  "49152-60999=reply_dropped");
+	add_check(&new, PROTO_UDP, 53, SERVICE_DNS, "32768-60999", "");
+	assert_diff(&old, &new, false,
+		    "--- old.json  2026-11-19T23:48:00Z  198.18.1.1 -> "
+		    "198.18.2.1  FAIL\n"
+		    "+++ new.json  2026-11-20T23:48:00Z  198.18.1.1 -> "
+		    "198.18.2.1  pass\n"
+		    "udp/53 dns  sports 32768-60999: FAIL -> pass, 1 range "
+		    "changed\n"
+		    "  49152-60999  reply_dropped -> ok (11848 ports): fixed\n"
+		    "Summary: 1 check compared: 0 ports newly not ok, 11848 "
+		    "fixed, 0 changed status: no regression\n");
+}
+
+Test(diff, a_hole_that_moves_is_named_piece_by_piece)
+{
+	struct report old, new;
+
+	report_init(&old, "A");
+	report_init(&new, "B");
+	add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "100-399",
+		  "100-199=reply_dropped 300-300=rejected");
+	add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "100-399",
+		  "100-149=request_dropped 200-249=reply_dropped "
+		  "300-300=rejected 399-399=local_error");
+	assert_diff(&old, &new, true,
+		    "--- old.json  A  198.18.1.1 -> 198.18.2.1  FAIL\n"
+		    "+++ new.json  B  198.18.1.1 -> 198.18.2.1  FAIL\n"
+		    "udp/7000 echo  sports 100-399: FAIL -> FAIL, 4 ranges "
+		    "changed\n"
+		    "  100-149  reply_dropped -> request_dropped (50 ports): "
+		    "still not ok\n"
+		    "    hits no common client range\n"
+		    "  150-199  reply_dropped -> ok (50 ports): fixed\n"
+		    "  200-249  ok -> reply_dropped (50 ports): newly not ok\n"
+		    "    hits no common client range\n"
+		    "  399  ok -> local_error (1 port): newly not ok\n"
+		    "Summary: 1 check compared: 51 ports newly not ok, 50 "
+		    "fixed, 50 changed status: REGRESSION\n");
+}
+
+Test(diff, changes_are_never_merged_across_a_sports_gap)
+{
+	struct report old, new;
+
+	report_init(&old, "A");
+	report_init(&new, "B");
+	add_check(&old, PROTO_TCP, 7000, SERVICE_ECHO, "1025-5000,49152-65535",
+		  "");
+	add_check(&new, PROTO_TCP, 7000, SERVICE_ECHO, "1025-5000,49152-65535",
+		  "4991-5000=dropped 49152-49161=dropped");
+	assert_diff(&old, &new, true,
+		    "--- old.json  A  198.18.1.1 -> 198.18.2.1  pass\n"
+		    "+++ new.json  B  198.18.1.1 -> 198.18.2.1  FAIL\n"
+		    "tcp/7000 echo  sports 1025-5000,49152-65535: pass -> "
+		    "FAIL, 2 ranges changed\n"
+		    "  4991-5000  ok -> dropped (10 ports): newly not ok\n"
+		    "    hits Windows XP/2003 clients (0.3% of their range), "
+		    "NAT gateway/ELB <0.1%\n"
+		    "  49152-49161  ok -> dropped (10 ports): newly not ok\n"
+		    "    hits Windows Vista+ clients (0.1% of their range), "
+		    "Linux <0.1%, Linux (legacy) <0.1%, NAT gateway/ELB "
+		    "<0.1%\n"
+		    "Summary: 1 check compared: 20 ports newly not ok, 0 "
+		    "fixed, 0 changed status: REGRESSION\n");
+}
+
+Test(diff, checks_in_one_report_only_are_listed)
+{
+	struct report old, new;
+
+	report_init(&old, "A");
+	report_init(&new, "B");
+	add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "100-199", "");
+	add_check(&old, PROTO_UDP, 53, SERVICE_DNS, "100-199", "");
+	add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "100-199", "");
+	add_check(&new, PROTO_TCP, 80, SERVICE_HTTP, "100-199",
+		  "100-100=rejected");
+	assert_diff(&old, &new, false,
+		    "--- old.json  A  198.18.1.1 -> 198.18.2.1  pass\n"
+		    "+++ new.json  B  198.18.1.1 -> 198.18.2.1  FAIL\n"
+		    "udp/7000 echo  sports 100-199: unchanged (pass)\n"
+		    "no longer probed: udp/53 dns  sports 100-199\n"
+		    "newly probed: tcp/80 http  sports 100-199 (FAIL)\n"
+		    "Summary: 1 check compared: 0 ports newly not ok, 0 fixed, "
+		    "0 changed status: no regression\n");
+}
+
+Test(diff, a_changed_service_is_shown)
+{
+	struct report old, new;
+
+	report_init(&old, "A");
+	report_init(&new, "B");
+	add_check(&old, PROTO_UDP, 53, SERVICE_ECHO, "100-101", "");
+	add_check(&new, PROTO_UDP, 53, SERVICE_DNS, "100-101", "");
+	assert_diff(&old, &new, false,
+		    "--- old.json  A  198.18.1.1 -> 198.18.2.1  pass\n"
+		    "+++ new.json  B  198.18.1.1 -> 198.18.2.1  pass\n"
+		    "udp/53 echo -> dns  sports 100-101: unchanged (pass)\n"
+		    "Summary: 1 check compared: 0 ports newly not ok, 0 fixed, "
+		    "0 changed status: no regression\n");
+}
+
+Test(diff, many_changed_ranges_are_cut_after_fifty)
+{
+	struct report old, new;
+	struct report_diff d;
+	struct range_list sports = {NULL, 0};
+	struct report_check *c;
+	uint8_t statuses[200];
+	char *cause = NULL, *text;
+	size_t i;
+
+	report_init(&old, "A");
+	report_init(&new, "B");
+	add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "1000-1199", "");
+	range_list_add(&sports, 1000, 1199);
+	c = report_add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, &sports);
+	range_list_free(&sports);
+	for (i = 0; i < 200; i++)
+		statuses[i] = i % 2 ? STATUS_DROPPED : STATUS_OK;
+	report_check_set_statuses(c, statuses);
+	report_finish(&old);
+	report_finish(&new);
+	cr_assert_eq(report_diff_compute(&old, &new, &d, &cause), 0);
+	cr_assert_eq(d.checks[0].nranges, 100);
+	text = render(&d);
+	cr_assert_not_null(strstr(text, "\n  1099  ok -> dropped (1 port)"));
+	cr_assert_null(strstr(text, "\n  1101  ok -> dropped"));
+	cr_assert_not_null(strstr(text, "\n  ... and 50 more changed ranges\n"
+					"Summary: 1 check compared: 100 ports "
+					"newly not ok, 0 fixed, 0 changed "
+					"status: REGRESSION\n"));
+	free(text);
+	report_diff_free(&d);
+	report_free(&old);
+	report_free(&new);
+}
+
+Test(diff, other_sports_for_a_check_cannot_be_compared)
+{
+	struct report old, new;
+
+	report_init(&old, "A");
+	report_init(&new, "B");
+	add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40999", "");
+	add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "40000-41999", "");
+	assert_mismatch(&old, &new,
+			"udp/7000 to 198.18.2.1 swept other source ports: "
+			"40000-40999 in the old report, 40000-41999 in the "
+			"new one; compare reports of the same sweep");
+}
+
+Test(diff, reports_of_other_targets_have_no_check_in_common)
+{
+	struct report old, new;
+
+	report_init(&old, "A");
+	report_init(&new, "B");
+	free(new.target_address);
+	new.target_address = xstrdup("198.18.2.9");
+	add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40999", "");
+	add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40999", "");
+	assert_mismatch(&old, &new,
+			"no check in common: the old report probed "
+			"198.18.2.1, the new one 198.18.2.9");
+}
+
+Test(diff, reports_of_other_ports_have_no_check_in_common)
+{
+	struct report old, new;
+
+	report_init(&old, "A");
+	report_init(&new, "B");
+	add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40999", "");
+	add_check(&old, PROTO_TCP, 7000, SERVICE_ECHO, "40000-40999", "");
+	add_check(&new, PROTO_UDP, 53, SERVICE_DNS, "40000-40999", "");
+	assert_mismatch(&old, &new,
+			"no check in common: the old report holds udp/7000, "
+			"tcp/7000, the new one udp/53");
+}
+
+Test(diff, free_of_a_zeroed_diff_is_harmless)
+{
+	struct report_diff d;
+
+	memset(&d, 0, sizeof d);
+	report_diff_free(&d);
+	report_diff_free(NULL);
+}

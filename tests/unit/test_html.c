@@ -1,0 +1,379 @@
+/* Unit tests for reports/html.c: a self-contained page, escaped, with strips
+ * whose rectangles and labels are checked exactly. */
+/* Rendering in a browser is the end-to-end test's part (test_51_html.sh). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "reports/report.h"
+
+TestSuite(html);
+
+static void
+report_init(struct report *r)
+{
+	memset(r, 0, sizeof *r);
+	r->started_at = xstrdup("2026-11-20T10:00:00Z");
+	r->finished_at = xstrdup("2026-11-20T10:01:05Z");
+	r->probe_bind = xstrdup("198.18.1.1");
+	r->target_address = xstrdup("198.18.2.1");
+	r->target_agent = true;
+	r->settings.rate = 2000;
+	r->settings.window = 1024;
+	r->settings.attempts = 3;
+	r->settings.timeout_ms = 1000;
+}
+
+/* Adds a check whose ports are ok, except [from, to] which get bad. */
+static struct report_check *
+add_check(struct report *r, enum proto proto, uint16_t port,
+	  const char *sports_text, uint16_t from, uint16_t to,
+	  enum probe_status bad)
+{
+	struct range_list sports = {NULL, 0};
+	struct report_check *c;
+	char *cause = NULL;
+	uint8_t *statuses;
+	size_t i, n;
+
+	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
+	c = report_add_check(r, proto, port, SERVICE_ECHO, &sports);
+	range_list_free(&sports);
+	n = range_list_size(&c->sports);
+	statuses = xmalloc(n);
+	for (i = 0; i < n; i++) {
+		uint16_t p = range_list_port_at(&c->sports, i);
+
+		statuses[i] = (uint8_t)(p >= from && p <= to ? bad : STATUS_OK);
+	}
+	report_check_set_statuses(c, statuses);
+	free(statuses);
+	return c;
+}
+
+static char *
+render(const struct report *r)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buf, &size);
+
+	cr_assert_not_null(out);
+	report_write_html(r, out);
+	fclose(out);
+	return buf;
+}
+
+static size_t
+count(const char *text, const char *needle)
+{
+	size_t n = 0;
+
+	for (text = strstr(text, needle); text != NULL;
+	     text = strstr(text + 1, needle))
+		n++;
+	return n;
+}
+
+Test(html, page_is_self_contained)
+{
+	static const char *const external[] = {
+		"<script", "<link",   "src=",	 "http://", "https://",
+		"url(",	   "@import", "<iframe", "<object", "<img",
+	};
+	struct report r;
+	char *page;
+	size_t i;
+
+	report_init(&r);
+	add_check(&r, PROTO_UDP, 7000, "32768-60999", 49152, 60999,
+		  STATUS_REPLY_DROPPED);
+	report_finish(&r);
+	page = render(&r);
+	cr_assert_eq(strncmp(page, "<!DOCTYPE html>\n<html lang=\"en\">\n", 32),
+		     0);
+	cr_assert_not_null(strstr(page, "<meta charset=\"utf-8\">"));
+	cr_assert_str_eq(page + strlen(page) - 16, "</body>\n</html>\n");
+	for (i = 0; i < sizeof external / sizeof *external; i++)
+		cr_assert_null(strstr(page, external[i]), "found %s",
+			       external[i]);
+	cr_assert_eq(count(page, "<style>"), 1);
+	cr_assert_eq(count(page, "<svg "), 1);
+	free(page);
+	report_free(&r);
+}
+
+Test(html, failing_range_is_listed_with_status_meaning_and_impact)
+{
+	struct report r;
+	char *page;
+
+	report_init(&r);
+	add_check(&r, PROTO_UDP, 7000, "32768-60999", 49152, 60999,
+		  STATUS_REPLY_DROPPED);
+	report_finish(&r);
+	page = render(&r);
+	cr_assert_not_null(strstr(
+		page,
+		"<tr><td class=\"ports\">49152-60999</td><td "
+		"class=\"n\">11848</td><td class=\"status\"><span class=\"sw\" "
+		"style=\"background:#d55e00\"></span>reply_dropped</td><td>"
+		"requests arrive, replies are dropped on the way back</td><td>"
+		"hits Windows Vista+ clients (72.3% of their range), Linux "
+		"42.0%, Linux (legacy) 42.0%, NAT gateway/ELB "
+		"18.4%</td></tr>"));
+	cr_assert_not_null(strstr(
+		page, "<section class=\"check fail\" id=\"udp-7000\">\n"
+		      "<h2>udp/7000 echo<span class=\"verdict\">FAIL</span>"
+		      "</h2>\n"));
+	cr_assert_not_null(strstr(
+		page, "<header class=\"fail\">\n<h1>nacl-probe report<span "
+		      "class=\"verdict\">FAIL</span></h1>\n<p "
+		      "class=\"sub\">198.18.1.1 &rarr; 198.18.2.1 &middot; 1 "
+		      "check, 1 failed &middot; 28232 source-port "
+		      "probes</p>\n"));
+	free(page);
+	report_free(&r);
+}
+
+Test(html, settings_and_times_are_shown)
+{
+	struct report r;
+	char *page;
+
+	report_init(&r);
+	r.settings.rate = 0;
+	add_check(&r, PROTO_UDP, 7000, "40000-40009", 0, 0, STATUS_OK);
+	report_finish(&r);
+	page = render(&r);
+	cr_assert_not_null(strstr(
+		page,
+		"<div><dt>Started</dt><dd>2026-11-20T10:00:00Z</dd></div>\n"
+		"<div><dt>Finished</dt><dd>2026-11-20T10:01:05Z</dd>"
+		"</div>\n"
+		"<div><dt>Duration</dt><dd>1 min 5 s</dd></div>\n"
+		"<div><dt>Probe address</dt><dd>198.18.1.1</dd></div>\n"
+		"<div><dt>Target</dt><dd>198.18.2.1</dd></div>\n"
+		"<div><dt>Far side</dt><dd>nacl-agent</dd></div>\n"
+		"<div><dt>Rate</dt><dd>no limit</dd></div>\n"
+		"<div><dt>Window</dt><dd>1024</dd></div>\n"
+		"<div><dt>Attempts</dt><dd>3</dd></div>\n"
+		"<div><dt>Timeout</dt><dd>1000 ms</dd></div>\n"));
+	cr_assert_not_null(strstr(
+		page, "<p class=\"note\">Every source port answered.</p>"));
+	cr_assert_not_null(strstr(page, "<section class=\"check pass\""));
+	free(page);
+	report_free(&r);
+}
+
+Test(html, report_strings_are_escaped)
+{
+	struct report r;
+	char *page;
+
+	report_init(&r);
+	free(r.target_address);
+	r.target_address = xstrdup("<script>alert('x')</script>&\"");
+	add_check(&r, PROTO_UDP, 7000, "40000-40009", 0, 0, STATUS_OK);
+	report_finish(&r);
+	page = render(&r);
+	cr_assert_null(strstr(page, "<script"));
+	cr_assert_eq(count(page, "&lt;script&gt;alert(&#39;x&#39;)&lt;/"
+				 "script&gt;&amp;&quot;"),
+		     3); /* title, header, run settings */
+	free(page);
+	report_free(&r);
+}
+
+Test(html, small_sweep_gets_one_column_per_port)
+{
+	struct report r;
+	char *page;
+
+	report_init(&r);
+	add_check(&r, PROTO_TCP, 7000, "100-199", 150, 159,
+		  STATUS_REQUEST_DROPPED);
+	report_finish(&r);
+	page = render(&r);
+	/* 976 units for 100 ports: 9.76 per port; holes drawn last. */
+	cr_assert_not_null(strstr(
+		page,
+		"<rect x=\"12.00\" y=\"6\" width=\"488.00\" height=\"40\" "
+		"fill=\"#009e73\"><title>100-149: ok (50 ports)"
+		"</title></rect>\n"
+		"<rect x=\"597.60\" y=\"6\" width=\"390.40\" height=\"40\" "
+		"fill=\"#009e73\"><title>160-199: ok (40 ports)"
+		"</title></rect>\n"
+		"<rect x=\"500.00\" y=\"6\" width=\"97.60\" height=\"40\" "
+		"fill=\"#e69f00\"><title>150-159: request_dropped "
+		"(10 ports)</title></rect>\n"));
+	cr_assert_eq(count(page, "<rect x="), 3);
+	/* Privileged ports meet no client family: no bars, no labels. */
+	cr_assert_null(strstr(page, "class=\"family\""));
+	free(page);
+	report_free(&r);
+}
+
+Test(html, single_port_hole_in_a_wide_sweep_stays_visible)
+{
+	struct report r;
+	char *page;
+
+	report_init(&r);
+	add_check(&r, PROTO_UDP, 7000, "1024-65535", 50000, 50000,
+		  STATUS_REJECTED);
+	report_finish(&r);
+	page = render(&r);
+	/*
+	 * One column of 66 ports, widened to 3 units; mostly ok, so the
+	 * rejected colour takes the top half.
+	 */
+	cr_assert_not_null(strstr(
+		page,
+		"<g><title>49936-50001: 65 ok, 1 rejected</title>"
+		"<rect x=\"750.99\" y=\"6\" width=\"3.00\" height=\"40\" "
+		"fill=\"#009e73\"/><rect x=\"750.99\" y=\"6\" "
+		"width=\"3.00\" height=\"20.0\" fill=\"#0072b2\"/></g>\n"));
+	cr_assert_eq(count(page, "fill=\"#0072b2\"/>"), 1);
+	free(page);
+	report_free(&r);
+}
+
+Test(html, client_families_and_round_ticks_mark_the_axis)
+{
+	struct report r;
+	char *page;
+
+	report_init(&r);
+	add_check(&r, PROTO_UDP, 7000, "32768-60999", 0, 0, STATUS_OK);
+	report_finish(&r);
+	page = render(&r);
+	cr_assert_not_null(strstr(page, ">Linux 32768-60999</text>"));
+	cr_assert_not_null(strstr(page, ">Linux (legacy) 32768-61000</text>"));
+	cr_assert_not_null(strstr(page, ">Windows Vista+ 49152-65535</text>"));
+	cr_assert_not_null(strstr(page, ">NAT gateway/ELB 1024-65535</text>"));
+	cr_assert_null(strstr(page, "Windows XP/2003"));
+	cr_assert_not_null(strstr(page, "text-anchor=\"start\">32768</text>"));
+	cr_assert_not_null(strstr(page, "text-anchor=\"end\">60999</text>"));
+	cr_assert_not_null(strstr(page, "text-anchor=\"middle\">40000</text>"));
+	cr_assert_not_null(strstr(page, "text-anchor=\"middle\">55000</text>"));
+	/* Too close to the start label to print. */
+	cr_assert_null(strstr(page, ">35000</text>"));
+	free(page);
+	report_free(&r);
+}
+
+Test(html, split_sports_get_one_segment_each)
+{
+	struct report r;
+	char *page;
+
+	report_init(&r);
+	add_check(&r, PROTO_UDP, 7000, "1025-5000,49152-65535", 0, 0,
+		  STATUS_OK);
+	report_finish(&r);
+	page = render(&r);
+	/* Two segments, two ok rectangles, a gap of 14 units between. */
+	cr_assert_eq(count(page, "fill=\"#009e73\"><title>"), 2);
+	cr_assert_not_null(strstr(page, "<title>1025-5000: ok (3976 ports)"));
+	cr_assert_not_null(
+		strstr(page, "<title>49152-65535: ok (16384 ports)"));
+	cr_assert_not_null(strstr(page, ">Windows XP/2003 1025-5000</text>"));
+	cr_assert_not_null(strstr(page, "text-anchor=\"start\">49152</text>"));
+	free(page);
+	report_free(&r);
+}
+
+Test(html, fragmented_report_stays_small)
+{
+	struct range_list sports = {NULL, 0};
+	struct report_check *c;
+	struct report r;
+	uint8_t *statuses;
+	char *page;
+	size_t i, n;
+
+	report_init(&r);
+	range_list_add(&sports, 32768, 60999);
+	c = report_add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, &sports);
+	range_list_free(&sports);
+	n = range_list_size(&c->sports);
+	statuses = xmalloc(n);
+	/* Every other port dropped: 14116 ranges not ok. */
+	for (i = 0; i < n; i++)
+		statuses[i] = i % 2 ? STATUS_DROPPED : STATUS_OK;
+	report_check_set_statuses(c, statuses);
+	free(statuses);
+	report_finish(&r);
+	page = render(&r);
+	/*
+	 * Every column is half dropped: one split rectangle, and 4 client
+	 * families; 200 table rows, then a note.
+	 */
+	cr_assert_eq(count(page, "<rect x="), 2 + 4);
+	cr_assert_not_null(strstr(
+		page, "<g><title>32768-60999: 14116 ok, 14116 dropped</title>"
+		      "<rect x=\"12.00\" y=\"6\" width=\"976.00\" "
+		      "height=\"40\" fill=\"#009e73\"/><rect x=\"12.00\" "
+		      "y=\"6\" width=\"976.00\" height=\"20.0\" "
+		      "fill=\"#cc79a7\"/></g>\n"));
+	cr_assert_eq(count(page, "<tr><td class=\"ports\">"), 200);
+	cr_assert_not_null(
+		strstr(page, "<p class=\"note\">&hellip; and 13916 more ranges "
+			     "not ok (the JSON report lists them all).</p>"));
+	cr_assert_lt(strlen(page), 100000);
+	free(page);
+	report_free(&r);
+}
+
+Test(html, nat_translation_prints_a_warning)
+{
+	struct report r;
+	char *page;
+
+	report_init(&r);
+	add_check(&r, PROTO_UDP, 7000, "40000-40009", 0, 0, STATUS_OK)
+		->nat_translated = 10;
+	report_finish(&r);
+	page = render(&r);
+	cr_assert_not_null(strstr(page, "<p class=\"warn\">A NAT on the path "
+					"rewrote 10 source ports: the ranges "
+					"describe the ports the probe bound, "
+					"not what the firewall saw.</p>"));
+	free(page);
+	report_free(&r);
+}
+
+Test(html, mostly_dropped_columns_show_their_share)
+{
+	struct range_list sports = {NULL, 0};
+	struct report_check *c;
+	struct report r;
+	uint8_t *statuses;
+	char *page;
+	size_t i, n;
+
+	report_init(&r);
+	range_list_add(&sports, 1024, 65535);
+	c = report_add_check(&r, PROTO_TCP, 7000, SERVICE_ECHO, &sports);
+	range_list_free(&sports);
+	n = range_list_size(&c->sports);
+	statuses = xmalloc(n);
+	/* Three ports in four reply_dropped: the colour takes 3/4 of 40. */
+	for (i = 0; i < n; i++)
+		statuses[i] = i % 4 ? STATUS_REPLY_DROPPED : STATUS_OK;
+	report_check_set_statuses(c, statuses);
+	free(statuses);
+	report_finish(&r);
+	page = render(&r);
+	cr_assert_not_null(strstr(
+		page,
+		"<g><title>1024-65535: 16128 ok, 48384 reply_dropped</title>"
+		"<rect x=\"12.00\" y=\"6\" width=\"976.00\" height=\"40\" "
+		"fill=\"#009e73\"/><rect x=\"12.00\" y=\"6\" "
+		"width=\"976.00\" height=\"30.0\" fill=\"#d55e00\"/></g>\n"));
+	free(page);
+	report_free(&r);
+}

@@ -1,0 +1,244 @@
+/* Unit tests for reports/junit.c: the JUnit XML, compared byte for byte. */
+/* Reports are built in memory and rendered into an open_memstream buffer. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "reports/report.h"
+
+TestSuite(junit);
+
+static void
+report_init(struct report *r)
+{
+	memset(r, 0, sizeof *r);
+	r->started_at = xstrdup("2026-11-20T10:00:00Z");
+	r->finished_at = xstrdup("2026-11-20T10:00:02Z");
+	r->probe_bind = xstrdup("198.18.1.1");
+	r->target_address = xstrdup("198.18.2.1");
+	r->target_agent = true;
+	r->settings.rate = 2000;
+	r->settings.window = 1024;
+	r->settings.attempts = 3;
+	r->settings.timeout_ms = 1000;
+}
+
+/* Adds a check whose ports are ok, except [from, to] which get bad. */
+static struct report_check *
+add_check(struct report *r, enum proto proto, uint16_t port,
+	  enum service service, const char *sports_text, uint16_t from,
+	  uint16_t to, enum probe_status bad)
+{
+	struct range_list sports = {NULL, 0};
+	struct report_check *c;
+	char *cause = NULL;
+	uint8_t *statuses;
+	size_t i, n;
+
+	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
+	c = report_add_check(r, proto, port, service, &sports);
+	range_list_free(&sports);
+	n = range_list_size(&c->sports);
+	statuses = xmalloc(n);
+	for (i = 0; i < n; i++) {
+		uint16_t p = range_list_port_at(&c->sports, i);
+
+		statuses[i] = (uint8_t)(p >= from && p <= to ? bad : STATUS_OK);
+	}
+	report_check_set_statuses(c, statuses);
+	free(statuses);
+	return c;
+}
+
+static char *
+render(const struct report *r)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buf, &size);
+
+	cr_assert_not_null(out);
+	report_write_junit(r, out);
+	fclose(out);
+	return buf;
+}
+
+static const char junit_properties[] =
+	"    <properties>\n"
+	"      <property name=\"target.address\" value=\"198.18.2.1\"/>\n"
+	"      <property name=\"target.agent\" value=\"true\"/>\n"
+	"      <property name=\"probe.bind\" value=\"198.18.1.1\"/>\n"
+	"      <property name=\"started_at\" "
+	"value=\"2026-11-20T10:00:00Z\"/>\n"
+	"      <property name=\"finished_at\" "
+	"value=\"2026-11-20T10:00:02Z\"/>\n"
+	"      <property name=\"settings.rate\" value=\"2000\"/>\n"
+	"      <property name=\"settings.window\" value=\"1024\"/>\n"
+	"      <property name=\"settings.attempts\" value=\"3\"/>\n"
+	"      <property name=\"settings.timeout_ms\" value=\"1000\"/>\n"
+	"    </properties>\n";
+
+Test(junit, failing_and_passing_checks_render_exactly)
+{
+	struct report r;
+	char *xml, *expected;
+
+	report_init(&r);
+	add_check(&r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999", 49152, 60999,
+		  STATUS_REPLY_DROPPED);
+	add_check(&r, PROTO_TCP, 53, SERVICE_DNS, "32768-60999", 0, 0,
+		  STATUS_OK);
+	report_finish(&r);
+	xml = render(&r);
+	expected = xasprintf(
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<testsuites name=\"nacl-probe\" tests=\"2\" failures=\"1\" "
+		"errors=\"0\" time=\"2.000\">\n"
+		"  <testsuite name=\"nacl-probe 198.18.2.1\" tests=\"2\" "
+		"failures=\"1\" errors=\"0\" skipped=\"0\" time=\"2.000\" "
+		"timestamp=\"2026-11-20T10:00:00\" hostname=\"198.18.1.1\">\n"
+		"%s"
+		"    <testcase name=\"udp/53 dns sports 32768-60999\" "
+		"classname=\"nacl-probe.198-18-2-1\">\n"
+		"      <failure message=\"11848 of 28232 source ports not ok: "
+		"49152-60999 reply_dropped\" type=\"reply_dropped\">"
+		"49152-60999 reply_dropped (11848 ports): requests arrive, "
+		"replies are dropped on the way back; hits Windows Vista+ "
+		"clients (72.3%% of their range), Linux 42.0%%, Linux (legacy) "
+		"42.0%%, NAT gateway/ELB 18.4%%\n"
+		"</failure>\n"
+		"    </testcase>\n"
+		"    <testcase name=\"tcp/53 dns sports 32768-60999\" "
+		"classname=\"nacl-probe.198-18-2-1\"/>\n"
+		"  </testsuite>\n"
+		"</testsuites>\n",
+		junit_properties);
+	cr_assert_str_eq(xml, expected);
+	free(expected);
+	free(xml);
+	report_free(&r);
+}
+
+Test(junit, every_report_string_is_escaped)
+{
+	struct report r;
+	char *xml;
+
+	report_init(&r);
+	free(r.target_address);
+	r.target_address = xstrdup("a&b<c>\"d'e\x01\n");
+	free(r.started_at);
+	r.started_at = xstrdup("<now>");
+	add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100-101", 0, 0,
+		  STATUS_OK);
+	report_finish(&r);
+	xml = render(&r);
+	cr_assert_not_null(strstr(xml,
+				  "<testsuite name=\"nacl-probe "
+				  "a&amp;b&lt;c&gt;&quot;d&apos;e?&#10;\" "));
+	cr_assert_not_null(strstr(xml, "classname=\"nacl-probe.a&amp;b&lt;c&gt;"
+				       "&quot;d&apos;e?&#10;\"/>"));
+	cr_assert_not_null(strstr(xml, "<property name=\"started_at\" "
+				       "value=\"&lt;now&gt;\"/>"));
+	/* No time and no timestamp when the times are not RFC 3339. */
+	cr_assert_not_null(strstr(xml, "errors=\"0\">\n"));
+	cr_assert_null(strstr(xml, "timestamp="));
+	free(xml);
+	report_free(&r);
+}
+
+Test(junit, many_ranges_are_cut_in_message_and_body)
+{
+	struct range_list sports = {NULL, 0};
+	struct report_check *c;
+	struct report r;
+	uint8_t statuses[300];
+	char *xml, *line;
+	size_t i, listed = 0;
+
+	report_init(&r);
+	range_list_add(&sports, 40000, 40299);
+	c = report_add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, &sports);
+	range_list_free(&sports);
+	/* Every other port rejected: 150 single-port ranges not ok. */
+	for (i = 0; i < 300; i++)
+		statuses[i] = i % 2 ? STATUS_REJECTED : STATUS_OK;
+	report_check_set_statuses(c, statuses);
+	report_finish(&r);
+	xml = render(&r);
+	cr_assert_not_null(
+		strstr(xml, "<failure message=\"150 of 300 source ports not "
+			    "ok: 40001 rejected, 40003 rejected, 40005 "
+			    "rejected, 40007 rejected, 40009 rejected, ... "
+			    "(150 ranges in all)\" type=\"rejected\">"));
+	for (line = strstr(xml, " rejected (1 port): "); line != NULL;
+	     line = strstr(line + 1, " rejected (1 port): "))
+		listed++;
+	cr_assert_eq(listed, 100);
+	cr_assert_not_null(strstr(xml, "\n40199 rejected (1 port)"));
+	cr_assert_null(strstr(xml, "\n40201 rejected"));
+	cr_assert_not_null(strstr(xml, "\n... and 50 more ranges not ok (the "
+				       "JSON report lists them all)\n"
+				       "</failure>\n"));
+	free(xml);
+	report_free(&r);
+}
+
+Test(junit, statuses_are_listed_in_the_failure_type)
+{
+	static const uint8_t statuses[4] = {STATUS_OK, STATUS_REJECTED,
+					    STATUS_LOCAL_ERROR,
+					    STATUS_REQUEST_DROPPED};
+	struct range_list sports = {NULL, 0};
+	struct report_check *c;
+	struct report r;
+	char *xml;
+
+	report_init(&r);
+	range_list_add(&sports, 1, 4);
+	c = report_add_check(&r, PROTO_TCP, 80, SERVICE_HTTP, &sports);
+	range_list_free(&sports);
+	report_check_set_statuses(c, statuses);
+	report_finish(&r);
+	xml = render(&r);
+	cr_assert_not_null(
+		strstr(xml, "<failure message=\"3 of 4 source ports not ok: 2 "
+			    "rejected, 3 local_error, 4 request_dropped\" "
+			    "type=\"request_dropped,rejected,local_error\">"));
+	cr_assert_not_null(strstr(xml, "\n3 local_error (1 port): could not "
+				       "send from this port on the probe host "
+				       "(port in use?); says nothing about the "
+				       "firewall\n"));
+	free(xml);
+	report_free(&r);
+}
+
+Test(junit, passing_check_with_ranges_not_ok_lists_them_as_output)
+{
+	struct report_check *c;
+	struct report r;
+	char *xml;
+
+	report_init(&r);
+	c = add_check(&r, PROTO_UDP, 123, SERVICE_NTP, "1025-5000", 1025, 1030,
+		      STATUS_DROPPED);
+	/* What an expectation of drops will look like: failing ports pass. */
+	c->pass = true;
+	r.pass = true;
+	xml = render(&r);
+	cr_assert_not_null(strstr(
+		xml,
+		"tests=\"1\" failures=\"0\" errors=\"0\" time=\"2.000\">"));
+	cr_assert_not_null(strstr(
+		xml, "    <testcase name=\"udp/123 ntp sports 1025-5000\" "
+		     "classname=\"nacl-probe.198-18-2-1\">\n"
+		     "      <system-out>1025-1030 dropped (6 ports): no reply "
+		     "(direction unknown: no agent); hits Windows XP/2003 "
+		     "clients (0.2% of their range), NAT gateway/ELB "
+		     "&lt;0.1%\n</system-out>\n    </testcase>\n"));
+	cr_assert_null(strstr(xml, "<failure"));
+	free(xml);
+	report_free(&r);
+}

@@ -1,0 +1,186 @@
+/* Unit tests for reports/prom.c: the Prometheus exposition, byte for byte. */
+/* Label values are escaped; unreadable times leave their samples out. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "reports/report.h"
+
+TestSuite(prom);
+
+static void
+report_init(struct report *r)
+{
+	memset(r, 0, sizeof *r);
+	r->started_at = xstrdup("2026-11-20T23:48:00Z");
+	r->finished_at = xstrdup("2026-11-20T23:48:31Z");
+	r->probe_bind = xstrdup("198.18.1.1");
+	r->target_address = xstrdup("198.18.2.1");
+	r->target_agent = true;
+}
+
+/* Adds a check whose ports are ok, except [from, to] which get bad. */
+static struct report_check *
+add_check(struct report *r, enum proto proto, uint16_t port,
+	  enum service service, const char *sports_text, uint16_t from,
+	  uint16_t to, enum probe_status bad)
+{
+	struct range_list sports = {NULL, 0};
+	struct report_check *c;
+	char *cause = NULL;
+	uint8_t *statuses;
+	size_t i, n;
+
+	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
+	c = report_add_check(r, proto, port, service, &sports);
+	range_list_free(&sports);
+	n = range_list_size(&c->sports);
+	statuses = xmalloc(n);
+	for (i = 0; i < n; i++) {
+		uint16_t p = range_list_port_at(&c->sports, i);
+
+		statuses[i] = (uint8_t)(p >= from && p <= to ? bad : STATUS_OK);
+	}
+	report_check_set_statuses(c, statuses);
+	free(statuses);
+	return c;
+}
+
+static char *
+render(const struct report *r)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buf, &size);
+
+	cr_assert_not_null(out);
+	report_write_prom(r, out);
+	fclose(out);
+	return buf;
+}
+
+Test(prom, one_failing_check_renders_exactly)
+{
+	struct report r;
+	char *text;
+
+	report_init(&r);
+	add_check(&r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999", 49152, 60999,
+		  STATUS_REPLY_DROPPED)
+		->nat_translated = 3;
+	report_finish(&r);
+	text = render(&r);
+#define L "{target=\"198.18.2.1\",proto=\"udp\",port=\"53\",service=\"dns\""
+	cr_assert_str_eq(
+		text,
+		"# HELP naclprobe_ports Source ports of a check by outcome in "
+		"the last run.\n"
+		"# TYPE naclprobe_ports gauge\n"
+		"naclprobe_ports" L ",status=\"ok\"} 16384\n"
+		"naclprobe_ports" L ",status=\"reply_dropped\"} 11848\n"
+		"naclprobe_ports" L ",status=\"request_dropped\"} 0\n"
+		"naclprobe_ports" L ",status=\"dropped\"} 0\n"
+		"naclprobe_ports" L ",status=\"rejected\"} 0\n"
+		"naclprobe_ports" L ",status=\"local_error\"} 0\n"
+		"# HELP naclprobe_check_pass 1 when the check passed in the "
+		"last run, 0 when it failed.\n"
+		"# TYPE naclprobe_check_pass gauge\n"
+		"naclprobe_check_pass" L "} 0\n"
+		"# HELP naclprobe_check_swept_ports Source ports the check "
+		"swept in the last run.\n"
+		"# TYPE naclprobe_check_swept_ports gauge\n"
+		"naclprobe_check_swept_ports" L "} 28232\n"
+		"# HELP naclprobe_check_failing_ranges Source-port ranges of "
+		"the check that were not ok in the last run.\n"
+		"# TYPE naclprobe_check_failing_ranges gauge\n"
+		"naclprobe_check_failing_ranges" L "} 1\n"
+		"# HELP naclprobe_check_nat_translated_ports Source ports the "
+		"agent saw rewritten by a NAT on the path in the last run.\n"
+		"# TYPE naclprobe_check_nat_translated_ports gauge\n"
+		"naclprobe_check_nat_translated_ports" L "} 3\n"
+		"# HELP naclprobe_run_pass 1 when every check of the last run "
+		"passed, else 0.\n"
+		"# TYPE naclprobe_run_pass gauge\n"
+		"naclprobe_run_pass{target=\"198.18.2.1\"} 0\n"
+		"# HELP naclprobe_run_timestamp_seconds Unix time the last run "
+		"started.\n"
+		"# TYPE naclprobe_run_timestamp_seconds gauge\n"
+		"naclprobe_run_timestamp_seconds{target=\"198.18.2.1\"} "
+		"1795218480\n"
+		"# HELP naclprobe_run_duration_seconds How long the last run "
+		"took, in seconds.\n"
+		"# TYPE naclprobe_run_duration_seconds gauge\n"
+		"naclprobe_run_duration_seconds{target=\"198.18.2.1\"} 31\n");
+#undef L
+	free(text);
+	report_free(&r);
+}
+
+Test(prom, passing_checks_have_a_series_per_status)
+{
+	struct report r;
+	char *text;
+
+	report_init(&r);
+	add_check(&r, PROTO_UDP, 123, SERVICE_NTP, "1025-5000", 0, 0,
+		  STATUS_OK);
+	add_check(&r, PROTO_TCP, 80, SERVICE_HTTP, "1025-5000", 0, 0,
+		  STATUS_OK);
+	report_finish(&r);
+	text = render(&r);
+	cr_assert_not_null(strstr(
+		text, "naclprobe_ports{target=\"198.18.2.1\",proto=\"tcp\","
+		      "port=\"80\",service=\"http\",status=\"ok\"} 3976\n"));
+	cr_assert_not_null(strstr(
+		text,
+		"naclprobe_check_pass{target=\"198.18.2.1\",proto=\"udp\","
+		"port=\"123\",service=\"ntp\"} 1\n"
+		"naclprobe_check_pass{target=\"198.18.2.1\",proto=\"tcp\","
+		"port=\"80\",service=\"http\"} 1\n"));
+	cr_assert_not_null(
+		strstr(text, "naclprobe_run_pass{target=\"198.18.2.1\"} 1\n"));
+	free(text);
+	report_free(&r);
+}
+
+Test(prom, label_values_are_escaped)
+{
+	struct report r;
+	char *text;
+
+	report_init(&r);
+	free(r.target_address);
+	r.target_address = xstrdup("a\"b\\c\nd");
+	add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100", 0, 0, STATUS_OK);
+	report_finish(&r);
+	text = render(&r);
+	cr_assert_not_null(strstr(
+		text, "naclprobe_run_pass{target=\"a\\\"b\\\\c\\nd\"} 1\n"));
+	free(text);
+	report_free(&r);
+}
+
+Test(prom, times_that_are_not_rfc3339_leave_their_samples_out)
+{
+	struct report r;
+	char *text;
+
+	report_init(&r);
+	free(r.finished_at);
+	r.finished_at = xstrdup("soon");
+	add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100", 0, 0, STATUS_OK);
+	report_finish(&r);
+	text = render(&r);
+	cr_assert_not_null(strstr(
+		text,
+		"# TYPE naclprobe_run_timestamp_seconds gauge\n"
+		"# HELP naclprobe_run_duration_seconds How long the last run "
+		"took, in seconds.\n"
+		"# TYPE naclprobe_run_duration_seconds gauge\n"));
+	cr_assert_null(strstr(text, "naclprobe_run_timestamp_seconds{"));
+	cr_assert_null(strstr(text, "naclprobe_run_duration_seconds{"));
+	free(text);
+	report_free(&r);
+}
