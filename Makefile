@@ -4,7 +4,7 @@
 CC ?= cc
 BUILDDIR ?= build
 PREFIX ?= /usr/local
-PKGS := libevent libcjson libmnl ldns
+PKGS := libevent libcjson libmnl ldns libsodium
 
 WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wwrite-strings -Wimplicit-fallthrough
@@ -31,11 +31,11 @@ LIBPROBE := $(BUILDDIR)/libprobe.a
 LIBAGENT := $(BUILDDIR)/libagent.a
 
 BINS := $(BUILDDIR)/nacl-probe $(BUILDDIR)/nacl-agent $(BUILDDIR)/nacl-report
-HELPERS := $(BUILDDIR)/tests/holdport
+HELPERS := $(BUILDDIR)/tests/holdport $(BUILDDIR)/tests/wire
 UNIT_BIN := $(BUILDDIR)/tests/unit-tests
 
 .PHONY: all test unit e2e san demo deps format format-check install clean \
-	testbed-down fuzz
+	testbed-down fuzz soak bench
 
 all: $(BINS) $(HELPERS)
 	@ln -sf $(BUILDDIR)/nacl-probe nacl-probe
@@ -63,6 +63,8 @@ $(BUILDDIR)/nacl-report: $(call obj,reports/main.c) $(LIBREPORTS) $(LIBCOMMON)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILDDIR)/tests/holdport: $(call obj,tests/netns/holdport.c)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+$(BUILDDIR)/tests/wire: $(call obj,tests/netns/wire.c) $(LIBCOMMON)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(UNIT_BIN): $(call obj,$(UNIT_SRC)) $(LIBPROBE) $(LIBAGENT) $(LIBREPORTS) $(LIBCOMMON)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
@@ -83,13 +85,22 @@ test: deps
 
 # Unit tests under ASan/UBSan in their own build folder; abort_on_error so a
 # leak fails the test instead of being reported as passed.
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
 san: deps
-	$(MAKE) BUILDDIR=build/san \
-		CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	$(MAKE) BUILDDIR=build/san CFLAGS="$(SAN_FLAGS)" \
 		LDFLAGS="-fsanitize=address,undefined" build/san/tests/unit-tests
 	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		build/san/tests/unit-tests --jobs 2
+
+# The agent and the probe under ASan/LSan through many sessions (a few
+# minutes: SOAK_SECONDS, default 180); not part of make test.
+soak: deps
+	$(MAKE) BUILDDIR=build/san CFLAGS="$(SAN_FLAGS)" \
+		LDFLAGS="-fsanitize=address,undefined" build/san/nacl-agent \
+		build/san/nacl-probe build/san/tests/holdport build/san/tests/wire
+	BUILDDIR=build/san bash tests/netns/soak.sh
 
 # Each parser's libFuzzer target for FUZZ_SECONDS, with ASan and UBSan.
 FUZZ_SECONDS ?= 60
@@ -128,10 +139,22 @@ demo: deps
 	$(MAKE) all
 	bash tests/netns/demo.sh
 
+# The bare reference sweep, its echo server and a timer, then the measurements
+# of bench/run.sh (root: it builds its own testbed). Not part of make test.
+BENCH_BINS := $(BUILDDIR)/bench/bare-sweep $(BUILDDIR)/bench/bare-echo \
+	$(BUILDDIR)/bench/measure
+$(BUILDDIR)/bench/bare-sweep: $(call obj,bench/bare_sweep.c)
+$(BUILDDIR)/bench/bare-echo: $(call obj,bench/bare_echo.c)
+$(BUILDDIR)/bench/measure: $(call obj,bench/measure.c)
+$(BENCH_BINS):
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+bench: all $(BENCH_BINS)
+	BUILDDIR=$(BUILDDIR) bash bench/run.sh
+
 testbed-down:
 	bash tests/netns/testbed.sh down
 
-FORMAT_SRC = $(wildcard common/*.[ch] probe/*.[ch] agent/*.[ch] reports/*.[ch] tests/unit/*.[ch] tests/netns/*.c tests/fuzz/*.[ch])
+FORMAT_SRC = $(wildcard common/*.[ch] probe/*.[ch] agent/*.[ch] reports/*.[ch] tests/unit/*.[ch] tests/netns/*.c tests/fuzz/*.[ch] bench/*.[ch])
 format:
 	clang-format -i $(FORMAT_SRC)
 format-check:

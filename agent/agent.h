@@ -9,12 +9,21 @@
 #include <sys/socket.h>
 
 #include "agent/session.h"
+#include "common/auth.h"
 #include "common/checkspec.h"
+#include "common/nacl.h"
 #include "common/service.h"
 
 struct responder;
+struct ratelimit;
 struct control_server;
 struct halfopen_poller;
+
+/* Defaults of the agent's bounds (see --help). */
+#define AGENT_DEFAULT_REPLY_RATE 100000
+#define AGENT_DEFAULT_IDLE_SEC 120
+/* A control client has this long to authenticate, or to finish a message. */
+#define AGENT_CONTROL_DEADLINE_SEC 10
 
 struct agent_options {
 	struct sockaddr_storage *listen; /* addresses to listen on */
@@ -22,6 +31,13 @@ struct agent_options {
 	uint16_t control_port;
 	struct check_list ports;
 	bool open; /* answer without a session key */
+	struct auth_key key; /* shared with the probes; empty with --open */
+	struct nacl_cidr *allow; /* who may open sessions; none: anyone */
+	size_t nallow;
+	size_t max_sessions, max_seen;
+	unsigned idle_sec; /* a session without activity this long ends */
+	unsigned reply_rate; /* replies per second per source, 0: no limit */
+	const char *user; /* drop root to this user after binding */
 	struct service_config service; /* NTP stratum and reference */
 };
 
@@ -33,7 +49,9 @@ struct agent {
 	size_t nresponders;
 	struct control_server *control;
 	struct halfopen_poller *halfopen;
-	uint64_t replies;
+	struct ratelimit *ratelimit;
+	struct event *idle_timer;
+	uint64_t replies, refused_tokens;
 };
 
 /* agent/responder.c: the echo service on one (proto, port, address). */
@@ -41,6 +59,13 @@ struct responder *responder_new(struct agent *agent,
 				const struct check_spec *check,
 				const struct sockaddr *addr, char **cause);
 void responder_free(struct responder *r);
+
+/* agent/ratelimit.c: per-source token buckets; rate 0 allows everything.
+ * On refusal, *refused is the count to warn about (0: stay quiet). */
+struct ratelimit *ratelimit_new(unsigned rate);
+void ratelimit_free(struct ratelimit *rl);
+bool ratelimit_allow(struct ratelimit *rl, const struct sockaddr *source,
+		     uint64_t now_ns, uint64_t *refused);
 
 /* agent/control.c: the control server; -1 with *cause when it cannot bind. */
 struct control_server *control_server_new(struct agent *agent, char **cause);

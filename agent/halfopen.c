@@ -237,7 +237,7 @@ agent_record_by_peer(struct agent *agent, uint16_t port,
 {
 	size_t i;
 
-	for (i = 0; i < SESSION_MAX; i++) {
+	for (i = 0; i < agent->sessions.max; i++) {
 		struct session *s = agent->sessions.sessions[i];
 
 		if (s != NULL && session_matches_peer(s, PROTO_TCP, port, peer))

@@ -5,11 +5,21 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+/* From the ASan runtime (sanitizer/allocator_interface.h, not always
+ * installed with gcc). */
+size_t __sanitizer_get_current_allocated_bytes(void);
+#endif
 
 #include "agent/agent.h"
 #include "common/control.h"
@@ -23,7 +33,9 @@ static void
 agent_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: nacl-agent --open [options]\n"
+		"Usage: nacl-agent --key-file FILE [options]\n"
+		"       nacl-agent --open [options]\n"
+		"       nacl-agent --gen-key FILE\n"
 		"\n"
 		"Answers nacl-probe's requests on the ports of --ports and\n"
 		"keeps, per probe session, a log of which (protocol, port,\n"
@@ -39,16 +51,38 @@ agent_usage(FILE *out)
 		"                     echo, dns, ntp, http (default %s);\n"
 		"                     tcp/80 is http, udp+tcp/53 dns, udp/123\n"
 		"                     ntp, other ports echo unless =SERVICE\n"
-		"                     says otherwise; e.g.\n"
-		"                     "
-		"udp/53,tcp/53,udp/123,tcp/80,tcp/8080=http\n"
+		"                     says otherwise, e.g. udp/53,tcp/53,\n"
+		"                     udp/123,tcp/80,tcp/8080=http\n"
 		"  --listen ADDR      address to listen on; repeatable\n"
 		"                     (default 0.0.0.0 and ::)\n"
 		"  --control-port N   TCP port of the control channel\n"
 		"                     (default %d)\n"
-		"  --open             answer every probe without a session\n"
-		"                     key; only on networks you trust\n"
-		"  --key-file FILE    shared key (not implemented yet)\n"
+		"Authentication (one of them):\n"
+		"  --key-file FILE    the key shared with the probes (32 "
+		"bytes\n"
+		"                     or more, mode 0600): probes must prove\n"
+		"                     it, and only their sessions' probes,\n"
+		"                     which carry tokens derived from it, get\n"
+		"                     any answer\n"
+		"  --open             answer every probe without a key; only\n"
+		"                     on networks you trust\n"
+		"  --gen-key FILE     write a new random key to FILE (0600,\n"
+		"                     never over an existing file) and exit\n"
+		"Bounds:\n"
+		"  --allow CIDR       who may open sessions; repeatable\n"
+		"                     (default: anyone who holds the key)\n"
+		"  --max-sessions N   sessions open at once (default %d)\n"
+		"  --max-seen N       seen-log entries per session (default\n"
+		"                     %d)\n"
+		"  --idle-timeout S   end a session after S seconds without\n"
+		"                     probes or messages (default %d)\n"
+		"  --reply-rate N     replies per second to one source "
+		"address,\n"
+		"                     0 = no limit (default %d); probes are\n"
+		"                     told and keep below it\n"
+		"  --user NAME        started as root: become NAME once every\n"
+		"                     port is bound\n"
+		"Services:\n"
 		"  --ntp-stratum N    stratum of NTP replies, 1-15 (default "
 		"1)\n"
 		"  --ntp-refid ID     their reference ID: up to 4 letters for\n"
@@ -58,11 +92,18 @@ agent_usage(FILE *out)
 		"  -h, --help         this text\n"
 		"\n"
 		"Ports below 1024 (53, 80, 123) need root or\n"
-		"CAP_NET_BIND_SERVICE.\n"
+		"CAP_NET_BIND_SERVICE: 'setcap cap_net_bind_service=+ep\n"
+		"nacl-agent', or the systemd unit in contrib/systemd. Replies\n"
+		"are never more than 64 bytes larger than their request.\n"
+		"\n"
+		"SIGUSR1 logs one status line (heap in use, sessions,\n"
+		"replies).\n"
 		"\n"
 		"Exit status: 0 stopped by SIGINT/SIGTERM, 2 usage error,\n"
 		"3 cannot listen.\n",
-		AGENT_DEFAULT_PORTS, CONTROL_DEFAULT_PORT);
+		AGENT_DEFAULT_PORTS, CONTROL_DEFAULT_PORT, SESSION_DEFAULT_MAX,
+		SESSION_DEFAULT_MAX_SEEN, AGENT_DEFAULT_IDLE_SEC,
+		AGENT_DEFAULT_REPLY_RATE);
 }
 
 static void agent_usage_error(const char *fmt, ...)
@@ -79,6 +120,34 @@ agent_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fputs("\nTry 'nacl-agent --help'.\n", stderr);
 	exit(2);
+}
+
+/* Heap bytes in use: ASan's count when built with it, else glibc's. */
+static size_t
+agent_heap_bytes(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return __sanitizer_get_current_allocated_bytes();
+#else
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+#endif
+}
+
+/* SIGUSR1: one line on what the agent holds, for operators and make soak. */
+static void
+agent_status_callback(evutil_socket_t sig, short what, void *arg)
+{
+	struct agent *agent = arg;
+
+	(void)sig;
+	(void)what;
+	log_info("status: %zu bytes of heap in use, %zu sessions open, %llu "
+		 "replies sent, %llu probes with a bad token",
+		 agent_heap_bytes(), agent->sessions.count,
+		 (unsigned long long)agent->replies,
+		 (unsigned long long)agent->refused_tokens);
 }
 
 static void
@@ -125,6 +194,54 @@ agent_parse_refid(const char *text, uint32_t *refid)
 	return 0;
 }
 
+static unsigned long
+agent_parse_number(const char *option, const char *text, unsigned long min,
+		   unsigned long max)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(text, &end, 10);
+	if (errno || *text == '\0' || *text == '-' || *end != '\0' || n < min ||
+	    n > max)
+		agent_usage_error("%s: bad value '%s': expected a whole number "
+				  "from %lu to %lu",
+				  option, text, min, max);
+	return n;
+}
+
+static void
+agent_add_allow(struct agent_options *o, const char *text)
+{
+	char *cause = NULL;
+
+	o->allow = xreallocarray(o->allow, o->nallow + 1, sizeof *o->allow);
+	if (nacl_cidr_parse(text, &o->allow[o->nallow], &cause) != 0)
+		agent_usage_error("--allow: %s", cause);
+	o->nallow++;
+}
+
+/* --gen-key FILE: write a new key and stop. */
+static void
+agent_generate_key(const char *path)
+{
+	char *cause = NULL;
+
+	if (auth_init() != 0) {
+		fprintf(stderr, "nacl-agent: libsodium cannot start\n");
+		exit(3);
+	}
+	if (auth_key_generate(path, &cause) != 0) {
+		fprintf(stderr, "nacl-agent: --gen-key: %s\n", cause);
+		exit(3);
+	}
+	printf("wrote a new 256-bit key to %s (mode 0600); copy it to the "
+	       "probe host and give both sides --key-file %s\n",
+	       path, path);
+	exit(0);
+}
+
 static void
 agent_parse_options(int argc, char **argv, struct agent_options *o,
 		    enum log_level *level)
@@ -135,19 +252,29 @@ agent_parse_options(int argc, char **argv, struct agent_options *o,
 		{"control-port", required_argument, NULL, 'c'},
 		{"open", no_argument, NULL, 'o'},
 		{"key-file", required_argument, NULL, 'k'},
+		{"gen-key", required_argument, NULL, 'g'},
+		{"allow", required_argument, NULL, 'a'},
+		{"max-sessions", required_argument, NULL, 'M'},
+		{"max-seen", required_argument, NULL, 'E'},
+		{"idle-timeout", required_argument, NULL, 'I'},
+		{"reply-rate", required_argument, NULL, 'r'},
+		{"user", required_argument, NULL, 'u'},
 		{"ntp-stratum", required_argument, NULL, 'S'},
 		{"ntp-refid", required_argument, NULL, 'R'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *ports = AGENT_DEFAULT_PORTS;
-	char *cause = NULL, *end;
-	unsigned long n;
+	const char *ports = AGENT_DEFAULT_PORTS, *key_file = NULL;
+	char *cause = NULL;
 	size_t i;
 	int ch;
 
 	o->control_port = CONTROL_DEFAULT_PORT;
+	o->max_sessions = SESSION_DEFAULT_MAX;
+	o->max_seen = SESSION_DEFAULT_MAX_SEEN;
+	o->idle_sec = AGENT_DEFAULT_IDLE_SEC;
+	o->reply_rate = AGENT_DEFAULT_REPLY_RATE;
 	o->service.ntp_stratum = 1;
 	agent_parse_refid("NACL", &o->service.ntp_refid);
 	while ((ch = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
@@ -159,29 +286,43 @@ agent_parse_options(int argc, char **argv, struct agent_options *o,
 			agent_add_listen(o, optarg);
 			break;
 		case 'c':
-			errno = 0;
-			n = strtoul(optarg, &end, 10);
-			if (errno || *optarg == '\0' || *end != '\0' ||
-			    n == 0 || n > 65535)
-				agent_usage_error(
-					"--control-port: bad port '%s': "
-					"expected 1-65535",
-					optarg);
-			o->control_port = (uint16_t)n;
+			o->control_port = (uint16_t)agent_parse_number(
+				"--control-port", optarg, 1, 65535);
 			break;
 		case 'o':
 			o->open = true;
 			break;
+		case 'k':
+			key_file = optarg;
+			break;
+		case 'g':
+			agent_generate_key(optarg);
+			break;
+		case 'a':
+			agent_add_allow(o, optarg);
+			break;
+		case 'M':
+			o->max_sessions = agent_parse_number("--max-sessions",
+							     optarg, 1, 4096);
+			break;
+		case 'E':
+			o->max_seen = agent_parse_number("--max-seen", optarg,
+							 1024, 16777216);
+			break;
+		case 'I':
+			o->idle_sec = (unsigned)agent_parse_number(
+				"--idle-timeout", optarg, 5, 86400);
+			break;
+		case 'r':
+			o->reply_rate = (unsigned)agent_parse_number(
+				"--reply-rate", optarg, 0, 10000000);
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
 		case 'S':
-			errno = 0;
-			n = strtoul(optarg, &end, 10);
-			if (errno || *optarg == '\0' || *end != '\0' || n < 1 ||
-			    n > 15)
-				agent_usage_error(
-					"--ntp-stratum: bad stratum '%s': "
-					"expected 1-15",
-					optarg);
-			o->service.ntp_stratum = (uint8_t)n;
+			o->service.ntp_stratum = (uint8_t)agent_parse_number(
+				"--ntp-stratum", optarg, 1, 15);
 			break;
 		case 'R':
 			if (agent_parse_refid(optarg, &o->service.ntp_refid) !=
@@ -193,11 +334,6 @@ agent_parse_options(int argc, char **argv, struct agent_options *o,
 					"IPv4 address (stratum 2 and up)",
 					optarg);
 			break;
-		case 'k':
-			agent_usage_error(
-				"--key-file: key authentication is not "
-				"implemented yet; run with --open on "
-				"a network you trust");
 		case 'v':
 			if (*level < LOG_LEVEL_DEBUG)
 				(*level)++;
@@ -212,11 +348,17 @@ agent_parse_options(int argc, char **argv, struct agent_options *o,
 	}
 	if (optind < argc)
 		agent_usage_error("unexpected argument '%s'", argv[optind]);
-	if (!o->open)
+	if (o->open == (key_file != NULL))
 		agent_usage_error(
-			"no --open: key authentication is not "
-			"implemented yet, so the agent only runs with "
-			"--open (answer every probe)");
+			"give exactly one of --key-file FILE (probes must "
+			"hold the same key; make one with --gen-key FILE) "
+			"or --open (answer everyone, on networks you trust)");
+	if (auth_init() != 0) {
+		fprintf(stderr, "nacl-agent: libsodium cannot start\n");
+		exit(3);
+	}
+	if (key_file != NULL && auth_key_load(key_file, &o->key, &cause) != 0)
+		agent_usage_error("--key-file: %s", cause);
 	if (check_list_parse(ports, &o->ports, &cause) != 0)
 		agent_usage_error("--ports: %s", cause);
 	for (i = 0; i < o->ports.count; i++) {
@@ -234,6 +376,41 @@ agent_parse_options(int argc, char **argv, struct agent_options *o,
 		agent_add_listen(o, "0.0.0.0");
 		agent_add_listen(o, "::");
 	}
+}
+
+/* --user: after binding, as root, become NAME for good. */
+static int
+agent_drop_privileges(const char *user, char **cause)
+{
+	struct passwd *pw;
+
+	if (user == NULL)
+		return 0;
+	if (geteuid() != 0) {
+		*cause = xasprintf("--user %s: not started as root, so there "
+				   "is nothing to drop",
+				   user);
+		return -1;
+	}
+	errno = 0;
+	pw = getpwnam(user);
+	if (pw == NULL) {
+		*cause = xasprintf("--user: no user '%s' on this host", user);
+		return -1;
+	}
+	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0) {
+		*cause = xasprintf("--user %s: cannot switch to it: %s", user,
+				   strerror(errno));
+		return -1;
+	}
+	if (setuid(0) == 0) {
+		*cause = xasprintf("--user %s: root could be regained", user);
+		return -1;
+	}
+	log_info("running as %s (uid %u) from now on", user,
+		 (unsigned)pw->pw_uid);
+	return 0;
 }
 
 static int
@@ -259,7 +436,10 @@ agent_start(struct agent *agent, char **cause)
 	if (agent->control == NULL)
 		return -1;
 	agent->halfopen = halfopen_poller_new(agent, cause);
-	return agent->halfopen == NULL ? -1 : 0;
+	if (agent->halfopen == NULL)
+		return -1;
+	agent->ratelimit = ratelimit_new(o->reply_rate);
+	return agent_drop_privileges(o->user, cause);
 }
 
 static void
@@ -272,8 +452,10 @@ agent_free(struct agent *agent)
 	for (i = 0; i < agent->nresponders; i++)
 		responder_free(agent->responders[i]);
 	free(agent->responders);
-	for (i = 0; i < SESSION_MAX; i++)
-		session_close(&agent->sessions, agent->sessions.sessions[i]);
+	session_table_free(&agent->sessions);
+	ratelimit_free(agent->ratelimit);
+	auth_key_free(&agent->options.key);
+	free(agent->options.allow);
 	check_list_free(&agent->options.ports);
 	free(agent->options.listen);
 	event_base_free(agent->base);
@@ -284,7 +466,7 @@ main(int argc, char **argv)
 {
 	enum log_level level = LOG_LEVEL_WARN;
 	struct agent agent;
-	struct event *sigint, *sigterm;
+	struct event *sigint, *sigterm, *sigusr1;
 	char *cause = NULL, *spec;
 	int rc = 0;
 
@@ -292,6 +474,8 @@ main(int argc, char **argv)
 	agent_parse_options(argc, argv, &agent.options, &level);
 	log_init("nacl-agent", level < LOG_LEVEL_INFO ? LOG_LEVEL_INFO : level);
 	signal(SIGPIPE, SIG_IGN);
+	session_table_init(&agent.sessions, agent.options.max_sessions,
+			   agent.options.max_seen);
 	agent.base = event_base_new();
 	if (agent.base == NULL) {
 		log_error("cannot create the event loop");
@@ -307,10 +491,16 @@ main(int argc, char **argv)
 		evsignal_new(agent.base, SIGINT, agent_signal_callback, &agent);
 	sigterm = evsignal_new(agent.base, SIGTERM, agent_signal_callback,
 			       &agent);
+	sigusr1 = evsignal_new(agent.base, SIGUSR1, agent_status_callback,
+			       &agent);
 	event_add(sigint, NULL);
 	event_add(sigterm, NULL);
-	log_warn("--open: answering every probe without authentication; "
-		 "anyone who reaches these ports can use this agent");
+	event_add(sigusr1, NULL);
+	if (agent.options.open)
+		log_warn("--open: ANSWERING EVERY PROBE WITHOUT "
+			 "AUTHENTICATION: anyone who reaches these ports can "
+			 "make this host send replies; use --key-file outside "
+			 "a lab");
 	spec = NULL;
 	for (size_t i = 0; i < agent.options.ports.count; i++) {
 		const struct check_spec *c = &agent.options.ports.checks[i];
@@ -332,6 +522,7 @@ main(int argc, char **argv)
 		 (unsigned long long)agent.replies);
 	event_free(sigint);
 	event_free(sigterm);
+	event_free(sigusr1);
 	agent_free(&agent);
 	return rc;
 }

@@ -35,6 +35,7 @@ struct responder {
 	int fd;
 	struct event *udp_event;
 	struct evconnlistener *listener;
+	uint64_t send_failures, send_failures_warned_ns;
 };
 
 struct tcp_conn {
@@ -63,6 +64,7 @@ responder_answer(struct responder *r, const uint8_t *req, size_t len,
 				     ntp_now()};
 	enum answer_status rc;
 	struct session *s = NULL;
+	uint64_t refused;
 
 	rc = r->service->request_answer(r->proto, req, len, &ctx, &info, out,
 					size, outlen);
@@ -77,13 +79,54 @@ responder_answer(struct responder *r, const uint8_t *req, size_t len,
 	}
 	if (info.identified) {
 		s = session_find(&r->agent->sessions, info.session);
+		/* A token from another session, or forged: not this one's. */
+		if (s != NULL &&
+		    !session_token_valid(s, r->proto, r->port, info.sport,
+					 info.seq, info.attempt, info.token)) {
+			r->agent->refused_tokens++;
+			s = NULL;
+		}
 		if (s != NULL)
 			session_record(s, r->proto, r->port, info.sport, peer);
 	}
-	/* Authentication (issue 6) decides here; --open answers everyone. */
+	/* Without --open only a session's own probes get an answer. */
 	if (s == NULL && !r->agent->options.open)
 		return ANSWER_INVALID;
+	if (!ratelimit_allow(r->agent->ratelimit, peer, session_monotonic_ns(),
+			     &refused)) {
+		if (s != NULL)
+			s->withheld++;
+		if (refused > 0) {
+			char text[NETADDR_STRLEN];
+
+			log_warn("%s: %llu replies withheld: over the %u "
+				 "replies per second allowed to one source",
+				 netaddr_format(peer, text),
+				 (unsigned long long)refused,
+				 r->agent->options.reply_rate);
+		}
+		return ANSWER_INVALID;
+	}
 	return ANSWER_REPLY;
+}
+
+/* A reply the kernel would not take: the probe will read it as dropped on
+ * the way back, so say so, at most every 10 s. */
+static void
+responder_send_failed(struct responder *r, int error)
+{
+	uint64_t now = session_monotonic_ns();
+
+	r->send_failures++;
+	if (r->send_failures_warned_ns != 0 &&
+	    now - r->send_failures_warned_ns < 10000000000ULL)
+		return;
+	log_warn("%s/%u: %llu replies could not be sent (%s): probes will "
+		 "read them as reply_dropped",
+		 proto_name(r->proto), r->port,
+		 (unsigned long long)r->send_failures, strerror(error));
+	r->send_failures = 0;
+	r->send_failures_warned_ns = now;
 }
 
 static void
@@ -148,8 +191,7 @@ responder_udp_event_callback(evutil_socket_t fd, short what, void *arg)
 		iov.iov_len = reply_len;
 		msg.msg_flags = 0;
 		if (sendmsg(fd, &msg, MSG_DONTWAIT) < 0)
-			log_debug("udp/%u: sendmsg: %s", r->port,
-				  strerror(errno));
+			responder_send_failed(r, errno);
 		else
 			r->agent->replies++;
 	}
@@ -274,9 +316,14 @@ responder_socket(enum proto proto, const struct sockaddr *addr, char **cause)
 	if (addr->sa_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
 	if (proto == PROTO_UDP) {
+		/* Sweeps arrive in bursts; one socket serves every probe. */
 		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
 			       sizeof rcvbuf) != 0)
 			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+				   sizeof rcvbuf);
+		if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &rcvbuf,
+			       sizeof rcvbuf) != 0)
+			setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &rcvbuf,
 				   sizeof rcvbuf);
 		if (addr->sa_family == AF_INET6)
 			setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,

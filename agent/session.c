@@ -3,40 +3,63 @@
  */
 #include "agent/session.h"
 
-#include <string.h>
+#include <netinet/in.h>
+#include <sodium.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "common/log.h"
 #include "common/netaddr.h"
 #include "common/xmalloc.h"
 
-static uint32_t
-session_random_id(void)
+uint64_t
+session_monotonic_ns(void)
 {
-	uint32_t id = 0;
+	struct timespec ts;
 
-	while (id == 0)
-		if (getrandom(&id, sizeof id, 0) != sizeof id)
-			id = (uint32_t)random();
-	return id;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void
+session_table_init(struct session_table *t, size_t max, size_t max_seen)
+{
+	t->sessions = xcalloc(max, sizeof *t->sessions);
+	t->max = max;
+	t->count = 0;
+	t->max_seen = max_seen;
+}
+
+void
+session_table_free(struct session_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->max; i++)
+		session_close(t, t->sessions[i]);
+	free(t->sessions);
+	t->sessions = NULL;
+	t->max = 0;
 }
 
 struct session *
 session_open(struct session_table *t, void *owner,
 	     const struct sockaddr *probe_addr,
 	     const struct sockaddr *control_peer,
-	     const struct check_list *ports)
+	     const struct check_list *ports, const struct range_list *sports,
+	     const uint8_t *key)
 {
 	struct session *s;
 	size_t i;
 
-	if (t->count == SESSION_MAX)
+	if (t->count == t->max)
 		return NULL;
 	s = xcalloc(1, sizeof *s);
 	do
-		s->id = session_random_id();
-	while (session_find(t, s->id) != NULL);
+		s->id = randombytes_random();
+	while (s->id == 0 || session_find(t, s->id) != NULL);
 	s->owner = owner;
 	memcpy(&s->probe_addr, probe_addr, netaddr_len(probe_addr));
 	memcpy(&s->control_peer, control_peer, netaddr_len(control_peer));
@@ -45,7 +68,15 @@ session_open(struct session_table *t, void *owner,
 		xreallocarray(NULL, ports->count, sizeof *ports->checks);
 	memcpy(s->ports.checks, ports->checks,
 	       ports->count * sizeof *ports->checks);
-	for (i = 0; i < SESSION_MAX; i++) {
+	if (sports != NULL)
+		range_list_copy(&s->sports, sports);
+	if (key != NULL) {
+		s->keyed = true;
+		memcpy(s->key, key, sizeof s->key);
+	}
+	s->max_seen = t->max_seen;
+	s->opened_ns = s->active_ns = session_monotonic_ns();
+	for (i = 0; i < t->max; i++) {
 		if (t->sessions[i] == NULL) {
 			t->sessions[i] = s;
 			break;
@@ -60,7 +91,9 @@ session_find(struct session_table *t, uint32_t id)
 {
 	size_t i;
 
-	for (i = 0; i < SESSION_MAX; i++)
+	if (id == 0)
+		return NULL;
+	for (i = 0; i < t->max; i++)
 		if (t->sessions[i] != NULL && t->sessions[i]->id == id)
 			return t->sessions[i];
 	return NULL;
@@ -73,13 +106,15 @@ session_close(struct session_table *t, struct session *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < SESSION_MAX; i++) {
+	for (i = 0; i < t->max; i++) {
 		if (t->sessions[i] == s) {
 			t->sessions[i] = NULL;
 			t->count--;
 		}
 	}
 	check_list_free(&s->ports);
+	range_list_free(&s->sports);
+	sodium_memzero(s->key, sizeof s->key);
 	free(s->records);
 	free(s->index);
 	free(s);
@@ -90,7 +125,7 @@ session_close_owner(struct session_table *t, void *owner)
 {
 	size_t i;
 
-	for (i = 0; i < SESSION_MAX; i++)
+	for (i = 0; i < t->max; i++)
 		if (t->sessions[i] != NULL && t->sessions[i]->owner == owner)
 			session_close(t, t->sessions[i]);
 }
@@ -129,6 +164,7 @@ session_add(struct session *s, enum proto proto, uint16_t port, uint16_t sport,
 	size_t h;
 
 	s->requests += count;
+	s->active_ns = session_monotonic_ns();
 	if (s->index_size == 0)
 		session_reindex(s, 1024);
 	h = session_hash(key, s->index_size);
@@ -140,24 +176,37 @@ session_add(struct session *s, enum proto proto, uint16_t port, uint16_t sport,
 		}
 		h = (h + 1) & (s->index_size - 1);
 	}
-	if (s->nrecords == SESSION_MAX_SEEN) {
+	if (s->nrecords == s->max_seen) {
 		if (!s->truncated)
-			log_warn("session %08x: seen-log full at %u entries; "
+			log_warn("session %08x: seen-log full at %zu entries; "
 				 "further requests are answered, not logged",
-				 s->id, SESSION_MAX_SEEN);
+				 s->id, s->max_seen);
 		s->truncated = true;
 		return;
 	}
 	if (s->nrecords == s->records_alloc) {
 		s->records_alloc =
 			s->records_alloc ? s->records_alloc * 2 : 256;
+		if (s->records_alloc > s->max_seen)
+			s->records_alloc = s->max_seen;
 		s->records = xreallocarray(s->records, s->records_alloc,
 					   sizeof *s->records);
 	}
 	r = &s->records[s->nrecords];
+	memset(r, 0, sizeof *r);
 	r->key = key;
-	memset(&r->observed, 0, sizeof r->observed);
-	memcpy(&r->observed, observed, netaddr_len(observed));
+	r->family = (uint8_t)observed->sa_family;
+	if (observed->sa_family == AF_INET6)
+		memcpy(r->addr,
+		       &((const struct sockaddr_in6 *)(const void *)observed)
+				->sin6_addr,
+		       16);
+	else
+		memcpy(r->addr,
+		       &((const struct sockaddr_in *)(const void *)observed)
+				->sin_addr,
+		       4);
+	r->observed_port = netaddr_port(observed);
 	r->count = count;
 	s->index[h] = (uint32_t)++s->nrecords;
 	if (s->nrecords * 2 > s->index_size)
@@ -184,6 +233,10 @@ session_matches_peer(const struct session *s, enum proto proto, uint16_t port,
 {
 	if (check_list_find(&s->ports, proto, port) < 0)
 		return false;
+	/* Concurrent sessions from one host tell apart by source port. */
+	if (s->sports.count > 0 &&
+	    !range_list_contains(&s->sports, netaddr_port(peer)))
+		return false;
 	return netaddr_equal(peer, (const struct sockaddr *)&s->probe_addr) ||
 	       netaddr_equal(peer, (const struct sockaddr *)&s->control_peer);
 }
@@ -192,11 +245,28 @@ void
 session_entry(const struct session *s, size_t i, struct seen_entry *e)
 {
 	const struct seen_record *r = &s->records[i];
+	struct sockaddr_storage ss;
 
+	memset(&ss, 0, sizeof ss);
+	ss.ss_family = r->family;
+	if (r->family == AF_INET6)
+		memcpy(&((struct sockaddr_in6 *)&ss)->sin6_addr, r->addr, 16);
+	else
+		memcpy(&((struct sockaddr_in *)&ss)->sin_addr, r->addr, 4);
 	e->proto = (enum proto)(r->key >> 32);
 	e->port = (uint16_t)(r->key >> 16);
 	e->sport = (uint16_t)r->key;
-	netaddr_format((const struct sockaddr *)&r->observed, e->observed_addr);
-	e->observed_port = netaddr_port((const struct sockaddr *)&r->observed);
+	netaddr_format((const struct sockaddr *)&ss, e->observed_addr);
+	e->observed_port = r->observed_port;
 	e->count = r->count;
+}
+
+bool
+session_token_valid(const struct session *s, enum proto proto, uint16_t port,
+		    uint16_t sport, uint32_t seq, uint8_t attempt,
+		    const uint8_t *token)
+{
+	struct auth_token_input in = {proto, port, sport, s->id, seq, attempt};
+
+	return !s->keyed || auth_token_verify(s->key, &in, token);
 }

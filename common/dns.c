@@ -12,8 +12,8 @@
 #include "common/netaddr.h"
 #include "common/service.h"
 
-/* "np" + session (8) + sport (4) + seq (8) + attempt (2), in hex. */
-#define DNS_ID_LABEL_LEN 24
+/* "np" + session (8) + sport (4) + seq (8) + attempt (2) + token (16), hex. */
+#define DNS_ID_LABEL_LEN 40
 
 static uint16_t
 dns_message_id(const struct probe_id *id)
@@ -26,13 +26,14 @@ dns_message_id(const struct probe_id *id)
 static ldns_rdf *
 dns_query_name(const struct probe_id *id)
 {
-	char name[LDNS_MAX_DOMAINLEN + 1];
+	char name[LDNS_MAX_DOMAINLEN + 1], token[AUTH_TOKEN_SIZE * 2 + 1];
 	const char *base = id->dns_name != NULL ? id->dns_name : ".";
 
 	if (!id->agent)
 		return ldns_dname_new_frm_str(base);
-	if (snprintf(name, sizeof name, "np%08x%04x%08x%02x.%s", id->session,
-		     id->sport, id->seq, id->attempt,
+	auth_hex(id->token, AUTH_TOKEN_SIZE, token);
+	if (snprintf(name, sizeof name, "np%08x%04x%08x%02x%s.%s", id->session,
+		     id->sport, id->seq, id->attempt, token,
 		     strcmp(base, ".") == 0 ? "" : base) >= (int)sizeof name)
 		return NULL;
 	return ldns_dname_new_frm_str(name);
@@ -208,11 +209,14 @@ dns_parse_identity(const ldns_rdf *name, struct request_info *info)
 		if (!isxdigit((unsigned char)label[i]))
 			return;
 	if (sscanf(label + 2, "%8x%4x%8x%2x", &session, &sport, &seq,
-		   &attempt) != 4)
+		   &attempt) != 4 ||
+	    auth_unhex(label + 24, info->token, AUTH_TOKEN_SIZE) != 0)
 		return;
 	info->identified = true;
 	info->session = session;
 	info->sport = (uint16_t)sport;
+	info->seq = seq;
+	info->attempt = (uint8_t)attempt;
 }
 
 /* The answer to question q for a client seen at peer, or NULL (no data). */

@@ -1,6 +1,6 @@
 /* The echo service's wire header: a probe's identity and what the agent saw. */
 /* Layout: magic, version, type, attempt, family, session, seq, sport, dport,
- * length, observed port and address. */
+ * length, observed port and address, token. */
 #include "common/echo.h"
 
 #include "common/service.h"
@@ -79,6 +79,7 @@ echo_encode(const struct echo_header *h, uint8_t *buf, size_t size)
 	put16(buf + 16, h->sport);
 	put16(buf + 18, h->dport);
 	put16(buf + 20, (uint16_t)len);
+	memcpy(buf + 40, h->token, sizeof h->token);
 	echo_put_observed(buf, h->observed.ss_family != AF_UNSPEC
 				       ? (const struct sockaddr *)&h->observed
 				       : NULL);
@@ -113,6 +114,7 @@ echo_decode(const uint8_t *buf, size_t len, struct echo_header *h,
 	h->sport = get16(buf + 16);
 	h->dport = get16(buf + 18);
 	h->length = get16(buf + 20);
+	memcpy(h->token, buf + 40, sizeof h->token);
 	if (h->length < ECHO_HEADER_SIZE || h->length > ECHO_MAX_SIZE ||
 	    h->length > len) {
 		*cause = "echo length field out of range";
@@ -161,6 +163,7 @@ echo_request_encode(const struct probe_id *id, enum proto proto, uint8_t *buf,
 	h.sport = id->sport;
 	h.dport = id->dport;
 	h.length = ECHO_HEADER_SIZE;
+	memcpy(h.token, id->token, sizeof h.token);
 	return echo_encode(&h, buf, size);
 }
 
@@ -217,6 +220,9 @@ echo_request_answer(enum proto proto, const uint8_t *req, size_t len,
 	info->identified = true;
 	info->session = h.session;
 	info->sport = h.sport;
+	info->seq = h.seq;
+	info->attempt = h.attempt;
+	memcpy(info->token, h.token, sizeof info->token);
 	memcpy(out, req, h.length);
 	echo_make_reply(out, h.length, ctx->peer);
 	*outlen = h.length;

@@ -10,7 +10,7 @@
 
 #define ECHO_MAGIC "NPRB"
 #define ECHO_VERSION 1
-#define ECHO_HEADER_SIZE 40
+#define ECHO_HEADER_SIZE 48
 #define ECHO_MAX_SIZE 1472
 
 enum echo_type { ECHO_REQUEST = 1, ECHO_REPLY = 2 };
@@ -23,6 +23,7 @@ struct echo_header {
 	uint16_t sport; /* the source port the probe bound */
 	uint16_t dport; /* the port the probe sent to */
 	uint16_t length; /* whole message, header included */
+	uint8_t token[8]; /* the session's proof (common/auth.h) */
 	/* Filled in replies: the source the agent observed (NAT detection). */
 	struct sockaddr_storage observed;
 };

@@ -17,14 +17,15 @@ static size_t
 http_request_encode(const struct probe_id *id, enum proto proto, uint8_t *buf,
 		    size_t size)
 {
-	char path[64];
+	char path[96], token[AUTH_TOKEN_SIZE * 2 + 1];
 	int n;
 
 	if (proto != PROTO_TCP)
 		return 0;
+	auth_hex(id->token, AUTH_TOKEN_SIZE, token);
 	if (id->agent)
-		snprintf(path, sizeof path, HTTP_PATH_PREFIX "%08x/%u/%u/%u",
-			 id->session, id->sport, id->seq, id->attempt);
+		snprintf(path, sizeof path, HTTP_PATH_PREFIX "%08x/%u/%u/%u/%s",
+			 id->session, id->sport, id->seq, id->attempt, token);
 	else
 		strcpy(path, "/");
 	n = snprintf((char *)buf, size,
@@ -160,18 +161,23 @@ static void
 http_parse_identity(const char *target, struct request_info *info)
 {
 	unsigned session, sport, seq, attempt;
+	char token[AUTH_TOKEN_SIZE * 2 + 1];
 	int n = 0;
 
 	if (strncmp(target, HTTP_PATH_PREFIX, sizeof HTTP_PATH_PREFIX - 1) != 0)
 		return;
-	if (sscanf(target + sizeof HTTP_PATH_PREFIX - 1, "%8x/%5u/%10u/%3u%n",
-		   &session, &sport, &seq, &attempt, &n) != 4 ||
+	if (sscanf(target + sizeof HTTP_PATH_PREFIX - 1,
+		   "%8x/%5u/%10u/%3u/%16[0-9a-f]%n", &session, &sport, &seq,
+		   &attempt, token, &n) != 5 ||
 	    target[sizeof HTTP_PATH_PREFIX - 1 + (size_t)n] != '\0' ||
-	    sport == 0 || sport > 65535)
+	    sport == 0 || sport > 65535 || attempt > 255 ||
+	    auth_unhex(token, info->token, AUTH_TOKEN_SIZE) != 0)
 		return;
 	info->identified = true;
 	info->session = session;
 	info->sport = (uint16_t)sport;
+	info->seq = seq;
+	info->attempt = (uint8_t)attempt;
 }
 
 static size_t

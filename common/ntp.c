@@ -40,7 +40,8 @@ ntp_get64(const uint8_t *p)
 /*
  * The transmit timestamp of id's request: the current second, and in the
  * fraction the bound source port, the attempt and a nonce byte; with an
- * agent the reference timestamp adds the session and sequence.
+ * agent the reference timestamp adds the session and sequence, and the
+ * origin timestamp (zero in plain client requests) the token.
  */
 static uint64_t
 ntp_transmit(const struct probe_id *id)
@@ -63,8 +64,10 @@ ntp_request_encode(const struct probe_id *id, enum proto proto, uint8_t *buf,
 	buf[0] = 4 << 3 | NTP_MODE_CLIENT; /* LI 0, version 4 */
 	buf[2] = 6; /* poll 64 s */
 	buf[3] = (uint8_t)-20; /* precision about 1 us */
-	if (id->agent)
+	if (id->agent) {
 		ntp_put64(buf + 16, (uint64_t)id->session << 32 | id->seq);
+		memcpy(buf + 24, id->token, AUTH_TOKEN_SIZE);
+	}
 	ntp_put64(buf + 40, ntp_transmit(id));
 	return NTP_SIZE;
 }
@@ -109,7 +112,10 @@ ntp_request_answer(enum proto proto, const uint8_t *req, size_t len,
 	if (reference >> 32 != 0) {
 		info->identified = true;
 		info->session = (uint32_t)(reference >> 32);
+		info->seq = (uint32_t)reference;
 		info->sport = (uint16_t)(ntp_get64(req + 40) >> 16);
+		info->attempt = req[46];
+		memcpy(info->token, req + 24, AUTH_TOKEN_SIZE);
 	}
 	memset(out, 0, NTP_SIZE);
 	out[0] = (uint8_t)(version << 3 | NTP_MODE_SERVER);

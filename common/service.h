@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "common/auth.h"
 #include "common/checkspec.h"
 
 /* Replies are never larger than their request plus this (no amplification). */
@@ -28,6 +29,7 @@ struct probe_id {
 	const char *host; /* HTTP: the Host header */
 	uint64_t nonce; /* per attempt, for fields real servers echo */
 	uint64_t now_ntp; /* NTP: the time to put in the request */
+	uint8_t token[AUTH_TOKEN_SIZE]; /* the session's proof, or zeros */
 };
 
 enum reply_status {
@@ -45,6 +47,9 @@ struct request_info {
 	bool identified; /* carries a probe's identity */
 	uint32_t session;
 	uint16_t sport; /* as the probe bound it */
+	uint32_t seq;
+	uint8_t attempt;
+	uint8_t token[AUTH_TOKEN_SIZE];
 };
 
 enum answer_status {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/control.h"
+#include "common/log.h"
 #include "common/netaddr.h"
 #include "common/xmalloc.h"
 #include "probe/sweep.h"
@@ -175,6 +176,88 @@ io_fail:
 	*cause = xasprintf("control channel to the agent at %s failed: %s",
 			   c->where, strerror(errno));
 	return NULL;
+}
+
+static bool
+control_client_hex(const cJSON *msg, const char *name, uint8_t *out, size_t len)
+{
+	const cJSON *hex = cJSON_GetObjectItemCaseSensitive(msg, name);
+
+	return cJSON_IsString(hex) &&
+	       auth_unhex(hex->valuestring, out, len) == 0;
+}
+
+int
+control_client_authenticate(struct control_client *c,
+			    const struct auth_key *key,
+			    struct control_auth *auth, char **cause)
+{
+	uint8_t probe_nonce[AUTH_NONCE_SIZE], agent_nonce[AUTH_NONCE_SIZE];
+	uint8_t proof[AUTH_PROOF_SIZE];
+	char hex[AUTH_PROOF_SIZE * 2 + 1];
+	const cJSON *mode, *rate;
+	cJSON *msg, *reply;
+
+	memset(auth, 0, sizeof *auth);
+	msg = control_message_new("hello");
+	cJSON_AddStringToObject(msg, "client", "nacl-probe/0.1");
+	if (key != NULL) {
+		auth_nonce(probe_nonce);
+		auth_hex(probe_nonce, AUTH_NONCE_SIZE, hex);
+		cJSON_AddStringToObject(msg, "nonce", hex);
+	}
+	reply = control_client_request(c, msg, "hello", cause);
+	if (reply == NULL)
+		return -1;
+	rate = cJSON_GetObjectItemCaseSensitive(reply, "max_rate");
+	if (cJSON_IsNumber(rate) && rate->valuedouble >= 0 &&
+	    rate->valuedouble <= 1e9)
+		auth->max_rate = (unsigned)rate->valuedouble;
+	mode = cJSON_GetObjectItemCaseSensitive(reply, "auth");
+	if (cJSON_IsString(mode) && strcmp(mode->valuestring, "open") == 0) {
+		if (key != NULL)
+			log_warn("the agent at %s runs --open: its answers do "
+				 "not depend on our key",
+				 c->where);
+		cJSON_Delete(reply);
+		return 0;
+	}
+	if (!cJSON_IsString(mode) ||
+	    strcmp(mode->valuestring, "hmac-sha256") != 0 ||
+	    !control_client_hex(reply, "nonce", agent_nonce, AUTH_NONCE_SIZE) ||
+	    !control_client_hex(reply, "proof", proof, AUTH_PROOF_SIZE)) {
+		*cause = xasprintf("the agent at %s asks for an "
+				   "authentication this probe does not speak",
+				   c->where);
+		cJSON_Delete(reply);
+		return -1;
+	}
+	cJSON_Delete(reply);
+	if (key == NULL) {
+		*cause = xasprintf("authentication failed: the agent at %s "
+				   "requires a key: run with --key-file FILE "
+				   "(a copy of the agent's key)",
+				   c->where);
+		return -1;
+	}
+	if (!auth_proof_verify(key, "agent", probe_nonce, agent_nonce, proof)) {
+		*cause = xasprintf("authentication failed: the key did not "
+				   "match (the agent at %s could not prove it "
+				   "holds our key)",
+				   c->where);
+		return -1;
+	}
+	auth_proof(key, "probe", probe_nonce, agent_nonce, proof);
+	auth_hex(proof, AUTH_PROOF_SIZE, hex);
+	msg = control_message_new("auth");
+	cJSON_AddStringToObject(msg, "proof", hex);
+	reply = control_client_request(c, msg, "authenticated", cause);
+	if (reply == NULL)
+		return -1;
+	cJSON_Delete(reply);
+	auth_session_key(key, probe_nonce, agent_nonce, auth->session_key);
+	auth->keyed = true;
+	return 0;
 }
 
 void

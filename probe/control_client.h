@@ -5,7 +5,10 @@
 #define NACL_PROBE_CONTROL_CLIENT_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <sys/socket.h>
+
+#include "common/auth.h"
 
 struct control_client;
 
@@ -22,6 +25,21 @@ struct control_client *control_client_connect(const struct sockaddr *agent,
  */
 cJSON *control_client_request(struct control_client *c, cJSON *msg,
 			      const char *expect, char **cause);
+/* What authentication established. */
+struct control_auth {
+	bool keyed; /* tokens required: session_key is set */
+	uint8_t session_key[AUTH_SESSION_KEY_SIZE];
+	unsigned max_rate; /* the agent's replies per second per source */
+};
+
+/*
+ * hello, then (with a key) the mutual proof: the agent proves it holds key,
+ * then the probe does. key may be NULL for an --open agent. Returns 0, or -1
+ * with *cause (malloc'd) saying which side's key did not match.
+ */
+int control_client_authenticate(struct control_client *c,
+				const struct auth_key *key,
+				struct control_auth *auth, char **cause);
 /* The local address the connection uses (the probe's address toward the agent).
  */
 void control_client_local(const struct control_client *c,

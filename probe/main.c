@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <ldns/ldns.h>
+#include <sodium.h>
 
 #include "common/control.h"
 #include "common/log.h"
@@ -22,6 +23,7 @@
 #include "probe/control_client.h"
 #include "probe/sweep.h"
 #include "reports/events.h"
+#include "reports/render.h"
 #include "reports/report.h"
 
 #define PROBE_DEFAULT_PORTS "udp/7000,tcp/7000"
@@ -35,7 +37,8 @@
 #define PROBE_MAX_WINDOW 65536
 #define PROBE_DEFAULT_TIMEOUT_MS 1000
 #define PROBE_DEFAULT_ATTEMPTS 3
-#define PROBE_CONTROL_TIMEOUT_MS 5000
+/* A busy agent (many sessions at once) may take a while to answer. */
+#define PROBE_CONTROL_TIMEOUT_MS 30000
 /* File descriptors kept back from the window for stdio, control, epoll, files.
  */
 #define PROBE_FD_RESERVE 64
@@ -49,9 +52,11 @@ struct probe_options {
 	const char *ports;
 	const char *sports;
 	const char *bind;
-	const char *json;
+	struct report_outputs outputs; /* --json, --junit, --prom, --html,
+					  --history, --keep */
 	const char *events;
 	const char *dns_name;
+	const char *key_file;
 	unsigned rate, window, attempts, timeout_ms;
 	bool window_set;
 	bool quiet;
@@ -95,6 +100,10 @@ probe_usage(FILE *out)
 		"                       default %s) or under which\n"
 		"                       the probe's identity label goes\n"
 		"                       (agent, default %s)\n"
+		"  --key-file FILE      the agent's key (see nacl-agent\n"
+		"                       --gen-key): proves who we are and\n"
+		"                       signs every probe with a session "
+		"token\n"
 		"  --bind ADDR          local address to send from (default:\n"
 		"                       chosen by routing)\n"
 		"Pace:\n"
@@ -108,7 +117,21 @@ probe_usage(FILE *out)
 		"                       confirmation pass re-probes silent\n"
 		"                       ports (default %d)\n"
 		"Output:\n"
-		"  --json FILE          the v1 JSON report (- for stdout)\n"
+		"  --json FILE          the v1 JSON report\n"
+		"  --junit FILE         JUnit XML: a testcase per check\n"
+		"  --prom FILE          Prometheus text exposition (for\n"
+		"                       node_exporter's textfile collector)\n"
+		"  --html FILE          a self-contained page with a heatmap\n"
+		"                       per check\n"
+		"                       (each FILE may be - for stdout, one\n"
+		"                       of them at most; files are replaced\n"
+		"                       atomically)\n"
+		"  --history DIR        keep this run's report in DIR, with\n"
+		"                       latest.json, and print what changed\n"
+		"                       since the previous run; a port that\n"
+		"                       was ok and no longer is exits 1\n"
+		"  --keep N             reports kept in --history (default "
+		"%d)\n"
 		"  --events FILE        one JSON object per line as results\n"
 		"                       happen\n"
 		"  -q, --quiet          no summary on stdout, no progress "
@@ -123,7 +146,8 @@ probe_usage(FILE *out)
 		CONTROL_DEFAULT_PORT, PROBE_DEFAULT_PORTS, PROBE_DEFAULT_SPORTS,
 		PROBE_DEFAULT_DNS_NAME, PROBE_AGENT_DNS_BASE,
 		PROBE_DEFAULT_RATE, PROBE_DEFAULT_WINDOW,
-		PROBE_DEFAULT_TIMEOUT_MS, PROBE_DEFAULT_ATTEMPTS);
+		PROBE_DEFAULT_TIMEOUT_MS, PROBE_DEFAULT_ATTEMPTS,
+		HISTORY_DEFAULT_KEEP);
 }
 
 static void probe_usage_error(const char *fmt, ...)
@@ -181,14 +205,15 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 		{"help", no_argument, NULL, 'h'},
 		/* Later issues: accepted by name so the error is clear. */
 		{"scenario", required_argument, NULL, 'X'},
-		{"key-file", required_argument, NULL, 'X'},
-		{"junit", required_argument, NULL, 'X'},
-		{"prom", required_argument, NULL, 'X'},
-		{"html", required_argument, NULL, 'X'},
-		{"history", required_argument, NULL, 'X'},
-		{"keep", required_argument, NULL, 'X'},
+		{"key-file", required_argument, NULL, 'k'},
+		{"junit", required_argument, NULL, 'U'},
+		{"prom", required_argument, NULL, 'P'},
+		{"html", required_argument, NULL, 'H'},
+		{"history", required_argument, NULL, 'Y'},
+		{"keep", required_argument, NULL, 'K'},
 		{NULL, 0, NULL, 0},
 	};
+	char *cause = NULL;
 	int ch, index = 0;
 
 	o->ports = PROBE_DEFAULT_PORTS;
@@ -233,13 +258,32 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 				probe_parse_number("--attempts", optarg, 1, 20);
 			break;
 		case 'j':
-			o->json = optarg;
+			o->outputs.json = optarg;
 			break;
 		case 'e':
 			o->events = optarg;
 			break;
+		case 'U':
+			o->outputs.junit = optarg;
+			break;
+		case 'P':
+			o->outputs.prom = optarg;
+			break;
+		case 'H':
+			o->outputs.html = optarg;
+			break;
+		case 'Y':
+			o->outputs.history = optarg;
+			break;
+		case 'K':
+			o->outputs.keep =
+				probe_parse_number("--keep", optarg, 1, 100000);
+			break;
 		case 'D':
 			o->dns_name = optarg;
+			break;
+		case 'k':
+			o->key_file = optarg;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -261,9 +305,25 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 	}
 	if (optind < argc)
 		probe_usage_error("unexpected argument '%s'", argv[optind]);
+	if (o->outputs.keep != 0 && o->outputs.history == NULL)
+		probe_usage_error("--keep goes with --history DIR");
+	if (report_outputs_check(&o->outputs, &cause) != 0)
+		probe_usage_error("%s", cause);
 	if ((o->agent == NULL) == (o->target == NULL))
 		probe_usage_error("give exactly one of --agent HOST[:PORT] (a "
 				  "nacl-agent) or --target HOST (no agent)");
+}
+
+static bool
+probe_output_is_stdout(const struct report_outputs *o)
+{
+	const char *const files[] = {o->json, o->junit, o->prom, o->html};
+	size_t i;
+
+	for (i = 0; i < sizeof files / sizeof *files; i++)
+		if (files[i] != NULL && strcmp(files[i], "-") == 0)
+			return true;
+	return false;
 }
 
 /* Raises the open-file limit as far as allowed and caps the window below it. */
@@ -334,8 +394,9 @@ probe_rfc3339_now(void)
 /* Opens a session on the agent: hello, then open with the ports to probe. */
 static struct control_client *
 probe_open_session(const struct sockaddr *agent, const struct sockaddr *bind,
-		   const char *probe_addr, const struct check_list *checks,
-		   uint32_t *session, char **cause)
+		   const char *probe_addr, const char *sports,
+		   const struct auth_key *key, const struct check_list *checks,
+		   uint32_t *session, struct control_auth *auth, char **cause)
 {
 	struct control_client *c;
 	cJSON *msg, *reply, *ports, *item;
@@ -346,14 +407,11 @@ probe_open_session(const struct sockaddr *agent, const struct sockaddr *bind,
 				   cause);
 	if (c == NULL)
 		return NULL;
-	msg = control_message_new("hello");
-	cJSON_AddStringToObject(msg, "client", "nacl-probe/0.1");
-	reply = control_client_request(c, msg, "hello", cause);
-	if (reply == NULL)
+	if (control_client_authenticate(c, key, auth, cause) != 0)
 		goto fail;
-	cJSON_Delete(reply);
 	msg = control_message_new("open");
 	cJSON_AddStringToObject(msg, "probe_addr", probe_addr);
+	cJSON_AddStringToObject(msg, "sports", sports);
 	ports = cJSON_AddArrayToObject(msg, "ports");
 	for (i = 0; i < checks->count; i++) {
 		item = cJSON_CreateArray();
@@ -406,6 +464,13 @@ probe_fetch_seen(struct control_client *c, uint32_t session,
 		reply = control_client_request(c, msg, "seen", cause);
 		if (reply == NULL)
 			return -1;
+		t = cJSON_GetObjectItemCaseSensitive(reply, "withheld");
+		if (offset == 0 && cJSON_IsNumber(t) && t->valuedouble > 0)
+			log_warn("the agent withheld %.0f replies: over its "
+				 "per-source limit (nacl-agent --reply-rate), "
+				 "shared by every probe from this address; "
+				 "those ports may read reply_dropped",
+				 t->valuedouble);
 		t = cJSON_GetObjectItemCaseSensitive(reply, "total");
 		entries = cJSON_GetObjectItemCaseSensitive(reply, "entries");
 		if (!cJSON_IsNumber(t) || !cJSON_IsArray(entries) ||
@@ -485,6 +550,8 @@ main(int argc, char **argv)
 	struct event_bus bus = {0};
 	struct event_base *base;
 	struct control_client *control = NULL;
+	struct control_auth auth;
+	struct auth_key key = {NULL, 0};
 	struct sockaddr_storage agent_addr, local;
 	struct sweep *sweep;
 	struct sweep_event ev;
@@ -492,10 +559,14 @@ main(int argc, char **argv)
 	char *cause = NULL, addr_text[NETADDR_STRLEN];
 	uint8_t *seen;
 	size_t i, nsports;
+	bool stdout_taken;
+	FILE *quiet_out, *diff_out;
+	char *sports_text;
 	int rc;
 
 	memset(&cfg, 0, sizeof cfg);
 	probe_parse_options(argc, argv, &o, &level);
+	stdout_taken = probe_output_is_stdout(&o.outputs);
 	log_init("nacl-probe", level);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -511,6 +582,17 @@ main(int argc, char **argv)
 				  cause);
 	cfg.target = agent_addr;
 	cfg.agent = o.agent != NULL;
+	if (auth_init() != 0) {
+		fprintf(stderr, "nacl-probe: libsodium cannot start\n");
+		return EXIT_RUNTIME;
+	}
+	if (o.key_file != NULL) {
+		if (!cfg.agent)
+			probe_usage_error("--key-file goes with --agent: real "
+					  "servers (--target) take no key");
+		if (auth_key_load(o.key_file, &key, &cause) != 0)
+			probe_usage_error("--key-file: %s", cause);
+	}
 	if (o.dns_name == NULL)
 		o.dns_name = cfg.agent ? PROBE_AGENT_DNS_BASE
 				       : PROBE_DEFAULT_DNS_NAME;
@@ -551,15 +633,31 @@ main(int argc, char **argv)
 		local = cfg.bind;
 	else
 		probe_local_address((struct sockaddr *)&cfg.target, &local);
+	sports_text = range_list_format(&cfg.sports);
 	if (cfg.agent) {
 		control = probe_open_session(
 			(struct sockaddr *)&agent_addr,
 			(struct sockaddr *)&cfg.bind,
 			netaddr_format((struct sockaddr *)&local, addr_text),
-			&cfg.checks, &cfg.session, &cause);
+			sports_text, key.bytes != NULL ? &key : NULL,
+			&cfg.checks, &cfg.session, &auth, &cause);
 		if (control == NULL) {
 			fprintf(stderr, "nacl-probe: %s\n", cause);
 			return EXIT_RUNTIME;
+		}
+		cfg.keyed = auth.keyed;
+		memcpy(cfg.session_key, auth.session_key,
+		       sizeof cfg.session_key);
+		/* Above the agent's per-source limit, replies would be
+		 * withheld and read as drops. */
+		if (auth.max_rate > 0 &&
+		    (cfg.rate == 0 || cfg.rate > auth.max_rate)) {
+			if (o.rate != 0)
+				log_warn("--rate %u is above the agent's %u "
+					 "replies per second to one source; "
+					 "sweeping at %u",
+					 o.rate, auth.max_rate, auth.max_rate);
+			cfg.rate = auth.max_rate;
 		}
 		if (cfg.bind.ss_family == AF_UNSPEC)
 			control_client_local(control, &local);
@@ -612,14 +710,28 @@ main(int argc, char **argv)
 	report.finished_at = probe_rfc3339_now();
 
 	rc = report_exit_code(&report);
-	if (o.json != NULL && report_write_json(&report, o.json, &cause) != 0) {
-		fprintf(stderr, "nacl-probe: --json: %s\n", cause);
+	/* With an output on stdout (FILE -), stdout holds it alone. */
+	if (!o.quiet && !stdout_taken)
+		report_write_text(&report, stdout);
+	/* The history's diff goes with the summary: not with --quiet. */
+	diff_out = stdout_taken ? stderr : stdout;
+	quiet_out = o.quiet ? fopen("/dev/null", "w") : NULL;
+	if (quiet_out != NULL)
+		diff_out = quiet_out;
+	switch (report_write_outputs(&report, &o.outputs, diff_out, &cause)) {
+	case -1:
+		fprintf(stderr, "nacl-probe: %s\n", cause);
 		free(cause);
 		rc = EXIT_RUNTIME;
+		break;
+	case 1:
+		/* A regression since the previous run in --history fails. */
+		if (rc == EXIT_PASS)
+			rc = EXIT_FAIL;
+		break;
 	}
-	/* With --json -, stdout is the JSON alone. */
-	if (!o.quiet && (o.json == NULL || strcmp(o.json, "-") != 0))
-		report_write_text(&report, stdout);
+	if (quiet_out != NULL)
+		fclose(quiet_out);
 
 	free(seen);
 	sweep_free(sweep);
@@ -627,6 +739,9 @@ main(int argc, char **argv)
 	report_free(&report);
 	check_list_free(&cfg.checks);
 	range_list_free(&cfg.sports);
+	auth_key_free(&key);
+	free(sports_text);
+	sodium_memzero(cfg.session_key, sizeof cfg.session_key);
 	event_base_free(base);
 	return rc;
 }

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -213,6 +214,17 @@ sweep_launch(struct sweep *s, size_t index, uint64_t now)
 	a->sent_ns = now;
 	a->nonce = sweep_random(s);
 	a->now_ntp = ntp_now();
+	memset(a->token, 0, sizeof a->token);
+	if (s->cfg.keyed) {
+		struct auth_token_input in = {sweep_check_of(s, index)->proto,
+					      sweep_check_of(s, index)->port,
+					      sweep_sport_of(s, index),
+					      s->cfg.session,
+					      (uint32_t)index,
+					      (uint8_t)a->number};
+
+		auth_token(s->cfg.session_key, &in, a->token);
+	}
 	t = sweep_check_of(s, index)->proto == PROTO_UDP ? &udp_transport
 							 : &tcp_transport;
 	started = t->start(a);
@@ -245,8 +257,13 @@ sweep_next(struct sweep *s, uint64_t now)
 			return r->index;
 		}
 	}
-	if (s->next_initial < s->nports)
-		return s->next_initial++;
+	/* Source port after source port, every check of each in turn: a
+	 * paced or cut-short sweep still covers every check. */
+	if (s->next_initial < s->nports) {
+		size_t k = s->next_initial++, n = s->cfg.checks.count;
+
+		return (k % n) * s->nsports + k / n;
+	}
 	if (s->qlen > 0)
 		sweep_schedule_pump(s, s->queue[s->qhead].ready_ns - now);
 	return SIZE_MAX;
@@ -436,7 +453,6 @@ sweep_attempt_release(struct attempt *a, bool abort_connection)
 	if (!a->finished)
 		sweep_attempt_result(a, ATTEMPT_TIMEOUT, 0, 0);
 	if (a->fd >= 0) {
-		event_del(&a->ev);
 		if (abort_connection) {
 			/* RST, not FIN: no TIME_WAIT left on this source port.
 			 */
@@ -444,7 +460,11 @@ sweep_attempt_release(struct attempt *a, bool abort_connection)
 
 			setsockopt(a->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
 		}
+		/* close() leaves epoll without a lookup in its tree; libevent's
+		 * EPOLL_CTL_DEL that follows fails at once with EBADF, which it
+		 * expects. Nothing opens a descriptor in between. */
 		close(a->fd);
+		event_del(&a->ev);
 		a->fd = -1;
 	}
 	free(a->buf);
@@ -478,6 +498,7 @@ sweep_probe_id(const struct attempt *a, struct probe_id *id)
 	id->host = s->cfg.host;
 	id->nonce = a->nonce;
 	id->now_ntp = a->now_ntp;
+	memcpy(id->token, a->token, sizeof id->token);
 }
 
 size_t
@@ -634,6 +655,7 @@ sweep_free(struct sweep *s)
 		free(s->pool[i].buf);
 	}
 	event_free(s->pump_event);
+	sodium_memzero(s->cfg.session_key, sizeof s->cfg.session_key);
 	free(s->pool);
 	free(s->queue);
 	free(s->ports);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "common/auth.h"
 #include "common/checkspec.h"
 #include "common/echo.h"
 #include "common/netaddr.h"
@@ -30,6 +31,8 @@ struct sweep_config {
 	unsigned timeout_ms;
 	uint32_t session; /* from the agent; 0 when agentless */
 	bool agent;
+	bool keyed; /* probes carry tokens made with session_key */
+	uint8_t session_key[AUTH_SESSION_KEY_SIZE];
 	const char *dns_name; /* DNS: the name asked, or the agent's base */
 	char host[NETADDR_STRLEN + 2]; /* HTTP: Host header, [v6] bracketed */
 };
@@ -78,6 +81,7 @@ struct attempt {
 	uint8_t *buf; /* TCP: SWEEP_TCP_BUFFER bytes while reading */
 	uint64_t nonce; /* per attempt: DNS id, NTP timestamp bits */
 	uint64_t now_ntp; /* NTP: the time the request carries */
+	uint8_t token[AUTH_TOKEN_SIZE]; /* the session's proof, or zeros */
 	struct attempt *next_free;
 };
 

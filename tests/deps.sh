@@ -4,8 +4,9 @@
 # usage: deps.sh [fuzz]   (fuzz: also clang and libFuzzer for make fuzz)
 set -eu
 pkgs="gcc make pkg-config libc6-dev libevent-dev libcjson-dev libmnl-dev
-libldns-dev libcriterion-dev nftables iproute2 jq clang-format libxml2-utils
-chromium prometheus python3 bind9-dnsutils ntpsec-ntpdig curl dnsmasq-base chrony
+libldns-dev libsodium-dev libcriterion-dev nftables iproute2 jq clang-format libxml2-utils
+tcpdump
+chromium prometheus python3 python3-yaml bind9-dnsutils ntpsec-ntpdig curl dnsmasq-base chrony
 nginx-light"
 if [ "${1:-}" = fuzz ]; then
 	pkgs="$pkgs clang libclang-rt-14-dev"

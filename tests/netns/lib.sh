@@ -33,11 +33,16 @@ AGENT4=198.18.2.1
 AGENT6=2001:db8:2::1
 CONTROL_PORT=7455
 
+# How the agent authenticates probes: "key" (a key made per test, given to
+# agent_start and to every probe_run with --agent) or "open" (--open).
+NP_AUTH=${NP_AUTH:-key}
+
 # Wall-clock limit of one probe run, in seconds.
 NP_PROBE_LIMIT=${NP_PROBE_LIMIT:-60}
 
 NP_NAME=$(basename "$0" .sh)
 NP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nacl-e2e.XXXXXX")
+NP_KEY=$NP_TMP/agent.key
 NP_FAILURES=0
 NP_RUNS=0
 NP_TESTBED_UP=0
@@ -137,6 +142,10 @@ np_require()
 np_setup()
 {
 	np_require
+	if [ ! -e "$NP_KEY" ]; then
+		"$AGENT_BIN" --gen-key "$NP_KEY" >/dev/null ||
+			np_die "nacl-agent --gen-key $NP_KEY failed"
+	fi
 	NP_TESTBED_UP=1
 	"$TESTBED" up || np_die "testbed up failed"
 }
@@ -177,13 +186,26 @@ $(tail -n 20 "$NP_TMP/agent.log")"
 $(tail -n 20 "$NP_TMP/agent.log")"
 }
 
-# Starts nacl-agent --open ARGS... in the agent namespace, in the background.
+# The agent's authentication option for NP_AUTH.
+np_agent_auth()
+{
+	if [ "$NP_AUTH" = open ]; then
+		echo --open
+	else
+		printf '%s\n' --key-file "$NP_KEY"
+	fi
+}
+
+# Starts nacl-agent ARGS... (with the key of NP_AUTH, or --open) in the
+# agent namespace, in the background.
 agent_start()
 {
+	local auth
 	[ -z "$AGENT_PID" ] || np_die "agent_start: an agent already runs"
-	np_log "agent: nacl-agent --open $*"
+	mapfile -t auth < <(np_agent_auth)
+	np_log "agent: nacl-agent ${auth[*]} $*"
 	# testbed.sh exec execs all the way down: $! is the agent itself.
-	"$TESTBED" exec agent "$AGENT_BIN" --open "$@" \
+	"$TESTBED" exec agent "$AGENT_BIN" "${auth[@]}" "$@" \
 		>>"$NP_TMP/agent.log" 2>&1 &
 	AGENT_PID=$!
 	agent_wait_control "$AGENT4"
@@ -218,19 +240,37 @@ holdport_start()
 	np_die "holdport $* did not get ready: $(cat "$out")"
 }
 
+# The probe's --key-file for NP_AUTH=key, one word a line, unless ARGS name
+# no agent or give their own key.
+np_probe_auth()
+{
+	local arg agent=0
+	for arg in "$@"; do
+		case $arg in
+		--agent) agent=1 ;;
+		--key-file) return 0 ;;
+		esac
+	done
+	if [ "$agent" -eq 1 ] && [ "$NP_AUTH" = key ]; then
+		printf '%s\n' --key-file "$NP_KEY"
+	fi
+}
+
 # Runs nacl-probe ARGS... in the probe namespace with --json; sets
 # PROBE_EXIT, PROBE_OUT (stdout file), PROBE_ERR (stderr file), REPORT.
 probe_run()
 {
-	local start end
+	local start end auth
 	NP_RUNS=$((NP_RUNS + 1))
 	REPORT=$NP_TMP/report-$NP_RUNS.json
 	PROBE_OUT=$NP_TMP/probe-$NP_RUNS.out
 	PROBE_ERR=$NP_TMP/probe-$NP_RUNS.err
-	PROBE_CMD="nacl-probe $* --json REPORT"
+	mapfile -t auth < <(np_probe_auth "$@")
+	PROBE_CMD="nacl-probe $* ${auth[*]} --json REPORT"
 	start=$EPOCHREALTIME
 	"$TESTBED" exec probe timeout -k 5 "$NP_PROBE_LIMIT" \
-		"$PROBE_BIN" "$@" --json "$REPORT" >"$PROBE_OUT" 2>"$PROBE_ERR"
+		"$PROBE_BIN" "$@" "${auth[@]}" --json "$REPORT" \
+		>"$PROBE_OUT" 2>"$PROBE_ERR"
 	PROBE_EXIT=$?
 	end=$EPOCHREALTIME
 	np_log "probe: $PROBE_CMD -> exit $PROBE_EXIT in" \

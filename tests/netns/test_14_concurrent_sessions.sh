@@ -22,7 +22,8 @@ for i in 0 1 2; do
 	"$TESTBED" exec probe timeout -k 5 "$NP_PROBE_LIMIT" "$PROBE_BIN" \
 		--agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
 		--sports "$from-$((from + 999))" --rate 0 --timeout 300 \
-		--attempts 2 --json "$NP_TMP/concurrent-$i.json" \
+		--attempts 2 --key-file "$NP_KEY" \
+		--json "$NP_TMP/concurrent-$i.json" \
 		>"$NP_TMP/concurrent-$i.out" 2>&1 &
 	pids+=("$!")
 done

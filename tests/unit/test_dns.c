@@ -37,6 +37,7 @@ probe(bool agent)
 	id.agent = agent;
 	id.dns_name = agent ? "nacl-probe.test" : "example.com";
 	id.nonce = 0x1234;
+	memcpy(id.token, "\xa1\xb2\xc3\xd4\xe5\xf6\x07\x18", 8);
 	return id;
 }
 
@@ -59,6 +60,9 @@ round_trip(enum proto proto, bool agent)
 	if (agent) {
 		cr_assert_eq(info.session, 0x01020304);
 		cr_assert_eq(info.sport, 40000);
+		cr_assert_eq(info.seq, 77);
+		cr_assert_eq(info.attempt, 2);
+		cr_assert_eq(memcmp(info.token, id.token, 8), 0);
 	}
 	cr_assert_eq(
 		dns_service.reply_match(&id, proto, out, outlen, false, &reply),

@@ -96,8 +96,8 @@ Test(echo, length_below_header_is_raised_to_header_size)
 
 Test(echo, fields_are_big_endian_at_fixed_offsets)
 {
-	struct echo_header h = sample_header(40);
-	uint8_t buf[40];
+	struct echo_header h = sample_header(ECHO_HEADER_SIZE);
+	uint8_t buf[ECHO_HEADER_SIZE];
 
 	echo_encode(&h, buf, sizeof buf);
 	cr_assert_eq(buf[4], ECHO_VERSION);
@@ -109,7 +109,7 @@ Test(echo, fields_are_big_endian_at_fixed_offsets)
 	cr_assert_eq(buf[16], 40000 >> 8);
 	cr_assert_eq(buf[17], 40000 & 0xff);
 	cr_assert_eq(buf[20], 0);
-	cr_assert_eq(buf[21], 40);
+	cr_assert_eq(buf[21], ECHO_HEADER_SIZE);
 }
 
 Test(echo, ipv4_observed_address_round_trips)
@@ -134,9 +134,9 @@ Test(echo, ipv4_observed_address_round_trips)
 
 Test(echo, ipv6_observed_address_round_trips)
 {
-	struct echo_header h = sample_header(40), out;
+	struct echo_header h = sample_header(ECHO_HEADER_SIZE), out;
 	const struct sockaddr_in6 *sin6 = (const void *)&out.observed;
-	uint8_t buf[40];
+	uint8_t buf[ECHO_HEADER_SIZE];
 	const char *cause = NULL;
 	char text[INET6_ADDRSTRLEN];
 
@@ -153,8 +153,8 @@ Test(echo, ipv6_observed_address_round_trips)
 
 Test(echo, short_buffer_is_refused)
 {
-	struct echo_header h = sample_header(40);
-	uint8_t buf[40];
+	struct echo_header h = sample_header(ECHO_HEADER_SIZE);
+	uint8_t buf[ECHO_HEADER_SIZE];
 
 	echo_encode(&h, buf, sizeof buf);
 	assert_decode_error(buf, ECHO_HEADER_SIZE - 1,
@@ -164,8 +164,8 @@ Test(echo, short_buffer_is_refused)
 
 Test(echo, bad_magic_is_refused)
 {
-	struct echo_header h = sample_header(40);
-	uint8_t buf[40];
+	struct echo_header h = sample_header(ECHO_HEADER_SIZE);
+	uint8_t buf[ECHO_HEADER_SIZE];
 
 	echo_encode(&h, buf, sizeof buf);
 	buf[0] = 'X';
@@ -174,8 +174,8 @@ Test(echo, bad_magic_is_refused)
 
 Test(echo, bad_version_is_refused)
 {
-	struct echo_header h = sample_header(40);
-	uint8_t buf[40];
+	struct echo_header h = sample_header(ECHO_HEADER_SIZE);
+	uint8_t buf[ECHO_HEADER_SIZE];
 
 	echo_encode(&h, buf, sizeof buf);
 	buf[4] = ECHO_VERSION + 1;
@@ -184,8 +184,8 @@ Test(echo, bad_version_is_refused)
 
 Test(echo, bad_type_is_refused)
 {
-	struct echo_header h = sample_header(40);
-	uint8_t buf[40];
+	struct echo_header h = sample_header(ECHO_HEADER_SIZE);
+	uint8_t buf[ECHO_HEADER_SIZE];
 
 	echo_encode(&h, buf, sizeof buf);
 	buf[5] = 3;
@@ -196,8 +196,8 @@ Test(echo, bad_type_is_refused)
 
 Test(echo, length_below_header_size_is_refused)
 {
-	struct echo_header h = sample_header(40);
-	uint8_t buf[40];
+	struct echo_header h = sample_header(ECHO_HEADER_SIZE);
+	uint8_t buf[ECHO_HEADER_SIZE];
 
 	echo_encode(&h, buf, sizeof buf);
 	buf[20] = 0;
@@ -207,7 +207,7 @@ Test(echo, length_below_header_size_is_refused)
 
 Test(echo, length_above_maximum_is_refused)
 {
-	struct echo_header h = sample_header(40);
+	struct echo_header h = sample_header(ECHO_HEADER_SIZE);
 	uint8_t buf[ECHO_MAX_SIZE + 1];
 
 	memset(buf, 0, sizeof buf);
@@ -224,15 +224,15 @@ Test(echo, length_past_the_buffer_is_refused)
 	const char *cause = NULL;
 
 	echo_encode(&h, buf, sizeof buf);
-	/* Only the first 40 bytes arrived, the header claims 100. */
+	/* Only the header arrived, and it claims 100 bytes. */
 	cr_assert_eq(echo_decode(buf, ECHO_HEADER_SIZE, &out, &cause), -1,
-		     "a 40-byte message claiming 100 bytes was accepted");
+		     "a header-only message claiming 100 bytes was accepted");
 }
 
 Test(echo, bad_observed_family_is_refused)
 {
-	struct echo_header h = sample_header(40);
-	uint8_t buf[40];
+	struct echo_header h = sample_header(ECHO_HEADER_SIZE);
+	uint8_t buf[ECHO_HEADER_SIZE];
 
 	echo_encode(&h, buf, sizeof buf);
 	buf[7] = 5;
@@ -241,7 +241,7 @@ Test(echo, bad_observed_family_is_refused)
 
 Test(echo, encode_never_writes_past_size)
 {
-	struct echo_header h = sample_header(40);
+	struct echo_header h = sample_header(ECHO_HEADER_SIZE);
 	uint8_t buf[64];
 	size_t i;
 
@@ -294,10 +294,10 @@ Test(echo, make_reply_keeps_length_and_identity)
 
 Test(echo, make_reply_with_ipv6_source)
 {
-	struct echo_header h = sample_header(40), out;
+	struct echo_header h = sample_header(ECHO_HEADER_SIZE), out;
 	struct sockaddr_storage observed;
 	const struct sockaddr_in6 *sin6 = (const void *)&out.observed;
-	uint8_t buf[40];
+	uint8_t buf[ECHO_HEADER_SIZE];
 	const char *cause = NULL;
 	char text[INET6_ADDRSTRLEN];
 
@@ -305,7 +305,7 @@ Test(echo, make_reply_with_ipv6_source)
 	set_ipv6(&observed, "2001:db8:1::1", 50000);
 	echo_make_reply(buf, sizeof buf, (const struct sockaddr *)&observed);
 	cr_assert_eq(echo_decode(buf, sizeof buf, &out, &cause), 0);
-	cr_assert_eq(out.length, 40);
+	cr_assert_eq(out.length, ECHO_HEADER_SIZE);
 	cr_assert_eq(out.observed.ss_family, AF_INET6);
 	cr_assert_eq(ntohs(sin6->sin6_port), 50000);
 	inet_ntop(AF_INET6, &sin6->sin6_addr, text, sizeof text);

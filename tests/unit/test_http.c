@@ -35,6 +35,7 @@ probe(bool agent)
 	id.dport = 80;
 	id.agent = agent;
 	id.host = "198.18.2.1";
+	memcpy(id.token, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
 	return id;
 }
 
@@ -56,7 +57,8 @@ Test(http, probe_request_is_exact)
 	len = http_service.request_encode(&id, PROTO_TCP, (uint8_t *)buf,
 					  sizeof buf);
 	buf[len] = '\0';
-	cr_assert_str_eq(buf, "GET /nacl-probe/deadbeef/40000/9/1 HTTP/1.1\r\n"
+	cr_assert_str_eq(buf, "GET /nacl-probe/deadbeef/40000/9/1/"
+			      "0102030405060708 HTTP/1.1\r\n"
 			      "Host: 198.18.2.1\r\n"
 			      "User-Agent: nacl-probe/0.1\r\nAccept: */*\r\n"
 			      "Connection: close\r\n\r\n");
@@ -131,7 +133,8 @@ Test(http, head_gets_no_body)
 	char out[SERVICE_MAX_MESSAGE];
 	size_t outlen;
 
-	cr_assert_eq(answer("HEAD /nacl-probe/00000001/1024/0/1 HTTP/1.1\r\n"
+	cr_assert_eq(answer("HEAD /nacl-probe/00000001/1024/0/1/"
+			    "0102030405060708 HTTP/1.1\r\n"
 			    "Host: x\r\n\r\n",
 			    out, &outlen, &info),
 		     ANSWER_REPLY);
@@ -141,6 +144,8 @@ Test(http, head_gets_no_body)
 			 "Content-Length: 32\r\nConnection: close\r\n\r\n");
 	cr_assert(info.identified);
 	cr_assert_eq(info.sport, 1024);
+	cr_assert_eq(memcmp(info.token, "\x01\x02\x03\x04\x05\x06\x07\x08", 8),
+		     0);
 }
 
 Test(http, incomplete_and_hostile_requests)

@@ -40,6 +40,7 @@ probe(bool agent)
 	id.agent = agent;
 	id.nonce = 0x55;
 	id.now_ntp = NOW;
+	memcpy(id.token, "\x11\x22\x33\x44\x55\x66\x77\x88", 8);
 	return id;
 }
 
@@ -85,6 +86,9 @@ Test(ntp, server_answer_fills_the_fields)
 	cr_assert(info.identified);
 	cr_assert_eq(info.session, 0xa1b2c3d4);
 	cr_assert_eq(info.sport, 49152);
+	cr_assert_eq(info.seq, 1234);
+	cr_assert_eq(info.attempt, 3);
+	cr_assert_eq(memcmp(info.token, id.token, 8), 0);
 	cr_assert_eq(out[0], 0x24); /* version 4, mode 4 */
 	cr_assert_eq(out[1], 2);
 	cr_assert_eq(memcmp(out + 12, "\xc6\x12\x02\x01", 4), 0);

@@ -27,17 +27,14 @@ setup(void)
 {
 	char *cause = NULL;
 
-	memset(&table, 0, sizeof table);
+	session_table_init(&table, 8, SESSION_DEFAULT_MAX_SEEN);
 	cr_assert_eq(check_list_parse("udp/7000,tcp/7000", &ports, &cause), 0);
 }
 
 static void
 teardown(void)
 {
-	size_t i;
-
-	for (i = 0; i < SESSION_MAX; i++)
-		session_close(&table, table.sessions[i]);
+	session_table_free(&table);
 	check_list_free(&ports);
 }
 
@@ -51,7 +48,7 @@ Test(session, records_are_deduplicated_and_counted)
 	struct session *s;
 
 	s = session_open(&table, NULL, (struct sockaddr *)&probe,
-			 (struct sockaddr *)&probe, &ports);
+			 (struct sockaddr *)&probe, &ports, NULL, NULL);
 	cr_assert_not_null(s);
 	session_record(s, PROTO_UDP, 7000, 40000, (struct sockaddr *)&from);
 	session_record(s, PROTO_UDP, 7000, 40000, (struct sockaddr *)&from);
@@ -75,7 +72,7 @@ Test(session, handshakes_mark_seen_without_counting_requests)
 	struct session *s;
 
 	s = session_open(&table, NULL, (struct sockaddr *)&probe,
-			 (struct sockaddr *)&probe, &ports);
+			 (struct sockaddr *)&probe, &ports, NULL, NULL);
 	session_record_handshake(s, 7000, (struct sockaddr *)&from);
 	session_record_handshake(s, 7000, (struct sockaddr *)&from);
 	cr_assert_eq(s->nrecords, 1);
@@ -97,7 +94,7 @@ Test(session, index_survives_growth)
 	uint32_t p;
 
 	s = session_open(&table, NULL, (struct sockaddr *)&probe,
-			 (struct sockaddr *)&probe, &ports);
+			 (struct sockaddr *)&probe, &ports, NULL, NULL);
 	for (p = 1024; p <= 65535; p++) {
 		struct sockaddr_in from = address("198.18.2.254", 20000);
 
@@ -124,7 +121,7 @@ Test(session, matches_peer_by_declared_or_control_address)
 	struct session *s;
 
 	s = session_open(&table, NULL, (struct sockaddr *)&probe,
-			 (struct sockaddr *)&control, &ports);
+			 (struct sockaddr *)&control, &ports, NULL, NULL);
 	cr_assert(session_matches_peer(s, PROTO_TCP, 7000,
 				       (struct sockaddr *)&probe));
 	cr_assert(session_matches_peer(s, PROTO_TCP, 7000,
@@ -141,16 +138,92 @@ Test(session, table_refuses_beyond_its_size_and_closes_by_owner)
 	int owner_a, owner_b;
 	size_t i;
 
-	for (i = 0; i < SESSION_MAX; i++)
+	for (i = 0; i < table.max; i++)
 		cr_assert_not_null(session_open(
 			&table, i % 2 ? (void *)&owner_a : (void *)&owner_b,
 			(struct sockaddr *)&probe, (struct sockaddr *)&probe,
-			&ports));
+			&ports, NULL, NULL));
 	cr_assert_null(session_open(&table, &owner_a, (struct sockaddr *)&probe,
-				    (struct sockaddr *)&probe, &ports));
+				    (struct sockaddr *)&probe, &ports, NULL,
+				    NULL));
 	session_close_owner(&table, &owner_a);
-	cr_assert_eq(table.count, SESSION_MAX / 2);
-	for (i = 0; i < SESSION_MAX; i++)
+	cr_assert_eq(table.count, table.max / 2);
+	for (i = 0; i < table.max; i++)
 		if (table.sessions[i] != NULL)
 			cr_assert_eq(table.sessions[i]->owner, &owner_b);
+}
+
+Test(session, seen_log_stops_at_max_seen)
+{
+	struct sockaddr_in probe = address("198.18.1.1", 0);
+	struct session *s;
+	uint32_t p;
+
+	table.max_seen = 1024;
+	s = session_open(&table, NULL, (struct sockaddr *)&probe,
+			 (struct sockaddr *)&probe, &ports, NULL, NULL);
+	for (p = 1024; p < 1024 + 2000; p++) {
+		struct sockaddr_in from = address("198.18.1.1", (uint16_t)p);
+
+		session_record(s, PROTO_UDP, 7000, (uint16_t)p,
+			       (struct sockaddr *)&from);
+	}
+	cr_assert_eq(s->nrecords, 1024);
+	cr_assert(s->truncated);
+	cr_assert_eq(s->requests, 2000);
+}
+
+Test(session, handshakes_go_to_the_session_of_their_source_port)
+{
+	struct sockaddr_in probe = address("198.18.1.1", 0);
+	struct sockaddr_in in_a = address("198.18.1.1", 40050);
+	struct sockaddr_in in_b = address("198.18.1.1", 40150);
+	struct range_list a = {NULL, 0}, b = {NULL, 0};
+	struct session *sa, *sb;
+	char *cause = NULL;
+
+	cr_assert_eq(range_list_parse("40000-40099", &a, 1, &cause), 0);
+	cr_assert_eq(range_list_parse("40100-40199", &b, 1, &cause), 0);
+	sa = session_open(&table, NULL, (struct sockaddr *)&probe,
+			  (struct sockaddr *)&probe, &ports, &a, NULL);
+	sb = session_open(&table, NULL, (struct sockaddr *)&probe,
+			  (struct sockaddr *)&probe, &ports, &b, NULL);
+	cr_assert(session_matches_peer(sa, PROTO_TCP, 7000,
+				       (struct sockaddr *)&in_a));
+	cr_assert_not(session_matches_peer(sa, PROTO_TCP, 7000,
+					   (struct sockaddr *)&in_b));
+	cr_assert(session_matches_peer(sb, PROTO_TCP, 7000,
+				       (struct sockaddr *)&in_b));
+	range_list_free(&a);
+	range_list_free(&b);
+}
+
+Test(session, tokens_of_keyed_sessions_are_checked)
+{
+	struct sockaddr_in probe = address("198.18.1.1", 0);
+	uint8_t key[AUTH_SESSION_KEY_SIZE] = {7}, token[AUTH_TOKEN_SIZE];
+	struct auth_token_input in;
+	struct session *keyed, *open;
+
+	keyed = session_open(&table, NULL, (struct sockaddr *)&probe,
+			     (struct sockaddr *)&probe, &ports, NULL, key);
+	open = session_open(&table, NULL, (struct sockaddr *)&probe,
+			    (struct sockaddr *)&probe, &ports, NULL, NULL);
+	in = (struct auth_token_input){PROTO_UDP, 7000, 40000, keyed->id, 5, 1};
+	auth_token(key, &in, token);
+	cr_assert(session_token_valid(keyed, PROTO_UDP, 7000, 40000, 5, 1,
+				      token));
+	/* Any one field changed: another probe, another token. */
+	cr_assert_not(session_token_valid(keyed, PROTO_TCP, 7000, 40000, 5, 1,
+					  token));
+	cr_assert_not(session_token_valid(keyed, PROTO_UDP, 7001, 40000, 5, 1,
+					  token));
+	cr_assert_not(session_token_valid(keyed, PROTO_UDP, 7000, 40001, 5, 1,
+					  token));
+	cr_assert_not(session_token_valid(keyed, PROTO_UDP, 7000, 40000, 6, 1,
+					  token));
+	cr_assert_not(session_token_valid(keyed, PROTO_UDP, 7000, 40000, 5, 2,
+					  token));
+	cr_assert(session_token_valid(open, PROTO_UDP, 7000, 40000, 5, 1,
+				      (const uint8_t *)"\0\0\0\0\0\0\0\0"));
 }
