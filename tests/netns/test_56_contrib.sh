@@ -36,8 +36,18 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 		"$(systemd-analyze calendar '*-*-* 02:30:00' 2>&1 |
 			sed -n 's/^ *Normalized form: //p')"
 else
-	np_log "systemd-analyze not installed: the units are not verified"
+	np_fail "systemd-analyze not installed: the units cannot be verified"
 fi
+# The agent: only the capability to bind low ports, the usual hardening,
+# and the key as a credential only its dynamic user reads.
+for line in '^CapabilityBoundingSet=CAP_NET_BIND_SERVICE$' \
+	'^AmbientCapabilities=CAP_NET_BIND_SERVICE$' '^DynamicUser=yes$' \
+	'^NoNewPrivileges=yes$' '^ProtectSystem=strict$' '^ProtectHome=yes$' \
+	'^LoadCredential=agent.key:/etc/nacl-probe/agent.key$' \
+	'^ExecStart=/usr/local/bin/nacl-agent --key-file %d/agent.key \$NACL_AGENT_ARGS$'; do
+	assert_contains "agent unit: $line" "$contrib/systemd/nacl-agent.service" \
+		"$line"
+done
 assert_contains "timer: nightly" "$contrib/systemd/nacl-probe.timer" \
 	'^OnCalendar=\*-\*-\* 02:30:00$'
 assert_contains "timer: catches up after downtime" \
@@ -89,16 +99,29 @@ print("probe:", probe["containers"][0]["command"][0])
 args = probe["containers"][0]["args"]
 print("prom:", [a for a in args if a.startswith("--prom=")][0])
 mounts = {m["name"]: m["mountPath"] for m in probe["containers"][0]["volumeMounts"]}
-paths = {v["name"]: v["hostPath"]["path"] for v in probe["volumes"]}
+paths = {v["name"]: v["hostPath"]["path"] for v in probe["volumes"]
+         if "hostPath" in v}
 print("textfile:", mounts["textfile"], "<-", paths["textfile"])
 print("schedule:", found["CronJob"]["spec"]["schedule"],
       found["CronJob"]["spec"]["concurrencyPolicy"])
+# Both sides read the key from a Secret only their user may read.
+for name, pod in (("agent", agent), ("probe", probe)):
+    key = [v for v in pod["volumes"] if v["name"] == "key"][0]["secret"]
+    mount = [m for m in pod["containers"][0]["volumeMounts"]
+             if m["name"] == "key"][0]
+    arg = [a for a in pod["containers"][0]["args"] if "agent.key" in a][0]
+    print("%s key: %s %o %s %s" % (name, key["secretName"],
+                                   key["defaultMode"], mount["mountPath"],
+                                   arg))
 PY
 assert_eq "kubernetes manifests" "agent: nacl-agent
 probe: nacl-probe
 prom: --prom=/textfile/nacl-probe-\$(NAME).prom
 textfile: /textfile <- /var/lib/node_exporter/textfile
-schedule: 30 2 * * * Forbid" "$(cat "$NP_TMP/k8s.out")"
+schedule: 30 2 * * * Forbid
+agent key: nacl-probe-key 400 /etc/nacl-probe /etc/nacl-probe/agent.key
+probe key: nacl-probe-key 400 /etc/nacl-probe --key-file=/etc/nacl-probe/agent.key" \
+	"$(cat "$NP_TMP/k8s.out")"
 
 # Prometheus rules: promtool accepts them, and they fire on the metrics of
 # a failing report as nacl-report renders them.
