@@ -283,3 +283,45 @@ Test(dns, answers_stay_within_64_bytes_of_the_query_for_every_type)
 			      types[i], outlen);
 	}
 }
+
+Test(dns, oversize_query_gets_a_reply_no_larger_than_allowed)
+{
+	/* A 2,000-byte query: padding in an OPT record of the additional
+	 * section, which the answer does not repeat. */
+	static const uint8_t name[] = {1, 'a', 0};
+	struct request_info info = {0};
+	uint8_t req[2100], out[SERVICE_MAX_MESSAGE + SERVICE_MAX_GROWTH];
+	size_t len = raw_query(req, name, sizeof name), pad = 2000 - len - 15,
+	       outlen;
+
+	memcpy(req + len, "\0\0\x29\x04\xd0\0\0\0\0\0\0\0\x0c\0\0", 15);
+	req[len + 9] = (uint8_t)((pad + 4) >> 8);
+	req[len + 10] = (uint8_t)(pad + 4);
+	req[len + 13] = (uint8_t)(pad >> 8);
+	req[len + 14] = (uint8_t)pad;
+	memset(req + len + 15, 0, pad);
+	req[11] = 1;
+	cr_assert_eq(dns_service.request_answer(PROTO_UDP, req, 2000, &ctx,
+						&info, out, sizeof out,
+						&outlen),
+		     ANSWER_REPLY);
+	cr_assert_eq(outlen, 35); /* header, question, one A record */
+}
+
+Test(dns, tcp_length_past_what_arrived_waits_then_is_no_reply)
+{
+	struct probe_id id = probe(true);
+	struct request_info info = {0};
+	struct reply_info reply;
+	uint8_t req[64] = {0xff, 0xff}, out[64];
+	size_t outlen;
+
+	memset(req + 2, 0x41, sizeof req - 2);
+	cr_assert_eq(dns_service.request_answer(PROTO_TCP, req, sizeof req,
+						&ctx, &info, out, sizeof out,
+						&outlen),
+		     ANSWER_INCOMPLETE);
+	cr_assert_eq(dns_service.reply_match(&id, PROTO_TCP, req, sizeof req,
+					     true, &reply),
+		     REPLY_INVALID);
+}

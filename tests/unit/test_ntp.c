@@ -191,3 +191,20 @@ Test(ntp, empty_datagram_is_ignored)
 						&outlen),
 		     ANSWER_INVALID);
 }
+
+Test(ntp, oversize_request_gets_a_48_byte_reply)
+{
+	struct probe_id id = probe(true);
+	struct request_info info = {0};
+	uint8_t req[1400], out[64];
+	size_t outlen;
+
+	memset(req, 0xee, sizeof req);
+	ntp_service.request_encode(&id, PROTO_UDP, req, sizeof req);
+	cr_assert_eq(ntp_service.request_answer(PROTO_UDP, req, sizeof req,
+						&ctx, &info, out, sizeof out,
+						&outlen),
+		     ANSWER_REPLY);
+	cr_assert_eq(outlen, 48);
+	cr_assert(info.identified);
+}
