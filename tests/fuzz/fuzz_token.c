@@ -1,6 +1,7 @@
 /* libFuzzer target: identity extraction of every service, then the token check.
  */
 /* A random token that verifies would be a broken check: abort. */
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
