@@ -71,8 +71,12 @@ main(int argc, char **argv)
 					sizeof buf);
 				if (len == 0)
 					continue;
-				seed_write(argv[1], services[s]->name, n++, buf,
+				seed_write(argv[1], services[s]->name, n, buf,
 					   len);
+				/* fuzz_token parses every service's requests.
+				 */
+				seed_write(argv[1], "token",
+					   (int)(s * 100) + n++, buf, len);
 				memset(&info, 0, sizeof info);
 				if (services[s]->request_answer(
 					    (enum proto)proto, buf, len, &ctx,
