@@ -14,14 +14,11 @@ enum tcp_phase { TCP_CONNECTING, TCP_READING, TCP_DRAINING };
 /* How long to wait for the agent's FIN after its reply before resetting. */
 static const struct timeval tcp_drain_timeout = {0, 500000};
 
-static void tcp_event_callback(evutil_socket_t fd, short what, void *arg);
-
+/* The event stays registered (edge-triggered, read and write) for the whole
+ * attempt: a new phase only moves its deadline, with no epoll_ctl. */
 static void
-tcp_rearm(struct attempt *a, short what, const struct timeval *timeout)
+tcp_set_deadline(struct attempt *a, const struct timeval *timeout)
 {
-	event_del(&a->ev);
-	event_assign(&a->ev, sweep_base(a->sweep), a->fd, what | EV_PERSIST,
-		     tcp_event_callback, a);
 	event_add(&a->ev, timeout);
 }
 
@@ -56,7 +53,7 @@ tcp_send_request(struct attempt *a)
 	a->buf = xmalloc(SWEEP_TCP_BUFFER);
 	a->have = 0;
 	tcp_remaining(a, &left);
-	tcp_rearm(a, EV_READ, &left);
+	tcp_set_deadline(a, &left);
 }
 
 static void
@@ -116,7 +113,7 @@ tcp_read(struct attempt *a)
 		return;
 	}
 	a->phase = TCP_DRAINING;
-	tcp_rearm(a, EV_READ, &tcp_drain_timeout);
+	tcp_set_deadline(a, &tcp_drain_timeout);
 	tcp_read(a);
 }
 
@@ -136,6 +133,9 @@ tcp_event_callback(evutil_socket_t fd, short what, void *arg)
 		tcp_read(a);
 		return;
 	}
+	/* Connected or failed: writable either way (errors set both). */
+	if (!(what & EV_WRITE))
+		return;
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0)
 		error = errno;
 	if (error == 0) {
@@ -161,7 +161,10 @@ tcp_start(struct attempt *a)
 			       : TRANSPORT_LOCAL_ERROR;
 	a->fd = fd;
 	a->phase = TCP_CONNECTING;
-	event_assign(&a->ev, sweep_base(a->sweep), fd, EV_WRITE | EV_PERSIST,
+	/* Edge-triggered: a readable or writable socket fires once per change,
+	 * so one registration serves connecting, reading and draining. */
+	event_assign(&a->ev, sweep_base(a->sweep), fd,
+		     EV_READ | EV_WRITE | EV_ET | EV_PERSIST,
 		     tcp_event_callback, a);
 	event_add(&a->ev, sweep_timeout(a->sweep));
 	return TRANSPORT_STARTED;
