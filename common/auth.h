@@ -1,7 +1,7 @@
 /* Shared-key authentication: key files, the control channel's mutual HMAC
  * proofs, probe tokens. */
-/* All crypto is libsodium's HMAC-SHA-256 and randombytes; comparisons are
- * constant-time. */
+/* All crypto is libsodium's HMAC-SHA-256, SipHash-2-4 and randombytes;
+ * comparisons are constant-time. */
 #ifndef NACL_AUTH_H
 #define NACL_AUTH_H
 
@@ -16,7 +16,7 @@
 #define AUTH_NONCE_SIZE 32
 #define AUTH_PROOF_SIZE 32
 #define AUTH_SESSION_KEY_SIZE 32
-/* Truncated HMAC carried by every probe: 64 bits fit every protocol. */
+/* The MAC every probe carries (SipHash-2-4): 64 bits fit every protocol. */
 #define AUTH_TOKEN_SIZE 8
 
 struct auth_key {
