@@ -135,8 +135,20 @@ halfopen_poll(struct halfopen_poller *h)
 {
 	struct halfopen_list list = {0};
 	size_t i;
+	bool tcp = false;
 
-	if (h == NULL || h->agent->sessions.count == 0)
+	if (h == NULL)
+		return;
+	/* The dump walks every TCP socket: only when some session has TCP. */
+	for (i = 0; i < h->agent->sessions.max && !tcp; i++) {
+		const struct session *s = h->agent->sessions.sessions[i];
+		size_t j;
+
+		for (j = 0; s != NULL && j < s->ports.count; j++)
+			if (s->ports.checks[j].proto == PROTO_TCP)
+				tcp = true;
+	}
+	if (!tcp)
 		return;
 	halfopen_dump(h, &list);
 	for (i = 0; i < list.count; i++)

@@ -38,16 +38,22 @@ struct responder {
 	uint64_t send_failures, send_failures_warned_ns;
 };
 
+/* Requests start in the connection's own small buffer; few need more. */
+#define TCP_SMALL_REQUEST 256
+
+/* Memory per connection stays small however many wait: a lagging agent
+ * holds thousands at once. */
 struct tcp_conn {
 	struct responder *responder;
 	int fd;
 	struct event ev;
 	struct sockaddr_storage peer;
-	size_t have, written, reply_len;
-	bool replying;
+	uint8_t *buf; /* small, or a heap copy up to SERVICE_MAX_MESSAGE */
+	size_t have, cap;
+	uint8_t *unsent; /* the part of the reply a short write left, or NULL */
+	size_t unsent_len, written;
 	LIST_ENTRY(tcp_conn) entry;
-	uint8_t buf[SERVICE_MAX_MESSAGE];
-	uint8_t reply[SERVICE_MAX_MESSAGE + SERVICE_MAX_GROWTH];
+	uint8_t small[TCP_SMALL_REQUEST];
 };
 
 /*
@@ -203,7 +209,34 @@ tcp_conn_free(struct tcp_conn *c)
 	LIST_REMOVE(c, entry);
 	event_del(&c->ev);
 	close(c->fd);
+	if (c->buf != c->small)
+		free(c->buf);
+	free(c->unsent);
 	free(c);
+}
+
+/* Writes what is left of the reply; true when the connection is done. */
+static bool
+tcp_conn_write(struct tcp_conn *c, const uint8_t *data, size_t len)
+{
+	ssize_t n = write(c->fd, data, len);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		n = 0;
+	else if (n < 0)
+		return true;
+	if ((size_t)n == len) {
+		c->responder->agent->replies++;
+		return true;
+	}
+	if (c->unsent == NULL) {
+		c->unsent = xmalloc(len - (size_t)n);
+		memcpy(c->unsent, data + n, len - (size_t)n);
+		c->unsent_len = len - (size_t)n;
+		c->written = 0;
+	} else
+		c->written += (size_t)n;
+	return false;
 }
 
 static void
@@ -211,6 +244,8 @@ tcp_conn_event_callback(evutil_socket_t fd, short what, void *arg)
 {
 	struct tcp_conn *c = arg;
 	struct responder *r = c->responder;
+	uint8_t reply[SERVICE_MAX_MESSAGE + SERVICE_MAX_GROWTH];
+	size_t reply_len;
 	ssize_t n;
 
 	if (what & EV_TIMEOUT) {
@@ -219,21 +254,27 @@ tcp_conn_event_callback(evutil_socket_t fd, short what, void *arg)
 		tcp_conn_free(c);
 		return;
 	}
-	if (c->replying) {
-		n = write(fd, c->reply + c->written, c->reply_len - c->written);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n > 0)
-			c->written += (size_t)n;
-		if (n <= 0 || c->written == c->reply_len) {
-			if (n > 0)
-				r->agent->replies++;
-			/* We close first: TIME_WAIT stays on the agent. */
+	if (c->unsent != NULL) {
+		/* We close first: TIME_WAIT stays on the agent. */
+		if (tcp_conn_write(c, c->unsent + c->written,
+				   c->unsent_len - c->written))
 			tcp_conn_free(c);
-		}
 		return;
 	}
-	n = read(fd, c->buf + c->have, sizeof c->buf - c->have);
+	if (c->have == c->cap) {
+		if (c->cap == SERVICE_MAX_MESSAGE) {
+			log_debug("tcp/%u: request over %d bytes; closing",
+				  r->port, SERVICE_MAX_MESSAGE);
+			tcp_conn_free(c);
+			return;
+		}
+		c->buf = c->buf == c->small
+				 ? memcpy(xmalloc(SERVICE_MAX_MESSAGE),
+					  c->small, c->have)
+				 : c->buf;
+		c->cap = SERVICE_MAX_MESSAGE;
+	}
+	n = read(fd, c->buf + c->have, c->cap - c->have);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
@@ -242,14 +283,9 @@ tcp_conn_event_callback(evutil_socket_t fd, short what, void *arg)
 	}
 	c->have += (size_t)n;
 	switch (responder_answer(r, c->buf, c->have,
-				 (struct sockaddr *)&c->peer, c->reply,
-				 sizeof c->reply, &c->reply_len)) {
+				 (struct sockaddr *)&c->peer, reply,
+				 sizeof reply, &reply_len)) {
 	case ANSWER_INCOMPLETE:
-		if (c->have < sizeof c->buf)
-			return;
-		log_debug("tcp/%u: request over %zu bytes; closing", r->port,
-			  sizeof c->buf);
-		tcp_conn_free(c);
 		return;
 	case ANSWER_INVALID:
 		tcp_conn_free(c);
@@ -257,13 +293,15 @@ tcp_conn_event_callback(evutil_socket_t fd, short what, void *arg)
 	case ANSWER_REPLY:
 		break;
 	}
-	c->replying = true;
-	c->written = 0;
+	/* Nearly always the whole reply goes at once; else wait to write. */
+	if (tcp_conn_write(c, reply, reply_len)) {
+		tcp_conn_free(c);
+		return;
+	}
 	event_del(&c->ev);
 	event_assign(&c->ev, r->agent->base, fd, EV_WRITE | EV_PERSIST,
 		     tcp_conn_event_callback, c);
 	event_add(&c->ev, NULL);
-	tcp_conn_event_callback(fd, EV_WRITE, c);
 }
 
 static void
@@ -277,8 +315,10 @@ responder_accept_callback(struct evconnlistener *listener, evutil_socket_t fd,
 	(void)listener;
 	c->responder = r;
 	c->fd = fd;
+	c->buf = c->small;
 	c->have = 0;
-	c->replying = false;
+	c->cap = sizeof c->small;
+	c->unsent = NULL;
 	memcpy(&c->peer, peer, (size_t)peerlen);
 	LIST_INSERT_HEAD(&r->conns, c, entry);
 	/* A completed handshake is proof the request arrived, id or not. */
