@@ -615,7 +615,13 @@ sweep_new(struct event_base *base, const struct sweep_config *config,
 	s->timeout = event_base_init_common_timeout(base, &s->timeout_tv);
 	if (s->timeout == NULL)
 		s->timeout = &s->timeout_tv;
-	s->retry_gap_ns = (uint64_t)config->timeout_ms * 1000000u / 4;
+	/* Confirmation attempts are spread so that a burst of loss cannot
+	 * take them all, and kept short: a tenth of the timeout, 20-100 ms. */
+	s->retry_gap_ns = (uint64_t)config->timeout_ms * 100000u;
+	if (s->retry_gap_ns < 20000000u)
+		s->retry_gap_ns = 20000000u;
+	if (s->retry_gap_ns > 100000000u)
+		s->retry_gap_ns = 100000000u;
 	s->burst = config->rate > 100 ? config->rate / 100.0 : 1.0;
 	s->pump_event = evtimer_new(base, sweep_pump_callback, s);
 	if (getrandom(&s->random_state, sizeof s->random_state, 0) !=
