@@ -1,5 +1,6 @@
 /* Source-port range lists ("1025-5000,49152-65535") and the client presets. */
-/* Parsing is strict: every malformed piece is named back to the user. */
+/* Parsing is strict: every malformed piece is named back to the user; a list
+ * may mix presets and ranges ("windows-legacy,49152-65535"). */
 #include "common/portrange.h"
 
 #include <ctype.h>
@@ -100,41 +101,64 @@ range_list_preset_names(void)
 	return names;
 }
 
+/* The preset named by the len bytes at name, or NULL. */
+static const struct port_preset *
+range_list_find_preset(const char *name, size_t len)
+{
+	const struct port_preset *p;
+
+	for (p = port_presets; p->name != NULL; p++)
+		if (strlen(p->name) == len && memcmp(p->name, name, len) == 0)
+			return p;
+	return NULL;
+}
+
 int
 range_list_parse(const char *text, struct range_list *list, uint16_t min_port,
 		 char **cause)
 {
 	const struct port_preset *p;
 	const char *piece = text, *comma, *dash;
-	struct range_list parsed = {NULL, 0};
+	struct range_list parsed = {NULL, 0}, preset;
 
-	for (p = port_presets; p->name != NULL; p++)
-		if (strcmp(text, p->name) == 0)
-			return range_list_parse(p->ranges, list, min_port,
-						cause);
 	if (*text == '\0') {
 		*cause = xstrdup("empty port list");
 		return -1;
 	}
 	for (;;) {
 		long from, to;
-		size_t len;
+		size_t len, i;
 
 		comma = strchr(piece, ',');
 		len = comma ? (size_t)(comma - piece) : strlen(piece);
 		dash = memchr(piece, '-', len);
-		if (dash == NULL) {
-			if (port_parse(piece, len, min_port, &from) != 0)
+		p = range_list_find_preset(piece, len);
+		if (p != NULL) {
+			/* A preset's own ranges always parse. */
+			if (range_list_parse(p->ranges, &preset, min_port,
+					     cause) != 0) {
+				range_list_free(&parsed);
+				return -1;
+			}
+			for (i = 0; i < preset.count; i++)
+				range_list_add(&parsed, preset.ranges[i].from,
+					       preset.ranges[i].to);
+			range_list_free(&preset);
+		} else {
+			if (dash == NULL) {
+				if (port_parse(piece, len, min_port, &from) !=
+				    0)
+					goto bad;
+				to = from;
+			} else if (port_parse(piece, (size_t)(dash - piece),
+					      min_port, &from) != 0 ||
+				   port_parse(dash + 1,
+					      len - (size_t)(dash - piece) - 1,
+					      min_port, &to) != 0 ||
+				   from > to)
 				goto bad;
-			to = from;
-		} else if (port_parse(piece, (size_t)(dash - piece), min_port,
-				      &from) != 0 ||
-			   port_parse(dash + 1,
-				      len - (size_t)(dash - piece) - 1,
-				      min_port, &to) != 0 ||
-			   from > to)
-			goto bad;
-		range_list_add(&parsed, (uint16_t)from, (uint16_t)to);
+			range_list_add(&parsed, (uint16_t)from, (uint16_t)to);
+		}
 		if (comma == NULL)
 			break;
 		piece = comma + 1;
@@ -146,9 +170,9 @@ bad : {
 	char *names = range_list_preset_names();
 	int len = (int)(comma ? (size_t)(comma - piece) : strlen(piece));
 
-	*cause = xasprintf("bad port range '%.*s' in '%s': expected PORT or "
-			   "FROM-TO with %u <= FROM <= TO <= 65535, "
-			   "comma-separated, or a preset (%s)",
+	*cause = xasprintf("bad port range '%.*s' in '%s': expected PORT, "
+			   "FROM-TO with %u <= FROM <= TO <= 65535 or a "
+			   "preset (%s), comma-separated",
 			   len, piece, text, min_port, names);
 	free(names);
 	range_list_free(&parsed);
@@ -239,4 +263,55 @@ range_list_copy(struct range_list *dst, const struct range_list *src)
 	if (src->count)
 		memcpy(dst->ranges, src->ranges,
 		       src->count * sizeof *src->ranges);
+}
+
+void
+range_list_intersect(struct range_list *out, const struct range_list *a,
+		     const struct range_list *b)
+{
+	struct range_list result = {NULL, 0};
+	size_t i = 0, j = 0;
+
+	/* Both are sorted and merged: walk them in step. */
+	while (i < a->count && j < b->count) {
+		uint16_t lo = a->ranges[i].from > b->ranges[j].from
+				      ? a->ranges[i].from
+				      : b->ranges[j].from;
+		uint16_t hi = a->ranges[i].to < b->ranges[j].to
+				      ? a->ranges[i].to
+				      : b->ranges[j].to;
+
+		if (lo <= hi)
+			range_list_add(&result, lo, hi);
+		if (a->ranges[i].to < b->ranges[j].to)
+			i++;
+		else
+			j++;
+	}
+	*out = result;
+}
+
+void
+range_list_subtract(struct range_list *out, const struct range_list *a,
+		    const struct range_list *b)
+{
+	struct range_list result = {NULL, 0};
+	size_t i, j;
+
+	for (i = 0; i < a->count; i++) {
+		uint32_t from = a->ranges[i].from, to = a->ranges[i].to;
+
+		for (j = 0; j < b->count && from <= to; j++) {
+			if (b->ranges[j].to < from || b->ranges[j].from > to)
+				continue;
+			if (b->ranges[j].from > from)
+				range_list_add(
+					&result, (uint16_t)from,
+					(uint16_t)(b->ranges[j].from - 1));
+			from = (uint32_t)b->ranges[j].to + 1;
+		}
+		if (from <= to)
+			range_list_add(&result, (uint16_t)from, (uint16_t)to);
+	}
+	*out = result;
 }

@@ -28,10 +28,12 @@ struct port_preset {
 extern const struct port_preset port_presets[];
 
 /*
- * Parses RANGES ("32768-60999", "1025-5000,49152-65535", "53") or a preset
- * name into *list (sorted, overlaps merged). min_port is the lowest port
- * accepted (1 for destination ports, 1 for source ports too). Returns 0, or
- * -1 with *cause set to a malloc'd sentence naming the bad part.
+ * Parses a comma list of ports, ranges and preset names ("32768-60999",
+ * "1025-5000,49152-65535", "53", "linux,windows",
+ * "windows-legacy,49152-65535") into *list (sorted, overlaps merged). min_port
+ * is the lowest port accepted (1 for destination ports, 1 for source ports
+ * too). Returns 0, or -1 with *cause set to a malloc'd sentence naming the bad
+ * part.
  */
 int range_list_parse(const char *text, struct range_list *list,
 		     uint16_t min_port, char **cause);
@@ -46,5 +48,11 @@ uint16_t range_list_port_at(const struct range_list *list, size_t index);
 /* "1025-5000,49152-65535"; free() the result. */
 char *range_list_format(const struct range_list *list);
 void range_list_copy(struct range_list *dst, const struct range_list *src);
+/* *out (replaced, free it) gets the ports in both a and b. */
+void range_list_intersect(struct range_list *out, const struct range_list *a,
+			  const struct range_list *b);
+/* *out (replaced, free it) gets the ports of a that are not in b. */
+void range_list_subtract(struct range_list *out, const struct range_list *a,
+			 const struct range_list *b);
 
 #endif

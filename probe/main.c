@@ -1,7 +1,7 @@
 /* nacl-probe: sweeps source ports toward an agent and reports which are
  * dropped, and where. */
-/* main() parses options, runs the sweep, classifies with the agent's seen-log,
- * renders. */
+/* main() parses options, plans the targets (the command line or a scenario),
+ * sweeps each in turn into one report, renders it. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -14,14 +14,15 @@
 #include <unistd.h>
 
 #include <ldns/ldns.h>
-#include <sodium.h>
 
 #include "common/control.h"
 #include "common/log.h"
 #include "common/netaddr.h"
+#include "common/scenario.h"
+#include "common/service.h"
 #include "common/xmalloc.h"
-#include "probe/control_client.h"
-#include "probe/sweep.h"
+#include "probe/run.h"
+#include "probe/scenario_plan.h"
 #include "reports/events.h"
 #include "reports/render.h"
 #include "reports/report.h"
@@ -37,8 +38,6 @@
 #define PROBE_MAX_WINDOW 65536
 #define PROBE_DEFAULT_TIMEOUT_MS 1000
 #define PROBE_DEFAULT_ATTEMPTS 3
-/* A busy agent (many sessions at once) may take a while to answer. */
-#define PROBE_CONTROL_TIMEOUT_MS 30000
 /* File descriptors kept back from the window for stdio, control, epoll, files.
  */
 #define PROBE_FD_RESERVE 64
@@ -49,6 +48,7 @@ enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
 struct probe_options {
 	const char *agent;
 	const char *target;
+	const char *scenario;
 	const char *ports;
 	const char *sports;
 	const char *bind;
@@ -58,7 +58,8 @@ struct probe_options {
 	const char *dns_name;
 	const char *key_file;
 	unsigned rate, window, attempts, timeout_ms;
-	bool window_set;
+	bool rate_set, window_set, attempts_set, timeout_set;
+	bool ports_set, sports_set;
 	bool quiet;
 };
 
@@ -68,6 +69,7 @@ probe_usage(FILE *out)
 	fprintf(out,
 		"Usage: nacl-probe --agent HOST[:PORT] [options]\n"
 		"       nacl-probe --target HOST [options]\n"
+		"       nacl-probe --scenario FILE [options]\n"
 		"\n"
 		"Sends one request per (port, source port) from explicitly\n"
 		"bound source ports and reports, as source-port ranges per\n"
@@ -83,19 +85,26 @@ probe_usage(FILE *out)
 		"                       echo servers; any valid reply counts\n"
 		"                       (DNS REFUSED too), silence is\n"
 		"                       'dropped' (direction unknown)\n"
+		"  --scenario FILE      a JSON scenario: its targets, checks\n"
+		"                       and what each must show (see\n"
+		"                       Scenarios); instead of --agent,\n"
+		"                       --target and --ports\n"
 		"What to probe:\n"
 		"  --ports SPEC         comma list of PROTO/PORTS[=SERVICE],\n"
 		"                       SERVICE one of echo, dns, ntp, http\n"
 		"                       (default %s); tcp/80 is\n"
 		"                       http, udp+tcp/53 dns, udp/123 ntp,\n"
 		"                       others echo: e.g. tcp/8080=http\n"
-		"  --sports RANGES      source ports, e.g. 32768-60999 or\n"
-		"                       1025-5000,49152-65535, or a preset:\n"
-		"                       linux (32768-60999), linux-legacy\n"
+		"  --sports RANGES      source ports: a comma list of ports,\n"
+		"                       ranges and presets, e.g. 32768-60999,\n"
+		"                       1025-5000,49152-65535 or\n"
+		"                       linux,windows; presets: linux\n"
+		"                       (32768-60999), linux-legacy\n"
 		"                       (32768-61000), windows (49152-65535),\n"
 		"                       windows-legacy (1025-5000),\n"
 		"                       nat-gateway, elb, all (1024-65535);\n"
-		"                       default %s\n"
+		"                       default %s; with --scenario, every\n"
+		"                       check keeps only these\n"
 		"  --dns-name NAME      DNS: the name to ask (agentless,\n"
 		"                       default %s) or under which\n"
 		"                       the probe's identity label goes\n"
@@ -140,9 +149,47 @@ probe_usage(FILE *out)
 		"debug)\n"
 		"  -h, --help           this text\n"
 		"\n"
-		"Exit status: 0 every port answered; 1 some port dropped,\n"
-		"rejected or not probed; 2 usage error; 3 runtime failure\n"
-		"(agent unreachable).\n",
+		"Scenarios:\n"
+		"  {\"name\", \"description\", \"targets\": [...], "
+		"\"settings\": {...},\n"
+		"   \"checks\": [...]}. A target: \"name\", \"agent\": "
+		"\"HOST[:PORT]\"\n"
+		"  or \"target\": \"HOST\" (no agent), \"control_port\", "
+		"\"key_file\"\n"
+		"  (beside the file when relative), \"bind\", "
+		"\"probe_cidr\",\n"
+		"  \"agent_cidr\", \"probe_nacl\", \"agent_nacl\" (for the "
+		"fixes),\n"
+		"  \"checks\": [indices] (default: all). Settings: "
+		"\"rate\",\n"
+		"  \"window\", \"timeout_ms\", \"attempts\". A check: "
+		"\"proto\", \"port\",\n"
+		"  \"service\", \"sports\", \"expect\" and \"ranges\": "
+		"[{\"sports\",\n"
+		"  \"expect\"}] for source ports that must show something "
+		"else.\n"
+		"  Targets are swept one after the other into one report.\n"
+		"  What a port may be expected to show:\n"
+		"    open      a reply (the default, also without a "
+		"scenario)\n"
+		"    blocked   anything but a reply: dropped either way or\n"
+		"              rejected (not local_error: not probed)\n"
+		"    dropped   a silent drop: reply_dropped, "
+		"request_dropped\n"
+		"              or dropped\n"
+		"    rejected  a TCP reset or an ICMP unreachable\n"
+		"  --rate, --window, --timeout, --attempts override its\n"
+		"  settings; --key-file every agent's key, --bind every\n"
+		"  target's address, --dns-name every DNS check's name.\n"
+		"  For each silent drop where a reply was expected, the\n"
+		"  summary names the NACL entries that would let it through\n"
+		"  and the aws ec2 create-network-acl-entry commands (never\n"
+		"  run).\n"
+		"\n"
+		"Exit status: 0 every expectation met (without a scenario:\n"
+		"every port answered); 1 some port missed its expectation;\n"
+		"2 usage or scenario error; 3 runtime failure (agent\n"
+		"unreachable, authentication failed).\n",
 		CONTROL_DEFAULT_PORT, PROBE_DEFAULT_PORTS, PROBE_DEFAULT_SPORTS,
 		PROBE_DEFAULT_DNS_NAME, PROBE_AGENT_DNS_BASE,
 		PROBE_DEFAULT_RATE, PROBE_DEFAULT_WINDOW,
@@ -203,8 +250,7 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
-		/* Later issues: accepted by name so the error is clear. */
-		{"scenario", required_argument, NULL, 'X'},
+		{"scenario", required_argument, NULL, 'S'},
 		{"key-file", required_argument, NULL, 'k'},
 		{"junit", required_argument, NULL, 'U'},
 		{"prom", required_argument, NULL, 'P'},
@@ -231,31 +277,40 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 		case 'T':
 			o->target = optarg;
 			break;
+		case 'S':
+			o->scenario = optarg;
+			break;
 		case 'p':
 			o->ports = optarg;
+			o->ports_set = true;
 			break;
 		case 's':
 			o->sports = optarg;
+			o->sports_set = true;
 			break;
 		case 'b':
 			o->bind = optarg;
 			break;
 		case 'r':
 			o->rate = probe_parse_number("--rate", optarg, 0,
-						     10000000);
+						     SCENARIO_MAX_RATE);
+			o->rate_set = true;
 			break;
 		case 'w':
 			o->window = probe_parse_number("--window", optarg, 1,
-						       PROBE_MAX_WINDOW);
+						       SCENARIO_MAX_WINDOW);
 			o->window_set = true;
 			break;
 		case 't':
-			o->timeout_ms = probe_parse_number("--timeout", optarg,
-							   1, 600000);
+			o->timeout_ms =
+				probe_parse_number("--timeout", optarg, 1,
+						   SCENARIO_MAX_TIMEOUT_MS);
+			o->timeout_set = true;
 			break;
 		case 'a':
-			o->attempts =
-				probe_parse_number("--attempts", optarg, 1, 20);
+			o->attempts = probe_parse_number(
+				"--attempts", optarg, 1, SCENARIO_MAX_ATTEMPTS);
+			o->attempts_set = true;
 			break;
 		case 'j':
 			o->outputs.json = optarg;
@@ -295,9 +350,6 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 		case 'h':
 			probe_usage(stdout);
 			exit(EXIT_PASS);
-		case 'X':
-			probe_usage_error("--%s is not implemented yet",
-					  longopts[index].name);
 		default:
 			fputs("Try 'nacl-probe --help'.\n", stderr);
 			exit(EXIT_USAGE);
@@ -309,9 +361,16 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 		probe_usage_error("--keep goes with --history DIR");
 	if (report_outputs_check(&o->outputs, &cause) != 0)
 		probe_usage_error("%s", cause);
-	if ((o->agent == NULL) == (o->target == NULL))
+	if (o->scenario != NULL &&
+	    (o->agent != NULL || o->target != NULL || o->ports_set))
+		probe_usage_error("--scenario FILE names the targets and the "
+				  "checks: leave out --agent, --target and "
+				  "--ports (--sports narrows the scenario's "
+				  "source ports)");
+	if (o->scenario == NULL && (o->agent == NULL) == (o->target == NULL))
 		probe_usage_error("give exactly one of --agent HOST[:PORT] (a "
-				  "nacl-agent) or --target HOST (no agent)");
+				  "nacl-agent), --target HOST (no agent) or "
+				  "--scenario FILE");
 }
 
 static bool
@@ -328,13 +387,13 @@ probe_output_is_stdout(const struct report_outputs *o)
 
 /* Raises the open-file limit as far as allowed and caps the window below it. */
 static unsigned
-probe_cap_window(const struct probe_options *o)
+probe_cap_window(unsigned window, bool window_set)
 {
 	struct rlimit rl;
 	unsigned cap;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-		return o->window;
+		return window;
 	if (rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
@@ -345,12 +404,12 @@ probe_cap_window(const struct probe_options *o)
 		      : (unsigned)(rl.rlim_cur > PROBE_FD_RESERVE * 2
 					   ? rl.rlim_cur - PROBE_FD_RESERVE
 					   : PROBE_FD_RESERVE);
-	if (o->window <= cap)
-		return o->window;
-	if (o->window_set)
+	if (window <= cap)
+		return window;
+	if (window_set)
 		log_warn("--window %u is above what the open-file limit (%llu) "
 			 "allows; using %u",
-			 o->window, (unsigned long long)rl.rlim_cur, cap);
+			 window, (unsigned long long)rl.rlim_cur, cap);
 	return cap;
 }
 
@@ -391,334 +450,139 @@ probe_rfc3339_now(void)
 	return xstrdup(buf);
 }
 
-/* Opens a session on the agent: hello, then open with the ports to probe. */
-static struct control_client *
-probe_open_session(const struct sockaddr *agent, const struct sockaddr *bind,
-		   const char *probe_addr, const char *sports,
-		   const struct auth_key *key, const struct check_list *checks,
-		   uint32_t *session, struct control_auth *auth, char **cause)
-{
-	struct control_client *c;
-	cJSON *msg, *reply, *ports, *item;
-	const cJSON *id;
-	size_t i;
-
-	c = control_client_connect(agent, bind, PROBE_CONTROL_TIMEOUT_MS,
-				   cause);
-	if (c == NULL)
-		return NULL;
-	if (control_client_authenticate(c, key, auth, cause) != 0)
-		goto fail;
-	msg = control_message_new("open");
-	cJSON_AddStringToObject(msg, "probe_addr", probe_addr);
-	cJSON_AddStringToObject(msg, "sports", sports);
-	ports = cJSON_AddArrayToObject(msg, "ports");
-	for (i = 0; i < checks->count; i++) {
-		item = cJSON_CreateArray();
-		cJSON_AddItemToArray(item, cJSON_CreateString(proto_name(
-						   checks->checks[i].proto)));
-		cJSON_AddItemToArray(
-			item, cJSON_CreateNumber(checks->checks[i].port));
-		cJSON_AddItemToArray(ports, item);
-	}
-	reply = control_client_request(c, msg, "opened", cause);
-	if (reply == NULL)
-		goto fail;
-	id = cJSON_GetObjectItemCaseSensitive(reply, "session");
-	if (!cJSON_IsNumber(id) || id->valuedouble < 1 ||
-	    id->valuedouble > 4294967295.0) {
-		*cause = xstrdup("the agent's 'opened' reply has no valid "
-				 "session id");
-		cJSON_Delete(reply);
-		goto fail;
-	}
-	*session = (uint32_t)id->valuedouble;
-	cJSON_Delete(reply);
-	return c;
-fail:
-	control_client_free(c);
-	return NULL;
-}
-
-/*
- * Fetches the session's seen-log page by page and marks, per sweep index,
- * whether the agent saw the request and whether it saw another source port.
- */
-static int
-probe_fetch_seen(struct control_client *c, uint32_t session,
-		 const struct sweep_config *cfg, size_t nsports, uint8_t *seen,
-		 char **cause)
-{
-	size_t offset = 0, total;
-	const cJSON *entries, *item, *t;
-	struct seen_entry e;
-	cJSON *msg, *reply;
-	char *why = NULL;
-	int check;
-	size_t i;
-
-	do {
-		msg = control_message_new("seen");
-		cJSON_AddNumberToObject(msg, "session", session);
-		cJSON_AddNumberToObject(msg, "offset", (double)offset);
-		reply = control_client_request(c, msg, "seen", cause);
-		if (reply == NULL)
-			return -1;
-		t = cJSON_GetObjectItemCaseSensitive(reply, "withheld");
-		if (offset == 0 && cJSON_IsNumber(t) && t->valuedouble > 0)
-			log_warn("the agent withheld %.0f replies: over its "
-				 "per-source limit (nacl-agent --reply-rate), "
-				 "shared by every probe from this address; "
-				 "those ports may read reply_dropped",
-				 t->valuedouble);
-		t = cJSON_GetObjectItemCaseSensitive(reply, "total");
-		entries = cJSON_GetObjectItemCaseSensitive(reply, "entries");
-		if (!cJSON_IsNumber(t) || !cJSON_IsArray(entries) ||
-		    cJSON_GetArraySize(entries) == 0) {
-			total = offset;
-			if (!cJSON_IsNumber(t) ||
-			    t->valuedouble > (double)offset) {
-				*cause =
-					xstrdup("the agent's seen-log reply is "
-						"malformed");
-				cJSON_Delete(reply);
-				return -1;
-			}
-		} else
-			total = (size_t)t->valuedouble;
-		cJSON_ArrayForEach(item, entries)
-		{
-			offset++;
-			if (seen_entry_from_json(item, &e, &why) != 0) {
-				*cause = xasprintf("the agent's seen-log: %s",
-						   why);
-				free(why);
-				cJSON_Delete(reply);
-				return -1;
-			}
-			check = check_list_find(&cfg->checks, e.proto, e.port);
-			i = range_list_index(&cfg->sports, e.sport);
-			if (check < 0 || i == SIZE_MAX)
-				continue;
-			i += (size_t)check * nsports;
-			seen[i] |= 1;
-			if (e.observed_port != e.sport)
-				seen[i] |= 2;
-		}
-		cJSON_Delete(reply);
-	} while (offset < total);
-	return 0;
-}
-
+/* The run of a plain command line: one target, its checks expect open. */
 static void
-probe_close_session(struct control_client *c, uint32_t session)
+probe_plan_command_line(const struct probe_options *o, struct report *report,
+			struct run_target *t)
 {
-	char *cause = NULL;
-	cJSON *msg = control_message_new("close"), *reply;
-
-	cJSON_AddNumberToObject(msg, "session", session);
-	reply = control_client_request(c, msg, "closed", &cause);
-	if (reply == NULL) {
-		log_warn("closing the session: %s", cause);
-		free(cause);
-	}
-	cJSON_Delete(reply);
-}
-
-/* The source address used toward target, for the report: no packet is sent. */
-static void
-probe_local_address(const struct sockaddr *target, struct sockaddr_storage *ss)
-{
-	socklen_t len = sizeof *ss;
-	int fd = socket(target->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	memset(ss, 0, sizeof *ss);
-	if (fd < 0)
-		return;
-	if (connect(fd, target, netaddr_len(target)) == 0)
-		getsockname(fd, (struct sockaddr *)ss, &len);
-	close(fd);
-}
-
-int
-main(int argc, char **argv)
-{
-	struct probe_options o = {0};
-	enum log_level level = LOG_LEVEL_WARN;
-	struct sweep_config cfg;
-	struct report report = {0};
-	struct event_bus bus = {0};
-	struct event_base *base;
-	struct control_client *control = NULL;
-	struct control_auth auth;
-	struct auth_key key = {NULL, 0};
-	struct sockaddr_storage agent_addr, local;
-	struct sweep *sweep;
-	struct sweep_event ev;
-	socklen_t len;
+	struct check_list checks = {NULL, 0};
+	struct range_list sports = {NULL, 0};
 	char *cause = NULL, addr_text[NETADDR_STRLEN];
-	uint8_t *seen;
-	size_t i, nsports;
-	bool stdout_taken;
-	FILE *quiet_out, *diff_out;
-	char *sports_text;
-	int rc;
+	socklen_t len;
+	size_t i;
 
-	memset(&cfg, 0, sizeof cfg);
-	probe_parse_options(argc, argv, &o, &level);
-	stdout_taken = probe_output_is_stdout(&o.outputs);
-	log_init("nacl-probe", level);
-	signal(SIGPIPE, SIG_IGN);
-
-	if (check_list_parse(o.ports, &cfg.checks, &cause) != 0)
+	memset(t, 0, sizeof *t);
+	if (check_list_parse(o->ports, &checks, &cause) != 0)
 		probe_usage_error("--ports: %s", cause);
-	probe_check_services(&cfg.checks);
-	if (range_list_parse(o.sports, &cfg.sports, 1, &cause) != 0)
+	probe_check_services(&checks);
+	if (range_list_parse(o->sports, &sports, 1, &cause) != 0)
 		probe_usage_error("--sports: %s", cause);
-	if (netaddr_parse(o.agent ? o.agent : o.target,
-			  o.agent ? CONTROL_DEFAULT_PORT : 0, &agent_addr, &len,
-			  &cause) != 0)
-		probe_usage_error("%s: %s", o.agent ? "--agent" : "--target",
+	if (netaddr_parse(o->agent ? o->agent : o->target,
+			  o->agent ? CONTROL_DEFAULT_PORT : 0, &t->address,
+			  &len, &cause) != 0)
+		probe_usage_error("%s: %s", o->agent ? "--agent" : "--target",
 				  cause);
-	cfg.target = agent_addr;
-	cfg.agent = o.agent != NULL;
-	if (auth_init() != 0) {
-		fprintf(stderr, "nacl-probe: libsodium cannot start\n");
-		return EXIT_RUNTIME;
-	}
-	if (o.key_file != NULL) {
-		if (!cfg.agent)
+	t->agent = o->agent != NULL;
+	t->label = xstrdup(o->agent ? o->agent : o->target);
+	if (o->key_file != NULL) {
+		if (!t->agent)
 			probe_usage_error("--key-file goes with --agent: real "
 					  "servers (--target) take no key");
-		if (auth_key_load(o.key_file, &key, &cause) != 0)
+		if (auth_key_load(o->key_file, &t->key, &cause) != 0)
 			probe_usage_error("--key-file: %s", cause);
 	}
-	if (o.dns_name == NULL)
-		o.dns_name = cfg.agent ? PROBE_AGENT_DNS_BASE
-				       : PROBE_DEFAULT_DNS_NAME;
-	probe_check_dns_name(o.dns_name);
-	cfg.dns_name = o.dns_name;
-	netaddr_format((struct sockaddr *)&cfg.target, addr_text);
-	snprintf(cfg.host, sizeof cfg.host,
-		 cfg.target.ss_family == AF_INET6 ? "[%s]" : "%s", addr_text);
-	if (o.bind != NULL) {
-		if (netaddr_parse(o.bind, 0, &cfg.bind, &len, &cause) != 0)
+	t->dns_name = o->dns_name ? o->dns_name
+		      : t->agent  ? PROBE_AGENT_DNS_BASE
+				  : PROBE_DEFAULT_DNS_NAME;
+	if (o->bind != NULL) {
+		if (netaddr_parse(o->bind, 0, &t->bind, &len, &cause) != 0)
 			probe_usage_error("--bind: %s", cause);
-		if (cfg.bind.ss_family != cfg.target.ss_family)
+		if (t->bind.ss_family != t->address.ss_family)
 			probe_usage_error("--bind %s and the target %s are not "
 					  "the same address family",
-					  o.bind, o.agent ? o.agent : o.target);
+					  o->bind,
+					  o->agent ? o->agent : o->target);
 	}
-	cfg.rate = o.rate;
-	cfg.attempts = o.attempts;
-	cfg.timeout_ms = o.timeout_ms;
-	cfg.window = probe_cap_window(&o);
+	t->report_target = report_add_target(
+		report, "",
+		netaddr_format((struct sockaddr *)&t->address, addr_text),
+		t->agent, "");
+	for (i = 0; i < checks.count; i++)
+		report_add_check(report, checks.checks[i].proto,
+				 checks.checks[i].port,
+				 checks.checks[i].service, &sports)
+			->target = t->report_target;
+	check_list_free(&checks);
+	range_list_free(&sports);
+}
 
-	base = event_base_new();
-	if (base == NULL) {
-		log_error("cannot create the event loop");
-		return EXIT_RUNTIME;
-	}
-	if (o.events != NULL &&
-	    events_file_subscribe(&bus, o.events, &cause) != 0) {
-		fprintf(stderr, "nacl-probe: --events: %s\n", cause);
-		return EXIT_USAGE;
-	}
+/* Exits 2 with the scenario's own message: it names the file and path. */
+static void probe_scenario_error(char *cause) __attribute__((noreturn));
 
-	report.started_at = probe_rfc3339_now();
-	report.target_address = xstrdup(
-		netaddr_format((struct sockaddr *)&cfg.target, addr_text));
-	report.target_agent = cfg.agent;
-	if (cfg.bind.ss_family != AF_UNSPEC)
-		local = cfg.bind;
-	else
-		probe_local_address((struct sockaddr *)&cfg.target, &local);
-	sports_text = range_list_format(&cfg.sports);
-	if (cfg.agent) {
-		control = probe_open_session(
-			(struct sockaddr *)&agent_addr,
-			(struct sockaddr *)&cfg.bind,
-			netaddr_format((struct sockaddr *)&local, addr_text),
-			sports_text, key.bytes != NULL ? &key : NULL,
-			&cfg.checks, &cfg.session, &auth, &cause);
-		if (control == NULL) {
-			fprintf(stderr, "nacl-probe: %s\n", cause);
-			return EXIT_RUNTIME;
+static void
+probe_scenario_error(char *cause)
+{
+	fprintf(stderr, "nacl-probe: %s\n", cause);
+	free(cause);
+	exit(EXIT_USAGE);
+}
+
+/* The run of --scenario FILE: flags override its settings and targets. */
+static size_t
+probe_plan_scenario(const struct probe_options *o, struct report *report,
+		    struct run_target **targets, struct run_settings *settings,
+		    bool *window_set)
+{
+	struct scenario_overrides overrides = {
+		o->key_file,
+		o->bind,
+		o->dns_name,
+		PROBE_AGENT_DNS_BASE,
+		PROBE_DEFAULT_DNS_NAME,
+	};
+	struct range_list only = {NULL, 0};
+	struct scenario s;
+	char *cause = NULL, *inner;
+	size_t n;
+
+	if (scenario_read_file(o->scenario, &s, &cause) != 0)
+		probe_scenario_error(cause);
+	if (o->sports_set) {
+		if (range_list_parse(o->sports, &only, 1, &cause) != 0)
+			probe_usage_error("--sports: %s", cause);
+		if (scenario_narrow(&s, &only, &inner) != 0) {
+			cause = xasprintf("--sports: %s", inner);
+			free(inner);
+			probe_scenario_error(cause);
 		}
-		cfg.keyed = auth.keyed;
-		memcpy(cfg.session_key, auth.session_key,
-		       sizeof cfg.session_key);
-		/* Above the agent's per-source limit, replies would be
-		 * withheld and read as drops. */
-		if (auth.max_rate > 0 &&
-		    (cfg.rate == 0 || cfg.rate > auth.max_rate)) {
-			if (o.rate != 0)
-				log_warn("--rate %u is above the agent's %u "
-					 "replies per second to one source; "
-					 "sweeping at %u",
-					 o.rate, auth.max_rate, auth.max_rate);
-			cfg.rate = auth.max_rate;
-		}
-		if (cfg.bind.ss_family == AF_UNSPEC)
-			control_client_local(control, &local);
+		range_list_free(&only);
 	}
-	report.probe_bind = xstrdup(
-		local.ss_family != AF_UNSPEC
-			? netaddr_format((struct sockaddr *)&local, addr_text)
-			: "");
-	nsports = range_list_size(&cfg.sports);
-	for (i = 0; i < cfg.checks.count; i++)
-		report_add_check(&report, cfg.checks.checks[i].proto,
-				 cfg.checks.checks[i].port,
-				 cfg.checks.checks[i].service, &cfg.sports);
-	aggregator_subscribe(&bus, &report);
-	if (!o.quiet && isatty(STDERR_FILENO))
-		progress_subscribe(&bus, stderr);
-
-	sweep = sweep_new(base, &cfg, &bus);
-	report.settings.rate = cfg.rate;
-	report.settings.window = cfg.window;
-	report.settings.attempts = cfg.attempts;
-	report.settings.timeout_ms = cfg.timeout_ms;
-	if (sweep_run(sweep) != 0) {
-		log_error("the event loop failed");
-		return EXIT_RUNTIME;
+	if (!o->rate_set && s.settings.has_rate)
+		settings->rate = s.settings.rate;
+	if (!o->window_set && s.settings.has_window) {
+		settings->window = s.settings.window;
+		*window_set = true;
 	}
-
-	seen = xcalloc(sweep_nports(sweep), 1);
-	if (control != NULL) {
-		if (probe_fetch_seen(control, cfg.session, &cfg, nsports, seen,
-				     &cause) != 0) {
-			fprintf(stderr, "nacl-probe: %s\n", cause);
-			return EXIT_RUNTIME;
-		}
-		probe_close_session(control, cfg.session);
-		control_client_free(control);
+	if (!o->timeout_set && s.settings.has_timeout)
+		settings->timeout_ms = s.settings.timeout_ms;
+	if (!o->attempts_set && s.settings.has_attempts)
+		settings->attempts = s.settings.attempts;
+	if (scenario_plan(&s, &overrides, report, targets, &n, &cause) != 0) {
+		scenario_free(&s);
+		probe_scenario_error(cause);
 	}
-	for (i = 0; i < sweep_nports(sweep); i++) {
-		const struct sweep_port *p = sweep_port_at(sweep, i);
+	scenario_free(&s);
+	return n;
+}
 
-		if (p->flags & PORT_OK)
-			continue; /* published when it answered */
-		memset(&ev, 0, sizeof ev);
-		ev.status = classify_port(p->flags, cfg.agent, seen[i] & 1);
-		ev.nat_translated = (seen[i] & 2) != 0;
-		sweep_publish(sweep, SWEEP_EVENT_RESULT, i, &ev);
-	}
-	memset(&ev, 0, sizeof ev);
-	sweep_publish(sweep, SWEEP_EVENT_DONE, SIZE_MAX, &ev);
-	report.finished_at = probe_rfc3339_now();
+/* Writes the summary and every output; the run's exit code. */
+static int
+probe_write_results(const struct probe_options *o, const struct report *report)
+{
+	bool stdout_taken = probe_output_is_stdout(&o->outputs);
+	FILE *quiet_out, *diff_out;
+	char *cause = NULL;
+	int rc = report_exit_code(report);
 
-	rc = report_exit_code(&report);
 	/* With an output on stdout (FILE -), stdout holds it alone. */
-	if (!o.quiet && !stdout_taken)
-		report_write_text(&report, stdout);
+	if (!o->quiet && !stdout_taken)
+		report_write_text(report, stdout);
 	/* The history's diff goes with the summary: not with --quiet. */
 	diff_out = stdout_taken ? stderr : stdout;
-	quiet_out = o.quiet ? fopen("/dev/null", "w") : NULL;
+	quiet_out = o->quiet ? fopen("/dev/null", "w") : NULL;
 	if (quiet_out != NULL)
 		diff_out = quiet_out;
-	switch (report_write_outputs(&report, &o.outputs, diff_out, &cause)) {
+	switch (report_write_outputs(report, &o->outputs, diff_out, &cause)) {
 	case -1:
 		fprintf(stderr, "nacl-probe: %s\n", cause);
 		free(cause);
@@ -732,16 +596,98 @@ main(int argc, char **argv)
 	}
 	if (quiet_out != NULL)
 		fclose(quiet_out);
+	return rc;
+}
 
-	free(seen);
-	sweep_free(sweep);
-	event_bus_free(&bus);
-	report_free(&report);
-	check_list_free(&cfg.checks);
-	range_list_free(&cfg.sports);
-	auth_key_free(&key);
-	free(sports_text);
-	sodium_memzero(cfg.session_key, sizeof cfg.session_key);
+/* Sweeps every target in turn into report, then writes it; the exit code. */
+static int
+probe_run(const struct probe_options *o, struct run_target *targets,
+	  size_t ntargets, struct run_settings *settings, struct report *report)
+{
+	struct event_bus run_bus = {0};
+	struct event_base *base;
+	char *cause = NULL;
+	size_t i;
+	int rc = EXIT_RUNTIME;
+
+	base = event_base_new();
+	if (base == NULL) {
+		log_error("cannot create the event loop");
+		return EXIT_RUNTIME;
+	}
+	if (o->events != NULL &&
+	    events_file_subscribe(&run_bus, o->events, &cause) != 0) {
+		fprintf(stderr, "nacl-probe: --events: %s\n", cause);
+		free(cause);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	report->started_at = probe_rfc3339_now();
+	for (i = 0; i < ntargets; i++) {
+		if (run_target_sweep(
+			    base, &targets[i], settings, report, &run_bus,
+			    !o->quiet && isatty(STDERR_FILENO), &cause) != 0) {
+			if (o->scenario != NULL)
+				fprintf(stderr, "nacl-probe: target %s: %s\n",
+					targets[i].label, cause);
+			else
+				fprintf(stderr, "nacl-probe: %s\n", cause);
+			free(cause);
+			goto out;
+		}
+	}
+	report->settings.rate = settings->rate;
+	report->settings.window = settings->window;
+	report->settings.attempts = settings->attempts;
+	report->settings.timeout_ms = settings->timeout_ms;
+	report_finish(report);
+	report->finished_at = probe_rfc3339_now();
+	rc = probe_write_results(o, report);
+out:
+	event_bus_free(&run_bus);
 	event_base_free(base);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct probe_options o = {0};
+	enum log_level level = LOG_LEVEL_WARN;
+	struct report report = {0};
+	struct run_settings settings;
+	struct run_target *targets = NULL;
+	size_t i, ntargets;
+	bool window_set;
+	int rc;
+
+	probe_parse_options(argc, argv, &o, &level);
+	log_init("nacl-probe", level);
+	signal(SIGPIPE, SIG_IGN);
+	if (auth_init() != 0) {
+		fprintf(stderr, "nacl-probe: libsodium cannot start\n");
+		return EXIT_RUNTIME;
+	}
+	if (o.dns_name != NULL)
+		probe_check_dns_name(o.dns_name);
+	settings.rate = o.rate;
+	settings.window = o.window;
+	settings.attempts = o.attempts;
+	settings.timeout_ms = o.timeout_ms;
+	window_set = o.window_set;
+	if (o.scenario != NULL)
+		ntargets = probe_plan_scenario(&o, &report, &targets, &settings,
+					       &window_set);
+	else {
+		ntargets = 1;
+		targets = xcalloc(1, sizeof *targets);
+		probe_plan_command_line(&o, &report, targets);
+	}
+	settings.window = probe_cap_window(settings.window, window_set);
+	rc = probe_run(&o, targets, ntargets, &settings, &report);
+	for (i = 0; i < ntargets; i++)
+		run_target_free(&targets[i]);
+	free(targets);
+	report_free(&report);
 	return rc;
 }

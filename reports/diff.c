@@ -1,6 +1,7 @@
 /* Comparing two reports: per check, the source-port ranges whose status
  * changed. */
-/* A regression is a port that was ok and is not any more; fixes never fail. */
+/* A regression is a port that met its expectation (by default: ok) and does
+ * not any more; fixes never fail. */
 #include "reports/diff.h"
 
 #include <stdlib.h>
@@ -23,19 +24,28 @@ diff_verdict(bool pass)
 	return pass ? "pass" : "FAIL";
 }
 
+static const char *
+diff_target_address(const struct report *r, const struct report_check *c)
+{
+	struct report_target scratch;
+	const char *address = report_check_target(r, c, &scratch)->address;
+
+	return address ? address : "";
+}
+
+/* The check of r that matches c of other: same target address, protocol
+ * and port. */
 static const struct report_check *
-diff_find(const struct report *r, const char *target,
+diff_find(const struct report *r, const struct report *other,
 	  const struct report_check *c)
 {
+	const char *target = diff_target_address(other, c);
 	size_t i;
 
-	/* One target per report so far; the key already holds it. */
-	if (strcmp(r->target_address ? r->target_address : "",
-		   target ? target : "") != 0)
-		return NULL;
 	for (i = 0; i < r->nchecks; i++)
 		if (r->checks[i].proto == c->proto &&
-		    r->checks[i].port == c->port)
+		    r->checks[i].port == c->port &&
+		    strcmp(diff_target_address(r, &r->checks[i]), target) == 0)
 			return &r->checks[i];
 	return NULL;
 }
@@ -77,20 +87,24 @@ diff_list_checks(const struct report *r)
 
 static void
 diff_add_range(struct diff_check *dc, uint16_t from, uint16_t to,
-	       enum probe_status old_status, enum probe_status new_status)
+	       enum probe_status old_status, enum probe_status new_status,
+	       enum expectation old_expect, enum expectation new_expect)
 {
 	struct diff_range *last =
 		dc->nranges ? &dc->ranges[dc->nranges - 1] : NULL;
 	size_t n = (size_t)to - from + 1;
+	bool met_before = report_status_meets(old_status, old_expect);
+	bool met_now = report_status_meets(new_status, new_expect);
 
-	if (old_status == STATUS_OK)
+	if (met_before && !met_now)
 		dc->regressed += n;
-	else if (new_status == STATUS_OK)
+	else if (!met_before && met_now)
 		dc->fixed += n;
 	else
 		dc->changed += n;
 	if (last != NULL && last->to + 1u == from &&
-	    last->old_status == old_status && last->new_status == new_status) {
+	    last->old_status == old_status && last->new_status == new_status &&
+	    last->old_expect == old_expect && last->new_expect == new_expect) {
 		last->to = to;
 		return;
 	}
@@ -101,6 +115,32 @@ diff_add_range(struct diff_check *dc, uint16_t from, uint16_t to,
 	last->to = to;
 	last->old_status = old_status;
 	last->new_status = new_status;
+	last->old_expect = old_expect;
+	last->new_expect = new_expect;
+}
+
+/* Ports from-to changed status: judged piece by piece, where either
+ * report's expectation changes. */
+static void
+diff_add_change(struct diff_check *dc, uint16_t from, uint16_t to,
+		enum probe_status old_status, enum probe_status new_status)
+{
+	uint32_t port = from;
+
+	while (port <= to) {
+		uint16_t old_last, new_last, last;
+		enum expectation old_expect = report_check_expect_at(
+			dc->old, (uint16_t)port, &old_last);
+		enum expectation new_expect = report_check_expect_at(
+			dc->new, (uint16_t)port, &new_last);
+
+		last = old_last < new_last ? old_last : new_last;
+		if (last > to)
+			last = to;
+		diff_add_range(dc, (uint16_t)port, last, old_status, new_status,
+			       old_expect, new_expect);
+		port = (uint32_t)last + 1;
+	}
 }
 
 /* Both range lists cover the same sports in order: walk them in step. */
@@ -119,8 +159,8 @@ diff_compare_check(struct diff_check *dc)
 				      : b->ranges[j].to;
 
 		if (a->ranges[i].status != b->ranges[j].status)
-			diff_add_range(dc, from, to, a->ranges[i].status,
-				       b->ranges[j].status);
+			diff_add_change(dc, from, to, a->ranges[i].status,
+					b->ranges[j].status);
 		if (a->ranges[i].to == to)
 			i++;
 		if (b->ranges[j].to == to)
@@ -142,7 +182,7 @@ report_diff_compute(const struct report *old, const struct report *new,
 	for (i = 0; i < new->nchecks; i++) {
 		const struct report_check *c = &new->checks[i];
 
-		match = diff_find(old, new->target_address, c);
+		match = diff_find(old, new, c);
 		if (match == NULL) {
 			d->only_new =
 				xreallocarray(d->only_new, d->nonly_new + 1,
@@ -158,7 +198,7 @@ report_diff_compute(const struct report *old, const struct report *new,
 					   "the new one; compare reports of "
 					   "the same sweep",
 					   proto_name(c->proto), c->port,
-					   new->target_address, a, b);
+					   diff_target_address(new, c), a, b);
 			free(a);
 			free(b);
 			report_diff_free(d);
@@ -176,8 +216,7 @@ report_diff_compute(const struct report *old, const struct report *new,
 		d->nchecks++;
 	}
 	for (i = 0; i < old->nchecks; i++) {
-		if (diff_find(new, old->target_address, &old->checks[i]) !=
-		    NULL)
+		if (diff_find(new, old, &old->checks[i]) != NULL)
 			continue;
 		d->only_old = xreallocarray(d->only_old, d->nonly_old + 1,
 					    sizeof *d->only_old);
@@ -253,18 +292,32 @@ static void
 diff_write_range(FILE *out, const struct diff_range *dr)
 {
 	size_t n = (size_t)dr->to - dr->from + 1;
-	const char *kind = dr->old_status == STATUS_OK	 ? "newly not ok"
-			   : dr->new_status == STATUS_OK ? "fixed"
-							 : "still not ok";
+	bool met_before = report_status_meets(dr->old_status, dr->old_expect);
+	bool met_now = report_status_meets(dr->new_status, dr->new_expect);
+	const char *kind;
 	char *impact;
+
+	if (dr->old_expect == EXPECT_OPEN && dr->new_expect == EXPECT_OPEN)
+		kind = dr->old_status == STATUS_OK   ? "newly not ok"
+		       : dr->new_status == STATUS_OK ? "fixed"
+						     : "still not ok";
+	else
+		kind = met_before && !met_now	? "no longer as expected"
+		       : !met_before && met_now ? "now as expected"
+		       : met_now		? "still as expected"
+						: "still not as expected";
 
 	if (dr->from == dr->to)
 		fprintf(out, "  %u", dr->from);
 	else
 		fprintf(out, "  %u-%u", dr->from, dr->to);
-	fprintf(out, "  %s -> %s (%zu %s): %s\n", status_name(dr->old_status),
+	fprintf(out, "  %s -> %s (%zu %s): %s", status_name(dr->old_status),
 		status_name(dr->new_status), n, diff_plural(n, "port", "ports"),
 		kind);
+	if (dr->new_expect != EXPECT_OPEN || dr->old_expect != EXPECT_OPEN)
+		fprintf(out, " (expected %s)",
+			expectation_name(dr->new_expect));
+	fputc('\n', out);
 	/* Who is hurt now; a fix or a local error says nothing of clients. */
 	if (dr->new_status == STATUS_OK || dr->new_status == STATUS_LOCAL_ERROR)
 		return;
@@ -277,6 +330,7 @@ void
 report_diff_write(const struct report_diff *d, const char *old_name,
 		  const char *new_name, FILE *out)
 {
+	bool expectations = false;
 	size_t i, k;
 
 	diff_write_header(out, "---", old_name, d->old);
@@ -312,11 +366,17 @@ report_diff_write(const struct report_diff *d, const char *old_name,
 		diff_write_check_name(out, NULL, d->only_new[i]);
 		fprintf(out, " (%s)\n", diff_verdict(d->only_new[i]->pass));
 	}
+	for (i = 0; i < d->nchecks; i++)
+		if (report_check_has_expectations(d->checks[i].old) ||
+		    report_check_has_expectations(d->checks[i].new))
+			expectations = true;
 	fprintf(out,
-		"Summary: %zu %s compared: %zu %s newly not ok, %zu fixed, "
-		"%zu changed status: %s\n",
+		"Summary: %zu %s compared: %zu %s %s, %zu %s, %zu changed "
+		"status: %s\n",
 		d->nchecks, diff_plural(d->nchecks, "check", "checks"),
 		d->regressed, diff_plural(d->regressed, "port", "ports"),
-		d->fixed, d->changed,
+		expectations ? "no longer as expected" : "newly not ok",
+		d->fixed, expectations ? "now as expected" : "fixed",
+		d->changed,
 		report_diff_regressed(d) ? "REGRESSION" : "no regression");
 }

@@ -16,6 +16,8 @@ struct diff_range {
 	uint16_t to; /* inclusive */
 	enum probe_status old_status;
 	enum probe_status new_status;
+	enum expectation old_expect; /* what each report expected there */
+	enum expectation new_expect;
 };
 
 /* A check both reports hold (same target, protocol and port). */
@@ -24,9 +26,9 @@ struct diff_check {
 	const struct report_check *new;
 	struct diff_range *ranges; /* in port order, equal neighbours merged */
 	size_t nranges;
-	size_t regressed; /* ports ok before, not ok now */
-	size_t fixed; /* ports not ok before, ok now */
-	size_t changed; /* ports not ok in both, with another status */
+	size_t regressed; /* ports that met their expectation, now do not */
+	size_t fixed; /* ports that did not, now do */
+	size_t changed; /* ports with another status, as (un)met as before */
 };
 
 struct report_diff {
@@ -50,7 +52,8 @@ struct report_diff {
 int report_diff_compute(const struct report *old, const struct report *new,
 			struct report_diff *d, char **cause);
 void report_diff_free(struct report_diff *d);
-/* True when a port that was ok in old is not ok in new. */
+/* True when a port that met its expectation in old (by default: was ok)
+ * does not in new. */
 bool report_diff_regressed(const struct report_diff *d);
 /*
  * The diff for a person: a header naming both reports (old_name, new_name),

@@ -1226,6 +1226,14 @@ explain_load(const struct explain_options *o, struct report *r,
 	memset(agent, 0, sizeof *agent);
 	if (report_read_json(o->input, r, &cause) != 0)
 		goto out;
+	/* One probe-agent path per explanation. */
+	if (r->ntargets > 1) {
+		cause = xasprintf("%s: the report holds %zu targets; explain "
+				  "judges one probe and one agent: run the "
+				  "scenario with one target per report",
+				  o->input, r->ntargets);
+		goto out;
+	}
 	if (nacl_set_read_file(o->nacl, set, &cause) != 0)
 		goto out;
 	if (explain_side_parse(set, o->nacl, "--probe-subnet", o->probe_subnet,

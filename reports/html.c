@@ -578,18 +578,57 @@ html_write_ranges(FILE *out, const struct report_check *c)
 			html_plural(bad - shown, "range", "ranges"));
 }
 
+/* What a check expected and where it was not met (scenarios only). */
 static void
-html_write_check(FILE *out, const struct report_check *c)
+html_write_expectations(FILE *out, const struct report_check *c)
+{
+	char ports[16];
+	size_t i;
+
+	if (!report_check_has_expectations(c))
+		return;
+	fprintf(out, "<p class=\"note\">Expected: <b>%s</b>",
+		expectation_name(c->expect));
+	for (i = 0; i < c->nexpectations; i++) {
+		html_ports(ports, sizeof ports, c->expectations[i].from,
+			   c->expectations[i].to);
+		fprintf(out, ", %s <b>%s</b>", ports,
+			expectation_name(c->expectations[i].expect));
+	}
+	for (i = 0; i < c->nmismatches && i < HTML_MAX_RANGES; i++) {
+		html_ports(ports, sizeof ports, c->mismatches[i].from,
+			   c->mismatches[i].to);
+		fprintf(out, "%s%s %s (expected %s)",
+			i ? ", " : ". Not as expected: ", ports,
+			status_name(c->mismatches[i].status),
+			expectation_name(c->mismatches[i].expected));
+	}
+	fputs(".</p>\n", out);
+}
+
+static void
+html_write_check(FILE *out, const struct report *r,
+		 const struct report_check *c)
 {
 	char *sports = range_list_format(&c->sports);
 	size_t i, size = range_list_size(&c->sports);
 	const char *verdict = c->pass ? "pass" : "fail";
+	struct report_target scratch;
+	const struct report_target *t = report_check_target(r, c, &scratch);
 
-	fprintf(out,
-		"<section class=\"check %s\" id=\"%s-%u\">\n"
-		"<h2>%s/%u %s<span class=\"verdict\">%s</span></h2>\n",
-		verdict, proto_name(c->proto), c->port, proto_name(c->proto),
-		c->port, service_name(c->service), c->pass ? "PASS" : "FAIL");
+	fprintf(out, "<section class=\"check %s\" id=\"", verdict);
+	if (r->ntargets > 1)
+		fprintf(out, "t%zu-", c->target);
+	fprintf(out, "%s-%u\">\n<h2>%s/%u %s", proto_name(c->proto), c->port,
+		proto_name(c->proto), c->port, service_name(c->service));
+	if (r->ntargets > 1) {
+		fputs(" &middot; ", out);
+		html_escape(out, t->name);
+		fputs(" ", out);
+		html_escape(out, t->address);
+	}
+	fprintf(out, "<span class=\"verdict\">%s</span></h2>\n",
+		c->pass ? "PASS" : "FAIL");
 	fprintf(out,
 		"<div class=\"legend\"><span>sports <b>%s</b> (%zu %s)"
 		"</span>",
@@ -612,6 +651,7 @@ html_write_check(FILE *out, const struct report_check *c)
 			"bound, not what the firewall saw.</p>\n",
 			c->nat_translated,
 			html_plural(c->nat_translated, "port", "ports"));
+	html_write_expectations(out, c);
 	html_write_ranges(out, c);
 	fputs("</section>\n", out);
 }
@@ -647,7 +687,23 @@ html_write_run(FILE *out, const struct report *r)
 	html_write_item(out, "Probe address",
 			r->probe_bind && *r->probe_bind ? r->probe_bind
 							: "any");
-	html_write_item(out, "Target", r->target_address);
+	if (r->scenario_name != NULL)
+		html_write_item(out, "Scenario", r->scenario_name);
+	if (r->ntargets > 1) {
+		char *list = xstrdup(""), *next;
+		size_t i;
+
+		for (i = 0; i < r->ntargets; i++) {
+			next = xasprintf("%s%s%s %s", list, i ? ", " : "",
+					 r->targets[i].name,
+					 r->targets[i].address);
+			free(list);
+			list = next;
+		}
+		html_write_item(out, "Targets", list);
+		free(list);
+	} else
+		html_write_item(out, "Target", r->target_address);
 	html_write_item(out, "Far side",
 			r->target_agent ? "nacl-agent" : "echo, no agent");
 	if (r->settings.rate == 0)
@@ -719,7 +775,7 @@ report_write_html(const struct report *r, FILE *out)
 	html_write_run(out, r);
 	html_write_legend(out);
 	for (i = 0; i < r->nchecks; i++)
-		html_write_check(out, &r->checks[i]);
+		html_write_check(out, r, &r->checks[i]);
 	fputs("<footer>Written by nacl-probe (report schema " REPORT_SCHEMA
 	      "). Each strip spans the swept source ports; a column with any "
 	      "port not ok takes that status's colour (the top of it, at least "

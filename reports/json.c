@@ -14,6 +14,14 @@
 #include "common/xmalloc.h"
 #include "reports/render.h"
 
+/*
+ * Impact and fixes written per check: a fragmented sweep has thousands of
+ * ranges, and these repeat what the ranges say in many more words.
+ */
+#define REPORT_JSON_MAX_DERIVED 100
+/* Mismatches written per check: the ranges and expectations hold them all. */
+#define REPORT_JSON_MAX_MISMATCHES 1000
+
 /* cJSON returns NULL when out of memory; like xmalloc, that is fatal. */
 static cJSON *
 json_need(cJSON *item)
@@ -38,8 +46,128 @@ json_add_string(cJSON *obj, const char *name, const char *value)
 	json_need(cJSON_AddStringToObject(obj, name, value ? value : ""));
 }
 
+static void
+report_mismatches_to_json(cJSON *check, const struct report_check *c)
+{
+	cJSON *list = json_need(cJSON_AddArrayToObject(check, "mismatches"));
+	size_t i;
+
+	for (i = 0; i < c->nmismatches && i < REPORT_JSON_MAX_MISMATCHES; i++) {
+		const struct mismatch_range *m = &c->mismatches[i];
+		cJSON *item = json_need(cJSON_CreateObject());
+
+		cJSON_AddItemToArray(list, item);
+		json_add_number(item, "from", m->from);
+		json_add_number(item, "to", m->to);
+		json_add_string(item, "status", status_name(m->status));
+		json_add_string(item, "expected",
+				expectation_name(m->expected));
+	}
+}
+
+/* Per range not ok: the client families it hits, with their share. */
+static void
+report_impact_to_json(cJSON *check, const struct report_check *c)
+{
+	cJSON *list = json_need(cJSON_AddArrayToObject(check, "impact"));
+	const struct impact_family *families;
+	size_t i, k, nfamilies, listed = 0;
+	char *text;
+
+	families = report_impact_families(&nfamilies);
+	for (i = 0; i < c->nranges; i++) {
+		const struct status_range *sr = &c->ranges[i];
+		cJSON *item, *clients;
+
+		if (sr->status == STATUS_OK || sr->status == STATUS_LOCAL_ERROR)
+			continue;
+		if (listed++ >= REPORT_JSON_MAX_DERIVED)
+			continue;
+		item = json_need(cJSON_CreateObject());
+		cJSON_AddItemToArray(list, item);
+		json_add_number(item, "from", sr->from);
+		json_add_number(item, "to", sr->to);
+		json_add_string(item, "status", status_name(sr->status));
+		clients = json_need(cJSON_AddArrayToObject(item, "clients"));
+		for (k = 0; k < nfamilies; k++) {
+			const struct impact_family *f = &families[k];
+			unsigned lo = sr->from > f->from ? sr->from : f->from;
+			unsigned hi = sr->to < f->to ? sr->to : f->to;
+			unsigned size = (unsigned)f->to - f->from + 1;
+			cJSON *family;
+
+			if (lo > hi)
+				continue;
+			family = json_need(cJSON_CreateObject());
+			cJSON_AddItemToArray(clients, family);
+			json_add_string(family, "family", f->name);
+			json_add_number(family, "ports", hi - lo + 1);
+			json_add_number(family, "of", size);
+		}
+		text = report_impact_describe(sr->from, sr->to);
+		json_add_string(item, "summary", text);
+		free(text);
+	}
+	if (listed > REPORT_JSON_MAX_DERIVED)
+		json_add_number(check, "impact_omitted",
+				(double)(listed - REPORT_JSON_MAX_DERIVED));
+}
+
+static void
+report_fixes_to_json(cJSON *check, const struct report *r,
+		     const struct report_check *c)
+{
+	cJSON *list = json_need(cJSON_AddArrayToObject(check, "fixes"));
+	struct report_target scratch;
+	const char *far =
+		report_check_target(r, c, &scratch)->agent ? "agent" : "target";
+	struct report_fix *fixes;
+	size_t i, k, n, all = report_check_nfixes(c);
+	char *text;
+
+	n = report_check_fixes(r, c, REPORT_JSON_MAX_DERIVED, &fixes);
+	for (i = 0; i < n; i++) {
+		const struct report_fix *f = &fixes[i];
+		cJSON *item = json_need(cJSON_CreateObject()), *rules;
+
+		cJSON_AddItemToArray(list, item);
+		json_add_number(item, "from", f->from);
+		json_add_number(item, "to", f->to);
+		json_add_string(item, "status", status_name(f->status));
+		json_add_string(item, "expected",
+				expectation_name(f->expected));
+		json_add_string(item, "summary", f->summary);
+		rules = json_need(cJSON_AddArrayToObject(item, "rules"));
+		for (k = 0; k < f->nrules; k++) {
+			const struct fix_rule *rule = &f->rules[k];
+			cJSON *o = json_need(cJSON_CreateObject());
+
+			cJSON_AddItemToArray(rules, o);
+			json_add_string(o, "subnet",
+					rule->probe_side ? "probe" : far);
+			json_add_string(o, "nacl", rule->nacl);
+			json_add_string(o, "direction",
+					rule->egress ? "outbound" : "inbound");
+			json_add_string(o, "action",
+					rule->allow ? "allow" : "deny");
+			json_add_number(o, "protocol",
+					rule->proto == PROTO_TCP ? 6 : 17);
+			json_add_number(o, "port_from", rule->port_from);
+			json_add_number(o, "port_to", rule->port_to);
+			json_add_string(o, "cidr", rule->cidr);
+			json_add_string(o, "rule_number", FIX_RULE_NUMBER);
+			text = report_fix_command(rule);
+			json_add_string(o, "command", text);
+			free(text);
+		}
+	}
+	if (all > n)
+		json_add_number(check, "fixes_omitted", (double)(all - n));
+	report_fixes_free(fixes, n);
+}
+
 static cJSON *
-report_check_to_json(const struct report_check *c)
+report_check_to_json(const struct report *r, const struct report_check *c)
 {
 	cJSON *check = json_need(cJSON_CreateObject());
 	cJSON *counts, *ranges, *nat;
@@ -67,8 +195,57 @@ report_check_to_json(const struct report_check *c)
 	}
 	nat = json_need(cJSON_AddObjectToObject(check, "nat"));
 	json_add_number(nat, "translated", (double)c->nat_translated);
+	json_add_number(check, "target", (double)c->target);
+	json_add_string(check, "expect", expectation_name(c->expect));
+	if (c->nexpectations > 0) {
+		cJSON *list = json_need(
+			cJSON_AddArrayToObject(check, "expectations"));
+
+		for (i = 0; i < c->nexpectations; i++) {
+			cJSON *e = json_need(cJSON_CreateObject());
+
+			cJSON_AddItemToArray(list, e);
+			json_add_number(e, "from", c->expectations[i].from);
+			json_add_number(e, "to", c->expectations[i].to);
+			json_add_string(
+				e, "expect",
+				expectation_name(c->expectations[i].expect));
+		}
+	}
+	report_mismatches_to_json(check, c);
+	report_impact_to_json(check, c);
+	report_fixes_to_json(check, r, c);
 	json_add_string(check, "verdict", c->pass ? "pass" : "fail");
 	return check;
+}
+
+static void
+report_targets_to_json(cJSON *root, const struct report *r)
+{
+	cJSON *list = json_need(cJSON_AddArrayToObject(root, "targets"));
+	struct report_target scratch;
+	size_t i, n = r->ntargets ? r->ntargets : 1;
+
+	for (i = 0; i < n; i++) {
+		const struct report_target *t =
+			r->ntargets ? &r->targets[i]
+				    : report_check_target(r, NULL, &scratch);
+		cJSON *item = json_need(cJSON_CreateObject());
+
+		cJSON_AddItemToArray(list, item);
+		json_add_string(item, "name", t->name);
+		json_add_string(item, "address", t->address);
+		json_need(cJSON_AddBoolToObject(item, "agent", t->agent));
+		json_add_string(item, "bind", t->bind);
+		if (t->probe_cidr != NULL)
+			json_add_string(item, "probe_cidr", t->probe_cidr);
+		if (t->agent_cidr != NULL)
+			json_add_string(item, "agent_cidr", t->agent_cidr);
+		if (t->probe_nacl != NULL)
+			json_add_string(item, "probe_nacl", t->probe_nacl);
+		if (t->agent_nacl != NULL)
+			json_add_string(item, "agent_nacl", t->agent_nacl);
+	}
 }
 
 cJSON *
@@ -81,11 +258,21 @@ report_to_json(const struct report *r)
 	json_add_string(root, "schema", REPORT_SCHEMA);
 	json_add_string(root, "started_at", r->started_at);
 	json_add_string(root, "finished_at", r->finished_at);
+	if (r->scenario_name != NULL) {
+		cJSON *scenario =
+			json_need(cJSON_AddObjectToObject(root, "scenario"));
+
+		json_add_string(scenario, "name", r->scenario_name);
+		if (r->scenario_description != NULL)
+			json_add_string(scenario, "description",
+					r->scenario_description);
+	}
 	probe = json_need(cJSON_AddObjectToObject(root, "probe"));
 	json_add_string(probe, "bind", r->probe_bind);
 	target = json_need(cJSON_AddObjectToObject(root, "target"));
 	json_add_string(target, "address", r->target_address);
 	json_need(cJSON_AddBoolToObject(target, "agent", r->target_agent));
+	report_targets_to_json(root, r);
 	settings = json_need(cJSON_AddObjectToObject(root, "settings"));
 	json_add_number(settings, "rate", r->settings.rate);
 	json_add_number(settings, "window", r->settings.window);
@@ -94,7 +281,7 @@ report_to_json(const struct report *r)
 	checks = json_need(cJSON_AddArrayToObject(root, "checks"));
 	for (i = 0; i < r->nchecks; i++)
 		cJSON_AddItemToArray(checks,
-				     report_check_to_json(&r->checks[i]));
+				     report_check_to_json(r, &r->checks[i]));
 	summary = json_need(cJSON_AddObjectToObject(root, "summary"));
 	json_add_number(summary, "probes", (double)r->probes);
 	json_add_string(summary, "verdict", r->pass ? "pass" : "fail");
@@ -419,6 +606,133 @@ report_service_names(void)
 	return names;
 }
 
+/* A member that may be left out: *out NULL then. */
+static int
+json_get_optional_string(const cJSON *obj, const char *parent, const char *name,
+			 const char **out, char **cause)
+{
+	*out = NULL;
+	if (cJSON_GetObjectItemCaseSensitive(obj, name) == NULL)
+		return 0;
+	return json_get_string(obj, parent, name, out, cause);
+}
+
+static int
+json_get_expectation(const cJSON *obj, const char *parent, const char *name,
+		     enum expectation *out, char **cause)
+{
+	struct json_path path;
+	const char *s;
+
+	if (json_get_string(obj, parent, name, &s, cause) != 0)
+		return -1;
+	if (expectation_parse(s, out) == 0)
+		return 0;
+	*cause = xasprintf("%s: unknown expectation '%s' (expected %s)",
+			   json_path_join(&path, parent, name), s,
+			   expectation_names());
+	return -1;
+}
+
+/* The expectation ranges: inside sports, sorted, disjoint. */
+static int
+report_expectations_from_json(const cJSON *list, const char *at,
+			      struct report_check *c, char **cause)
+{
+	struct expect_range *ranges = NULL;
+	const cJSON *item;
+	struct json_path path;
+	char *text, where[128];
+	size_t k = 0, first, last;
+	double from, to;
+	int rc = -1;
+
+	ranges = xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof *ranges);
+	cJSON_ArrayForEach(item, list)
+	{
+		struct expect_range *e = &ranges[k];
+
+		snprintf(where, sizeof where, "%s[%zu]", at, k);
+		if (json_expect(item, cJSON_IsObject(item), where, "",
+				"an object", cause) != 0 ||
+		    json_get_integer(item, where, "from", 1, 65535, &from,
+				     cause) != 0 ||
+		    json_get_integer(item, where, "to", 1, 65535, &to, cause) !=
+			    0 ||
+		    json_get_expectation(item, where, "expect", &e->expect,
+					 cause) != 0)
+			goto out;
+		if (to < from) {
+			*cause = xasprintf("%s: %.0f is below from %.0f",
+					   json_path_join(&path, where, "to"),
+					   to, from);
+			goto out;
+		}
+		e->from = (uint16_t)from;
+		e->to = (uint16_t)to;
+		first = range_list_index(&c->sports, e->from);
+		last = range_list_index(&c->sports, e->to);
+		if (first == SIZE_MAX || last == SIZE_MAX ||
+		    last - first != (size_t)(e->to - e->from)) {
+			text = range_list_format(&c->sports);
+			*cause = xasprintf("%s: %u-%u is not inside sports %s",
+					   where, e->from, e->to, text);
+			free(text);
+			goto out;
+		}
+		if (k > 0 && e->from <= ranges[k - 1].to) {
+			*cause = xasprintf("%s: %u-%u does not come after the "
+					   "previous range, which ends at %u: "
+					   "expectations must be sorted and "
+					   "disjoint",
+					   where, e->from, e->to,
+					   ranges[k - 1].to);
+			goto out;
+		}
+		k++;
+	}
+	report_check_set_expectations(c, c->expect, ranges, k);
+	rc = 0;
+out:
+	free(ranges);
+	return rc;
+}
+
+/* What the first version of the report did not have: target, expect,
+ * expectations. The rest (mismatches, impact, fixes) is recomputed. */
+static int
+report_check_extras_from_json(const cJSON *item, const char *at,
+			      const struct report *r, struct report_check *c,
+			      char **cause)
+{
+	size_t ntargets = r->ntargets ? r->ntargets : 1;
+	const cJSON *list;
+	char where[96];
+	double v;
+
+	if (cJSON_GetObjectItemCaseSensitive(item, "target") != NULL) {
+		if (json_get_integer(item, at, "target", 0,
+				     (double)ntargets - 1, &v, cause) != 0)
+			return -1;
+		c->target = (size_t)v;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(item, "expect") != NULL &&
+	    json_get_expectation(item, at, "expect", &c->expect, cause) != 0)
+		return -1;
+	list = cJSON_GetObjectItemCaseSensitive(item, "expectations");
+	if (list == NULL) {
+		/* The statuses were judged as open already. */
+		if (c->expect != EXPECT_OPEN)
+			report_check_set_expectations(c, c->expect, NULL, 0);
+		return 0;
+	}
+	if (json_expect(list, cJSON_IsArray(list), at, "expectations",
+			"an array", cause) != 0)
+		return -1;
+	snprintf(where, sizeof where, "%s.expectations", at);
+	return report_expectations_from_json(list, where, c, cause);
+}
+
 static int
 report_check_from_json(const cJSON *item, const char *at, struct report *r,
 		       char **cause)
@@ -509,8 +823,85 @@ report_check_from_json(const cJSON *item, const char *at, struct report *r,
 			     cause) != 0)
 		return -1;
 	c->nat_translated = (size_t)v;
-	/* The recorded verdict wins: it may rest on expectations. */
+	if (report_check_extras_from_json(item, at, r, c, cause) != 0)
+		return -1;
+	/* The recorded verdict wins, as it was when the run ended. */
 	return json_get_verdict(item, at, &c->pass, cause);
+}
+
+static int
+report_scenario_from_json(const cJSON *root, struct report *r, char **cause)
+{
+	const cJSON *scenario;
+	const char *s;
+
+	if (cJSON_GetObjectItemCaseSensitive(root, "scenario") == NULL)
+		return 0;
+	if (json_get_object(root, "", "scenario", &scenario, cause) != 0 ||
+	    json_get_string(scenario, "scenario", "name", &s, cause) != 0)
+		return -1;
+	r->scenario_name = xstrdup(s);
+	if (json_get_optional_string(scenario, "scenario", "description", &s,
+				     cause) != 0)
+		return -1;
+	if (s != NULL)
+		r->scenario_description = xstrdup(s);
+	return 0;
+}
+
+/* The targets, when the report lists them; the top-level fields stay. */
+static int
+report_targets_from_json(const cJSON *root, struct report *r, char **cause)
+{
+	static const char *const optional[] = {"probe_cidr", "agent_cidr",
+					       "probe_nacl", "agent_nacl"};
+	const cJSON *list, *item;
+	const char *s;
+	size_t k = 0, i;
+
+	list = cJSON_GetObjectItemCaseSensitive(root, "targets");
+	if (list == NULL)
+		return 0;
+	if (json_expect(list, cJSON_IsArray(list), "", "targets", "an array",
+			cause) != 0)
+		return -1;
+	cJSON_ArrayForEach(item, list)
+	{
+		struct report_target *t;
+		char at[32];
+
+		snprintf(at, sizeof at, "targets[%zu]", k++);
+		if (json_expect(item, cJSON_IsObject(item), at, "", "an object",
+				cause) != 0)
+			return -1;
+		r->targets = xreallocarray(r->targets, r->ntargets + 1,
+					   sizeof *r->targets);
+		t = &r->targets[r->ntargets++];
+		memset(t, 0, sizeof *t);
+		if (json_get_string(item, at, "name", &s, cause) != 0)
+			return -1;
+		t->name = xstrdup(s);
+		if (json_get_string(item, at, "address", &s, cause) != 0)
+			return -1;
+		t->address = xstrdup(s);
+		if (json_get_bool(item, at, "agent", &t->agent, cause) != 0 ||
+		    json_get_string(item, at, "bind", &s, cause) != 0)
+			return -1;
+		t->bind = xstrdup(s);
+		for (i = 0; i < sizeof optional / sizeof *optional; i++) {
+			char **field = i == 0	? &t->probe_cidr
+				       : i == 1 ? &t->agent_cidr
+				       : i == 2 ? &t->probe_nacl
+						: &t->agent_nacl;
+
+			if (json_get_optional_string(item, at, optional[i], &s,
+						     cause) != 0)
+				return -1;
+			if (s != NULL)
+				*field = xstrdup(s);
+		}
+	}
+	return 0;
 }
 
 static int
@@ -535,6 +926,9 @@ report_header_from_json(const cJSON *root, struct report *r, char **cause)
 	r->target_address = xstrdup(s);
 	if (json_get_bool(target, "target", "agent", &r->target_agent, cause) !=
 	    0)
+		return -1;
+	if (report_scenario_from_json(root, r, cause) != 0 ||
+	    report_targets_from_json(root, r, cause) != 0)
 		return -1;
 	if (json_get_object(root, "", "settings", &settings, cause) != 0 ||
 	    json_get_unsigned(settings, "settings", "rate", &r->settings.rate,

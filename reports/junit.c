@@ -12,6 +12,8 @@
 /* Ranges named in a failure's message attribute and in its body. */
 #define JUNIT_MESSAGE_RANGES 5
 #define JUNIT_BODY_RANGES 100
+/* Fixes written per failure; past them, the JSON report's "fixes". */
+#define JUNIT_BODY_FIXES 5
 
 /*
  * Escapes s for XML text or, with attribute, a double-quoted attribute.
@@ -86,66 +88,88 @@ junit_property_unsigned(FILE *out, const char *name, unsigned value)
 	junit_property(out, name, buf);
 }
 
-/* "49152-60999 reply_dropped" or "7 rejected" */
+/* "49152-60999 reply_dropped", "7 rejected", with ", expected blocked" when
+ * the check has expectations. */
 static void
-junit_range_label(const struct status_range *sr, char *buf, size_t size)
+junit_segment_label(const struct mismatch_range *sg, bool expectations,
+		    char *buf, size_t size)
 {
-	if (sr->from == sr->to)
-		snprintf(buf, size, "%u %s", sr->from, status_name(sr->status));
+	int n;
+
+	if (sg->from == sg->to)
+		n = snprintf(buf, size, "%u %s", sg->from,
+			     status_name(sg->status));
 	else
-		snprintf(buf, size, "%u-%u %s", sr->from, sr->to,
-			 status_name(sr->status));
+		n = snprintf(buf, size, "%u-%u %s", sg->from, sg->to,
+			     status_name(sg->status));
+	if (expectations && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, ", expected %s",
+			 expectation_name(sg->expected));
 }
 
 static size_t
-junit_bad_ranges(const struct report_check *c)
+junit_mismatching_ports(const struct report_check *c)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < c->nranges; i++)
-		if (c->ranges[i].status != STATUS_OK)
-			n++;
+	for (i = 0; i < c->nmismatches; i++)
+		n += (size_t)c->mismatches[i].to - c->mismatches[i].from + 1;
 	return n;
 }
 
-/* "11848 of 28232 source ports not ok: 49152-60999 reply_dropped" */
+/*
+ * "11848 of 28232 source ports not ok: 49152-60999 reply_dropped", or with
+ * expectations "1024 of 28232 source ports not as expected: 1024-2047 ok
+ * (expected blocked)".
+ */
 static char *
-junit_message(const struct report_check *c)
+junit_message(const struct report_check *c, bool expectations)
 {
 	size_t i, size = range_list_size(&c->sports), shown = 0;
-	size_t bad = size - c->counts[STATUS_OK], nbad = junit_bad_ranges(c);
-	char *message, *next, label[64];
+	size_t bad = junit_mismatching_ports(c);
+	char *message, *next, label[96];
 
 	if (bad == 0)
 		return xstrdup("the check's expectations were not met");
-	message = xasprintf("%zu of %zu source %s not ok", bad, size,
-			    size == 1 ? "port" : "ports");
-	for (i = 0; i < c->nranges && shown < JUNIT_MESSAGE_RANGES; i++) {
-		if (c->ranges[i].status == STATUS_OK)
-			continue;
-		junit_range_label(&c->ranges[i], label, sizeof label);
-		next = xasprintf("%s%s%s", message, shown ? ", " : ": ", label);
+	message = xasprintf("%zu of %zu source %s %s", bad, size,
+			    size == 1 ? "port" : "ports",
+			    expectations ? "not as expected" : "not ok");
+	for (i = 0; i < c->nmismatches && shown < JUNIT_MESSAGE_RANGES; i++) {
+		const struct mismatch_range *m = &c->mismatches[i];
+
+		junit_segment_label(m, false, label, sizeof label);
+		if (expectations)
+			next = xasprintf("%s%s%s (expected %s)", message,
+					 shown ? ", " : ": ", label,
+					 expectation_name(m->expected));
+		else
+			next = xasprintf("%s%s%s", message, shown ? ", " : ": ",
+					 label);
 		free(message);
 		message = next;
 		shown++;
 	}
-	if (nbad > shown) {
-		next = xasprintf("%s, ... (%zu ranges in all)", message, nbad);
+	if (c->nmismatches > shown) {
+		next = xasprintf("%s, ... (%zu ranges in all)", message,
+				 c->nmismatches);
 		free(message);
 		message = next;
 	}
 	return message;
 }
 
-/* The statuses that are not ok, "reply_dropped,rejected"; "" when none. */
+/* The statuses of the mismatches, "reply_dropped,rejected"; "" when none. */
 static void
 junit_statuses(const struct report_check *c, char *buf, size_t size)
 {
+	bool seen[STATUS_COUNT] = {false};
 	size_t i, used = 0;
 
 	buf[0] = '\0';
-	for (i = 1; i < STATUS_COUNT; i++) {
-		if (c->counts[i] == 0)
+	for (i = 0; i < c->nmismatches; i++)
+		seen[c->mismatches[i].status] = true;
+	for (i = 0; i < STATUS_COUNT; i++) {
+		if (!seen[i])
 			continue;
 		used += (size_t)snprintf(buf + used, size - used, "%s%s",
 					 used ? "," : "",
@@ -155,43 +179,115 @@ junit_statuses(const struct report_check *c, char *buf, size_t size)
 	}
 }
 
-/* One line per range that is not ok, with its meaning and the clients hit. */
+/* The fix under a range: the sentence, each entry and its command. */
 static void
-junit_write_ranges(FILE *out, const struct report_check *c)
+junit_write_fix(FILE *out, const struct report_fix *f, const char *far)
 {
-	size_t i, shown = 0, nbad = junit_bad_ranges(c);
-	char label[64], *impact, *line;
+	char *line, *text;
+	size_t k;
 
-	for (i = 0; i < c->nranges && shown < JUNIT_BODY_RANGES; i++) {
-		const struct status_range *sr = &c->ranges[i];
+	line = xasprintf("  fix: %s\n", f->summary);
+	junit_escape(out, line, false);
+	free(line);
+	for (k = 0; k < f->nrules; k++) {
+		text = report_fix_describe(&f->rules[k], far);
+		line = xasprintf("    %s\n", text);
+		junit_escape(out, line, false);
+		free(line);
+		free(text);
+		text = report_fix_command(&f->rules[k]);
+		line = xasprintf("      %s\n", text);
+		junit_escape(out, line, false);
+		free(line);
+		free(text);
+	}
+}
 
-		if (sr->status == STATUS_OK)
+/*
+ * One line per range listed (the mismatches, or with only_bad false the
+ * ranges not ok), with its meaning, the clients hit and the fix.
+ */
+static void
+junit_write_ranges(FILE *out, const struct report *r,
+		   const struct report_check *c, bool mismatches,
+		   bool expectations)
+{
+	struct mismatch_range *segments;
+	struct report_fix *fixes;
+	struct report_target scratch;
+	size_t i, shown = 0, listed = 0, next_fix = 0, rules = 0, written = 0;
+	size_t nsegments = report_check_segments(c, &segments);
+	size_t nfixes = report_check_fixes(
+		r, c, mismatches ? JUNIT_BODY_FIXES : 0, &fixes);
+	const char *far =
+		report_check_target(r, c, &scratch)->agent ? "agent" : "target";
+	char label[96], *impact, *line;
+
+	for (i = 0; i < nsegments; i++) {
+		const struct mismatch_range *sg = &segments[i];
+		bool met = report_status_meets(sg->status, sg->expected);
+		const struct report_fix *fix = NULL;
+
+		if (!met && next_fix < nfixes &&
+		    fixes[next_fix].from == sg->from)
+			fix = &fixes[next_fix++];
+		if (mismatches ? met : sg->status == STATUS_OK)
+			continue;
+		if (listed++ >= JUNIT_BODY_RANGES)
 			continue;
 		shown++;
-		junit_range_label(sr, label, sizeof label);
-		impact = sr->status == STATUS_LOCAL_ERROR
-				 ? xstrdup("says nothing about the firewall")
-				 : report_impact_describe(sr->from, sr->to);
-		line = xasprintf("%s (%u %s): %s; %s\n", label,
-				 sr->to - sr->from + 1,
-				 sr->to == sr->from ? "port" : "ports",
-				 report_status_phrase(sr->status), impact);
+		junit_segment_label(sg, expectations, label, sizeof label);
+		if (sg->status == STATUS_LOCAL_ERROR)
+			impact = xstrdup("; says nothing about the firewall");
+		else if (sg->status == STATUS_OK)
+			impact = xstrdup("");
+		else {
+			line = report_impact_describe(sg->from, sg->to);
+			impact = xasprintf("; %s", line);
+			free(line);
+		}
+		line = xasprintf("%s (%u %s): %s%s\n", label,
+				 sg->to - sg->from + 1,
+				 sg->to == sg->from ? "port" : "ports",
+				 report_status_phrase(sg->status), impact);
 		junit_escape(out, line, false);
 		free(line);
 		free(impact);
+		if (fix != NULL && mismatches) {
+			junit_write_fix(out, fix, far);
+			rules += fix->nrules;
+		}
 	}
-	if (nbad > shown)
+	if (listed > shown)
 		fprintf(out,
-			"... and %zu more ranges not ok (the JSON report "
+			"... and %zu more ranges %s (the JSON report "
 			"lists them all)\n",
-			nbad - shown);
+			listed - shown,
+			mismatches && expectations ? "not as expected"
+						   : "not ok");
+	written = mismatches ? report_check_nfixes(c) : 0;
+	if (written > nfixes)
+		fprintf(out,
+			"... the fixes of %zu more ranges are in the JSON "
+			"report (\"fixes\")\n",
+			written - nfixes);
+	if (rules > 0) {
+		line = xasprintf("Note: %s\n", report_fix_note());
+		junit_escape(out, line, false);
+		free(line);
+	}
+	free(segments);
+	report_fixes_free(fixes, nfixes);
 }
 
 static void
-junit_write_check(FILE *out, const struct report_check *c,
-		  const char *classname)
+junit_write_check(FILE *out, const struct report *r,
+		  const struct report_check *c, const char *classname)
 {
 	char *sports = range_list_format(&c->sports), *name, *message;
+	/* A scenario's checks say what they expected, open ones too. */
+	bool expectations =
+		r->scenario_name != NULL || report_check_has_expectations(c);
 	char statuses[128];
 
 	name = xasprintf("%s/%u %s sports %s", proto_name(c->proto), c->port,
@@ -208,20 +304,19 @@ junit_write_check(FILE *out, const struct report_check *c,
 	fputs(">\n", out);
 	junit_statuses(c, statuses, sizeof statuses);
 	if (!c->pass) {
-		message = junit_message(c);
+		message = junit_message(c, expectations);
 		fputs("      <failure", out);
 		junit_attribute(out, "message", message);
 		junit_attribute(out, "type",
 				*statuses ? statuses : "expectation");
 		fputs(">", out);
 		free(message);
-		junit_write_ranges(out, c);
+		junit_write_ranges(out, r, c, true, expectations);
 		fputs("</failure>\n", out);
 	} else {
-		/* Passing despite ranges not ok: expected; still worth a look.
-		 */
+		/* Passing with ranges not ok: expected; still worth a look. */
 		fputs("      <system-out>", out);
-		junit_write_ranges(out, c);
+		junit_write_ranges(out, r, c, false, expectations);
 		fputs("</system-out>\n", out);
 	}
 	fputs("    </testcase>\n", out);
@@ -239,38 +334,38 @@ junit_duration(const struct report *r, time_t *start)
 	return (double)(end - *start);
 }
 
-void
-report_write_junit(const struct report *r, FILE *out)
+/* One testsuite: the target t and the checks that ran against it. */
+static void
+junit_write_suite(FILE *out, const struct report *r, size_t index,
+		  const struct report_target *t, double duration, time_t start)
 {
-	size_t i, failures = 0;
-	double duration;
-	time_t start;
-	struct tm tm;
+	size_t i, tests = 0, failures = 0;
+	size_t ntargets = r->ntargets ? r->ntargets : 1;
 	char buf[64], *suite, *classname;
+	struct tm tm;
 
-	for (i = 0; i < r->nchecks; i++)
+	for (i = 0; i < r->nchecks; i++) {
+		if (r->checks[i].target != index &&
+		    !(index == 0 && r->checks[i].target >= ntargets))
+			continue;
+		tests++;
 		if (!r->checks[i].pass)
 			failures++;
-	duration = junit_duration(r, &start);
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-	fputs("<testsuites name=\"nacl-probe\"", out);
-	junit_attribute_size(out, "tests", r->nchecks);
-	junit_attribute_size(out, "failures", failures);
-	fputs(" errors=\"0\"", out);
-	if (duration >= 0)
-		fprintf(out, " time=\"%.3f\"", duration);
-	fputs(">\n", out);
-
-	/* One target per report for now; each will get its own testsuite. */
-	suite = xasprintf("nacl-probe %s", r->target_address);
-	/* CI tools split classname at its last dot: the address keeps none. */
-	classname = xasprintf("nacl-probe.%s", r->target_address);
+	}
+	if (*t->name != '\0') {
+		suite = xasprintf("nacl-probe %s %s", t->name, t->address);
+		classname = xasprintf("nacl-probe.%s", t->name);
+	} else {
+		suite = xasprintf("nacl-probe %s", t->address);
+		classname = xasprintf("nacl-probe.%s", t->address);
+	}
+	/* CI tools split classname at its last dot: the rest keeps none. */
 	for (i = strlen("nacl-probe."); classname[i] != '\0'; i++)
 		if (classname[i] == '.')
 			classname[i] = '-';
 	fputs("  <testsuite", out);
 	junit_attribute(out, "name", suite);
-	junit_attribute_size(out, "tests", r->nchecks);
+	junit_attribute_size(out, "tests", tests);
 	junit_attribute_size(out, "failures", failures);
 	fputs(" errors=\"0\" skipped=\"0\"", out);
 	if (duration >= 0) {
@@ -280,13 +375,15 @@ report_write_junit(const struct report *r, FILE *out)
 		strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
 		junit_attribute(out, "timestamp", buf);
 	}
-	junit_attribute(out, "hostname",
-			r->probe_bind && *r->probe_bind ? r->probe_bind
-							: "localhost");
+	junit_attribute(out, "hostname", *t->bind ? t->bind : "localhost");
 	fputs(">\n    <properties>\n", out);
-	junit_property(out, "target.address", r->target_address);
-	junit_property(out, "target.agent", r->target_agent ? "true" : "false");
-	junit_property(out, "probe.bind", r->probe_bind);
+	if (r->scenario_name != NULL)
+		junit_property(out, "scenario", r->scenario_name);
+	if (*t->name != '\0')
+		junit_property(out, "target.name", t->name);
+	junit_property(out, "target.address", t->address);
+	junit_property(out, "target.agent", t->agent ? "true" : "false");
+	junit_property(out, "probe.bind", t->bind);
 	junit_property(out, "started_at", r->started_at);
 	junit_property(out, "finished_at", r->finished_at);
 	junit_property_unsigned(out, "settings.rate", r->settings.rate);
@@ -296,8 +393,46 @@ report_write_junit(const struct report *r, FILE *out)
 				r->settings.timeout_ms);
 	fputs("    </properties>\n", out);
 	for (i = 0; i < r->nchecks; i++)
-		junit_write_check(out, &r->checks[i], classname);
-	fputs("  </testsuite>\n</testsuites>\n", out);
+		if (r->checks[i].target == index ||
+		    (index == 0 && r->checks[i].target >= ntargets))
+			junit_write_check(out, r, &r->checks[i], classname);
+	fputs("  </testsuite>\n", out);
 	free(suite);
 	free(classname);
+}
+
+void
+report_write_junit(const struct report *r, FILE *out)
+{
+	size_t i, failures = 0, ntargets = r->ntargets ? r->ntargets : 1;
+	struct report_target scratch;
+	double duration;
+	time_t start;
+
+	for (i = 0; i < r->nchecks; i++)
+		if (!r->checks[i].pass)
+			failures++;
+	duration = junit_duration(r, &start);
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+	fputs("<testsuites", out);
+	if (r->scenario_name != NULL) {
+		char *name = xasprintf("nacl-probe %s", r->scenario_name);
+
+		junit_attribute(out, "name", name);
+		free(name);
+	} else
+		fputs(" name=\"nacl-probe\"", out);
+	junit_attribute_size(out, "tests", r->nchecks);
+	junit_attribute_size(out, "failures", failures);
+	fputs(" errors=\"0\"", out);
+	if (duration >= 0)
+		fprintf(out, " time=\"%.3f\"", duration);
+	fputs(">\n", out);
+	for (i = 0; i < ntargets; i++)
+		junit_write_suite(
+			out, r, i,
+			r->ntargets ? &r->targets[i]
+				    : report_check_target(r, NULL, &scratch),
+			duration, start);
+	fputs("</testsuites>\n", out);
 }

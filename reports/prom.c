@@ -3,6 +3,7 @@
 /* Gauges only, no sample timestamps; every series exists even at zero. */
 #include "reports/report.h"
 
+#include <string.h>
 #include <time.h>
 
 #include "reports/render.h"
@@ -34,8 +35,10 @@ static void
 prom_check_labels(FILE *out, const char *name, const struct report *r,
 		  const struct report_check *c)
 {
+	struct report_target scratch;
+
 	fprintf(out, "%s{target=\"", name);
-	prom_label_value(out, r->target_address);
+	prom_label_value(out, report_check_target(r, c, &scratch)->address);
 	fprintf(out, "\",proto=\"%s\",port=\"%u\",service=\"%s\"",
 		proto_name(c->proto), c->port, service_name(c->service));
 }
@@ -48,13 +51,61 @@ prom_check_value(FILE *out, const char *name, const struct report *r,
 	fprintf(out, "} %zu\n", value);
 }
 
+/* The run's gauge, once per target address (a scenario may sweep several).
+ */
 static void
-prom_run_value(FILE *out, const char *name, const struct report *r,
-	       long long value)
+prom_run_value(FILE *out, const char *name, const char *target, long long value)
 {
 	fprintf(out, "%s{target=\"", name);
-	prom_label_value(out, r->target_address);
+	prom_label_value(out, target);
 	fprintf(out, "\"} %lld\n", value);
+}
+
+/* Does target t come first under its address (so its gauges are written)? */
+static bool
+prom_first_of_address(const struct report *r, size_t t)
+{
+	size_t i;
+
+	for (i = 0; i < t; i++)
+		if (strcmp(r->targets[i].address, r->targets[t].address) == 0)
+			return false;
+	return true;
+}
+
+/* Did every check against target address pass? */
+static bool
+prom_address_pass(const struct report *r, const char *address)
+{
+	struct report_target scratch;
+	size_t i;
+
+	for (i = 0; i < r->nchecks; i++)
+		if (!r->checks[i].pass &&
+		    strcmp(report_check_target(r, &r->checks[i], &scratch)
+				   ->address,
+			   address) == 0)
+			return false;
+	return true;
+}
+
+static void
+prom_run_values(FILE *out, const char *name, const struct report *r,
+		long long value, bool pass)
+{
+	size_t t;
+
+	if (r->ntargets == 0) {
+		prom_run_value(out, name, r->target_address,
+			       pass ? r->pass : value);
+		return;
+	}
+	for (t = 0; t < r->ntargets; t++)
+		if (prom_first_of_address(r, t))
+			prom_run_value(out, name, r->targets[t].address,
+				       pass ? prom_address_pass(
+						      r, r->targets[t].address)
+					    : value);
 }
 
 static size_t
@@ -112,18 +163,18 @@ report_write_prom(const struct report *r, FILE *out)
 				 &r->checks[i], r->checks[i].nat_translated);
 	prom_family(out, "naclprobe_run_pass",
 		    "1 when every check of the last run passed, else 0.");
-	prom_run_value(out, "naclprobe_run_pass", r, r->pass ? 1 : 0);
+	prom_run_values(out, "naclprobe_run_pass", r, 0, true);
 	/* Times the report does not hold in RFC 3339 are left out. */
 	times = render_parse_time(r->started_at, &start) == 0 &&
 		render_parse_time(r->finished_at, &end) == 0 && end >= start;
 	prom_family(out, "naclprobe_run_timestamp_seconds",
 		    "Unix time the last run started.");
 	if (times)
-		prom_run_value(out, "naclprobe_run_timestamp_seconds", r,
-			       (long long)start);
+		prom_run_values(out, "naclprobe_run_timestamp_seconds", r,
+				(long long)start, false);
 	prom_family(out, "naclprobe_run_duration_seconds",
 		    "How long the last run took, in seconds.");
 	if (times)
-		prom_run_value(out, "naclprobe_run_duration_seconds", r,
-			       (long long)(end - start));
+		prom_run_values(out, "naclprobe_run_duration_seconds", r,
+				(long long)(end - start), false);
 }

@@ -13,6 +13,7 @@
 
 #include "common/checkspec.h"
 #include "common/portrange.h"
+#include "common/scenario.h"
 #include "common/status.h"
 
 #define REPORT_SCHEMA "nacl-probe/report/v1"
@@ -21,6 +22,27 @@ struct status_range {
 	uint16_t from;
 	uint16_t to; /* inclusive */
 	enum probe_status status;
+};
+
+/* Ports from-to showed status where expected says otherwise. */
+struct mismatch_range {
+	uint16_t from;
+	uint16_t to; /* inclusive */
+	enum probe_status status;
+	enum expectation expected;
+};
+
+/* One host swept: an agent or an agentless server. */
+struct report_target {
+	char *name; /* the scenario's name for it; "" from the command line */
+	char *address; /* without port */
+	bool agent;
+	char *bind; /* address the probe sent from, "" when any */
+	/* From the scenario, for the fixes; NULL when not given. */
+	char *probe_cidr;
+	char *agent_cidr;
+	char *probe_nacl;
+	char *agent_nacl;
 };
 
 struct report_check {
@@ -35,6 +57,14 @@ struct report_check {
 	size_t nranges;
 	size_t nat_translated; /* ports the agent saw under another source port
 				*/
+	size_t target; /* index into the report's targets */
+	enum expectation expect; /* for ports no expectation range names */
+	/* Overrides of expect: sorted, disjoint, inside sports. */
+	struct expect_range *expectations;
+	size_t nexpectations;
+	/* Ports whose status does not meet their expectation, merged. */
+	struct mismatch_range *mismatches;
+	size_t nmismatches;
 	bool pass;
 };
 
@@ -48,9 +78,16 @@ struct report_settings {
 struct report {
 	char *started_at; /* RFC 3339, UTC */
 	char *finished_at;
+	char *scenario_name; /* NULL without --scenario */
+	char *scenario_description; /* NULL when none */
+	/* The first target, for readers of a single target. */
 	char *probe_bind; /* address the probe bound, "" when any */
 	char *target_address; /* agent or target address, without port */
 	bool target_agent; /* false for agentless targets */
+	/* Every target, in the order swept; may be empty in a report built
+	 * by hand, which then has one target: the fields above. */
+	struct report_target *targets;
+	size_t ntargets;
 	struct report_settings settings;
 	struct report_check *checks;
 	size_t nchecks;
@@ -65,11 +102,61 @@ struct report_check *report_add_check(struct report *r, enum proto proto,
 				      uint16_t port, enum service service,
 				      const struct range_list *sports);
 /*
- * Builds c->ranges, c->counts and c->pass from one status per port, indexed
- * like range_list_port_at(&c->sports, i). Replaces earlier ranges.
+ * Appends a target (strings copied; NULL cidr and nacl fields stay NULL) and
+ * returns its index; the first one also fills the report's top-level probe
+ * and target fields.
+ */
+size_t report_add_target(struct report *r, const char *name,
+			 const char *address, bool agent, const char *bind);
+/* Sets the address target index sent from (the top-level bind too for the
+ * first). */
+void report_set_target_bind(struct report *r, size_t index, const char *bind);
+/*
+ * The target c ran against. A report without targets has one made of its
+ * top-level fields: it is filled into *scratch, which must outlive the
+ * result.
+ */
+const struct report_target *report_check_target(const struct report *r,
+						const struct report_check *c,
+						struct report_target *scratch);
+/*
+ * Builds c->ranges, c->counts, c->mismatches and c->pass from one status per
+ * port, indexed like range_list_port_at(&c->sports, i). Replaces earlier
+ * ranges.
  */
 void report_check_set_statuses(struct report_check *c, const uint8_t *statuses);
-/* The check's verdict: every port ok (expectations will extend this). */
+/*
+ * Sets what c's ports must show: expect, overridden for the ports of ranges
+ * (copied; sorted, disjoint, inside c->sports). Recomputes the mismatches
+ * and the verdict.
+ */
+void report_check_set_expectations(struct report_check *c,
+				   enum expectation expect,
+				   const struct expect_range *ranges,
+				   size_t nranges);
+/*
+ * The expectation of port in c; *last (when not NULL) gets the last port of
+ * the run of ports from port on that share it.
+ */
+enum expectation report_check_expect_at(const struct report_check *c,
+					uint16_t port, uint16_t *last);
+/*
+ * Every port of c once, as runs of one status under one expectation, in
+ * port order, equal neighbours merged: the mismatches are those that do not
+ * meet theirs. *segments gets a malloc'd array (free() it); returns its
+ * length.
+ */
+size_t report_check_segments(const struct report_check *c,
+			     struct mismatch_range **segments);
+/* True when some port of c expects more than open. */
+bool report_check_has_expectations(const struct report_check *c);
+/*
+ * The one place verdicts are decided: does status meet expected? open wants
+ * ok; blocked any status but ok and local_error; dropped a silent drop;
+ * rejected a rejection. local_error (not probed) never meets one.
+ */
+bool report_status_meets(enum probe_status status, enum expectation expected);
+/* The check's verdict: no port misses its expectation. */
 bool report_check_passes(const struct report_check *c);
 /* Recomputes probes and the run's verdict from the checks. */
 void report_finish(struct report *r);
@@ -110,6 +197,57 @@ struct impact_family {
 
 /* The table, in DESIGN.md's order; *count gets its length. */
 const struct impact_family *report_impact_families(size_t *count);
+
+/* Room for a CIDR block or a NACL id, or their placeholders. */
+#define FIX_TEXT_MAX 64
+/* Stands for the rule number the user must choose. */
+#define FIX_RULE_NUMBER "<rule-number>"
+
+/* One NACL entry that would repair a mismatch, in AWS terms. */
+struct fix_rule {
+	bool probe_side; /* the probe subnet's NACL; else the far side's */
+	bool egress; /* outbound entry; else inbound */
+	bool allow; /* allow; else deny */
+	enum proto proto;
+	uint16_t port_from; /* destination ports, inclusive */
+	uint16_t port_to;
+	char cidr[FIX_TEXT_MAX]; /* the peer, or a placeholder */
+	char nacl[FIX_TEXT_MAX]; /* the NACL id, or a placeholder */
+};
+
+/* What would repair one mismatch range; nrules 0 with a note when no NACL
+ * entry can. */
+struct report_fix {
+	uint16_t from;
+	uint16_t to; /* inclusive */
+	enum probe_status status;
+	enum expectation expected;
+	struct fix_rule rules[4];
+	size_t nrules;
+	char *summary; /* which NACL directions are at fault, for a person */
+};
+
+/*
+ * The fixes of c's first max mismatches that a path can explain (not
+ * local_error), in port order: a reply drop needs its replies' destination
+ * ports allowed, a request drop the service port, an agentless drop either,
+ * an open range that must be blocked a deny. *fixes gets a malloc'd array
+ * (report_fixes_free it); the count is returned.
+ */
+size_t report_check_fixes(const struct report *r, const struct report_check *c,
+			  size_t max, struct report_fix **fixes);
+/* How many fixes c has in all (its mismatches but local_error ones). */
+size_t report_check_nfixes(const struct report_check *c);
+void report_fixes_free(struct report_fix *fixes, size_t count);
+/* "aws ec2 create-network-acl-entry --network-acl-id ..."; free() it. */
+char *report_fix_command(const struct fix_rule *rule);
+/*
+ * "probe subnet NACL acl-0a1 inbound: allow udp 61000-65535 from
+ * 198.18.2.0/24"; far names the other side ("agent" or "target"). free() it.
+ */
+char *report_fix_describe(const struct fix_rule *rule, const char *far);
+/* The sentence that goes with the placeholders of the commands. */
+const char *report_fix_note(void);
 
 /* What a status means, for a person: "requests arrive, replies are ...". */
 const char *report_status_phrase(enum probe_status status);

@@ -3,9 +3,12 @@
 #include "reports/report.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* At most this many failing ranges per check; the JSON report has them all. */
 #define TEXT_MAX_RANGES 20
+/* Fixes written out per check; past them, the JSON report's "fixes". */
+#define TEXT_MAX_FIXES 5
 
 const char *
 report_status_phrase(enum probe_status status)
@@ -36,17 +39,64 @@ text_plural(size_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
+/* "  expected: open, 4990-5010 blocked" */
 static void
-text_write_check(const struct report_check *c, FILE *out)
+text_write_expectations(const struct report_check *c, FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "  expected: %s", expectation_name(c->expect));
+	for (i = 0; i < c->nexpectations; i++) {
+		const struct expect_range *e = &c->expectations[i];
+
+		if (e->from == e->to)
+			fprintf(out, ", %u %s", e->from,
+				expectation_name(e->expect));
+		else
+			fprintf(out, ", %u-%u %s", e->from, e->to,
+				expectation_name(e->expect));
+	}
+	fputc('\n', out);
+}
+
+/* The fix under a mismatch: what is at fault, each entry, its command. */
+static void
+text_write_fix(const struct report_fix *f, const char *far, FILE *out)
+{
+	char *line;
+	size_t k;
+
+	fprintf(out, "    fix: %s\n", f->summary);
+	for (k = 0; k < f->nrules; k++) {
+		line = report_fix_describe(&f->rules[k], far);
+		fprintf(out, "      %s\n", line);
+		free(line);
+		line = report_fix_command(&f->rules[k]);
+		fprintf(out, "        %s\n", line);
+		free(line);
+	}
+}
+
+/* Prints c; *fixes_shown grows by the NACL entries it suggested. */
+static void
+text_write_check(const struct report *r, const struct report_check *c,
+		 FILE *out, size_t *fixes_shown)
 {
 	char *sports = range_list_format(&c->sports);
 	size_t i, size = range_list_size(&c->sports), shown = 0, failing = 0;
+	size_t nsegments, nfixes, next_fix = 0, fixes_written = 0;
+	bool expectations = report_check_has_expectations(c);
+	struct report_target scratch;
+	struct mismatch_range *segments;
+	struct report_fix *fixes;
 	const char *sep = "";
 
 	fprintf(out, "%s/%u %s  sports %s (%zu %s): %s\n", proto_name(c->proto),
 		c->port, service_name(c->service), sports, size,
 		text_plural(size, "port", "ports"), c->pass ? "pass" : "FAIL");
 	free(sports);
+	if (expectations)
+		text_write_expectations(c, out);
 	if (c->counts[STATUS_OK] != size) {
 		for (i = 0; i < STATUS_COUNT; i++) {
 			if (c->counts[i] == 0)
@@ -66,30 +116,53 @@ text_write_check(const struct report_check *c, FILE *out)
 			"what the firewall saw\n",
 			c->nat_translated,
 			text_plural(c->nat_translated, "port", "ports"));
-	for (i = 0; i < c->nranges; i++) {
-		const struct status_range *sr = &c->ranges[i];
-		size_t n = (size_t)sr->to - sr->from + 1;
+	nsegments = report_check_segments(c, &segments);
+	/* The first fixes go with the first ranges shown. */
+	nfixes = report_check_fixes(r, c, TEXT_MAX_FIXES, &fixes);
+	for (i = 0; i < nsegments; i++) {
+		const struct mismatch_range *sg = &segments[i];
+		size_t n = (size_t)sg->to - sg->from + 1;
+		bool met = report_status_meets(sg->status, sg->expected);
+		const struct report_fix *fix = NULL;
 		char *impact;
 
-		if (sr->status == STATUS_OK)
+		if (!met && next_fix < nfixes &&
+		    fixes[next_fix].from == sg->from)
+			fix = &fixes[next_fix++];
+		if (sg->status == STATUS_OK && met)
 			continue;
 		if (failing++ >= TEXT_MAX_RANGES)
 			continue;
 		shown++;
-		if (sr->from == sr->to)
-			fprintf(out, "  %u  %s (1 port): %s\n", sr->from,
-				status_name(sr->status),
-				report_status_phrase(sr->status));
+		if (sg->from == sg->to)
+			fprintf(out, "  %u  %s (1 port): %s\n", sg->from,
+				status_name(sg->status),
+				report_status_phrase(sg->status));
 		else
-			fprintf(out, "  %u-%u  %s (%zu ports): %s\n", sr->from,
-				sr->to, status_name(sr->status), n,
-				report_status_phrase(sr->status));
-		/* A port the probe could not use says nothing about clients. */
-		if (sr->status == STATUS_LOCAL_ERROR)
-			continue;
-		impact = report_impact_describe(sr->from, sr->to);
-		fprintf(out, "    %s\n", impact);
-		free(impact);
+			fprintf(out, "  %u-%u  %s (%zu ports): %s\n", sg->from,
+				sg->to, status_name(sg->status), n,
+				report_status_phrase(sg->status));
+		if (expectations)
+			fprintf(out, "    expected %s: %s\n",
+				expectation_name(sg->expected),
+				met ? "met" : "NOT MET");
+		/* A port the probe could not use says nothing about clients;
+		 * an ok port hurts none. */
+		if (sg->status != STATUS_LOCAL_ERROR &&
+		    sg->status != STATUS_OK) {
+			impact = report_impact_describe(sg->from, sg->to);
+			fprintf(out, "    %s\n", impact);
+			free(impact);
+		}
+		if (fix != NULL) {
+			text_write_fix(
+				fix,
+				report_check_target(r, c, &scratch)->agent
+					? "agent"
+					: "target",
+				out);
+			*fixes_shown += fix->nrules;
+		}
 	}
 	if (failing > shown)
 		fprintf(out,
@@ -97,25 +170,63 @@ text_write_check(const struct report_check *c, FILE *out)
 			"them all)\n",
 			failing - shown,
 			text_plural(failing - shown, "range", "ranges"));
+	fixes_written = report_check_nfixes(c);
+	if (fixes_written > nfixes)
+		fprintf(out,
+			"  ... the fixes of %zu more %s are in the JSON report "
+			"(\"fixes\")\n",
+			fixes_written - nfixes,
+			text_plural(fixes_written - nfixes, "range", "ranges"));
+	free(segments);
+	report_fixes_free(fixes, nfixes);
+}
+
+static void
+text_write_target(const struct report_target *t, FILE *out)
+{
+	fprintf(out, "target %s: %s -> %s (%s)\n", *t->name ? t->name : "-",
+		*t->bind ? t->bind : "any", t->address,
+		t->agent ? "agent" : "no agent");
 }
 
 void
 report_write_text(const struct report *r, FILE *out)
 {
-	size_t i, failed = 0;
+	size_t i, t, failed = 0, fixes_shown = 0;
+	size_t ntargets = r->ntargets ? r->ntargets : 1;
+	bool grouped = r->scenario_name != NULL || r->ntargets > 1;
 
-	fprintf(out, "nacl-probe report: %s -> %s (%s)   %s .. %s\n",
-		r->probe_bind && *r->probe_bind ? r->probe_bind : "any",
-		r->target_address ? r->target_address : "?",
-		r->target_agent ? "agent" : "no agent",
-		r->started_at ? r->started_at : "?",
-		r->finished_at ? r->finished_at : "?");
-	for (i = 0; i < r->nchecks; i++) {
-		text_write_check(&r->checks[i], out);
-		if (!r->checks[i].pass)
-			failed++;
+	if (grouped)
+		fprintf(out, "nacl-probe scenario %s   %s .. %s\n",
+			r->scenario_name ? r->scenario_name : "-",
+			r->started_at ? r->started_at : "?",
+			r->finished_at ? r->finished_at : "?");
+	else
+		fprintf(out, "nacl-probe report: %s -> %s (%s)   %s .. %s\n",
+			r->probe_bind && *r->probe_bind ? r->probe_bind : "any",
+			r->target_address ? r->target_address : "?",
+			r->target_agent ? "agent" : "no agent",
+			r->started_at ? r->started_at : "?",
+			r->finished_at ? r->finished_at : "?");
+	/* Target by target, each with its checks. */
+	for (t = 0; t < ntargets; t++) {
+		if (grouped && r->ntargets > 0)
+			text_write_target(&r->targets[t], out);
+		for (i = 0; i < r->nchecks; i++) {
+			if (r->checks[i].target != t &&
+			    !(t == 0 && r->checks[i].target >= ntargets))
+				continue;
+			text_write_check(r, &r->checks[i], out, &fixes_shown);
+			if (!r->checks[i].pass)
+				failed++;
+		}
 	}
-	fprintf(out, "Summary: %zu %s, %zu %s: ", r->nchecks,
+	if (fixes_shown > 0)
+		fprintf(out, "Note: %s\n", report_fix_note());
+	fputs("Summary: ", out);
+	if (r->ntargets > 1)
+		fprintf(out, "%zu targets, ", r->ntargets);
+	fprintf(out, "%zu %s, %zu %s: ", r->nchecks,
 		text_plural(r->nchecks, "check", "checks"), r->probes,
 		text_plural(r->probes, "probe", "probes"));
 	if (r->pass)

@@ -334,3 +334,96 @@ Test(diff, free_of_a_zeroed_diff_is_harmless)
 	report_diff_free(&d);
 	report_diff_free(NULL);
 }
+
+Test(diff, a_blocked_range_that_opens_is_a_regression)
+{
+	static const struct expect_range blocked[] = {
+		{4990, 5010, EXPECT_BLOCKED}};
+	struct report old, new;
+	struct report_check *c;
+
+	report_init(&old, "2026-11-19T23:48:00Z");
+	report_init(&new, "2026-11-20T23:48:00Z");
+	c = add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "4980-5020",
+		      "4990-5010=reply_dropped 5020-5020=reply_dropped");
+	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
+	c = add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "4980-5020", "");
+	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
+	assert_diff(&old, &new, true,
+		    "--- old.json  2026-11-19T23:48:00Z  198.18.1.1 -> "
+		    "198.18.2.1  FAIL\n"
+		    "+++ new.json  2026-11-20T23:48:00Z  198.18.1.1 -> "
+		    "198.18.2.1  FAIL\n"
+		    "udp/7000 echo  sports 4980-5020: FAIL -> FAIL, 2 ranges "
+		    "changed\n"
+		    "  4990-5010  reply_dropped -> ok (21 ports): no longer as "
+		    "expected (expected blocked)\n"
+		    "  5020  reply_dropped -> ok (1 port): fixed\n"
+		    "Summary: 1 check compared: 21 ports no longer as "
+		    "expected, 1 now as expected, 0 changed status: "
+		    "REGRESSION\n");
+}
+
+Test(diff, a_blocked_range_that_closes_is_no_regression)
+{
+	static const struct expect_range blocked[] = {
+		{4990, 5010, EXPECT_DROPPED}};
+	struct report old, new;
+	struct report_check *c;
+
+	report_init(&old, "2026-11-19T23:48:00Z");
+	report_init(&new, "2026-11-20T23:48:00Z");
+	c = add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "4980-5020", "");
+	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
+	c = add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "4980-5020",
+		      "4990-5000=rejected 5001-5010=reply_dropped");
+	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
+	assert_diff(&old, &new, false,
+		    "--- old.json  2026-11-19T23:48:00Z  198.18.1.1 -> "
+		    "198.18.2.1  FAIL\n"
+		    "+++ new.json  2026-11-20T23:48:00Z  198.18.1.1 -> "
+		    "198.18.2.1  FAIL\n"
+		    "udp/7000 echo  sports 4980-5020: FAIL -> FAIL, 2 ranges "
+		    "changed\n"
+		    "  4990-5000  ok -> rejected (11 ports): still not as "
+		    "expected (expected dropped)\n"
+		    "    hits Windows XP/2003 clients (0.3% of their range), "
+		    "NAT gateway/ELB <0.1%\n"
+		    "  5001-5010  ok -> reply_dropped (10 ports): now as "
+		    "expected (expected dropped)\n"
+		    "    hits NAT gateway/ELB clients (<0.1% of their range)\n"
+		    "Summary: 1 check compared: 0 ports no longer as expected, "
+		    "10 now as expected, 11 changed status: no regression\n");
+}
+
+Test(diff, checks_match_by_their_own_target)
+{
+	struct report old, new;
+	struct report_check *c;
+
+	report_init(&old, "2026-11-19T23:48:00Z");
+	report_init(&new, "2026-11-20T23:48:00Z");
+	report_add_target(&old, "a", "198.18.2.1", true, "198.18.1.1");
+	report_add_target(&old, "b", "198.18.2.2", true, "198.18.1.1");
+	report_add_target(&new, "a", "198.18.2.1", true, "198.18.1.1");
+	report_add_target(&new, "b", "198.18.2.2", true, "198.18.1.1");
+	add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", "");
+	c = add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", "");
+	c->target = 1;
+	/* The new report lists them the other way round. */
+	c = add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "1-2",
+		      "2-2=reply_dropped");
+	c->target = 1;
+	add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", "");
+	assert_diff(&old, &new, true,
+		    "--- old.json  2026-11-19T23:48:00Z  198.18.1.1 -> "
+		    "198.18.2.1  pass\n"
+		    "+++ new.json  2026-11-20T23:48:00Z  198.18.1.1 -> "
+		    "198.18.2.1  FAIL\n"
+		    "udp/7000 echo  sports 1-2: pass -> FAIL, 1 range changed\n"
+		    "  2  ok -> reply_dropped (1 port): newly not ok\n"
+		    "    hits no common client range\n"
+		    "udp/7000 echo  sports 1-2: unchanged (pass)\n"
+		    "Summary: 2 checks compared: 1 port newly not ok, 0 fixed, "
+		    "0 changed status: REGRESSION\n");
+}

@@ -377,3 +377,36 @@ Test(html, mostly_dropped_columns_show_their_share)
 	free(page);
 	report_free(&r);
 }
+
+Test(html, scenario_shows_targets_and_expectations)
+{
+	static const struct expect_range blocked[] = {
+		{4990, 5010, EXPECT_BLOCKED}};
+	struct report_check *c;
+	struct report r;
+	char *page;
+
+	report_init(&r);
+	r.scenario_name = xstrdup("blocked-range");
+	report_add_target(&r, "app", "198.18.2.1", true, "198.18.1.1");
+	report_add_target(&r, "dns", "198.18.2.53", false, "198.18.1.1");
+	c = add_check(&r, PROTO_UDP, 7000, "4980-5020", 0, 0, STATUS_OK);
+	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
+	c = add_check(&r, PROTO_UDP, 53, "1-2", 0, 0, STATUS_OK);
+	c->target = 1;
+	report_finish(&r);
+	page = render(&r);
+	cr_assert_not_null(strstr(page, "<dt>Scenario</dt><dd>blocked-range"));
+	cr_assert_not_null(strstr(page, "<dt>Targets</dt><dd>app 198.18.2.1, "
+					"dns 198.18.2.53</dd>"));
+	cr_assert_not_null(strstr(page,
+				  "id=\"t0-udp-7000\">\n<h2>udp/7000 echo "
+				  "&middot; app 198.18.2.1<span"));
+	cr_assert_not_null(strstr(page, "id=\"t1-udp-53\">"));
+	cr_assert_not_null(strstr(page,
+				  "<p class=\"note\">Expected: <b>open</b>, "
+				  "4990-5010 <b>blocked</b>. Not as expected: "
+				  "4990-5010 ok (expected blocked).</p>\n"));
+	free(page);
+	report_free(&r);
+}

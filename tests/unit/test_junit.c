@@ -108,6 +108,27 @@ Test(junit, failing_and_passing_checks_render_exactly)
 		"replies are dropped on the way back; hits Windows Vista+ "
 		"clients (72.3%% of their range), Linux 42.0%%, Linux (legacy) "
 		"42.0%%, NAT gateway/ELB 18.4%%\n"
+		"  fix: the requests arrive, the replies (udp 49152-60999) are "
+		"dropped by the probe subnet's NACL inbound or the agent "
+		"subnet's NACL outbound: allow them in the one that lacks it "
+		"(nacl-report explain names it)\n"
+		"    probe subnet NACL &lt;probe-subnet-nacl-id&gt; inbound: "
+		"allow udp 49152-60999 from 198.18.2.1/32\n"
+		"      aws ec2 create-network-acl-entry --network-acl-id "
+		"&lt;probe-subnet-nacl-id&gt; --ingress --rule-number "
+		"&lt;rule-number&gt; --protocol 17 --port-range "
+		"From=49152,To=60999 --cidr-block 198.18.2.1/32 --rule-action "
+		"allow\n"
+		"    agent subnet NACL &lt;agent-subnet-nacl-id&gt; outbound: "
+		"allow udp 49152-60999 to 198.18.1.1/32\n"
+		"      aws ec2 create-network-acl-entry --network-acl-id "
+		"&lt;agent-subnet-nacl-id&gt; --egress --rule-number "
+		"&lt;rule-number&gt; --protocol 17 --port-range "
+		"From=49152,To=60999 --cidr-block 198.18.1.1/32 --rule-action "
+		"allow\n"
+		"Note: &lt;rule-number&gt;: a free rule number below the entry "
+		"that now decides these packets (nacl-report explain names "
+		"it); the commands are printed, never run\n"
 		"</failure>\n"
 		"    </testcase>\n"
 		"    <testcase name=\"tcp/53 dns sports 32768-60999\" "
@@ -179,9 +200,15 @@ Test(junit, many_ranges_are_cut_in_message_and_body)
 	cr_assert_eq(listed, 100);
 	cr_assert_not_null(strstr(xml, "\n40199 rejected (1 port)"));
 	cr_assert_null(strstr(xml, "\n40201 rejected"));
-	cr_assert_not_null(strstr(xml, "\n... and 50 more ranges not ok (the "
-				       "JSON report lists them all)\n"
-				       "</failure>\n"));
+	cr_assert_not_null(strstr(
+		xml, "\n... and 50 more ranges not ok (the JSON report "
+		     "lists them all)\n... the fixes of 145 more ranges "
+		     "are in the JSON report (\"fixes\")\n</failure>\n"));
+	/* A rejection gets a note, never an entry; five are written. */
+	for (listed = 0, line = strstr(xml, "\n  fix: a NACL never rejects");
+	     line != NULL; line = strstr(line + 1, "\n  fix: a NACL never"))
+		listed++;
+	cr_assert_eq(listed, 5);
 	free(xml);
 	report_free(&r);
 }
@@ -239,6 +266,119 @@ Test(junit, passing_check_with_ranges_not_ok_lists_them_as_output)
 		     "clients (0.2% of their range), NAT gateway/ELB "
 		     "&lt;0.1%\n</system-out>\n    </testcase>\n"));
 	cr_assert_null(strstr(xml, "<failure"));
+	free(xml);
+	report_free(&r);
+}
+
+/* Two targets of a scenario, an expectation missed and one met. */
+Test(junit, scenario_has_a_testsuite_per_target)
+{
+	static const struct expect_range blocked[] = {
+		{1005, 1009, EXPECT_BLOCKED}};
+	struct report_check *c;
+	struct report r;
+	size_t app, dns;
+	char *xml;
+
+	report_init(&r);
+	free(r.probe_bind);
+	free(r.target_address);
+	r.probe_bind = NULL;
+	r.target_address = NULL;
+	r.scenario_name = xstrdup("edge & co");
+	app = report_add_target(&r, "app", "198.18.2.1", true, "198.18.1.1");
+	r.targets[app].probe_nacl = xstrdup("acl-0a1");
+	dns = report_add_target(&r, "dns.v2", "198.18.2.53", false,
+				"198.18.1.1");
+	c = add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1000-1009", 1005,
+		      1006, STATUS_REPLY_DROPPED);
+	c->target = app;
+	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
+	c = add_check(&r, PROTO_UDP, 53, SERVICE_DNS, "2000-2001", 2000, 2001,
+		      STATUS_REJECTED);
+	c->target = dns;
+	report_check_set_expectations(c, EXPECT_REJECTED, NULL, 0);
+	report_finish(&r);
+	xml = render(&r);
+	cr_assert_str_eq(
+		xml,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<testsuites name=\"nacl-probe edge &amp; co\" tests=\"2\" "
+		"failures=\"1\" errors=\"0\" time=\"2.000\">\n"
+		"  <testsuite name=\"nacl-probe app 198.18.2.1\" tests=\"1\" "
+		"failures=\"1\" errors=\"0\" skipped=\"0\" time=\"2.000\" "
+		"timestamp=\"2026-11-20T10:00:00\" hostname=\"198.18.1.1\">\n"
+		"    <properties>\n"
+		"      <property name=\"scenario\" value=\"edge &amp; co\"/>\n"
+		"      <property name=\"target.name\" value=\"app\"/>\n"
+		"      <property name=\"target.address\" "
+		"value=\"198.18.2.1\"/>\n"
+		"      <property name=\"target.agent\" value=\"true\"/>\n"
+		"      <property name=\"probe.bind\" value=\"198.18.1.1\"/>\n"
+		"      <property name=\"started_at\" "
+		"value=\"2026-11-20T10:00:00Z\"/>\n"
+		"      <property name=\"finished_at\" "
+		"value=\"2026-11-20T10:00:02Z\"/>\n"
+		"      <property name=\"settings.rate\" value=\"2000\"/>\n"
+		"      <property name=\"settings.window\" value=\"1024\"/>\n"
+		"      <property name=\"settings.attempts\" value=\"3\"/>\n"
+		"      <property name=\"settings.timeout_ms\" "
+		"value=\"1000\"/>\n"
+		"    </properties>\n"
+		"    <testcase name=\"udp/7000 echo sports 1000-1009\" "
+		"classname=\"nacl-probe.app\">\n"
+		"      <failure message=\"3 of 10 source ports not as "
+		"expected: 1007-1009 ok (expected blocked)\" "
+		"type=\"ok\">1007-1009 ok, expected blocked (3 ports): a valid "
+		"reply came back\n"
+		"  fix: these source ports must be blocked but get replies: "
+		"deny the replies (udp 1007-1009) in the probe subnet's NACL "
+		"inbound, numbered below the entry that allows them (a NACL "
+		"cannot match a request's source port: the replies' "
+		"destination port is where it shows)\n"
+		"    probe subnet NACL acl-0a1 inbound: deny udp 1007-1009 "
+		"from 198.18.2.1/32\n"
+		"      aws ec2 create-network-acl-entry --network-acl-id "
+		"acl-0a1 --ingress --rule-number &lt;rule-number&gt; "
+		"--protocol 17 --port-range From=1007,To=1009 --cidr-block "
+		"198.18.2.1/32 --rule-action deny\n"
+		"Note: &lt;rule-number&gt;: a free rule number below the entry "
+		"that now decides these packets (nacl-report explain names "
+		"it); the commands are printed, never run\n"
+		"</failure>\n"
+		"    </testcase>\n"
+		"  </testsuite>\n"
+		"  <testsuite name=\"nacl-probe dns.v2 198.18.2.53\" "
+		"tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"0\" "
+		"time=\"2.000\" timestamp=\"2026-11-20T10:00:00\" "
+		"hostname=\"198.18.1.1\">\n"
+		"    <properties>\n"
+		"      <property name=\"scenario\" value=\"edge &amp; co\"/>\n"
+		"      <property name=\"target.name\" value=\"dns.v2\"/>\n"
+		"      <property name=\"target.address\" "
+		"value=\"198.18.2.53\"/>\n"
+		"      <property name=\"target.agent\" value=\"false\"/>\n"
+		"      <property name=\"probe.bind\" value=\"198.18.1.1\"/>\n"
+		"      <property name=\"started_at\" "
+		"value=\"2026-11-20T10:00:00Z\"/>\n"
+		"      <property name=\"finished_at\" "
+		"value=\"2026-11-20T10:00:02Z\"/>\n"
+		"      <property name=\"settings.rate\" value=\"2000\"/>\n"
+		"      <property name=\"settings.window\" value=\"1024\"/>\n"
+		"      <property name=\"settings.attempts\" value=\"3\"/>\n"
+		"      <property name=\"settings.timeout_ms\" "
+		"value=\"1000\"/>\n"
+		"    </properties>\n"
+		"    <testcase name=\"udp/53 dns sports 2000-2001\" "
+		"classname=\"nacl-probe.dns-v2\">\n"
+		"      <system-out>2000-2001 rejected, expected rejected (2 "
+		"ports): actively refused (TCP reset or ICMP unreachable); "
+		"hits Windows XP/2003 clients (0.1% of their range), NAT "
+		"gateway/ELB &lt;0.1%\n"
+		"</system-out>\n"
+		"    </testcase>\n"
+		"  </testsuite>\n"
+		"</testsuites>\n");
 	free(xml);
 	report_free(&r);
 }

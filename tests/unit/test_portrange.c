@@ -11,6 +11,11 @@ TestSuite(portrange);
 #define PRESET_NAMES                                                           \
 	"linux, linux-legacy, windows, windows-legacy, nat-gateway, elb, all"
 
+/* The end of every range_list_parse error, for a min_port of min. */
+#define EXPECTED(min)                                                          \
+	": expected PORT, FROM-TO with " min " <= FROM <= TO <= 65535 or a "   \
+	"preset (" PRESET_NAMES "), comma-separated"
+
 /* Parses text (must succeed) and returns range_list_format of the result. */
 static char *
 parse_format(const char *text)
@@ -166,6 +171,28 @@ Test(portrange, preset_table_lists_exactly_the_design_presets)
 	cr_assert_null(port_presets[i].name);
 }
 
+Test(portrange, presets_mix_in_a_list)
+{
+	assert_parses_to("linux,windows", "32768-65535");
+	assert_parses_to("windows-legacy,49152-65535", "1025-5000,49152-65535");
+	assert_parses_to("53,linux-legacy", "53,32768-61000");
+	assert_parses_to("windows,nat-gateway", "1024-65535");
+	assert_parses_to("windows-legacy,windows,linux",
+			 "1025-5000,32768-65535");
+}
+
+Test(portrange, presets_in_a_list_respect_min_port)
+{
+	struct range_list list = {NULL, 0};
+	char *cause = NULL, *out;
+
+	cr_assert_eq(range_list_parse("all,2000", &list, 1024, &cause), 0);
+	out = range_list_format(&list);
+	cr_assert_str_eq(out, "1024-65535");
+	free(out);
+	range_list_free(&list);
+}
+
 Test(portrange, empty_text_is_refused)
 {
 	assert_parse_error("", 1, "empty port list");
@@ -173,102 +200,99 @@ Test(portrange, empty_text_is_refused)
 
 Test(portrange, port_zero_is_refused_with_min_port)
 {
-	assert_parse_error("0", 1,
-			   "bad port range '0' in '0': expected PORT or "
-			   "FROM-TO with 1 <= FROM <= TO <= 65535, "
-			   "comma-separated, or a preset (" PRESET_NAMES ")");
+	assert_parse_error("0", 1, "bad port range '0' in '0'" EXPECTED("1"));
 }
 
 Test(portrange, port_above_65535_is_refused)
 {
 	assert_parse_error("65536", 1,
-			   "bad port range '65536' in '65536': expected PORT "
-			   "or FROM-TO with 1 <= FROM <= TO <= 65535, "
-			   "comma-separated, or a preset (" PRESET_NAMES ")");
+			   "bad port range '65536' in '65536'" EXPECTED("1"));
 }
 
 Test(portrange, reversed_range_is_refused)
 {
-	assert_parse_error("5000-1025", 1,
-			   "bad port range '5000-1025' in '5000-1025': "
-			   "expected PORT or FROM-TO with 1 <= FROM <= TO <= "
-			   "65535, comma-separated, or a preset (" PRESET_NAMES
-			   ")");
+	assert_parse_error(
+		"5000-1025", 1,
+		"bad port range '5000-1025' in '5000-1025'" EXPECTED("1"));
 }
 
 Test(portrange, bad_piece_is_named_inside_the_list)
 {
-	assert_parse_error("1025-5000,abc,49152-65535", 1,
-			   "bad port range 'abc' in '1025-5000,abc,49152-65535'"
-			   ": expected PORT or FROM-TO with 1 <= FROM <= TO <= "
-			   "65535, comma-separated, or a preset (" PRESET_NAMES
-			   ")");
+	assert_parse_error(
+		"1025-5000,abc,49152-65535", 1,
+		"bad port range 'abc' in '1025-5000,abc,49152-65535'" EXPECTED(
+			"1"));
 }
 
 Test(portrange, empty_piece_is_refused)
 {
 	assert_parse_error("80,", 1,
-			   "bad port range '' in '80,': expected PORT or "
-			   "FROM-TO with 1 <= FROM <= TO <= 65535, "
-			   "comma-separated, or a preset (" PRESET_NAMES ")");
+			   "bad port range '' in '80,'" EXPECTED("1"));
 }
 
 Test(portrange, missing_range_end_is_refused)
 {
 	assert_parse_error("80-", 1,
-			   "bad port range '80-' in '80-': expected PORT or "
-			   "FROM-TO with 1 <= FROM <= TO <= 65535, "
-			   "comma-separated, or a preset (" PRESET_NAMES ")");
+			   "bad port range '80-' in '80-'" EXPECTED("1"));
 }
 
 Test(portrange, missing_range_start_is_refused)
 {
 	assert_parse_error("-80", 1,
-			   "bad port range '-80' in '-80': expected PORT or "
-			   "FROM-TO with 1 <= FROM <= TO <= 65535, "
-			   "comma-separated, or a preset (" PRESET_NAMES ")");
+			   "bad port range '-80' in '-80'" EXPECTED("1"));
 }
 
 Test(portrange, double_dash_is_refused)
 {
 	assert_parse_error("1-2-3", 1,
-			   "bad port range '1-2-3' in '1-2-3': expected PORT "
-			   "or FROM-TO with 1 <= FROM <= TO <= 65535, "
-			   "comma-separated, or a preset (" PRESET_NAMES ")");
+			   "bad port range '1-2-3' in '1-2-3'" EXPECTED("1"));
 }
 
 Test(portrange, whitespace_is_refused)
 {
 	assert_parse_error(" 80", 1,
-			   "bad port range ' 80' in ' 80': expected PORT or "
-			   "FROM-TO with 1 <= FROM <= TO <= 65535, "
-			   "comma-separated, or a preset (" PRESET_NAMES ")");
+			   "bad port range ' 80' in ' 80'" EXPECTED("1"));
 }
 
 Test(portrange, unknown_preset_is_refused)
 {
 	assert_parse_error("macos", 1,
-			   "bad port range 'macos' in 'macos': expected PORT "
-			   "or FROM-TO with 1 <= FROM <= TO <= 65535, "
-			   "comma-separated, or a preset (" PRESET_NAMES ")");
+			   "bad port range 'macos' in 'macos'" EXPECTED("1"));
 }
 
 Test(portrange, port_below_min_port_is_refused)
 {
 	assert_parse_error(
 		"1000-2000", 1024,
-		"bad port range '1000-2000' in '1000-2000': "
-		"expected PORT or FROM-TO with 1024 <= FROM <= TO "
-		"<= 65535, comma-separated, or a preset (" PRESET_NAMES ")");
+		"bad port range '1000-2000' in '1000-2000'" EXPECTED("1024"));
 }
 
 Test(portrange, too_many_digits_are_refused)
 {
-	assert_parse_error("000000080", 1,
-			   "bad port range '000000080' in '000000080': "
-			   "expected PORT or FROM-TO with 1 <= FROM <= TO <= "
-			   "65535, comma-separated, or a preset (" PRESET_NAMES
-			   ")");
+	assert_parse_error(
+		"000000080", 1,
+		"bad port range '000000080' in '000000080'" EXPECTED("1"));
+}
+
+Test(portrange, unknown_preset_in_a_list_is_named)
+{
+	assert_parse_error(
+		"linux,windowz", 1,
+		"bad port range 'windowz' in 'linux,windowz'" EXPECTED("1"));
+}
+
+Test(portrange, preset_with_a_suffix_is_refused)
+{
+	assert_parse_error(
+		"linux-2", 1,
+		"bad port range 'linux-2' in 'linux-2'" EXPECTED("1"));
+}
+
+Test(portrange, port_below_min_port_inside_a_preset_list_is_refused)
+{
+	assert_parse_error(
+		"80,windows", 1024,
+		"bad port range '80' in '80,windows'" EXPECTED("1024"));
 }
 
 Test(portrange, index_counts_across_ranges)
@@ -388,4 +412,56 @@ Test(portrange, free_resets_the_list)
 	cr_assert_null(list.ranges);
 	cr_assert_eq(list.count, 0);
 	range_list_free(&list);
+}
+
+/* Parses a, b; returns range_list_format of op(a, b). */
+static char *
+combine(const char *a_text, const char *b_text, bool intersect)
+{
+	struct range_list a = {NULL, 0}, b = {NULL, 0}, out;
+	char *cause = NULL, *text;
+
+	if (*a_text)
+		cr_assert_eq(range_list_parse(a_text, &a, 1, &cause), 0);
+	if (*b_text)
+		cr_assert_eq(range_list_parse(b_text, &b, 1, &cause), 0);
+	if (intersect)
+		range_list_intersect(&out, &a, &b);
+	else
+		range_list_subtract(&out, &a, &b);
+	text = range_list_format(&out);
+	range_list_free(&a);
+	range_list_free(&b);
+	range_list_free(&out);
+	return text;
+}
+
+static void
+assert_combines(const char *a, const char *b, bool intersect,
+		const char *expected)
+{
+	char *got = combine(a, b, intersect);
+
+	cr_assert_str_eq(got, expected, "%s %s %s", a,
+			 intersect ? "and" : "minus", b);
+	free(got);
+}
+
+Test(portrange, intersect_keeps_the_shared_ports)
+{
+	assert_combines("1024-65535", "linux", true, "32768-60999");
+	assert_combines("1025-5000,49152-65535", "4000-50000,60000", true,
+			"4000-5000,49152-50000,60000");
+	assert_combines("1-10", "11-20", true, "");
+	assert_combines("1-10", "", true, "");
+	assert_combines("5", "1-65535", true, "5");
+}
+
+Test(portrange, subtract_keeps_the_ports_of_the_first_only)
+{
+	assert_combines("1000-1100", "1024-65535", false, "1000-1023");
+	assert_combines("1-100", "10-20,30,90-200", false, "1-9,21-29,31-89");
+	assert_combines("1-10", "1-10", false, "");
+	assert_combines("1-10", "", false, "1-10");
+	assert_combines("65530-65535", "65535", false, "65530-65534");
 }

@@ -184,3 +184,43 @@ Test(prom, times_that_are_not_rfc3339_leave_their_samples_out)
 	free(text);
 	report_free(&r);
 }
+
+Test(prom, each_target_address_gets_its_run_gauges)
+{
+	struct report r;
+	struct report_check *c;
+	char *text;
+
+	report_init(&r);
+	report_add_target(&r, "app", "198.18.2.1", true, "198.18.1.1");
+	report_add_target(&r, "edge", "198.18.2.1", true, "198.18.1.1");
+	report_add_target(&r, "dns", "198.18.2.53", false, "198.18.1.1");
+	add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", 0, 0, STATUS_OK);
+	c = add_check(&r, PROTO_UDP, 7100, SERVICE_ECHO, "1-2", 2, 2,
+		      STATUS_REPLY_DROPPED);
+	c->target = 1;
+	c = add_check(&r, PROTO_UDP, 53, SERVICE_DNS, "1-2", 0, 0, STATUS_OK);
+	c->target = 2;
+	report_finish(&r);
+	text = render(&r);
+	cr_assert_not_null(strstr(
+		text,
+		"naclprobe_check_pass{target=\"198.18.2.53\",proto=\"udp\","
+		"port=\"53\",service=\"dns\"} 1\n"));
+	cr_assert_not_null(strstr(
+		text,
+		"naclprobe_check_pass{target=\"198.18.2.1\",proto=\"udp\","
+		"port=\"7100\",service=\"echo\"} 0\n"));
+	/* Two targets share 198.18.2.1: one series, failing with edge. */
+	cr_assert_not_null(
+		strstr(text, "# TYPE naclprobe_run_pass gauge\n"
+			     "naclprobe_run_pass{target=\"198.18.2.1\"} 0\n"
+			     "naclprobe_run_pass{target=\"198.18.2.53\"} 1\n"
+			     "# HELP naclprobe_run_timestamp_seconds"));
+	cr_assert_not_null(strstr(
+		text, "naclprobe_run_duration_seconds{target=\"198.18.2.1\"} "
+		      "31\nnaclprobe_run_duration_seconds{target="
+		      "\"198.18.2.53\"} 31\n"));
+	free(text);
+	report_free(&r);
+}

@@ -356,3 +356,196 @@ Test(report, free_of_null_is_a_no_op_and_free_twice_is_safe)
 	cr_assert_null(r.started_at);
 	report_free(&r);
 }
+
+/* Sets c's statuses: ok, except each "FROM-TO=STATUS" item of spec. */
+static void
+set_statuses(struct report_check *c, const char *spec)
+{
+	size_t n = range_list_size(&c->sports);
+	uint8_t *statuses = calloc(n ? n : 1, 1);
+	char *copy = strdup(spec), *item, *save = NULL;
+
+	for (item = strtok_r(copy, " ", &save); item != NULL;
+	     item = strtok_r(NULL, " ", &save)) {
+		unsigned from, to, p;
+		char name[32];
+		enum probe_status s;
+
+		cr_assert_eq(sscanf(item, "%u-%u=%31s", &from, &to, name), 3);
+		cr_assert_eq(status_parse(name, &s), 0);
+		for (p = from; p <= to; p++)
+			statuses[range_list_index(&c->sports, (uint16_t)p)] =
+				(uint8_t)s;
+	}
+	report_check_set_statuses(c, statuses);
+	free(statuses);
+	free(copy);
+}
+
+static void
+assert_mismatch(const struct report_check *c, size_t i, uint16_t from,
+		uint16_t to, enum probe_status status,
+		enum expectation expected)
+{
+	cr_assert_lt(i, c->nmismatches);
+	cr_assert_eq(c->mismatches[i].from, from, "mismatch %zu from %u", i,
+		     c->mismatches[i].from);
+	cr_assert_eq(c->mismatches[i].to, to, "mismatch %zu to %u", i,
+		     c->mismatches[i].to);
+	cr_assert_eq(c->mismatches[i].status, status);
+	cr_assert_eq(c->mismatches[i].expected, expected);
+}
+
+Test(report, every_status_meets_exactly_its_expectations)
+{
+	/* Rows: statuses in enum order; columns: open, blocked, dropped,
+	 * rejected. */
+	static const bool meets[STATUS_COUNT][EXPECT_COUNT] = {
+		{true, false, false, false}, /* ok */
+		{false, true, true, false}, /* reply_dropped */
+		{false, true, true, false}, /* request_dropped */
+		{false, true, true, false}, /* dropped */
+		{false, true, false, true}, /* rejected */
+		{false, false, false, false}, /* local_error */
+	};
+	int s, e;
+
+	for (s = 0; s < STATUS_COUNT; s++)
+		for (e = 0; e < EXPECT_COUNT; e++)
+			cr_assert_eq(report_status_meets((enum probe_status)s,
+							 (enum expectation)e),
+				     meets[s][e], "%s expected %s",
+				     status_name((enum probe_status)s),
+				     expectation_name((enum expectation)e));
+}
+
+Test(report, open_checks_mismatch_where_not_ok)
+{
+	struct report r;
+	struct report_check *c;
+
+	memset(&r, 0, sizeof r);
+	c = add_check(&r, PROTO_UDP, 7000, "100-109,200-204");
+	set_statuses(c, "103-109=reply_dropped 200-201=reply_dropped "
+			"204-204=local_error");
+	cr_assert_not(c->pass);
+	cr_assert_eq(c->nmismatches, 3);
+	/* Never merged across the gap between 109 and 200. */
+	assert_mismatch(c, 0, 103, 109, STATUS_REPLY_DROPPED, EXPECT_OPEN);
+	assert_mismatch(c, 1, 200, 201, STATUS_REPLY_DROPPED, EXPECT_OPEN);
+	assert_mismatch(c, 2, 204, 204, STATUS_LOCAL_ERROR, EXPECT_OPEN);
+	cr_assert_not(report_check_has_expectations(c));
+	report_free(&r);
+}
+
+Test(report, expectations_decide_the_verdict_port_by_port)
+{
+	static const struct expect_range ranges[] = {
+		{100, 104, EXPECT_OPEN},
+		{105, 106, EXPECT_DROPPED},
+		{107, 109, EXPECT_REJECTED},
+	};
+	struct report r;
+	struct report_check *c;
+	uint16_t last;
+
+	memset(&r, 0, sizeof r);
+	c = add_check(&r, PROTO_TCP, 7000, "95-112");
+	set_statuses(c, "95-99=reply_dropped 105-106=request_dropped "
+			"107-108=rejected 109-109=dropped 110-112=local_error");
+	cr_assert_not(c->pass);
+	report_check_set_expectations(c, EXPECT_BLOCKED, ranges, 3);
+	cr_assert(report_check_has_expectations(c));
+	cr_assert_eq(report_check_expect_at(c, 95, &last), EXPECT_BLOCKED);
+	cr_assert_eq(last, 99);
+	cr_assert_eq(report_check_expect_at(c, 106, &last), EXPECT_DROPPED);
+	cr_assert_eq(last, 106);
+	cr_assert_eq(report_check_expect_at(c, 110, &last), EXPECT_BLOCKED);
+	cr_assert_eq(last, 65535);
+	/* 109 dropped where rejected is expected; local_error never meets. */
+	cr_assert_eq(c->nmismatches, 2);
+	assert_mismatch(c, 0, 109, 109, STATUS_DROPPED, EXPECT_REJECTED);
+	assert_mismatch(c, 1, 110, 112, STATUS_LOCAL_ERROR, EXPECT_BLOCKED);
+	cr_assert_not(c->pass);
+	report_free(&r);
+}
+
+Test(report, a_check_meeting_every_expectation_passes)
+{
+	static const struct expect_range ranges[] = {
+		{4990, 5010, EXPECT_BLOCKED}};
+	struct report r;
+	struct report_check *c;
+	struct mismatch_range *segments;
+	size_t n;
+
+	memset(&r, 0, sizeof r);
+	c = add_check(&r, PROTO_UDP, 7000, "4980-5020");
+	report_check_set_expectations(c, EXPECT_OPEN, ranges, 1);
+	/* Not measured yet: no verdict of pass. */
+	cr_assert_not(c->pass);
+	set_statuses(c, "4990-5010=reply_dropped");
+	cr_assert(c->pass);
+	cr_assert_eq(c->nmismatches, 0);
+	n = report_check_segments(c, &segments);
+	cr_assert_eq(n, 3);
+	cr_assert_eq(segments[1].from, 4990);
+	cr_assert_eq(segments[1].to, 5010);
+	cr_assert_eq(segments[1].status, STATUS_REPLY_DROPPED);
+	cr_assert_eq(segments[1].expected, EXPECT_BLOCKED);
+	free(segments);
+	report_finish(&r);
+	cr_assert(r.pass);
+	cr_assert_eq(report_exit_code(&r), 0);
+	report_free(&r);
+}
+
+Test(report, adjacent_expectations_split_segments_not_mismatches)
+{
+	static const struct expect_range ranges[] = {{10, 14, EXPECT_BLOCKED},
+						     {15, 19, EXPECT_BLOCKED}};
+	struct report r;
+	struct report_check *c;
+	struct mismatch_range *segments;
+
+	memset(&r, 0, sizeof r);
+	c = add_check(&r, PROTO_UDP, 7000, "10-19");
+	report_check_set_expectations(c, EXPECT_OPEN, ranges, 2);
+	set_statuses(c, "");
+	/* Equal neighbours merge: one mismatch, one segment. */
+	cr_assert_eq(c->nmismatches, 1);
+	assert_mismatch(c, 0, 10, 19, STATUS_OK, EXPECT_BLOCKED);
+	cr_assert_eq(report_check_segments(c, &segments), 1);
+	free(segments);
+	report_free(&r);
+}
+
+Test(report, targets_fill_the_top_level_fields_from_the_first)
+{
+	struct report r;
+	struct report_check *c;
+	struct report_target scratch;
+	const struct report_target *t;
+
+	memset(&r, 0, sizeof r);
+	c = add_check(&r, PROTO_UDP, 7000, "1");
+	t = report_check_target(&r, c, &scratch);
+	cr_assert_eq(t, &scratch);
+	cr_assert_str_eq(t->address, "");
+	cr_assert_eq(report_add_target(&r, "app", "198.18.2.1", true, ""), 0);
+	cr_assert_eq(report_add_target(&r, "dns", "198.18.2.53", false,
+				       "198.18.1.1"),
+		     1);
+	cr_assert_str_eq(r.target_address, "198.18.2.1");
+	cr_assert(r.target_agent);
+	cr_assert_str_eq(r.probe_bind, "");
+	report_set_target_bind(&r, 0, "198.18.1.1");
+	cr_assert_str_eq(r.probe_bind, "198.18.1.1");
+	report_set_target_bind(&r, 1, "198.18.1.2");
+	cr_assert_str_eq(r.probe_bind, "198.18.1.1");
+	cr_assert_str_eq(r.targets[1].bind, "198.18.1.2");
+	c->target = 1;
+	cr_assert_eq(report_check_target(&r, c, &scratch), &r.targets[1]);
+	cr_assert_eq(report_check_target(&r, NULL, &scratch), &r.targets[0]);
+	report_free(&r);
+}

@@ -21,28 +21,70 @@ TestSuite(report_json);
 
 /* The JSON of sample_report(), exactly as report_to_json orders it. */
 static const char sample_json[] =
-	"{\"schema\":\"nacl-probe/report/v1\","
-	"\"started_at\":\"2026-11-20T10:00:00Z\","
-	"\"finished_at\":\"2026-11-20T10:00:02Z\","
-	"\"probe\":{\"bind\":\"198.18.1.1\"},"
-	"\"target\":{\"address\":\"198.18.2.1\",\"agent\":true},"
-	"\"settings\":{\"rate\":2000,\"window\":1024,\"attempts\":3,"
-	"\"timeout_ms\":1000},"
-	"\"checks\":["
-	"{\"proto\":\"udp\",\"port\":53,\"service\":\"dns\","
+	"{\"schema\":\"nacl-probe/report/"
+	"v1\",\"started_at\":\"2026-11-20T10:00:00Z\","
+	"\"finished_at\":\"2026-11-20T10:00:02Z\",\"probe\":{\"bind\":\"198.18."
+	"1.1\"},"
+	"\"target\":{\"address\":\"198.18.2.1\",\"agent\":true},\"targets\":[{"
+	"\"name\":\"\","
+	"\"address\":\"198.18.2.1\",\"agent\":true,\"bind\":\"198.18.1.1\"}],"
+	"\"settings\":{\"rate\":2000,\"window\":1024,\"attempts\":3,\"timeout_"
+	"ms\":1000},"
+	"\"checks\":[{\"proto\":\"udp\",\"port\":53,\"service\":\"dns\","
 	"\"sports\":\"32768-60999\","
-	"\"counts\":{\"ok\":16384,\"reply_dropped\":11848,"
+	"\"counts\":{\"ok\":16384,\"reply_dropped\":11848,\"request_dropped\":"
+	"0,"
+	"\"dropped\":0,\"rejected\":0,\"local_error\":0},\"ranges\":[{\"from\":"
+	"32768,"
+	"\"to\":49151,\"status\":\"ok\"},{\"from\":49152,\"to\":60999,"
+	"\"status\":\"reply_dropped\"}],"
+	"\"nat\":{\"translated\":0},\"target\":0,\"expect\":\"open\","
+	"\"mismatches\":[{\"from\":49152,"
+	"\"to\":60999,\"status\":\"reply_dropped\",\"expected\":\"open\"}],"
+	"\"impact\":[{\"from\":49152,\"to\":60999,\"status\":\"reply_dropped\","
+	"\"clients\":[{\"family\":\"Linux\",\"ports\":11848,\"of\":28232},{"
+	"\"family\":\"Linux (legacy)\","
+	"\"ports\":11848,\"of\":28233},{\"family\":\"Windows "
+	"Vista+\",\"ports\":11848,"
+	"\"of\":16384},{\"family\":\"NAT "
+	"gateway/ELB\",\"ports\":11848,\"of\":64512}],"
+	"\"summary\":\"hits Windows Vista+ clients (72.3% of their range),"
+	" Linux 42.0%, Linux (legacy) 42.0%, NAT gateway/ELB 18.4%\"}],"
+	"\"fixes\":[{\"from\":49152,\"to\":60999,\"status\":\"reply_dropped\","
+	"\"expected\":\"open\",\"summary\":\"the requests arrive, the replies "
+	"(udp 49152-60999) are dropped by the probe subnet's NACL inbound or "
+	"the agent subnet's NACL outbound: allow them in the one that lacks it "
+	"(nacl-report explain names it)\","
+	"\"rules\":[{\"subnet\":\"probe\",\"nacl\":\"<probe-subnet-nacl-id>\","
+	"\"direction\":\"inbound\",\"action\":\"allow\",\"protocol\":17,\"port_"
+	"from\":49152,"
+	"\"port_to\":60999,\"cidr\":\"198.18.2.1/"
+	"32\",\"rule_number\":\"<rule-number>\","
+	"\"command\":\"aws ec2 create-network-acl-entry --network-acl-id "
+	"<probe-subnet-nacl-id> --ingress --rule-number <rule-number> "
+	"--protocol 17 --port-range From=49152,"
+	"To=60999 --cidr-block 198.18.2.1/32 --rule-action allow\"},"
+	"{\"subnet\":\"agent\",\"nacl\":\"<agent-subnet-nacl-id>\","
+	"\"direction\":\"outbound\","
+	"\"action\":\"allow\",\"protocol\":17,\"port_from\":49152,\"port_to\":"
+	"60999,"
+	"\"cidr\":\"198.18.1.1/"
+	"32\",\"rule_number\":\"<rule-number>\",\"command\":\"aws ec2 "
+	"create-network-acl-entry --network-acl-id <agent-subnet-nacl-id> "
+	"--egress --rule-number <rule-number> --protocol 17 --port-range "
+	"From=49152,"
+	"To=60999 --cidr-block 198.18.1.1/32 --rule-action allow\"}]}],"
+	"\"verdict\":\"fail\"},{\"proto\":\"tcp\",\"port\":7000,\"service\":"
+	"\"echo\","
+	"\"sports\":\"1025-5000,49152-65535\",\"counts\":{\"ok\":20360,\"reply_"
+	"dropped\":0,"
 	"\"request_dropped\":0,\"dropped\":0,\"rejected\":0,\"local_error\":0},"
-	"\"ranges\":[{\"from\":32768,\"to\":49151,\"status\":\"ok\"},"
-	"{\"from\":49152,\"to\":60999,\"status\":\"reply_dropped\"}],"
-	"\"nat\":{\"translated\":0},\"verdict\":\"fail\"},"
-	"{\"proto\":\"tcp\",\"port\":7000,\"service\":\"echo\","
-	"\"sports\":\"1025-5000,49152-65535\","
-	"\"counts\":{\"ok\":20360,\"reply_dropped\":0,"
-	"\"request_dropped\":0,\"dropped\":0,\"rejected\":0,\"local_error\":0},"
-	"\"ranges\":[{\"from\":1025,\"to\":5000,\"status\":\"ok\"},"
-	"{\"from\":49152,\"to\":65535,\"status\":\"ok\"}],"
-	"\"nat\":{\"translated\":2},\"verdict\":\"pass\"}],"
+	"\"ranges\":[{\"from\":1025,\"to\":5000,\"status\":\"ok\"},{\"from\":"
+	"49152,"
+	"\"to\":65535,\"status\":\"ok\"}],\"nat\":{\"translated\":2},"
+	"\"target\":0,"
+	"\"expect\":\"open\",\"mismatches\":[],\"impact\":[],\"fixes\":[],"
+	"\"verdict\":\"pass\"}],"
 	"\"summary\":{\"probes\":48592,\"verdict\":\"fail\"}}";
 
 static struct report_check *
@@ -254,6 +296,8 @@ Test(report_json, null_strings_are_written_empty)
 			 "{\"schema\":\"nacl-probe/report/v1\",\"started_at\":"
 			 "\"\",\"finished_at\":\"\",\"probe\":{\"bind\":\"\"},"
 			 "\"target\":{\"address\":\"\",\"agent\":false},"
+			 "\"targets\":[{\"name\":\"\",\"address\":\"\","
+			 "\"agent\":false,\"bind\":\"\"}],"
 			 "\"settings\":{\"rate\":0,\"window\":0,\"attempts\":"
 			 "0,\"timeout_ms\":0},\"checks\":[],\"summary\":{"
 			 "\"probes\":0,\"verdict\":\"pass\"}}");
@@ -441,10 +485,10 @@ Test(report_json, bad_sports_is_refused_with_the_range_error)
 {
 	assert_variant_error("\"sports\":\"32768-60999\"", "\"sports\":\"abc\"",
 			     "checks[0].sports: bad port range 'abc' in 'abc': "
-			     "expected PORT or FROM-TO with 1 <= FROM <= TO <= "
-			     "65535, comma-separated, or a preset (linux, "
-			     "linux-legacy, windows, windows-legacy, "
-			     "nat-gateway, elb, all)");
+			     "expected PORT, FROM-TO with 1 <= FROM <= TO <= "
+			     "65535 or a preset (linux, linux-legacy, windows, "
+			     "windows-legacy, nat-gateway, elb, all), "
+			     "comma-separated");
 }
 
 Test(report_json, unknown_status_names_the_range)
@@ -807,4 +851,228 @@ Test(report_json, read_accepts_trailing_whitespace, .init = dir_setup,
 	report_free(&r);
 	free(json);
 	free(path);
+}
+
+/* What a scenario adds: its name, named targets, expectations. */
+static void
+scenario_report(struct report *r)
+{
+	static const struct expect_range ranges[] = {
+		{49152, 50000, EXPECT_DROPPED}, {60000, 60999, EXPECT_OPEN}};
+	struct report_target *t;
+
+	sample_report(r);
+	r->scenario_name = xstrdup("vpc-baseline");
+	r->scenario_description = xstrdup("after a change");
+	report_add_target(r, "app", "198.18.2.1", true, "198.18.1.1");
+	t = &r->targets[0];
+	t->probe_cidr = xstrdup("198.18.1.0/24");
+	t->agent_cidr = xstrdup("198.18.2.0/24");
+	t->probe_nacl = xstrdup("acl-0a1");
+	t->agent_nacl = xstrdup("acl-0b2");
+	report_add_target(r, "dns", "198.18.2.53", false, "198.18.1.1");
+	r->checks[1].target = 1;
+	report_check_set_expectations(&r->checks[0], EXPECT_BLOCKED, ranges, 2);
+	report_finish(r);
+}
+
+Test(report_json, scenario_report_round_trips)
+{
+	struct report r, back;
+	cJSON *root;
+	char *cause = NULL, *a, *b;
+	size_t i;
+
+	scenario_report(&r);
+	root = report_to_json(&r);
+	cr_assert_eq(report_from_json(root, &back, &cause), 0, "%s",
+		     cause ? cause : "");
+	assert_reports_equal(&r, &back);
+	cr_assert_str_eq(back.scenario_name, "vpc-baseline");
+	cr_assert_str_eq(back.scenario_description, "after a change");
+	cr_assert_eq(back.ntargets, 2);
+	for (i = 0; i < 2; i++) {
+		cr_assert_str_eq(back.targets[i].name, r.targets[i].name);
+		cr_assert_str_eq(back.targets[i].address, r.targets[i].address);
+		cr_assert_eq(back.targets[i].agent, r.targets[i].agent);
+		cr_assert_str_eq(back.targets[i].bind, r.targets[i].bind);
+	}
+	cr_assert_str_eq(back.targets[0].probe_cidr, "198.18.1.0/24");
+	cr_assert_str_eq(back.targets[0].agent_nacl, "acl-0b2");
+	cr_assert_null(back.targets[1].probe_cidr);
+	cr_assert_eq(back.checks[1].target, 1);
+	cr_assert_eq(back.checks[0].expect, EXPECT_BLOCKED);
+	cr_assert_eq(back.checks[0].nexpectations, 2);
+	cr_assert_eq(back.checks[0].expectations[1].from, 60000);
+	cr_assert_eq(back.checks[0].expectations[1].expect, EXPECT_OPEN);
+	/* 32768-49151 ok where blocked, 60000-60999 not ok where open;
+	 * reply_dropped meets blocked and dropped between them. */
+	cr_assert_eq(back.checks[0].nmismatches, 2);
+	cr_assert_eq(back.checks[0].mismatches[0].from, 32768);
+	cr_assert_eq(back.checks[0].mismatches[0].to, 49151);
+	cr_assert_eq(back.checks[0].mismatches[1].from, 60000);
+	cr_assert_eq(back.checks[0].mismatches[1].to, 60999);
+	a = report_json_text(&r);
+	b = report_json_text(&back);
+	cr_assert_str_eq(a, b);
+	cr_assert_not_null(strstr(
+		a, "\"scenario\":{\"name\":\"vpc-baseline\",\"description\":"
+		   "\"after a change\"},\"probe\":"));
+	cr_assert_not_null(strstr(
+		a, "\"targets\":[{\"name\":\"app\",\"address\":\"198.18.2.1\","
+		   "\"agent\":true,\"bind\":\"198.18.1.1\",\"probe_cidr\":"
+		   "\"198.18.1.0/24\",\"agent_cidr\":\"198.18.2.0/24\","
+		   "\"probe_nacl\":\"acl-0a1\",\"agent_nacl\":\"acl-0b2\"},"
+		   "{\"name\":\"dns\",\"address\":\"198.18.2.53\",\"agent\":"
+		   "false,\"bind\":\"198.18.1.1\"}]"));
+	cr_assert_not_null(strstr(
+		a, "\"target\":0,\"expect\":\"blocked\",\"expectations\":[{"
+		   "\"from\":49152,\"to\":50000,\"expect\":\"dropped\"},{"
+		   "\"from\":60000,\"to\":60999,\"expect\":\"open\"}],"
+		   "\"mismatches\":[{\"from\":32768,\"to\":49151,\"status\":"
+		   "\"ok\",\"expected\":\"blocked\"},{\"from\":60000,\"to\":"
+		   "60999,\"status\":\"reply_dropped\",\"expected\":"
+		   "\"open\"}]"));
+	free(a);
+	free(b);
+	cJSON_Delete(root);
+	report_free(&r);
+	report_free(&back);
+}
+
+Test(report_json, a_report_without_the_scenario_fields_reads)
+{
+	/* What nacl-probe wrote before scenarios: no targets, no expect. */
+	static const char old[] =
+		"{\"schema\":\"nacl-probe/report/v1\",\"started_at\":\"a\","
+		"\"finished_at\":\"b\",\"probe\":{\"bind\":\"198.18.1.1\"},"
+		"\"target\":{\"address\":\"198.18.2.1\",\"agent\":true},"
+		"\"settings\":{\"rate\":0,\"window\":1,\"attempts\":1,"
+		"\"timeout_ms\":1},\"checks\":[{\"proto\":\"udp\",\"port\":"
+		"7000,"
+		"\"service\":\"echo\",\"sports\":\"1-2\",\"counts\":{\"ok\":1,"
+		"\"reply_dropped\":1,\"request_dropped\":0,\"dropped\":0,"
+		"\"rejected\":0,\"local_error\":0},\"ranges\":[{\"from\":1,"
+		"\"to\":1,\"status\":\"ok\"},{\"from\":2,\"to\":2,\"status\":"
+		"\"reply_dropped\"}],\"nat\":{\"translated\":0},\"verdict\":"
+		"\"fail\"}],\"summary\":{\"probes\":2,\"verdict\":\"fail\"}}";
+	cJSON *root = cJSON_Parse(old);
+	struct report r;
+	char *cause = NULL, *text;
+
+	cr_assert_eq(report_from_json(root, &r, &cause), 0, "%s",
+		     cause ? cause : "");
+	cr_assert_null(r.scenario_name);
+	cr_assert_eq(r.ntargets, 0);
+	cr_assert_eq(r.checks[0].target, 0);
+	cr_assert_eq(r.checks[0].expect, EXPECT_OPEN);
+	cr_assert_eq(r.checks[0].nmismatches, 1);
+	text = report_json_text(&r);
+	cr_assert_not_null(strstr(
+		text, "\"targets\":[{\"name\":\"\",\"address\":\"198.18.2.1\","
+		      "\"agent\":true,\"bind\":\"198.18.1.1\"}]"));
+	free(text);
+	cJSON_Delete(root);
+	report_free(&r);
+}
+
+#define SAMPLE_TARGETS                                                         \
+	"\"targets\":[{\"name\":\"\",\"address\":\"198.18.2.1\",\"agent\":"    \
+	"true,\"bind\":\"198.18.1.1\"}]"
+
+Test(report_json, targets_must_be_an_array_of_objects)
+{
+	assert_variant_error(SAMPLE_TARGETS, "\"targets\":{}",
+			     "targets: expected an array, found an object");
+	assert_variant_error(SAMPLE_TARGETS, "\"targets\":[7]",
+			     "targets[0]: expected an object, found a number");
+}
+
+Test(report_json, target_fields_are_named)
+{
+	assert_variant_error("\"targets\":[{\"name\":\"\",", "\"targets\":[{",
+			     "targets[0].name: missing");
+	assert_variant_error("\"address\":\"198.18.2.1\",\"agent\":true,"
+			     "\"bind\"",
+			     "\"address\":\"198.18.2.1\",\"agent\":\"yes\","
+			     "\"bind\"",
+			     "targets[0].agent: expected true or false, found "
+			     "a string");
+	assert_variant_error("\"bind\":\"198.18.1.1\"}]",
+			     "\"bind\":\"198.18.1.1\",\"probe_cidr\":24}]",
+			     "targets[0].probe_cidr: expected a string, found "
+			     "a number");
+}
+
+Test(report_json, check_target_must_be_a_target_index)
+{
+	assert_variant_error("\"target\":0,\"expect\"",
+			     "\"target\":1,\"expect\"",
+			     "checks[0].target: expected an integer from 0 to "
+			     "0, found 1");
+}
+
+Test(report_json, unknown_expectation_is_named)
+{
+	assert_variant_error("\"expect\":\"open\"", "\"expect\":\"closed\"",
+			     "checks[0].expect: unknown expectation 'closed' "
+			     "(expected open, blocked, dropped or rejected)");
+}
+
+Test(report_json, expectations_must_be_an_array)
+{
+	assert_variant_error("\"expect\":\"open\",",
+			     "\"expect\":\"open\",\"expectations\":{},",
+			     "checks[0].expectations: expected an array, found "
+			     "an object");
+}
+
+/* The sample's first check with its expectations replaced. */
+static void
+assert_expectations_error(const char *list, const char *expected)
+{
+	char *replace =
+		xasprintf("\"expect\":\"open\",\"expectations\":%s,", list);
+
+	assert_variant_error("\"expect\":\"open\",", replace, expected);
+	free(replace);
+}
+
+Test(report_json, expectation_fields_are_checked)
+{
+	assert_expectations_error("[{\"to\":40000,\"expect\":\"open\"}]",
+				  "checks[0].expectations[0].from: missing");
+	assert_expectations_error(
+		"[{\"from\":40000,\"to\":40000,\"expect\":\"x\"}]",
+		"checks[0].expectations[0].expect: unknown expectation 'x' "
+		"(expected open, blocked, dropped or rejected)");
+	assert_expectations_error(
+		"[{\"from\":40000,\"to\":39999,\"expect\":\"open\"}]",
+		"checks[0].expectations[0].to: 39999 is below from 40000");
+}
+
+Test(report_json, expectations_lie_inside_sports_sorted_and_disjoint)
+{
+	assert_expectations_error(
+		"[{\"from\":32000,\"to\":33000,\"expect\":\"blocked\"}]",
+		"checks[0].expectations[0]: 32000-33000 is not inside sports "
+		"32768-60999");
+	assert_expectations_error(
+		"[{\"from\":40000,\"to\":40010,\"expect\":\"blocked\"},"
+		"{\"from\":40005,\"to\":40020,\"expect\":\"open\"}]",
+		"checks[0].expectations[1]: 40005-40020 does not come after "
+		"the previous range, which ends at 40010: expectations must "
+		"be sorted and disjoint");
+}
+
+Test(report_json, scenario_must_be_an_object_with_a_name)
+{
+	assert_variant_error("\"probe\":{", "\"scenario\":\"x\",\"probe\":{",
+			     "scenario: expected an object, found a string");
+	assert_variant_error("\"probe\":{", "\"scenario\":{},\"probe\":{",
+			     "scenario.name: missing");
+	assert_variant_error(
+		"\"probe\":{",
+		"\"scenario\":{\"name\":\"s\",\"description\":1},\"probe\":{",
+		"scenario.description: expected a string, found a number");
 }

@@ -84,7 +84,28 @@ Test(text, failing_and_passing_checks_render_exactly)
 		"replies are dropped on the way back\n"
 		"    hits Windows Vista+ clients (100% of their range), Linux "
 		"42.0%, Linux (legacy) 42.0%, NAT gateway/ELB 25.4%\n"
+		"    fix: the requests arrive, the replies (udp 49152-65535) "
+		"are dropped by the "
+		"probe subnet's NACL inbound or the agent subnet's NACL "
+		"outbound: allow them in the one that lacks it (nacl-report "
+		"explain names it)\n"
+		"      probe subnet NACL <probe-subnet-nacl-id> inbound: allow "
+		"udp 49152-65535 from 198.18.2.1/32\n"
+		"        aws ec2 create-network-acl-entry --network-acl-id "
+		"<probe-subnet-nacl-id> --ingress --rule-number <rule-number> "
+		"--protocol 17 --port-range From=49152,To=65535 --cidr-block "
+		"198.18.2.1/32 --rule-action allow\n"
+		"      agent subnet NACL <agent-subnet-nacl-id> outbound: "
+		"allow "
+		"udp 49152-65535 to 198.18.1.1/32\n"
+		"        aws ec2 create-network-acl-entry --network-acl-id "
+		"<agent-subnet-nacl-id> --egress --rule-number <rule-number> "
+		"--protocol 17 --port-range From=49152,To=65535 --cidr-block "
+		"198.18.1.1/32 --rule-action allow\n"
 		"tcp/7000 echo  sports 32768-65535 (32768 ports): pass\n"
+		"Note: <rule-number>: a free rule number below the entry that "
+		"now decides these packets (nacl-report explain names it); the "
+		"commands are printed, never run\n"
 		"Summary: 2 checks, 65536 probes: FAIL (1 check failed)\n");
 	free(text);
 	report_free(&r);
@@ -141,18 +162,65 @@ Test(text, every_status_has_its_direction_phrase)
 		"  2  reply_dropped (1 port): requests arrive, replies are "
 		"dropped on the way back\n"
 		"    hits no common client range\n"
+		"    fix: the requests arrive, the replies (tcp 2) are dropped "
+		"by the "
+		"probe subnet's NACL inbound or the agent subnet's NACL "
+		"outbound: allow them in the one that lacks it (nacl-report "
+		"explain names it)\n"
+		"      probe subnet NACL <probe-subnet-nacl-id> inbound: allow "
+		"tcp 2 from 198.18.2.1/32\n"
+		"        aws ec2 create-network-acl-entry --network-acl-id "
+		"<probe-subnet-nacl-id> --ingress --rule-number <rule-number> "
+		"--protocol 6 --port-range From=2,To=2 --cidr-block "
+		"198.18.2.1/32 --rule-action allow\n"
+		"      agent subnet NACL <agent-subnet-nacl-id> outbound: "
+		"allow "
+		"tcp 2 to 198.18.1.1/32\n"
+		"        aws ec2 create-network-acl-entry --network-acl-id "
+		"<agent-subnet-nacl-id> --egress --rule-number <rule-number> "
+		"--protocol 6 --port-range From=2,To=2 --cidr-block "
+		"198.18.1.1/32 --rule-action allow\n"
 		"  3  request_dropped (1 port): requests are dropped on the "
 		"way "
 		"to the agent\n"
 		"    hits no common client range\n"
+		"    fix: requests to tcp 7000 from other source ports reach "
+		"the "
+		"agent, and a NACL cannot single out source ports: something "
+		"else drops these (a host firewall, a router ACL that matches "
+		"source ports); no NACL entry fixes it\n"
 		"  4  dropped (1 port): no reply (direction unknown: no "
 		"agent)\n"
 		"    hits no common client range\n"
+		"    fix: no agent tells the direction, but other source ports "
+		"get replies, so the requests (tcp 7000) pass: the replies "
+		"(tcp 4) are dropped by the probe subnet's NACL inbound or the "
+		"agent subnet's NACL outbound: allow them in the one that "
+		"lacks it\n"
+		"      probe subnet NACL <probe-subnet-nacl-id> inbound: allow "
+		"tcp 4 from 198.18.2.1/32\n"
+		"        aws ec2 create-network-acl-entry --network-acl-id "
+		"<probe-subnet-nacl-id> --ingress --rule-number <rule-number> "
+		"--protocol 6 --port-range From=4,To=4 --cidr-block "
+		"198.18.2.1/32 --rule-action allow\n"
+		"      agent subnet NACL <agent-subnet-nacl-id> outbound: "
+		"allow "
+		"tcp 4 to 198.18.1.1/32\n"
+		"        aws ec2 create-network-acl-entry --network-acl-id "
+		"<agent-subnet-nacl-id> --egress --rule-number <rule-number> "
+		"--protocol 6 --port-range From=4,To=4 --cidr-block "
+		"198.18.1.1/32 --rule-action allow\n"
 		"  5  rejected (1 port): actively refused (TCP reset or ICMP "
 		"unreachable)\n"
 		"    hits no common client range\n"
+		"    fix: a NACL never rejects: a TCP reset or an ICMP "
+		"unreachable comes from the far host (nothing listening?) or a "
+		"firewall that rejects; no NACL entry changes that\n"
 		"  6  local_error (1 port): could not send from this port on "
 		"the probe host (port in use?)\n"
+		"Note: <rule-number>: a free rule number below the entry that "
+		"now decides these packets (nacl-report explain names it); the "
+		"commands are printed, never run\n"
 		"Summary: 1 check, 6 probes: FAIL (1 check failed)\n");
 	free(text);
 	report_free(&r);
@@ -209,9 +277,20 @@ Test(text, many_failing_ranges_are_cut_after_twenty)
 	cr_assert_not_null(strstr(text, "  40001  dropped (1 port): "));
 	cr_assert_not_null(strstr(text, "  40039  dropped (1 port): "));
 	cr_assert_null(strstr(text, "  40041  dropped"));
-	cr_assert_not_null(strstr(text, "\n  ... and 5 more ranges not ok (the "
-					"JSON report lists them all)\n"
-					"Summary: "));
+	cr_assert_not_null(strstr(
+		text,
+		"\n  ... and 5 more ranges not ok (the JSON report lists "
+		"them all)\n"
+		"  ... the fixes of 20 more ranges are in the JSON report "
+		"(\"fixes\")\n"
+		"Note: "));
+	/* Five fixes are written out, each with its two entries. */
+	for (listed = 0, line = strstr(text, "    fix: "); line != NULL;
+	     line = strstr(line + 1, "    fix: "))
+		listed++;
+	cr_assert_eq(listed, 5);
+	cr_assert_not_null(strstr(text, "From=40009,To=40009"));
+	cr_assert_null(strstr(text, "From=40011,To=40011"));
 	free(text);
 	report_free(&r);
 }
@@ -256,6 +335,93 @@ Test(text, check_without_statuses_prints_no_counts_line)
 		      "2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
 		      "tcp/80 http  sports 10-11 (2 ports): FAIL\n"
 		      "Summary: 1 check, 2 probes: FAIL (1 check failed)\n");
+	free(text);
+	report_free(&r);
+}
+
+/* A scenario's report: two targets, expectations met and missed. */
+static void
+scenario_report(struct report *r)
+{
+	static const struct expect_range blocked[] = {
+		{1005, 1009, EXPECT_BLOCKED}};
+	struct report_target *t;
+	struct report_check *c;
+	size_t app, dns;
+
+	report_init(r, true);
+	free(r->probe_bind);
+	free(r->target_address);
+	r->probe_bind = NULL;
+	r->target_address = NULL;
+	r->scenario_name = xstrdup("edge");
+	app = report_add_target(r, "app", "198.18.2.1", true, "198.18.1.1");
+	t = &r->targets[app];
+	t->probe_cidr = xstrdup("198.18.1.0/24");
+	t->agent_cidr = xstrdup("198.18.2.0/24");
+	t->probe_nacl = xstrdup("acl-0a1");
+	t->agent_nacl = xstrdup("acl-0b2");
+	dns = report_add_target(r, "dns", "198.18.2.53", false, "198.18.1.1");
+	c = add_check(r, PROTO_UDP, 7000, "1000-1009", STATUS_OK, 1005, 1006,
+		      STATUS_REPLY_DROPPED);
+	c->target = app;
+	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
+	c = add_check(r, PROTO_UDP, 53, "2000-2001", STATUS_DROPPED, 0, 0,
+		      STATUS_OK);
+	c->target = dns;
+	report_check_set_expectations(c, EXPECT_REJECTED, NULL, 0);
+	report_finish(r);
+}
+
+Test(text, scenario_groups_checks_by_target_with_expectations)
+{
+	struct report r;
+	char *text;
+
+	scenario_report(&r);
+	text = render(&r);
+	cr_assert_str_eq(
+		text,
+		"nacl-probe scenario edge   2026-11-20T10:00:00Z .. "
+		"2026-11-20T10:00:02Z\n"
+		"target app: 198.18.1.1 -> 198.18.2.1 (agent)\n"
+		"udp/7000 echo  sports 1000-1009 (10 ports): FAIL\n"
+		"  expected: open, 1005-1009 blocked\n"
+		"  ok 8, reply_dropped 2\n"
+		"  1005-1006  reply_dropped (2 ports): requests arrive, "
+		"replies are dropped on the way back\n"
+		"    expected blocked: met\n"
+		"    hits no common client range\n"
+		"  1007-1009  ok (3 ports): a valid reply came back\n"
+		"    expected blocked: NOT MET\n"
+		"    fix: these source ports must be blocked but get replies: "
+		"deny the replies (udp 1007-1009) in the probe subnet's NACL "
+		"inbound, numbered below the entry that allows them (a NACL "
+		"cannot match a request's source port: the replies' "
+		"destination port is where it shows)\n"
+		"      probe subnet NACL acl-0a1 inbound: deny udp 1007-1009 "
+		"from 198.18.2.0/24\n"
+		"        aws ec2 create-network-acl-entry --network-acl-id "
+		"acl-0a1 --ingress --rule-number <rule-number> --protocol 17 "
+		"--port-range From=1007,To=1009 --cidr-block 198.18.2.0/24 "
+		"--rule-action deny\n"
+		"target dns: 198.18.1.1 -> 198.18.2.53 (no agent)\n"
+		"udp/53 echo  sports 2000-2001 (2 ports): FAIL\n"
+		"  expected: rejected\n"
+		"  dropped 2\n"
+		"  2000-2001  dropped (2 ports): no reply (direction unknown: "
+		"no agent)\n"
+		"    expected rejected: NOT MET\n"
+		"    hits Windows XP/2003 clients (0.1% of their range), NAT "
+		"gateway/ELB <0.1%\n"
+		"    fix: a NACL drops silently and never rejects: a rejection "
+		"must come from the far host or a firewall that rejects; no "
+		"NACL entry gives one\n"
+		"Note: <rule-number>: a free rule number below the entry that "
+		"now decides these packets (nacl-report explain names it); the "
+		"commands are printed, never run\n"
+		"Summary: 2 targets, 2 checks, 12 probes: FAIL (2 checks "
+		"failed)\n");
 	free(text);
 	report_free(&r);
 }

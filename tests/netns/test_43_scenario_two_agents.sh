@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# Scenario 43: one scenario, three targets swept one after the other into
+# one report: "app", a keyed agent (control port 7455; udp/7000 and
+# tcp/7000 over other source ports, so two sessions; its key beside the
+# scenario); "edge", a second agent (--open, control port 7456,
+# udp+tcp/7100); "resolver", the second agent's DNS probed without agent.
+# The router drops edge's UDP replies to 41050-41099, resets TCP to 7100
+# (which the scenario expects: "rejected") and drops DNS replies to
+# 41080-41099. Exit 1; per target its checks, verdicts and mismatches; the
+# JUnit XML (one testsuite per target) exactly; the JSON, JUnit and metrics
+# rendered again by nacl-report are the probe's own; the --events stream
+# holds one run per sweep; explain refuses a report of several targets.
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=report_lib.sh source-path=SCRIPTDIR
+source "$(dirname "$0")/report_lib.sh"
+
+np_need_tool xmllint libxml2-utils
+np_need_tool promtool prometheus
+np_setup
+np_rules <<'RULES'
+ip saddr 198.18.2.1 ip daddr 198.18.1.1 udp sport 7100 udp dport 41050-41099 drop
+ip saddr 198.18.1.1 ip daddr 198.18.2.1 tcp dport 7100 reject with tcp reset
+ip saddr 198.18.2.1 ip daddr 198.18.1.1 udp sport 53 udp dport 41080-41099 drop
+RULES
+agent_start --ports udp/7000,tcp/7000
+
+# The second agent: its own control port and services, stopped by PID.
+"$TESTBED" exec agent "$AGENT_BIN" --open --control-port 7456 \
+	--ports udp/53,udp/7100,tcp/7100 >>"$NP_TMP/agent2.log" 2>&1 &
+NP_HELPER_PIDS+=("$!")
+for _ in $(seq 30); do
+	np_tcp_open "$AGENT4" 7456 && break
+	sleep 0.1
+done
+np_tcp_open "$AGENT4" 7456 ||
+	np_die "the second agent did not open 7456: $(cat "$NP_TMP/agent2.log")"
+
+# Written beside the key, which it names relative to itself.
+SCENARIO=$NP_TMP/two-agents.json
+cat >"$SCENARIO" <<'JSON'
+{
+  "name": "two-agents",
+  "description": "two agents and an agentless resolver in one run",
+  "targets": [
+    { "name": "app", "agent": "198.18.2.1", "key_file": "agent.key",
+      "bind": "198.18.1.1", "checks": [0, 1] },
+    { "name": "edge", "agent": "198.18.2.1:7456", "bind": "198.18.1.1",
+      "agent_nacl": "acl-0b2", "checks": [2, 3] },
+    { "name": "resolver", "target": "198.18.2.1", "bind": "198.18.1.1",
+      "probe_cidr": "198.18.1.0/24", "checks": [4] }
+  ],
+  "settings": { "rate": 0, "timeout_ms": 300, "attempts": 2 },
+  "checks": [
+    { "proto": "udp", "port": 7000, "sports": "41000-41099" },
+    { "proto": "tcp", "port": 7000, "sports": "41200-41249" },
+    { "proto": "udp", "port": 7100, "sports": "41000-41099" },
+    { "proto": "tcp", "port": 7100, "sports": "41000-41099",
+      "expect": "rejected" },
+    { "proto": "udp", "port": 53, "service": "dns", "sports": "41000-41099" }
+  ]
+}
+JSON
+
+out=$NP_TMP/out
+mkdir -p "$out"
+probe_run --scenario "$SCENARIO" --junit "$out/r.xml" --prom "$out/r.prom" \
+	--events "$out/events.jsonl"
+assert_exit 1
+# One start ... done per sweep, in the report's order, every result once.
+assert_eq "--events: the sweeps and their results" \
+	"start done start done start done start done 450" \
+	"$(jq -r 'select(.event == "start" or .event == "done") | .event' \
+		"$out/events.jsonl" | tr '\n' ' ')$(jq -s \
+		'map(select(.event == "result")) | length' "$out/events.jsonl")"
+assert_json '.targets | map("\(.name) \(.address) \(.agent) \(.bind)") | join(",")' \
+	'app 198.18.2.1 true 198.18.1.1,edge 198.18.2.1 true 198.18.1.1,resolver 198.18.2.1 false 198.18.1.1'
+assert_json '"\(.probe.bind) \(.target.address) \(.target.agent)"' \
+	'198.18.1.1 198.18.2.1 true'
+assert_json '[.checks[] | "\(.target) \(.proto)/\(.port) \(.service) \(.expect) \(.verdict)"] | join(",")' \
+	'0 udp/7000 echo open pass,0 tcp/7000 echo open pass,1 udp/7100 echo open fail,1 tcp/7100 echo rejected pass,2 udp/53 dns open fail'
+assert_ranges 2 '41000-41049 ok,41050-41099 reply_dropped'
+assert_ranges 3 '41000-41099 rejected'
+assert_ranges 4 '41000-41079 ok,41080-41099 dropped'
+assert_json '[.checks[].mismatches[] | "\(.from)-\(.to) \(.status) \(.expected)"] | join(",")' \
+	'41050-41099 reply_dropped open,41080-41099 dropped open'
+# edge: its NACL id, the peers as /32; resolver: no agent, some ports
+# answer, so the requests pass and only the replies need a rule.
+assert_json '.checks[2].fixes[0].rules | map(.command) | join("\n")' \
+'aws ec2 create-network-acl-entry --network-acl-id <probe-subnet-nacl-id> --ingress --rule-number <rule-number> --protocol 17 --port-range From=41050,To=41099 --cidr-block 198.18.2.1/32 --rule-action allow
+aws ec2 create-network-acl-entry --network-acl-id acl-0b2 --egress --rule-number <rule-number> --protocol 17 --port-range From=41050,To=41099 --cidr-block 198.18.1.1/32 --rule-action allow'
+assert_json '.checks[4].fixes[0].rules | map(.command) | join("\n")' \
+'aws ec2 create-network-acl-entry --network-acl-id <probe-subnet-nacl-id> --ingress --rule-number <rule-number> --protocol 17 --port-range From=41080,To=41099 --cidr-block 198.18.2.1/32 --rule-action allow
+aws ec2 create-network-acl-entry --network-acl-id <target-subnet-nacl-id> --egress --rule-number <rule-number> --protocol 17 --port-range From=41080,To=41099 --cidr-block 198.18.1.0/24 --rule-action allow'
+assert_json '.summary | "\(.probes) \(.verdict)"' '450 fail'
+assert_json '.checks[1] | "\(.sports) \(.ranges | length)"' '41200-41249 1'
+# app's two sets of source ports: two sessions on its agent, one each.
+assert_eq "sessions opened on the first agent" 2 \
+	"$(grep -c ' opened by 198.18.1.1 (probe 198.18.1.1, 1 ports)' "$NP_TMP/agent.log")"
+assert_contains "the summary heads each target" "$PROBE_OUT" \
+	'^target resolver: 198\.18\.1\.1 -> 198\.18\.2\.1 \(no agent\)$'
+assert_contains "the summary counts the targets" "$PROBE_OUT" \
+	'^Summary: 3 targets, 5 checks, 450 probes: FAIL \(2 checks failed\)$'
+
+xmllint --noout "$out/r.xml" 2>"$NP_TMP/xmllint.err" ||
+	np_fail "xmllint refuses the JUnit report: $(cat "$NP_TMP/xmllint.err")"
+sed -E -e 's/ time="[0-9.]+"/ time="T"/g' \
+	-e 's/ timestamp="[^"]*"/ timestamp="TS"/' \
+	-e 's/(name="(started|finished)_at" value=)"[^"]*"/\1"TIME"/' \
+	"$out/r.xml" >"$NP_TMP/junit.xml"
+cat >"$NP_TMP/junit.expected" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="nacl-probe two-agents" tests="5" failures="2" errors="0" time="T">
+  <testsuite name="nacl-probe app 198.18.2.1" tests="2" failures="0" errors="0" skipped="0" time="T" timestamp="TS" hostname="198.18.1.1">
+    <properties>
+      <property name="scenario" value="two-agents"/>
+      <property name="target.name" value="app"/>
+      <property name="target.address" value="198.18.2.1"/>
+      <property name="target.agent" value="true"/>
+      <property name="probe.bind" value="198.18.1.1"/>
+      <property name="started_at" value="TIME"/>
+      <property name="finished_at" value="TIME"/>
+      <property name="settings.rate" value="100000"/>
+      <property name="settings.window" value="16384"/>
+      <property name="settings.attempts" value="2"/>
+      <property name="settings.timeout_ms" value="300"/>
+    </properties>
+    <testcase name="udp/7000 echo sports 41000-41099" classname="nacl-probe.app"/>
+    <testcase name="tcp/7000 echo sports 41200-41249" classname="nacl-probe.app"/>
+  </testsuite>
+  <testsuite name="nacl-probe edge 198.18.2.1" tests="2" failures="1" errors="0" skipped="0" time="T" timestamp="TS" hostname="198.18.1.1">
+    <properties>
+      <property name="scenario" value="two-agents"/>
+      <property name="target.name" value="edge"/>
+      <property name="target.address" value="198.18.2.1"/>
+      <property name="target.agent" value="true"/>
+      <property name="probe.bind" value="198.18.1.1"/>
+      <property name="started_at" value="TIME"/>
+      <property name="finished_at" value="TIME"/>
+      <property name="settings.rate" value="100000"/>
+      <property name="settings.window" value="16384"/>
+      <property name="settings.attempts" value="2"/>
+      <property name="settings.timeout_ms" value="300"/>
+    </properties>
+    <testcase name="udp/7100 echo sports 41000-41099" classname="nacl-probe.edge">
+      <failure message="50 of 100 source ports not as expected: 41050-41099 reply_dropped (expected open)" type="reply_dropped">41050-41099 reply_dropped, expected open (50 ports): requests arrive, replies are dropped on the way back; hits Linux clients (0.2% of their range), Linux (legacy) 0.2%, NAT gateway/ELB 0.1%
+  fix: the requests arrive, the replies (udp 41050-41099) are dropped by the probe subnet's NACL inbound or the agent subnet's NACL outbound: allow them in the one that lacks it (nacl-report explain names it)
+    probe subnet NACL &lt;probe-subnet-nacl-id&gt; inbound: allow udp 41050-41099 from 198.18.2.1/32
+      aws ec2 create-network-acl-entry --network-acl-id &lt;probe-subnet-nacl-id&gt; --ingress --rule-number &lt;rule-number&gt; --protocol 17 --port-range From=41050,To=41099 --cidr-block 198.18.2.1/32 --rule-action allow
+    agent subnet NACL acl-0b2 outbound: allow udp 41050-41099 to 198.18.1.1/32
+      aws ec2 create-network-acl-entry --network-acl-id acl-0b2 --egress --rule-number &lt;rule-number&gt; --protocol 17 --port-range From=41050,To=41099 --cidr-block 198.18.1.1/32 --rule-action allow
+Note: &lt;rule-number&gt;: a free rule number below the entry that now decides these packets (nacl-report explain names it); the commands are printed, never run
+</failure>
+    </testcase>
+    <testcase name="tcp/7100 echo sports 41000-41099" classname="nacl-probe.edge">
+      <system-out>41000-41099 rejected, expected rejected (100 ports): actively refused (TCP reset or ICMP unreachable); hits Linux clients (0.4% of their range), Linux (legacy) 0.4%, NAT gateway/ELB 0.2%
+</system-out>
+    </testcase>
+  </testsuite>
+  <testsuite name="nacl-probe resolver 198.18.2.1" tests="1" failures="1" errors="0" skipped="0" time="T" timestamp="TS" hostname="198.18.1.1">
+    <properties>
+      <property name="scenario" value="two-agents"/>
+      <property name="target.name" value="resolver"/>
+      <property name="target.address" value="198.18.2.1"/>
+      <property name="target.agent" value="false"/>
+      <property name="probe.bind" value="198.18.1.1"/>
+      <property name="started_at" value="TIME"/>
+      <property name="finished_at" value="TIME"/>
+      <property name="settings.rate" value="100000"/>
+      <property name="settings.window" value="16384"/>
+      <property name="settings.attempts" value="2"/>
+      <property name="settings.timeout_ms" value="300"/>
+    </properties>
+    <testcase name="udp/53 dns sports 41000-41099" classname="nacl-probe.resolver">
+      <failure message="20 of 100 source ports not as expected: 41080-41099 dropped (expected open)" type="dropped">41080-41099 dropped, expected open (20 ports): no reply (direction unknown: no agent); hits Linux clients (0.1% of their range), Linux (legacy) 0.1%, NAT gateway/ELB &lt;0.1%
+  fix: no agent tells the direction, but other source ports get replies, so the requests (udp 53) pass: the replies (udp 41080-41099) are dropped by the probe subnet's NACL inbound or the target subnet's NACL outbound: allow them in the one that lacks it
+    probe subnet NACL &lt;probe-subnet-nacl-id&gt; inbound: allow udp 41080-41099 from 198.18.2.1/32
+      aws ec2 create-network-acl-entry --network-acl-id &lt;probe-subnet-nacl-id&gt; --ingress --rule-number &lt;rule-number&gt; --protocol 17 --port-range From=41080,To=41099 --cidr-block 198.18.2.1/32 --rule-action allow
+    target subnet NACL &lt;target-subnet-nacl-id&gt; outbound: allow udp 41080-41099 to 198.18.1.0/24
+      aws ec2 create-network-acl-entry --network-acl-id &lt;target-subnet-nacl-id&gt; --egress --rule-number &lt;rule-number&gt; --protocol 17 --port-range From=41080,To=41099 --cidr-block 198.18.1.0/24 --rule-action allow
+Note: &lt;rule-number&gt;: a free rule number below the entry that now decides these packets (nacl-report explain names it); the commands are printed, never run
+</failure>
+    </testcase>
+  </testsuite>
+</testsuites>
+XML
+assert_file_eq "JUnit of three targets" "$NP_TMP/junit.expected" \
+	"$NP_TMP/junit.xml"
+
+for format in json:json junit:xml prom:prom; do
+	report_run render "$REPORT" --format "${format%:*}"
+	assert_report_exit 0
+	[ "${format%:*}" = json ] && cp "$REPORT" "$out/r.json"
+	assert_file_eq "nacl-report render --format ${format%:*}" \
+		"$out/r.${format#*:}" "$NR_OUT"
+done
+promtool check metrics <"$out/r.prom" >"$NP_TMP/promtool.out" 2>&1 ||
+	np_fail "promtool refuses --prom: $(cat "$NP_TMP/promtool.out")"
+assert_contains "prom: the edge check fails" "$out/r.prom" \
+	'^naclprobe_check_pass\{target="198.18.2.1",proto="udp",port="7100",service="echo"\} 0$'
+
+report_run explain "$REPORT" --nacl "$NP_ROOT/scenarios/nacl/correct.json" \
+	--probe-subnet subnet-0a1a1a1a1a1a1a1a1 \
+	--agent-subnet subnet-0b2b2b2b2b2b2b2b2
+assert_report_exit 2
+assert_contains "explain refuses several targets" "$NR_ERR" \
+	"the report holds 3 targets; explain judges one probe and one agent"
+np_done
