@@ -20,6 +20,8 @@
 
 /* Attempts started per loop turn before replies get a chance to be read. */
 #define PUMP_BATCH 256
+/* How much above --rate the bucket may run to make up for a stall. */
+#define SWEEP_CATCH_UP 0.05
 /* Confirmation attempts at most, whatever the loss estimate says. */
 #define CONFIRM_MAX 8
 /* Expected false drops we accept over the whole sweep. */
@@ -52,6 +54,7 @@ struct sweep {
 	const struct timeval *timeout;
 	struct event *pump_event;
 	double tokens, burst;
+	double owed; /* tokens a stall spilled, paid back slowly */
 	uint64_t tokens_ns;
 	uint64_t start_ns;
 	bool confirming;
@@ -177,12 +180,32 @@ sweep_enqueue(struct sweep *s, size_t index, uint64_t ready_ns)
 static bool
 sweep_take_tokens(struct sweep *s, uint64_t now)
 {
+	double earned, repay;
+
 	if (s->cfg.rate == 0)
 		return true;
-	s->tokens += (double)(now - s->tokens_ns) * s->cfg.rate / 1e9;
+	earned = (double)(now - s->tokens_ns) * s->cfg.rate / 1e9;
 	s->tokens_ns = now;
-	if (s->tokens > s->burst)
+	s->tokens += earned;
+	/*
+	 * A stall (a busy machine) overflows the bucket: keep what spilled
+	 * and pay it back at 5% above the rate at most, so the rate holds
+	 * over seconds while no burst ever exceeds the bucket. Never more
+	 * than a second of it: a suspended host does not storm on waking.
+	 */
+	if (s->tokens > s->burst) {
+		s->owed += s->tokens - s->burst;
+		if (s->owed > s->cfg.rate)
+			s->owed = s->cfg.rate;
 		s->tokens = s->burst;
+	}
+	repay = earned * SWEEP_CATCH_UP;
+	if (repay > s->owed)
+		repay = s->owed;
+	if (repay > s->burst - s->tokens)
+		repay = s->burst - s->tokens;
+	s->owed -= repay;
+	s->tokens += repay;
 	if (s->tokens < 1.0) {
 		sweep_schedule_pump(
 			s,
