@@ -180,7 +180,7 @@ sweep_enqueue(struct sweep *s, size_t index, uint64_t ready_ns)
 static bool
 sweep_take_tokens(struct sweep *s, uint64_t now)
 {
-	double earned, repay;
+	double earned, repay, cap;
 
 	if (s->cfg.rate == 0)
 		return true;
@@ -189,21 +189,24 @@ sweep_take_tokens(struct sweep *s, uint64_t now)
 	s->tokens += earned;
 	/*
 	 * A stall (a busy machine) overflows the bucket: keep what spilled
-	 * and pay it back at 5% above the rate at most, so the rate holds
-	 * over seconds while no burst ever exceeds the bucket. Never more
-	 * than a second of it: a suspended host does not storm on waking.
+	 * and pay it back at SWEEP_CATCH_UP above the rate, so the rate holds
+	 * over seconds. While it does, the bucket holds that much less, so
+	 * that no 10 ms ever sends more than the bucket plus the rate's
+	 * share. Never more than a second owed: a suspended host does not
+	 * storm on waking.
 	 */
-	if (s->tokens > s->burst) {
-		s->owed += s->tokens - s->burst;
+	cap = s->owed > 0 ? s->burst * (1.0 - SWEEP_CATCH_UP) : s->burst;
+	if (s->tokens > cap) {
+		s->owed += s->tokens - cap;
 		if (s->owed > s->cfg.rate)
 			s->owed = s->cfg.rate;
-		s->tokens = s->burst;
+		s->tokens = cap = s->burst * (1.0 - SWEEP_CATCH_UP);
 	}
 	repay = earned * SWEEP_CATCH_UP;
 	if (repay > s->owed)
 		repay = s->owed;
-	if (repay > s->burst - s->tokens)
-		repay = s->burst - s->tokens;
+	if (repay > cap - s->tokens)
+		repay = cap - s->tokens > 0 ? cap - s->tokens : 0;
 	s->owed -= repay;
 	s->tokens += repay;
 	if (s->tokens < 1.0) {
