@@ -180,7 +180,7 @@ sweep_enqueue(struct sweep *s, size_t index, uint64_t ready_ns)
 static bool
 sweep_take_tokens(struct sweep *s, uint64_t now)
 {
-	double earned, repay, cap;
+	double earned, repay, cap, low;
 
 	if (s->cfg.rate == 0)
 		return true;
@@ -195,12 +195,17 @@ sweep_take_tokens(struct sweep *s, uint64_t now)
 	 * share. Never more than a second owed: a suspended host does not
 	 * storm on waking.
 	 */
-	cap = s->owed > 0 ? s->burst * (1.0 - SWEEP_CATCH_UP) : s->burst;
+	/* Never below one token, or a slow rate (a bucket of one) would
+	 * never send again. */
+	low = s->burst * (1.0 - SWEEP_CATCH_UP);
+	if (low < 1.0)
+		low = 1.0;
+	cap = s->owed > 0 ? low : s->burst;
 	if (s->tokens > cap) {
-		s->owed += s->tokens - cap;
+		s->owed += s->tokens - low;
 		if (s->owed > s->cfg.rate)
 			s->owed = s->cfg.rate;
-		s->tokens = cap = s->burst * (1.0 - SWEEP_CATCH_UP);
+		s->tokens = cap = low;
 	}
 	repay = earned * SWEEP_CATCH_UP;
 	if (repay > s->owed)

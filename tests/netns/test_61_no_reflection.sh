@@ -53,10 +53,22 @@ done
 # Session A sweeps slowly so that it is still open for the control replay.
 "$TESTBED" exec probe "$PROBE_BIN" --agent "$AGENT4" --key-file "$NP_KEY" \
 	--bind "$PROBE4" --ports udp/7000,udp/53,udp/123 --sports 41000-41099 \
-	--rate 20 --quiet >/dev/null 2>&1 &
+	--rate 20 --quiet >"$NP_TMP/probe-a.log" 2>&1 &
 probe_a=$!
 NP_HELPER_PIDS+=("$probe_a")
-sleep 1.5
+# Until session A has sent to every port (at most ~10 s), then stop the
+# capture; -U writes each packet out at once.
+for _ in $(seq 100); do
+	np_alive "$probe_a" ||
+		np_die "session A's probe ended early: $(cat "$NP_TMP/probe-a.log")"
+	n=0
+	for port in 7000 53 123; do
+		tcpdump -r "$NP_TMP/cap.pcap" -nn "udp and dst port $port" \
+			2>/dev/null | grep -q . && n=$((n + 1))
+	done
+	[ "$n" -eq 3 ] && break
+	sleep 0.1
+done
 np_stop_pid "$tcpdump_pid"
 session_a=$(session_ids | head -n 1)
 [ -n "$session_a" ] || np_die "session A did not open"
