@@ -6,7 +6,26 @@
 #        nacl ACLS.json PROBE-SUBNET AGENT-SUBNET |
 #        exec probe|router|agent CMD...
 # Namespace names are ${NP_PREFIX:-npt}-probe, -router and -agent.
+#
+# NP_PROFILE chooses the hosts' settings:
+#   defaults  every sysctl as a new namespace has it: syncookies on, SYN
+#             backlog and somaxconn at the kernel's defaults, ICMP rate
+#             limits on, the probe's ephemeral range 32768-60999. What users
+#             have; what CI runs.
+#   tuned     the agent's SYN queue and listen backlog raised to 65535,
+#             syncookies off, the router's ICMP rate limits off, the probe's
+#             ephemeral range moved to 10000-19999. Only for a test that says
+#             in its first lines why it needs it.
 set -euo pipefail
+
+PROFILE=${NP_PROFILE:-tuned}
+case $PROFILE in
+defaults | tuned) ;;
+*)
+	echo "testbed: NP_PROFILE=$PROFILE: expected defaults or tuned" >&2
+	exit 2
+	;;
+esac
 
 PREFIX=${NP_PREFIX:-npt}
 NS_PROBE=$PREFIX-probe
@@ -31,10 +50,9 @@ AGENT_NETS=198.18.2.0/24,2001:db8:2::/64
 # that name from its command line.
 STATELESS_TABLE=stateless
 
-# The probe's own connections (control channel, reachability checks) take
-# their ports from here, outside every range the tests sweep, so that no
-# swept source port is ever busy by accident.
-PROBE_EPHEMERAL="10000 19999"
+# tuned: the probe's own connections (control channel, reachability checks)
+# take their ports from here, outside every range the tests sweep.
+TUNED_PROBE_EPHEMERAL="10000 19999"
 
 # Set while "up" runs, so that a failure leaves no half-built testbed.
 BUILDING=0
@@ -169,6 +187,41 @@ wait_reachable()
 	return 1
 }
 
+# The tuned profile (see NP_PROFILE above).
+testbed_tune()
+{
+	# Rejects answer every probe, not one per second per host.
+	sysctl_set "$NS_ROUTER" net.ipv4.icmp_ratelimit 0
+	sysctl_set "$NS_ROUTER" net.ipv6.icmp.ratelimit 0
+	# Per namespace on recent kernels only; the per-host limits are off.
+	if ip netns exec "$NS_ROUTER" test -w /proc/sys/net/ipv4/icmp_msgs_per_sec; then
+		sysctl_set "$NS_ROUTER" net.ipv4.icmp_msgs_per_sec 1000000
+		sysctl_set "$NS_ROUTER" net.ipv4.icmp_msgs_burst 1000000
+	fi
+	# Thousands of half-open connections stay visible as SYN_RECV.
+	sysctl_set "$NS_AGENT" net.core.somaxconn 65535
+	sysctl_set "$NS_AGENT" net.ipv4.tcp_max_syn_backlog 65535
+	sysctl_set "$NS_AGENT" net.ipv4.tcp_syncookies 0
+	sysctl_set "$NS_PROBE" net.ipv4.ip_local_port_range "$TUNED_PROBE_EPHEMERAL"
+}
+
+# At kernel defaults, IPv6 link-local addresses (the routes' next hops) go
+# through duplicate address detection first: wait until none is tentative.
+wait_no_tentative()
+{
+	local ns busy
+	for _ in $(seq 50); do
+		busy=0
+		for ns in "${ALL_NS[@]}"; do
+			[ -z "$(ip -n "$ns" -6 addr show tentative 2>/dev/null)" ] ||
+				busy=1
+		done
+		[ "$busy" -eq 1 ] || return 0
+		sleep 0.1
+	done
+	die "IPv6 addresses still tentative (duplicate address detection) after 5 s"
+}
+
 testbed_up()
 {
 	local ns
@@ -177,31 +230,22 @@ testbed_up()
 	for ns in "${ALL_NS[@]}"; do
 		run ip netns add "$ns"
 		nsrun "$ns" ip link set lo up
-		# Link-local addresses too must be usable at once (next hops).
-		sysctl_set "$ns" net.ipv6.conf.default.accept_dad 0
-		sysctl_set "$ns" net.ipv6.conf.all.accept_dad 0
+		if [ "$PROFILE" = tuned ]; then
+			# Link-local addresses usable at once (next hops).
+			sysctl_set "$ns" net.ipv6.conf.default.accept_dad 0
+			sysctl_set "$ns" net.ipv6.conf.all.accept_dad 0
+		fi
 	done
 
 	# Sysctls and rules before any link is up: forwarding switched on
 	# after the addresses exist costs the first neighbour solicitation.
+	# Forwarding is what makes the router a router, in either profile.
 	sysctl_set "$NS_ROUTER" net.ipv4.ip_forward 1
 	sysctl_set "$NS_ROUTER" net.ipv6.conf.default.forwarding 1
 	sysctl_set "$NS_ROUTER" net.ipv6.conf.all.forwarding 1
-	# Rejects must answer every probe, not one per second per host.
-	sysctl_set "$NS_ROUTER" net.ipv4.icmp_ratelimit 0
-	sysctl_set "$NS_ROUTER" net.ipv6.icmp.ratelimit 0
-	# Per namespace on recent kernels only; the per-host limits are off.
-	if ip netns exec "$NS_ROUTER" test -w /proc/sys/net/ipv4/icmp_msgs_per_sec; then
-		sysctl_set "$NS_ROUTER" net.ipv4.icmp_msgs_per_sec 1000000
-		sysctl_set "$NS_ROUTER" net.ipv4.icmp_msgs_burst 1000000
+	if [ "$PROFILE" = tuned ]; then
+		testbed_tune
 	fi
-
-	# Thousands of half-open connections stay visible as SYN_RECV.
-	sysctl_set "$NS_AGENT" net.core.somaxconn 65535
-	sysctl_set "$NS_AGENT" net.ipv4.tcp_max_syn_backlog 65535
-	sysctl_set "$NS_AGENT" net.ipv4.tcp_syncookies 0
-
-	sysctl_set "$NS_PROBE" net.ipv4.ip_local_port_range "$PROBE_EPHEMERAL"
 
 	nsrun "$NS_ROUTER" nft -f - <<EOF
 table inet nacl {
@@ -245,6 +289,7 @@ EOF
 	nsrun "$NS_AGENT" ip route add default via "$ROUTER_A4"
 	nsrun "$NS_AGENT" ip -6 route add default via "$ROUTER_A6"
 
+	[ "$PROFILE" = tuned ] || wait_no_tentative
 	wait_reachable "$AGENT4" ||
 		die "probe cannot reach the agent at $AGENT4 (IPv4)"
 	wait_reachable "$AGENT6" ||
