@@ -5,8 +5,8 @@
 #include <string.h>
 
 static const char *const status_names[STATUS_COUNT] = {
-	"ok",	   "reply_dropped", "request_dropped",
-	"dropped", "rejected",	    "local_error",
+	"ok",	    "reply_dropped", "request_dropped", "dropped",
+	"rejected", "local_error",   "host_dropped",
 };
 
 const char *
@@ -33,5 +33,6 @@ int
 status_is_drop(enum probe_status status)
 {
 	return status == STATUS_REPLY_DROPPED ||
-	       status == STATUS_REQUEST_DROPPED || status == STATUS_DROPPED;
+	       status == STATUS_REQUEST_DROPPED || status == STATUS_DROPPED ||
+	       status == STATUS_HOST_DROPPED;
 }

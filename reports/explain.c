@@ -18,8 +18,8 @@
 #define EXPLAIN_MAX_KNOWN 8
 
 static const char *const explain_outcome_names[EXPLAIN_OUTCOME_COUNT] = {
-	"agree",	"explained",	   "unexplained",
-	"contradicted", "wrong_direction", "not_probed",
+	"agree",	   "explained",	 "unexplained", "contradicted",
+	"wrong_direction", "not_probed", "not_nacl",
 };
 
 const char *
@@ -50,6 +50,10 @@ explain_outcome_of(enum probe_status measured, enum probe_status predicted)
 	case STATUS_REJECTED:
 		/* A NACL drops silently; it never rejects. */
 		return EXPLAIN_UNEXPLAINED;
+	case STATUS_HOST_DROPPED:
+		/* The NACLs let it through; the agent host dropped it. */
+		return predicted == STATUS_OK ? EXPLAIN_NOT_NACL
+					      : EXPLAIN_WRONG_DIRECTION;
 	case STATUS_LOCAL_ERROR:
 	case STATUS_COUNT:
 		break;
@@ -594,6 +598,13 @@ explain_write_range(FILE *out, const struct explain *x,
 		} else
 			fputs("allow them", out);
 		break;
+	case EXPLAIN_NOT_NACL:
+		fputs("NOT A NACL\n    the requests reached the agent host, "
+		      "whose own firewall dropped them; the NACLs allow "
+		      "them: look at the host's firewall (nftables, "
+		      "iptables, a security agent), not at a NACL",
+		      out);
+		break;
 	case EXPLAIN_AGREE:
 	case EXPLAIN_OUTCOME_COUNT:
 		break;
@@ -602,8 +613,8 @@ explain_write_range(FILE *out, const struct explain *x,
 }
 
 static const char *const explain_outcome_labels[EXPLAIN_OUTCOME_COUNT] = {
-	"agree",	"explained",	   "unexplained",
-	"contradicted", "wrong direction", "not probed",
+	"agree",	   "explained",	 "unexplained", "contradicted",
+	"wrong direction", "not probed", "not a NACL",
 };
 
 static void

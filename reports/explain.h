@@ -21,6 +21,7 @@ enum explain_outcome {
 	EXPLAIN_CONTRADICTED, /* ok, yet a NACL should drop it */
 	EXPLAIN_WRONG_DIRECTION, /* dropped one way, the NACLs drop the other */
 	EXPLAIN_NOT_PROBED, /* local_error: nothing was measured */
+	EXPLAIN_NOT_NACL, /* host_dropped: the NACLs allow it, the host not */
 	EXPLAIN_OUTCOME_COUNT,
 };
 

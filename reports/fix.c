@@ -208,13 +208,21 @@ fix_explain(struct report_fix *f, const struct fix_sides *s,
 	free(requests);
 }
 
+/* Not probed (local_error), or dropped by the agent host itself
+ * (host_dropped): no NACL entry on the path would change it. */
+static bool
+fix_applies(enum probe_status status)
+{
+	return status != STATUS_LOCAL_ERROR && status != STATUS_HOST_DROPPED;
+}
+
 size_t
 report_check_nfixes(const struct report_check *c)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < c->nmismatches; i++)
-		if (c->mismatches[i].status != STATUS_LOCAL_ERROR)
+		if (fix_applies(c->mismatches[i].status))
 			n++;
 	return n;
 }
@@ -234,8 +242,7 @@ report_check_fixes(const struct report *r, const struct report_check *c,
 		const struct mismatch_range *m = &c->mismatches[i];
 		struct report_fix *f;
 
-		/* Nothing was probed there: nothing to fix on the path. */
-		if (m->status == STATUS_LOCAL_ERROR)
+		if (!fix_applies(m->status))
 			continue;
 		out = xreallocarray(out, n + 1, sizeof *out);
 		f = &out[n++];

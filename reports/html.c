@@ -33,6 +33,7 @@ static const char *const html_colours[STATUS_COUNT] = {
 	[STATUS_DROPPED] = "#cc79a7",
 	[STATUS_REJECTED] = "#0072b2",
 	[STATUS_LOCAL_ERROR] = "#8c8c8c",
+	[STATUS_HOST_DROPPED] = "#56b4e9",
 };
 
 static const char html_style[] =

@@ -804,8 +804,12 @@ report_check_from_json(const cJSON *item, const char *at, struct report *r,
 	for (i = 0; i < STATUS_COUNT; i++) {
 		const char *name = status_name((enum probe_status)i);
 
-		if (json_get_integer(counts, counts_at, name, 0, 65535, &v,
-				     cause) != 0)
+		/* Reports written before host_dropped existed lack it. */
+		if (i == STATUS_HOST_DROPPED &&
+		    cJSON_GetObjectItemCaseSensitive(counts, name) == NULL)
+			v = 0;
+		else if (json_get_integer(counts, counts_at, name, 0, 65535, &v,
+					  cause) != 0)
 			return -1;
 		if ((size_t)v != c->counts[i]) {
 			*cause = xasprintf(

@@ -27,6 +27,9 @@ report_status_phrase(enum probe_status status)
 	case STATUS_LOCAL_ERROR:
 		return "could not send from this port on the probe host (port "
 		       "in use?)";
+	case STATUS_HOST_DROPPED:
+		return "requests reach the agent host, whose own firewall "
+		       "drops them before the agent: not a NACL";
 	case STATUS_COUNT:
 		break;
 	}

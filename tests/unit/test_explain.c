@@ -718,7 +718,8 @@ Test(explain, json_document_is_exact)
 		"\"checks\":[{\"proto\":\"udp\",\"port\":7000,\"service\":"
 		"\"echo\",\"sports\":\"60999-61000\",\"nat_translated\":0,"
 		"\"ports\":{\"agree\":1,\"explained\":1,\"unexplained\":0,"
-		"\"contradicted\":0,\"wrong_direction\":0,\"not_probed\":0},"
+		"\"contradicted\":0,\"wrong_direction\":0,\"not_probed\":0,"
+		"\"not_nacl\":0},"
 		"\"ranges\":["
 		"{\"from\":60999,\"to\":60999,\"measured\":\"ok\","
 		"\"predicted\":\"ok\",\"outcome\":\"agree\",\"drop\":null,"
@@ -746,9 +747,10 @@ Test(explain, json_document_is_exact)
 		"]}],"
 		"\"summary\":{\"ranges\":{\"agree\":1,\"explained\":1,"
 		"\"unexplained\":0,\"contradicted\":0,\"wrong_direction\":0,"
-		"\"not_probed\":0},\"ports\":{\"agree\":1,\"explained\":1,"
+		"\"not_probed\":0,\"not_nacl\":0},\"ports\":{\"agree\":1,"
+		"\"explained\":1,"
 		"\"unexplained\":0,\"contradicted\":0,\"wrong_direction\":0,"
-		"\"not_probed\":0},\"verdict\":\"agree\"}}");
+		"\"not_probed\":0,\"not_nacl\":0},\"verdict\":\"agree\"}}");
 	free(text);
 	cJSON_Delete(root);
 	fixture_free(&f);

@@ -407,6 +407,7 @@ Test(report, every_status_meets_exactly_its_expectations)
 		{false, true, true, false}, /* dropped */
 		{false, true, false, true}, /* rejected */
 		{false, false, false, false}, /* local_error */
+		{false, true, true, false}, /* host_dropped */
 	};
 	int s, e;
 
