@@ -104,14 +104,10 @@ control_frame_encode(const cJSON *msg, size_t *len, char **cause)
 cJSON *
 control_message_new(const char *type)
 {
-	cJSON *msg = cJSON_CreateObject();
+	cJSON *msg = xcheck(cJSON_CreateObject());
 
-	if (msg == NULL ||
-	    cJSON_AddNumberToObject(msg, "v", CONTROL_VERSION) == NULL ||
-	    cJSON_AddStringToObject(msg, "type", type) == NULL) {
-		fprintf(stderr, "fatal: out of memory building a message\n");
-		abort();
-	}
+	xcheck(cJSON_AddNumberToObject(msg, "v", CONTROL_VERSION));
+	xcheck(cJSON_AddStringToObject(msg, "type", type));
 	return msg;
 }
 

@@ -1203,12 +1203,8 @@ nacl_to_nft(const struct nacl_nft_side *probe,
 	static const int families[] = {AF_INET, AF_INET6};
 	char *buf = NULL;
 	size_t size = 0, i;
-	FILE *f = open_memstream(&buf, &size);
+	FILE *f = xcheck(open_memstream(&buf, &size));
 
-	if (f == NULL) {
-		fprintf(stderr, "fatal: out of memory building nft rules\n");
-		abort();
-	}
 	fprintf(f,
 		"# Emulates NACL %s (probe subnet) and %s (agent subnet) "
 		"statelessly.\n",
@@ -1233,9 +1229,7 @@ nacl_to_nft(const struct nacl_nft_side *probe,
 		nacl_nft_jump(f, table, chain, family, agent, probe,
 			      NACL_HOP_PROBE_IN);
 	}
-	if (fclose(f) != 0 || buf == NULL) {
-		fprintf(stderr, "fatal: out of memory building nft rules\n");
-		abort();
-	}
-	return buf;
+	if (fclose(f) != 0)
+		buf = NULL;
+	return xcheck(buf);
 }

@@ -87,10 +87,7 @@ scenario_fail(struct scenario_parser *p, const char *at, const char *fmt, ...)
 	char *message;
 
 	va_start(ap, fmt);
-	if (vasprintf(&message, fmt, ap) < 0) {
-		fprintf(stderr, "fatal: out of memory\n");
-		abort();
-	}
+	message = xvasprintf(fmt, ap);
 	va_end(ap);
 	*p->cause = *at ? xasprintf("%s: %s", at, message) : message;
 	if (*at)

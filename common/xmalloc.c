@@ -8,10 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The one place the programs die of ENOMEM; size 0: not known. */
 static void
 xmalloc_die(size_t size)
 {
-	fprintf(stderr, "fatal: out of memory allocating %zu bytes\n", size);
+	if (size == 0)
+		fprintf(stderr, "fatal: out of memory\n");
+	else
+		fprintf(stderr, "fatal: out of memory allocating %zu bytes\n",
+			size);
 	abort();
 }
 
@@ -59,14 +64,31 @@ xstrdup(const char *s)
 }
 
 char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		xmalloc_die(0);
+	return s;
+}
+
+char *
 xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		xmalloc_die(0);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	return s;
+}
+
+void *
+xcheck(void *p)
+{
+	if (p == NULL)
+		xmalloc_die(0);
+	return p;
 }

@@ -27,19 +27,13 @@ static const char *const events_file_names[] = {
 static void
 events_file_add_number(cJSON *obj, const char *name, double value)
 {
-	if (cJSON_AddNumberToObject(obj, name, value) == NULL) {
-		fprintf(stderr, "fatal: out of memory building an event\n");
-		abort();
-	}
+	xcheck(cJSON_AddNumberToObject(obj, name, value));
 }
 
 static void
 events_file_add_string(cJSON *obj, const char *name, const char *value)
 {
-	if (cJSON_AddStringToObject(obj, name, value) == NULL) {
-		fprintf(stderr, "fatal: out of memory building an event\n");
-		abort();
-	}
+	xcheck(cJSON_AddStringToObject(obj, name, value));
 }
 
 /* Microseconds are plenty and keep the numbers short. */
@@ -52,12 +46,8 @@ events_file_round(double v, double scale)
 static cJSON *
 events_file_event_to_json(const struct sweep_event *ev)
 {
-	cJSON *obj = cJSON_CreateObject();
+	cJSON *obj = xcheck(cJSON_CreateObject());
 
-	if (obj == NULL) {
-		fprintf(stderr, "fatal: out of memory building an event\n");
-		abort();
-	}
 	events_file_add_string(obj, "event", events_file_names[ev->type]);
 	events_file_add_number(obj, "t", events_file_round(ev->elapsed, 1e6));
 	switch (ev->type) {
@@ -89,9 +79,8 @@ events_file_event_to_json(const struct sweep_event *ev)
 		break;
 	case SWEEP_EVENT_RESULT:
 		events_file_add_string(obj, "status", status_name(ev->status));
-		if (ev->nat_translated &&
-		    cJSON_AddTrueToObject(obj, "nat") == NULL)
-			abort();
+		if (ev->nat_translated)
+			xcheck(cJSON_AddTrueToObject(obj, "nat"));
 		if (ev->observed_port != 0)
 			events_file_add_number(obj, "observed_port",
 					       ev->observed_port);
@@ -112,12 +101,8 @@ events_file_event_callback(const struct sweep_event *ev, void *arg)
 	if ((unsigned)ev->type > SWEEP_EVENT_DONE)
 		return;
 	obj = events_file_event_to_json(ev);
-	line = cJSON_PrintUnformatted(obj);
+	line = xcheck(cJSON_PrintUnformatted(obj));
 	cJSON_Delete(obj);
-	if (line == NULL) {
-		fprintf(stderr, "fatal: out of memory printing an event\n");
-		abort();
-	}
 	fputs(line, ef->f);
 	fputc('\n', ef->f);
 	free(line);

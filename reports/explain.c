@@ -721,11 +721,7 @@ explain_write_text(const struct explain *x, FILE *out)
 static cJSON *
 explain_json_need(cJSON *item)
 {
-	if (item == NULL) {
-		fprintf(stderr, "fatal: out of memory building JSON\n");
-		abort();
-	}
-	return item;
+	return xcheck(item);
 }
 
 static void
@@ -1314,13 +1310,9 @@ explain_command(int argc, char **argv)
 	rc = explain_exit_code(&x);
 	if (o.json) {
 		cJSON *root = explain_to_json(&x);
-		char *text = cJSON_Print(root);
+		char *text = xcheck(cJSON_Print(root));
 
 		cJSON_Delete(root);
-		if (text == NULL) {
-			fprintf(stderr, "fatal: out of memory printing JSON\n");
-			abort();
-		}
 		puts(text);
 		free(text);
 	} else

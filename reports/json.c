@@ -26,12 +26,7 @@
 static cJSON *
 json_need(cJSON *item)
 {
-	if (item == NULL) {
-		fprintf(stderr,
-			"fatal: out of memory building a JSON report\n");
-		abort();
-	}
-	return item;
+	return xcheck(item);
 }
 
 static void
@@ -292,14 +287,9 @@ static char *
 report_json_text(const struct report *r)
 {
 	cJSON *root = report_to_json(r);
-	char *text = cJSON_Print(root);
+	char *text = xcheck(cJSON_Print(root));
 
 	cJSON_Delete(root);
-	if (text == NULL) {
-		fprintf(stderr,
-			"fatal: out of memory printing a JSON report\n");
-		abort();
-	}
 	return text;
 }
 

@@ -47,14 +47,9 @@ static void
 render_write_json(const struct report *r, FILE *out)
 {
 	cJSON *root = report_to_json(r);
-	char *text = cJSON_Print(root);
+	char *text = xcheck(cJSON_Print(root));
 
 	cJSON_Delete(root);
-	if (text == NULL) {
-		fprintf(stderr,
-			"fatal: out of memory printing a JSON report\n");
-		abort();
-	}
 	fputs(text, out);
 	fputc('\n', out);
 	free(text);
@@ -87,19 +82,13 @@ render_to_string(const struct report *r, enum render_format format, size_t *len)
 {
 	char *buf = NULL;
 	size_t size = 0;
-	FILE *out = open_memstream(&buf, &size);
+	FILE *out = xcheck(open_memstream(&buf, &size));
 
-	if (out == NULL) {
-		fprintf(stderr, "fatal: out of memory rendering a report\n");
-		abort();
-	}
 	render_write(r, format, out);
-	if (fclose(out) != 0 || buf == NULL) {
-		fprintf(stderr, "fatal: out of memory rendering a report\n");
-		abort();
-	}
+	if (fclose(out) != 0)
+		buf = NULL;
 	*len = size;
-	return buf;
+	return xcheck(buf);
 }
 
 static int
