@@ -6,7 +6,7 @@
 
 static const char *const status_names[STATUS_COUNT] = {
 	"ok",	    "reply_dropped", "request_dropped", "dropped",
-	"rejected", "local_error",   "host_dropped",
+	"rejected", "local_error",   "host_dropped",	"unfinished",
 };
 
 const char *
@@ -27,6 +27,12 @@ status_parse(const char *name, enum probe_status *status)
 		}
 	}
 	return -1;
+}
+
+int
+status_is_unmeasured(enum probe_status status)
+{
+	return status == STATUS_LOCAL_ERROR || status == STATUS_UNFINISHED;
 }
 
 int

@@ -13,6 +13,9 @@ enum probe_status {
 	/* Reached the agent host's interface, never its socket, with no queue
 	 * overflow to blame: the host's own firewall. No NACL fix. */
 	STATUS_HOST_DROPPED,
+	/* The run ended (agent lost, interrupted) before the port's outcome
+	 * was known: only in a partial report; meets no expectation. */
+	STATUS_UNFINISHED,
 	STATUS_COUNT,
 };
 
@@ -21,5 +24,7 @@ const char *status_name(enum probe_status status);
 int status_parse(const char *name, enum probe_status *status);
 /* A silent drop in one of its four forms. */
 int status_is_drop(enum probe_status status);
+/* Nothing was measured there: local_error or unfinished. */
+int status_is_unmeasured(enum probe_status status);
 
 #endif

@@ -319,7 +319,7 @@ diff_write_range(FILE *out, const struct diff_range *dr)
 			expectation_name(dr->new_expect));
 	fputc('\n', out);
 	/* Who is hurt now; a fix or a local error says nothing of clients. */
-	if (dr->new_status == STATUS_OK || dr->new_status == STATUS_LOCAL_ERROR)
+	if (dr->new_status == STATUS_OK || status_is_unmeasured(dr->new_status))
 		return;
 	impact = report_impact_describe(dr->from, dr->to);
 	fprintf(out, "    %s\n", impact);

@@ -55,6 +55,7 @@ explain_outcome_of(enum probe_status measured, enum probe_status predicted)
 		return predicted == STATUS_OK ? EXPLAIN_NOT_NACL
 					      : EXPLAIN_WRONG_DIRECTION;
 	case STATUS_LOCAL_ERROR:
+	case STATUS_UNFINISHED:
 	case STATUS_COUNT:
 		break;
 	}

@@ -208,12 +208,12 @@ fix_explain(struct report_fix *f, const struct fix_sides *s,
 	free(requests);
 }
 
-/* Not probed (local_error), or dropped by the agent host itself
- * (host_dropped): no NACL entry on the path would change it. */
+/* Not measured (local_error, unfinished), or dropped by the agent host
+ * itself (host_dropped): no NACL entry on the path would change it. */
 static bool
 fix_applies(enum probe_status status)
 {
-	return status != STATUS_LOCAL_ERROR && status != STATUS_HOST_DROPPED;
+	return !status_is_unmeasured(status) && status != STATUS_HOST_DROPPED;
 }
 
 size_t

@@ -34,6 +34,7 @@ static const char *const html_colours[STATUS_COUNT] = {
 	[STATUS_REJECTED] = "#0072b2",
 	[STATUS_LOCAL_ERROR] = "#8c8c8c",
 	[STATUS_HOST_DROPPED] = "#56b4e9",
+	[STATUS_UNFINISHED] = "#d0d0d0",
 };
 
 static const char html_style[] =
@@ -561,7 +562,7 @@ html_write_ranges(FILE *out, const struct report_check *c)
 		fprintf(out, "%s</td><td>", status_name(sr->status));
 		html_escape(out, report_status_phrase(sr->status));
 		fputs("</td><td>", out);
-		if (sr->status == STATUS_LOCAL_ERROR)
+		if (status_is_unmeasured(sr->status))
 			fputs("none: a problem of the probe host", out);
 		else {
 			impact = report_impact_describe(sr->from, sr->to);

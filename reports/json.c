@@ -74,7 +74,7 @@ report_impact_to_json(cJSON *check, const struct report_check *c)
 		const struct status_range *sr = &c->ranges[i];
 		cJSON *item, *clients;
 
-		if (sr->status == STATUS_OK || sr->status == STATUS_LOCAL_ERROR)
+		if (sr->status == STATUS_OK || status_is_unmeasured(sr->status))
 			continue;
 		if (listed++ >= REPORT_JSON_MAX_DERIVED)
 			continue;
@@ -794,8 +794,8 @@ report_check_from_json(const cJSON *item, const char *at, struct report *r,
 	for (i = 0; i < STATUS_COUNT; i++) {
 		const char *name = status_name((enum probe_status)i);
 
-		/* Reports written before host_dropped existed lack it. */
-		if (i == STATUS_HOST_DROPPED &&
+		/* Reports written before these existed lack them. */
+		if ((i == STATUS_HOST_DROPPED || i == STATUS_UNFINISHED) &&
 		    cJSON_GetObjectItemCaseSensitive(counts, name) == NULL)
 			v = 0;
 		else if (json_get_integer(counts, counts_at, name, 0, 65535, &v,

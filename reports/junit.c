@@ -237,7 +237,7 @@ junit_write_ranges(FILE *out, const struct report *r,
 			continue;
 		shown++;
 		junit_segment_label(sg, expectations, label, sizeof label);
-		if (sg->status == STATUS_LOCAL_ERROR)
+		if (status_is_unmeasured(sg->status))
 			impact = xstrdup("; says nothing about the firewall");
 		else if (sg->status == STATUS_OK)
 			impact = xstrdup("");

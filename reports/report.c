@@ -118,7 +118,7 @@ report_status_meets(enum probe_status status, enum expectation expected)
 	case EXPECT_OPEN:
 		return status == STATUS_OK;
 	case EXPECT_BLOCKED:
-		return status != STATUS_OK && status != STATUS_LOCAL_ERROR;
+		return status != STATUS_OK && !status_is_unmeasured(status);
 	case EXPECT_DROPPED:
 		return status_is_drop(status) != 0;
 	case EXPECT_REJECTED:

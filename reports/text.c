@@ -27,6 +27,9 @@ report_status_phrase(enum probe_status status)
 	case STATUS_LOCAL_ERROR:
 		return "could not send from this port on the probe host (port "
 		       "in use?)";
+	case STATUS_UNFINISHED:
+		return "not measured: the run ended before this port's outcome "
+		       "was known";
 	case STATUS_HOST_DROPPED:
 		return "requests reach the agent host, whose own firewall "
 		       "drops them before the agent: not a NACL";
@@ -151,7 +154,7 @@ text_write_check(const struct report *r, const struct report_check *c,
 				met ? "met" : "NOT MET");
 		/* A port the probe could not use says nothing about clients;
 		 * an ok port hurts none. */
-		if (sg->status != STATUS_LOCAL_ERROR &&
+		if (!status_is_unmeasured(sg->status) &&
 		    sg->status != STATUS_OK) {
 			impact = report_impact_describe(sg->from, sg->to);
 			fprintf(out, "    %s\n", impact);

@@ -85,6 +85,7 @@ Test(prom, one_failing_check_renders_exactly)
 		"naclprobe_ports" L ",status=\"rejected\"} 0\n"
 		"naclprobe_ports" L ",status=\"local_error\"} 0\n"
 		"naclprobe_ports" L ",status=\"host_dropped\"} 0\n"
+		"naclprobe_ports" L ",status=\"unfinished\"} 0\n"
 		"# HELP naclprobe_check_pass 1 when the check passed in the "
 		"last run, 0 when it failed.\n"
 		"# TYPE naclprobe_check_pass gauge\n"

@@ -408,6 +408,7 @@ Test(report, every_status_meets_exactly_its_expectations)
 		{false, true, false, true}, /* rejected */
 		{false, false, false, false}, /* local_error */
 		{false, true, true, false}, /* host_dropped */
+		{false, false, false, false}, /* unfinished */
 	};
 	int s, e;
 

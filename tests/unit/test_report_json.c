@@ -18,7 +18,7 @@ TestSuite(report_json);
 
 #define STATUS_NAMES                                                           \
 	"ok, reply_dropped, request_dropped, dropped, rejected, local_error, " \
-	"host_dropped"
+	"host_dropped, unfinished"
 
 /* The JSON of sample_report(), exactly as report_to_json orders it. */
 static const char sample_json[] =
@@ -35,7 +35,8 @@ static const char sample_json[] =
 	"\"sports\":\"32768-60999\","
 	"\"counts\":{\"ok\":16384,\"reply_dropped\":11848,\"request_dropped\":"
 	"0,"
-	"\"dropped\":0,\"rejected\":0,\"local_error\":0,\"host_dropped\":0},"
+	"\"dropped\":0,\"rejected\":0,\"local_error\":0,\"host_dropped\":0,"
+	"\"unfinished\":0},"
 	"\"ranges\":[{\"from\":"
 	"32768,"
 	"\"to\":49151,\"status\":\"ok\"},{\"from\":49152,\"to\":60999,"
@@ -81,7 +82,7 @@ static const char sample_json[] =
 	"\"sports\":\"1025-5000,49152-65535\",\"counts\":{\"ok\":20360,\"reply_"
 	"dropped\":0,"
 	"\"request_dropped\":0,\"dropped\":0,\"rejected\":0,\"local_error\":0,"
-	"\"host_dropped\":0},"
+	"\"host_dropped\":0,\"unfinished\":0},"
 	"\"ranges\":[{\"from\":1025,\"to\":5000,\"status\":\"ok\"},{\"from\":"
 	"49152,"
 	"\"to\":65535,\"status\":\"ok\"}],\"nat\":{\"translated\":2},"

@@ -16,7 +16,8 @@ Test(status, names_match_the_schema)
 	cr_assert_str_eq(status_name(STATUS_REJECTED), "rejected");
 	cr_assert_str_eq(status_name(STATUS_LOCAL_ERROR), "local_error");
 	cr_assert_str_eq(status_name(STATUS_HOST_DROPPED), "host_dropped");
-	cr_assert_eq(STATUS_COUNT, 7);
+	cr_assert_str_eq(status_name(STATUS_UNFINISHED), "unfinished");
+	cr_assert_eq(STATUS_COUNT, 8);
 }
 
 Test(status, out_of_range_status_is_named_question_mark)
