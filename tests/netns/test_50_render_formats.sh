@@ -74,8 +74,8 @@ assert_contains "prom: run fails" "$prom" \
 started=$(date -u -d "$(jq -r .started_at "$REPORT")" +%s)
 assert_contains "prom: run timestamp is the report's start" "$prom" \
 	"^naclprobe_run_timestamp_seconds\\{target=\"198.18.2.1\"\\} $started\$"
-# 6 statuses x 2 checks, 4 per-check gauges x 2, 3 run gauges.
-assert_eq "prom: samples" 23 "$(grep -vc '^#' "$prom")"
+# 8 statuses x 2 checks, 4 per-check gauges x 2, 3 run gauges.
+assert_eq "prom: samples" 27 "$(grep -vc '^#' "$prom")"
 
 # JSON re-rendered is the probe's own report, byte for byte.
 report_run render "$REPORT" --format json
