@@ -32,6 +32,8 @@ size_t __sanitizer_get_current_allocated_bytes(void);
 static void
 agent_usage(FILE *out)
 {
+	char *services = service_help_text("                       ");
+
 	fprintf(out,
 		"Usage: nacl-agent --key-file FILE [options]\n"
 		"       nacl-agent --open [options]\n"
@@ -40,19 +42,17 @@ agent_usage(FILE *out)
 		"Answers nacl-probe's requests on the ports of --ports and\n"
 		"keeps, per probe session, a log of which (protocol, port,\n"
 		"source port) arrived and from which address, so the probe\n"
-		"can tell a lost request from a lost reply. Speaks echo, DNS\n"
-		"(UDP and TCP), NTP (UDP) and HTTP (TCP), so real clients\n"
+		"can tell a lost request from a lost reply. Speaks each\n"
+		"service's own protocol (see --ports), so real clients\n"
 		"(dig, ntpdig, curl) get real answers. Runs in the\n"
 		"foreground; logs to stderr.\n"
 		"\n"
 		"Options:\n"
 		"  --ports SPEC       what to answer: a comma list of\n"
-		"                     PROTO/PORTS[=SERVICE], SERVICE one of\n"
-		"                     echo, dns, ntp, http (default %s);\n"
-		"                     tcp/80 is http, udp+tcp/53 dns, udp/123\n"
-		"                     ntp, other ports echo unless =SERVICE\n"
-		"                     says otherwise, e.g. udp/53,tcp/53,\n"
-		"                     udp/123,tcp/80,tcp/8080=http\n"
+		"                     PROTO/PORTS[=SERVICE], e.g. udp/53,\n"
+		"                     tcp/53,udp/123,tcp/80,tcp/8080=http\n"
+		"                     (default %s); services:\n"
+		"%s"
 		"  --listen ADDR      address to listen on; repeatable\n"
 		"                     (default 0.0.0.0 and ::)\n"
 		"  --control-port N   TCP port of the control channel\n"
@@ -101,9 +101,10 @@ agent_usage(FILE *out)
 		"\n"
 		"Exit status: 0 stopped by SIGINT/SIGTERM, 2 usage error,\n"
 		"3 cannot listen.\n",
-		AGENT_DEFAULT_PORTS, CONTROL_DEFAULT_PORT, SESSION_DEFAULT_MAX,
-		SESSION_DEFAULT_MAX_SEEN, AGENT_DEFAULT_IDLE_SEC,
-		AGENT_DEFAULT_REPLY_RATE);
+		AGENT_DEFAULT_PORTS, services, CONTROL_DEFAULT_PORT,
+		SESSION_DEFAULT_MAX, SESSION_DEFAULT_MAX_SEEN,
+		AGENT_DEFAULT_IDLE_SEC, AGENT_DEFAULT_REPLY_RATE);
+	free(services);
 }
 
 static void agent_usage_error(const char *fmt, ...)

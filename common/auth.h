@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/checkspec.h"
+#include "common/proto.h"
 
 #define AUTH_KEY_MIN 32
 #define AUTH_KEY_MAX 4096

@@ -1,7 +1,6 @@
 /* Check specs: "tcp/80=http,udp/53=dns,udp/7000-7003=echo" into (proto, port,
  * service). */
-/* Services are parsed now but only echo is spoken until the protocol modules
- * land. */
+/* Service names and default ports are the service table's. */
 #include "common/checkspec.h"
 
 #include <ctype.h>
@@ -11,57 +10,17 @@
 #include "common/portrange.h"
 #include "common/xmalloc.h"
 
-static const char *const proto_names[] = {"udp", "tcp"};
-static const char *const service_names[] = {"echo", "dns", "ntp", "http"};
-
-const char *
-proto_name(enum proto proto)
-{
-	return proto_names[proto];
-}
-
 int
-proto_parse(const char *name, enum proto *proto)
+service_check_transport(const struct check_spec *check, char **cause)
 {
-	if (strcmp(name, "udp") == 0)
-		*proto = PROTO_UDP;
-	else if (strcmp(name, "tcp") == 0)
-		*proto = PROTO_TCP;
-	else
-		return -1;
-	return 0;
-}
+	const struct service_ops *ops = service_ops(check->service);
 
-const char *
-service_name(enum service service)
-{
-	return service_names[service];
-}
-
-int
-service_parse(const char *name, enum service *service)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof service_names / sizeof *service_names; i++) {
-		if (strcmp(name, service_names[i]) == 0) {
-			*service = (enum service)i;
-			return 0;
-		}
-	}
+	if (check->proto == PROTO_UDP ? ops->udp : ops->tcp)
+		return 0;
+	*cause = xasprintf("%s/%u=%s: %s runs over %s only",
+			   proto_name(check->proto), check->port, ops->name,
+			   ops->name, ops->udp ? "udp" : "tcp");
 	return -1;
-}
-
-enum service
-service_default(enum proto proto, uint16_t port)
-{
-	if (port == 53)
-		return SERVICE_DNS;
-	if (proto == PROTO_TCP && port == 80)
-		return SERVICE_HTTP;
-	if (proto == PROTO_UDP && port == 123)
-		return SERVICE_NTP;
-	return SERVICE_ECHO;
 }
 
 int
@@ -107,9 +66,12 @@ check_list_parse_item(const char *item, struct check_list *list, char **cause)
 	}
 	if (equals != NULL) {
 		if (service_parse(equals + 1, &service) != 0) {
+			char *names = service_names_text();
+
 			*cause = xasprintf("bad service '%s' in '%s': expected "
-					   "echo, dns, ntp or http",
-					   equals + 1, item);
+					   "%s",
+					   equals + 1, item, names);
+			free(names);
 			goto out;
 		}
 		explicit_service = 1;

@@ -310,11 +310,12 @@ dns_request_answer(enum proto proto, const uint8_t *req, size_t len,
 }
 
 const struct service_ops dns_service = {
-	.service = SERVICE_DNS,
 	.name = "dns",
 	.udp = true,
 	.tcp = true,
+	.default_ports = {{PROTO_UDP, 53}, {PROTO_TCP, 53}},
 	.server_closes = false,
+	.reply_says_observed = true,
 	.request_encode = dns_request_encode,
 	.reply_match = dns_reply_match,
 	.request_answer = dns_request_answer,

@@ -230,11 +230,11 @@ echo_request_answer(enum proto proto, const uint8_t *req, size_t len,
 }
 
 const struct service_ops echo_service = {
-	.service = SERVICE_ECHO,
 	.name = "echo",
 	.udp = true,
 	.tcp = true,
 	.server_closes = false,
+	.reply_says_observed = true,
 	.request_encode = echo_request_encode,
 	.reply_match = echo_reply_match,
 	.request_answer = echo_request_answer,

@@ -249,11 +249,12 @@ http_request_answer(enum proto proto, const uint8_t *req, size_t len,
 }
 
 const struct service_ops http_service = {
-	.service = SERVICE_HTTP,
 	.name = "http",
 	.udp = false,
 	.tcp = true,
+	.default_ports = {{PROTO_TCP, 80}},
 	.server_closes = true,
+	.reply_says_observed = true,
 	.request_encode = http_request_encode,
 	.reply_match = http_reply_match,
 	.request_answer = http_request_answer,

@@ -38,20 +38,19 @@ ntp_get64(const uint8_t *p)
 }
 
 /*
- * The transmit timestamp of id's request: the current second, and in the
- * fraction the bound source port, the attempt and a nonce byte; with an
- * agent the reference timestamp adds the session and sequence, and the
- * origin timestamp (zero in plain client requests) the token.
+ * The transmit timestamp of id's request: random (the attempt's nonce), as
+ * data-minimizing clients send; with an agent the fraction holds the bound
+ * source port and the attempt, the reference timestamp (zero in plain
+ * client requests) the session and sequence, the origin timestamp the
+ * token.
  */
 static uint64_t
 ntp_transmit(const struct probe_id *id)
 {
 	if (!id->agent)
-		return (id->now_ntp & 0xffffffff00000000ULL) |
-		       (uint32_t)id->nonce;
-	return (id->now_ntp & 0xffffffff00000000ULL) |
-	       (uint64_t)id->sport << 16 | (uint64_t)id->attempt << 8 |
-	       (uint8_t)id->nonce;
+		return id->nonce;
+	return (id->nonce & 0xffffffff000000ffULL) | (uint64_t)id->sport << 16 |
+	       (uint64_t)id->attempt << 8;
 }
 
 static size_t
@@ -133,11 +132,12 @@ ntp_request_answer(enum proto proto, const uint8_t *req, size_t len,
 }
 
 const struct service_ops ntp_service = {
-	.service = SERVICE_NTP,
 	.name = "ntp",
 	.udp = true,
 	.tcp = false,
+	.default_ports = {{PROTO_UDP, 123}},
 	.server_closes = false,
+	.reply_says_observed = false,
 	.request_encode = ntp_request_encode,
 	.reply_match = ntp_reply_match,
 	.request_answer = ntp_request_answer,

@@ -536,11 +536,12 @@ scenario_parse_check(struct scenario_parser *p, const cJSON *item, size_t index,
 		     struct scenario *s)
 {
 	struct scenario_check *c = &s->checks[index];
-	char at[64], where[160], *shown, *inner = NULL;
+	char at[64], where[160], *shown, *inner = NULL, *names, *what;
 	const char *proto_text, *service_text;
 	bool present;
 	long port;
 	size_t j;
+	int rc;
 
 	snprintf(at, sizeof at, "checks[%zu]", index);
 	if (!cJSON_IsObject(item)) {
@@ -578,22 +579,27 @@ scenario_parse_check(struct scenario_parser *p, const cJSON *item, size_t index,
 			return -1;
 		}
 	}
-	if (scenario_string(p, item, at, "service",
-			    "a string: echo, dns, ntp or http", false,
-			    &service_text) != 0)
+	names = service_names_text();
+	what = xasprintf("a string: %s", names);
+	rc = scenario_string(p, item, at, "service", what, false,
+			     &service_text);
+	free(what);
+	if (rc != 0) {
+		free(names);
 		return -1;
+	}
 	c->spec.service = service_default(c->spec.proto, c->spec.port);
 	scenario_at(where, sizeof where, at, "service");
 	if (service_text != NULL &&
 	    service_parse(service_text, &c->spec.service) != 0) {
 		shown = scenario_show(service_text);
-		scenario_fail(p, where,
-			      "unknown service '%s' (expected echo, dns, ntp "
-			      "or http)",
-			      shown);
+		scenario_fail(p, where, "unknown service '%s' (expected %s)",
+			      shown, names);
 		free(shown);
+		free(names);
 		return -1;
 	}
+	free(names);
 	if (service_check_transport(&c->spec, &inner) != 0) {
 		scenario_fail(p, where, "%s", inner);
 		free(inner);

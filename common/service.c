@@ -1,11 +1,21 @@
-/* The table of protocol modules, indexed by enum service. */
-/* Adding a protocol: one new file with its struct service_ops, one line here.
- */
+/* The table of protocol modules: names, transports and default ports come
+ * from its rows. */
+/* Adding a service: one new file with its struct service_ops, one line in
+ * the table below. */
 #include "common/service.h"
 
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "common/xmalloc.h"
+
+/* Each row is defined in its protocol's file. */
+extern const struct service_ops echo_service;
+extern const struct service_ops dns_service;
+extern const struct service_ops ntp_service;
+extern const struct service_ops http_service;
 
 static const struct service_ops *const service_table[] = {
 	[SERVICE_ECHO] = &echo_service,
@@ -14,23 +24,113 @@ static const struct service_ops *const service_table[] = {
 	[SERVICE_HTTP] = &http_service,
 };
 
+#define SERVICE_ROWS (sizeof service_table / sizeof *service_table)
+
+size_t
+service_count(void)
+{
+	return SERVICE_ROWS;
+}
+
 const struct service_ops *
 service_ops(enum service service)
 {
 	return service_table[service];
 }
 
-int
-service_check_transport(const struct check_spec *check, char **cause)
+const char *
+service_name(enum service service)
 {
-	const struct service_ops *ops = service_ops(check->service);
+	return service_table[service]->name;
+}
 
-	if (check->proto == PROTO_UDP ? ops->udp : ops->tcp)
-		return 0;
-	*cause = xasprintf("%s/%u=%s: %s runs over %s only",
-			   proto_name(check->proto), check->port, ops->name,
-			   ops->name, ops->udp ? "udp" : "tcp");
+int
+service_parse(const char *name, enum service *service)
+{
+	size_t i;
+
+	for (i = 0; i < SERVICE_ROWS; i++) {
+		if (strcmp(name, service_table[i]->name) == 0) {
+			*service = (enum service)i;
+			return 0;
+		}
+	}
 	return -1;
+}
+
+enum service
+service_default(enum proto proto, uint16_t port)
+{
+	const struct service_port *p;
+	size_t i;
+
+	for (i = 0; i < SERVICE_ROWS; i++)
+		for (p = service_table[i]->default_ports; p->port != 0; p++)
+			if (p->proto == proto && p->port == port)
+				return (enum service)i;
+	return SERVICE_ECHO;
+}
+
+char *
+service_names_text(void)
+{
+	char *text = xstrdup(""), *next;
+	size_t i;
+
+	for (i = 0; i < SERVICE_ROWS; i++) {
+		next = xasprintf("%s%s%s", text,
+				 i == 0			 ? ""
+				 : i + 1 == SERVICE_ROWS ? " or "
+							 : ", ",
+				 service_table[i]->name);
+		free(text);
+		text = next;
+	}
+	return text;
+}
+
+/* Appends the formatted text to *text. */
+static void __attribute__((format(printf, 2, 3)))
+service_text_append(char **text, const char *fmt, ...)
+{
+	va_list ap;
+	char *part, *next;
+
+	va_start(ap, fmt);
+	part = xvasprintf(fmt, ap);
+	va_end(ap);
+	next = xasprintf("%s%s", *text, part);
+	free(part);
+	free(*text);
+	*text = next;
+}
+
+char *
+service_help_text(const char *indent)
+{
+	const struct service_ops *ops;
+	const struct service_port *p;
+	char *text = xstrdup("");
+	size_t i;
+
+	for (i = 0; i < SERVICE_ROWS; i++) {
+		ops = service_table[i];
+		service_text_append(&text, "%s%-5s %s%s%s", indent, ops->name,
+				    ops->udp ? "udp" : "",
+				    ops->udp && ops->tcp ? ", " : "",
+				    ops->tcp ? "tcp" : "");
+		for (p = ops->default_ports; p->port != 0; p++)
+			service_text_append(&text, "%s%s/%u",
+					    p == ops->default_ports
+						    ? "; the default for "
+						    : ", ",
+					    proto_name(p->proto), p->port);
+		if (i == SERVICE_ECHO)
+			service_text_append(&text, "; the default for other "
+						   "ports");
+		service_text_append(&text, "\n");
+	}
+	return text;
 }
 
 uint64_t

@@ -1,6 +1,7 @@
-/* Protocol modules: encode a request, match its reply, answer a request. */
-/* One table (common/service.c) lists them; adding a protocol is one file and
- * one entry. */
+/* The service table: one row per protocol module, everything the probe, the
+ * agent and the parsers need to know about a service. */
+/* Adding a service is one file in common/ with its row (struct service_ops)
+ * and one line in common/service.c's table; nothing else names it. */
 #ifndef NACL_SERVICE_H
 #define NACL_SERVICE_H
 
@@ -10,14 +11,27 @@
 #include <sys/socket.h>
 
 #include "common/auth.h"
-#include "common/checkspec.h"
+#include "common/proto.h"
 
 /* Replies are never larger than their request plus this (no amplification). */
 #define SERVICE_MAX_GROWTH 64
 /* Largest request or reply a module handles, framing included. */
 #define SERVICE_MAX_MESSAGE 4096
 
-/* Who a probe is: rides inside fields the protocol already has. */
+/*
+ * A service: its row's index in the table. The first rows have names for
+ * the code and tests that mean one of them (SERVICE_ECHO also serves every
+ * port no row owns); later rows need none: service_parse finds them.
+ */
+enum service {
+	SERVICE_ECHO,
+	SERVICE_DNS,
+	SERVICE_NTP,
+	SERVICE_HTTP,
+};
+
+/* Who a probe is: what every service needs; it rides inside fields the
+ * protocol already has. */
 struct probe_id {
 	uint32_t session; /* 0 when agentless */
 	uint32_t seq; /* the sweep's index of (check, source port) */
@@ -25,10 +39,11 @@ struct probe_id {
 	uint16_t sport; /* as the probe bound it */
 	uint16_t dport;
 	bool agent; /* an agent answers: expect its identity back */
-	const char *dns_name; /* DNS: the name asked (agentless) or its base */
-	const char *host; /* HTTP: the Host header */
-	uint64_t nonce; /* per attempt, for fields real servers echo */
-	uint64_t now_ntp; /* NTP: the time to put in the request */
+	/* The target's DNS name (--dns-name): the name asked, sent, or with
+	 * an agent the base under which the identity may go. */
+	const char *dns_name;
+	const char *host; /* the target's address as a URL host ([v6]) */
+	uint64_t nonce; /* per attempt, random: the service's to use */
 	uint8_t token[AUTH_TOKEN_SIZE]; /* the session's proof, or zeros */
 };
 
@@ -69,13 +84,27 @@ struct answer_context {
 	uint64_t now_ntp; /* NTP timestamp format: seconds << 32 | fraction */
 };
 
+/* A destination port a service is the default for. */
+struct service_port {
+	enum proto proto;
+	uint16_t port; /* 0 ends the list */
+};
+
+#define SERVICE_MAX_DEFAULT_PORTS 4
+
+/* A row of the table: what the service is and how it is spoken. */
 struct service_ops {
-	enum service service;
-	const char *name;
+	const char *name; /* as in --ports udp/53=dns and in reports */
 	bool udp, tcp; /* transports it runs over */
+	/* The ports it serves when --ports names no service (udp/53,
+	 * tcp/53); no two rows own the same one. */
+	struct service_port default_ports[SERVICE_MAX_DEFAULT_PORTS];
 	/* TCP: a real server closes after its reply (HTTP with Connection:
 	 * close); else the client does (DNS, echo). nacl-agent always does. */
 	bool server_closes;
+	/* The agent's replies carry the source port it observed, so NAT shows
+	 * without its seen-log; else the probe always fetches the seen-log. */
+	bool reply_says_observed;
 	/* The request of id, TCP framing included; its length, 0 if too big. */
 	size_t (*request_encode)(const struct probe_id *id, enum proto proto,
 				 uint8_t *buf, size_t size);
@@ -84,7 +113,8 @@ struct service_ops {
 					 enum proto proto, const uint8_t *buf,
 					 size_t len, bool eof,
 					 struct reply_info *info);
-	/* Parses a request (all bytes so far) and writes its reply. */
+	/* Parses a request (all bytes so far) and writes its reply; info gets
+	 * the probe's identity when the request carries one. */
 	enum answer_status (*request_answer)(enum proto proto,
 					     const uint8_t *req, size_t len,
 					     const struct answer_context *ctx,
@@ -93,14 +123,19 @@ struct service_ops {
 					     size_t *outlen);
 };
 
+/* The number of rows; every enum service below it names one. */
+size_t service_count(void);
 const struct service_ops *service_ops(enum service service);
-/* Does the check's service run over its protocol? -1 with *cause if not. */
-int service_check_transport(const struct check_spec *check, char **cause);
-
-extern const struct service_ops echo_service;
-extern const struct service_ops dns_service;
-extern const struct service_ops ntp_service;
-extern const struct service_ops http_service;
+const char *service_name(enum service service);
+/* 0 and *service for a row's name, else -1. */
+int service_parse(const char *name, enum service *service);
+/* The row that owns proto/port by default, else SERVICE_ECHO. */
+enum service service_default(enum proto proto, uint16_t port);
+/* "echo, dns, ntp or http": every name, for messages; free it. */
+char *service_names_text(void);
+/* Lines "<indent>NAME  PORTS" for --help, with the default ports of each
+ * row ("udp/53, tcp/53", or "other ports" for echo); free it. */
+char *service_help_text(const char *indent);
 
 /* The current time as an NTP timestamp (era 0, seconds since 1900). */
 uint64_t ntp_now(void);

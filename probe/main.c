@@ -66,6 +66,8 @@ struct probe_options {
 static void
 probe_usage(FILE *out)
 {
+	char *services = service_help_text("                         ");
+
 	fprintf(out,
 		"Usage: nacl-probe --agent HOST[:PORT] [options]\n"
 		"       nacl-probe --target HOST [options]\n"
@@ -90,11 +92,10 @@ probe_usage(FILE *out)
 		"                       Scenarios); instead of --agent,\n"
 		"                       --target and --ports\n"
 		"What to probe:\n"
-		"  --ports SPEC         comma list of PROTO/PORTS[=SERVICE],\n"
-		"                       SERVICE one of echo, dns, ntp, http\n"
-		"                       (default %s); tcp/80 is\n"
-		"                       http, udp+tcp/53 dns, udp/123 ntp,\n"
-		"                       others echo: e.g. tcp/8080=http\n"
+		"  --ports SPEC         comma list of PROTO/PORTS[=SERVICE]\n"
+		"                       (default %s), e.g.\n"
+		"                       tcp/443,tcp/8080=http; services:\n"
+		"%s"
 		"  --sports RANGES      source ports: a comma list of ports,\n"
 		"                       ranges and presets, e.g. 32768-60999,\n"
 		"                       1025-5000,49152-65535 or\n"
@@ -108,7 +109,8 @@ probe_usage(FILE *out)
 		"  --dns-name NAME      DNS: the name to ask (agentless,\n"
 		"                       default %s) or under which\n"
 		"                       the probe's identity label goes\n"
-		"                       (agent, default %s)\n"
+		"                       (agent, default %s); TLS:\n"
+		"                       the server name (SNI)\n"
 		"  --key-file FILE      the agent's key (see nacl-agent\n"
 		"                       --gen-key): proves who we are and\n"
 		"                       signs every probe with a session "
@@ -190,11 +192,12 @@ probe_usage(FILE *out)
 		"every port answered); 1 some port missed its expectation;\n"
 		"2 usage or scenario error; 3 runtime failure (agent\n"
 		"unreachable, authentication failed).\n",
-		CONTROL_DEFAULT_PORT, PROBE_DEFAULT_PORTS, PROBE_DEFAULT_SPORTS,
-		PROBE_DEFAULT_DNS_NAME, PROBE_AGENT_DNS_BASE,
-		PROBE_DEFAULT_RATE, PROBE_DEFAULT_WINDOW,
+		CONTROL_DEFAULT_PORT, PROBE_DEFAULT_PORTS, services,
+		PROBE_DEFAULT_SPORTS, PROBE_DEFAULT_DNS_NAME,
+		PROBE_AGENT_DNS_BASE, PROBE_DEFAULT_RATE, PROBE_DEFAULT_WINDOW,
 		PROBE_DEFAULT_TIMEOUT_MS, PROBE_DEFAULT_ATTEMPTS,
 		HISTORY_DEFAULT_KEEP);
+	free(services);
 }
 
 static void probe_usage_error(const char *fmt, ...)

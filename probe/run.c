@@ -74,9 +74,9 @@ fail:
  */
 /*
  * The seen-log tells a silent port's direction, and NAT for services whose
- * replies do not say what the agent saw (NTP). When every port answered a
- * service that does say, its round trips are skipped: they were a third of
- * a clean UDP sweep's time.
+ * replies do not say what the agent saw (their row's reply_says_observed).
+ * When every port answered a service that does say, its round trips are
+ * skipped: they were a third of a clean UDP sweep's time.
  */
 static bool
 run_needs_seen(const struct sweep *sweep, const struct sweep_config *cfg)
@@ -84,7 +84,8 @@ run_needs_seen(const struct sweep *sweep, const struct sweep_config *cfg)
 	size_t i;
 
 	for (i = 0; i < cfg->checks.count; i++)
-		if (cfg->checks.checks[i].service == SERVICE_NTP)
+		if (!service_ops(cfg->checks.checks[i].service)
+			     ->reply_says_observed)
 			return true;
 	for (i = 0; i < sweep_nports(sweep); i++)
 		if (!(sweep_port_at(sweep, i)->flags & PORT_OK))

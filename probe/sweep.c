@@ -244,7 +244,6 @@ sweep_launch(struct sweep *s, size_t index, uint64_t now)
 	a->have = 0;
 	a->sent_ns = now;
 	a->nonce = sweep_random(s);
-	a->now_ntp = ntp_now();
 	memset(a->token, 0, sizeof a->token);
 	if (s->cfg.keyed) {
 		struct auth_token_input in = {sweep_check_of(s, index)->proto,
@@ -528,7 +527,6 @@ sweep_probe_id(const struct attempt *a, struct probe_id *id)
 	id->dns_name = s->cfg.dns_name;
 	id->host = s->cfg.host;
 	id->nonce = a->nonce;
-	id->now_ntp = a->now_ntp;
 	memcpy(id->token, a->token, sizeof id->token);
 }
 

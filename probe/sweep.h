@@ -79,8 +79,7 @@ struct attempt {
 	uint8_t phase;
 	uint16_t have; /* bytes of reply in buf */
 	uint8_t *buf; /* TCP: SWEEP_TCP_BUFFER bytes while reading */
-	uint64_t nonce; /* per attempt: DNS id, NTP timestamp bits */
-	uint64_t now_ntp; /* NTP: the time the request carries */
+	uint64_t nonce; /* per attempt, random: the service's to use */
 	uint8_t token[AUTH_TOKEN_SIZE]; /* the session's proof, or zeros */
 	struct attempt *next_free;
 };

@@ -578,24 +578,6 @@ out:
 	return rc;
 }
 
-static char *
-report_service_names(void)
-{
-	char *names = xstrdup(""), *next;
-	int i;
-
-	for (i = 0; i <= SERVICE_HTTP; i++) {
-		next = xasprintf("%s%s%s", names,
-				 i == 0		     ? ""
-				 : i == SERVICE_HTTP ? " or "
-						     : ", ",
-				 service_name((enum service)i));
-		free(names);
-		names = next;
-	}
-	return names;
-}
-
 /* A member that may be left out: *out NULL then. */
 static int
 json_get_optional_string(const cJSON *obj, const char *parent, const char *name,
@@ -756,7 +738,7 @@ report_check_from_json(const cJSON *item, const char *at, struct report *r,
 	    json_get_string(item, at, "service", &service_text, cause) != 0)
 		return -1;
 	if (service_parse(service_text, &service) != 0) {
-		names = report_service_names();
+		names = service_names_text();
 		*cause = xasprintf("%s: unknown service '%s' (expected %s)",
 				   json_path_join(&path, at, "service"),
 				   service_text, names);

@@ -10,7 +10,7 @@
 #include "common/service.h"
 
 static void
-fuzz_service(const struct service_ops *ops, const uint8_t *data, size_t size)
+fuzz_service(const char *name, const uint8_t *data, size_t size)
 {
 	static const struct service_config config = {1, 0};
 	struct sockaddr_in6 peer;
@@ -20,6 +20,8 @@ fuzz_service(const struct service_ops *ops, const uint8_t *data, size_t size)
 	struct request_info info;
 	struct reply_info reply;
 	struct probe_id id = {0};
+	const struct service_ops *ops;
+	enum service service;
 	size_t outlen;
 	int proto, agent;
 
@@ -29,6 +31,9 @@ fuzz_service(const struct service_ops *ops, const uint8_t *data, size_t size)
 	memset(&peer.sin6_addr, 0xff, sizeof peer.sin6_addr);
 	if (size > SERVICE_MAX_MESSAGE)
 		return;
+	if (service_parse(name, &service) != 0)
+		abort();
+	ops = service_ops(service);
 	for (proto = PROTO_UDP; proto <= PROTO_TCP; proto++) {
 		memset(&info, 0, sizeof info);
 		if (ops->request_answer((enum proto)proto, data, size, &ctx,
@@ -45,8 +50,7 @@ fuzz_service(const struct service_ops *ops, const uint8_t *data, size_t size)
 			id.agent = agent;
 			id.dns_name = "example.com";
 			id.host = "198.18.2.1";
-			id.nonce = 0x1234;
-			id.now_ntp = ctx.now_ntp;
+			id.nonce = ctx.now_ntp | 0x1234;
 			ops->reply_match(&id, (enum proto)proto, data, size,
 					 false, &reply);
 			ops->reply_match(&id, (enum proto)proto, data, size,

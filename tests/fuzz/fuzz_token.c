@@ -13,8 +13,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct service_ops *const services[] = {
-		&echo_service, &dns_service, &ntp_service, &http_service};
 	static const struct service_config config = {1, 0};
 	static const uint8_t key[AUTH_SESSION_KEY_SIZE] = {1, 2, 3};
 	struct sockaddr_in peer = {.sin_family = AF_INET};
@@ -27,12 +25,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > SERVICE_MAX_MESSAGE)
 		return 0;
-	for (i = 0; i < sizeof services / sizeof *services; i++) {
+	for (i = 0; i < service_count(); i++) {
 		for (proto = PROTO_UDP; proto <= PROTO_TCP; proto++) {
 			memset(&info, 0, sizeof info);
-			services[i]->request_answer((enum proto)proto, data,
-						    size, &ctx, &info, out,
-						    sizeof out, &outlen);
+			service_ops((enum service)i)
+				->request_answer((enum proto)proto, data, size,
+						 &ctx, &info, out, sizeof out,
+						 &outlen);
 			if (!info.identified)
 				continue;
 			in.proto = (enum proto)proto;

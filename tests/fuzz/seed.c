@@ -33,8 +33,6 @@ seed_write(const char *dir, const char *target, int n, const void *data,
 int
 main(int argc, char **argv)
 {
-	static const struct service_ops *const services[] = {
-		&echo_service, &dns_service, &ntp_service, &http_service};
 	static const struct service_config config = {1, 0};
 	struct sockaddr_in peer = {0};
 	struct answer_context ctx = {(struct sockaddr *)&peer, &config, 1};
@@ -53,7 +51,9 @@ main(int argc, char **argv)
 	}
 	peer.sin_family = AF_INET;
 	peer.sin_port = htons(40000);
-	for (s = 0; s < sizeof services / sizeof *services; s++) {
+	for (s = 0; s < service_count(); s++) {
+		const struct service_ops *ops = service_ops((enum service)s);
+
 		n = 0;
 		for (proto = PROTO_UDP; proto <= PROTO_TCP; proto++) {
 			for (agent = 0; agent <= 1; agent++) {
@@ -66,24 +66,23 @@ main(int argc, char **argv)
 				id.dns_name = "example.com";
 				id.host = "198.18.2.1";
 				id.nonce = 0x1234;
-				len = services[s]->request_encode(
-					&id, (enum proto)proto, buf,
-					sizeof buf);
+				len = ops->request_encode(&id,
+							  (enum proto)proto,
+							  buf, sizeof buf);
 				if (len == 0)
 					continue;
-				seed_write(argv[1], services[s]->name, n, buf,
-					   len);
+				seed_write(argv[1], ops->name, n, buf, len);
 				/* fuzz_token parses every service's requests.
 				 */
 				seed_write(argv[1], "token",
 					   (int)(s * 100) + n++, buf, len);
 				memset(&info, 0, sizeof info);
-				if (services[s]->request_answer(
-					    (enum proto)proto, buf, len, &ctx,
-					    &info, out, sizeof out,
-					    &outlen) == ANSWER_REPLY)
-					seed_write(argv[1], services[s]->name,
-						   n++, out, outlen);
+				if (ops->request_answer((enum proto)proto, buf,
+							len, &ctx, &info, out,
+							sizeof out, &outlen) ==
+				    ANSWER_REPLY)
+					seed_write(argv[1], ops->name, n++, out,
+						   outlen);
 			}
 		}
 	}

@@ -96,7 +96,8 @@ wire_parse_hex(const char *hex, uint8_t *out)
 
 /* A request of service of exactly size bytes: padding a real one where the
  * protocol has room (echo length, DNS EDNS padding, NTP extension bytes, an
- * HTTP header), its prefix when size is below the smallest. */
+ * HTTP header; zeros after any other), its prefix when size is below the
+ * smallest. */
 static size_t
 wire_request(enum service service, enum proto proto, size_t size, uint8_t *buf)
 {
@@ -163,7 +164,11 @@ wire_request(enum service service, enum proto proto, size_t size, uint8_t *buf)
 		memcpy(buf + size - 4, "\r\n\r\n", 4);
 		return size;
 	}
-	return 0;
+	/* Any other row: its request, zero padded, or its prefix. */
+	len = service_ops(service)->request_encode(&id, proto, buf, WIRE_MAX);
+	if (size > len)
+		memset(buf + len, 0, size - len);
+	return size;
 }
 
 int

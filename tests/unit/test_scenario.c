@@ -676,24 +676,37 @@ Test(scenario, a_protocol_and_port_is_checked_once)
 		"own expectation)");
 }
 
+/* The service names are test_service's; here, that they are named. */
 Test(scenario, service_must_be_a_string)
 {
+	char *names = service_names_text(), *expected;
+
+	expected = xasprintf("checks[0].service: expected a string: %s, "
+			     "found a number",
+			     names);
 	assert_scenario_error(
 		"{\"name\":\"s\",\"targets\":[{\"name\":\"app\",\"agent\":"
 		"\"198.18.2.1\"}],\"checks\":[{\"proto\":\"udp\",\"port\":53,"
 		"\"service\":1,\"sports\":\"linux\"}]}",
-		"checks[0].service: expected a string: echo, dns, ntp or http, "
-		"found a number");
+		expected);
+	free(expected);
+	free(names);
 }
 
 Test(scenario, unknown_service_is_named)
 {
+	char *names = service_names_text(), *expected;
+
+	expected = xasprintf("checks[0].service: unknown service 'smtp' "
+			     "(expected %s)",
+			     names);
 	assert_scenario_error(
 		"{\"name\":\"s\",\"targets\":[{\"name\":\"app\",\"agent\":"
 		"\"198.18.2.1\"}],\"checks\":[{\"proto\":\"udp\",\"port\":53,"
 		"\"service\":\"smtp\",\"sports\":\"linux\"}]}",
-		"checks[0].service: unknown service 'smtp' (expected echo, "
-		"dns, ntp or http)");
+		expected);
+	free(expected);
+	free(names);
 }
 
 Test(scenario, service_must_run_over_the_protocol)

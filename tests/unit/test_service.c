@@ -1,20 +1,122 @@
-/* Unit tests for common/service.c: the table and which transports each runs
- * over. */
-/* Messages are asserted exactly: users read them. */
+/* Unit tests for common/service.c: the table's rows, names, transports and
+ * default ports. */
+/* Messages and help lines are asserted exactly: users read them. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "common/checkspec.h"
 #include "common/service.h"
 
 TestSuite(service);
 
-Test(service, table_holds_every_service)
+Test(service, table_rows_in_order)
 {
-	cr_assert_eq(service_ops(SERVICE_ECHO), &echo_service);
-	cr_assert_eq(service_ops(SERVICE_DNS), &dns_service);
-	cr_assert_eq(service_ops(SERVICE_NTP), &ntp_service);
-	cr_assert_eq(service_ops(SERVICE_HTTP), &http_service);
-	cr_assert_str_eq(service_ops(SERVICE_NTP)->name, "ntp");
+	static const char *const names[] = {"echo", "dns", "ntp", "http"};
+	enum service service;
+	size_t i;
+
+	cr_assert_eq(service_count(), sizeof names / sizeof *names);
+	for (i = 0; i < service_count(); i++) {
+		cr_assert_str_eq(service_name((enum service)i), names[i]);
+		cr_assert_eq(service_ops((enum service)i)->name,
+			     service_name((enum service)i));
+		cr_assert_eq(service_parse(names[i], &service), 0);
+		cr_assert_eq(service, (enum service)i);
+	}
+	cr_assert_str_eq(service_name(SERVICE_ECHO), "echo");
+	cr_assert_str_eq(service_name(SERVICE_DNS), "dns");
+	cr_assert_str_eq(service_name(SERVICE_NTP), "ntp");
+	cr_assert_str_eq(service_name(SERVICE_HTTP), "http");
+	cr_assert_eq(service_parse("smtp", &service), -1);
+	cr_assert_eq(service_parse("", &service), -1);
+}
+
+Test(service, names_text_lists_every_row)
+{
+	char *names = service_names_text();
+
+	cr_assert_str_eq(names, "echo, dns, ntp or http");
+	free(names);
+}
+
+/* Every row can be spoken: encoders and parsers present, a transport. */
+Test(service, every_row_is_complete)
+{
+	const struct service_ops *ops;
+	size_t i;
+
+	for (i = 0; i < service_count(); i++) {
+		ops = service_ops((enum service)i);
+		cr_assert(ops->udp || ops->tcp, "%s: no transport", ops->name);
+		cr_assert_not_null(ops->request_encode);
+		cr_assert_not_null(ops->reply_match);
+		cr_assert_not_null(ops->request_answer);
+	}
+}
+
+/* No two rows own a default port, and each runs over its ports' proto. */
+Test(service, default_ports_owned_once)
+{
+	const struct service_port *p, *q;
+	const struct service_ops *a, *b;
+	size_t i, j;
+
+	for (i = 0; i < service_count(); i++) {
+		a = service_ops((enum service)i);
+		for (p = a->default_ports; p->port != 0; p++) {
+			cr_assert(p->proto == PROTO_UDP ? a->udp : a->tcp,
+				  "%s owns %s/%u but does not run over it",
+				  a->name, proto_name(p->proto), p->port);
+			cr_assert_eq(service_default(p->proto, p->port),
+				     (enum service)i);
+			for (j = i + 1; j < service_count(); j++) {
+				b = service_ops((enum service)j);
+				for (q = b->default_ports; q->port != 0; q++)
+					cr_assert(q->proto != p->proto ||
+							  q->port != p->port,
+						  "%s and %s both own %s/%u",
+						  a->name, b->name,
+						  proto_name(p->proto),
+						  p->port);
+			}
+		}
+	}
+}
+
+Test(service, defaults_match_design)
+{
+	cr_assert_eq(service_default(PROTO_TCP, 80), SERVICE_HTTP);
+	cr_assert_eq(service_default(PROTO_UDP, 53), SERVICE_DNS);
+	cr_assert_eq(service_default(PROTO_TCP, 53), SERVICE_DNS);
+	cr_assert_eq(service_default(PROTO_UDP, 123), SERVICE_NTP);
+	cr_assert_eq(service_default(PROTO_UDP, 80), SERVICE_ECHO);
+	cr_assert_eq(service_default(PROTO_TCP, 123), SERVICE_ECHO);
+	cr_assert_eq(service_default(PROTO_TCP, 7000), SERVICE_ECHO);
+}
+
+/* What each row says about closing and NAT evidence. */
+Test(service, capabilities)
+{
+	cr_assert_not(service_ops(SERVICE_ECHO)->server_closes);
+	cr_assert_not(service_ops(SERVICE_DNS)->server_closes);
+	cr_assert(service_ops(SERVICE_HTTP)->server_closes);
+	cr_assert(service_ops(SERVICE_ECHO)->reply_says_observed);
+	cr_assert(service_ops(SERVICE_DNS)->reply_says_observed);
+	cr_assert_not(service_ops(SERVICE_NTP)->reply_says_observed);
+	cr_assert(service_ops(SERVICE_HTTP)->reply_says_observed);
+}
+
+Test(service, help_lists_rows_with_their_ports)
+{
+	char *text = service_help_text("  ");
+
+	cr_assert_str_eq(text,
+			 "  echo  udp, tcp; the default for other ports\n"
+			 "  dns   udp, tcp; the default for udp/53, tcp/53\n"
+			 "  ntp   udp; the default for udp/123\n"
+			 "  http  tcp; the default for tcp/80\n");
+	free(text);
 }
 
 static void

@@ -1,0 +1,27 @@
+/* Transport protocols a check runs over: their names. */
+/* Kept apart from checkspec so the service table and auth need no parser. */
+#include "common/proto.h"
+
+#include <string.h>
+
+static const char *const proto_names[PROTO_COUNT] = {"udp", "tcp"};
+
+const char *
+proto_name(enum proto proto)
+{
+	return proto_names[proto];
+}
+
+int
+proto_parse(const char *name, enum proto *proto)
+{
+	int i;
+
+	for (i = 0; i < PROTO_COUNT; i++) {
+		if (strcmp(name, proto_names[i]) == 0) {
+			*proto = (enum proto)i;
+			return 0;
+		}
+	}
+	return -1;
+}
