@@ -16,12 +16,14 @@ extern const struct service_ops echo_service;
 extern const struct service_ops dns_service;
 extern const struct service_ops ntp_service;
 extern const struct service_ops http_service;
+extern const struct service_ops tls_service;
 
 static const struct service_ops *const service_table[] = {
 	[SERVICE_ECHO] = &echo_service,
 	[SERVICE_DNS] = &dns_service,
 	[SERVICE_NTP] = &ntp_service,
 	[SERVICE_HTTP] = &http_service,
+	&tls_service,
 };
 
 #define SERVICE_ROWS (sizeof service_table / sizeof *service_table)

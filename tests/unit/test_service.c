@@ -12,7 +12,8 @@ TestSuite(service);
 
 Test(service, table_rows_in_order)
 {
-	static const char *const names[] = {"echo", "dns", "ntp", "http"};
+	static const char *const names[] = {"echo", "dns", "ntp", "http",
+					    "tls"};
 	enum service service;
 	size_t i;
 
@@ -36,7 +37,7 @@ Test(service, names_text_lists_every_row)
 {
 	char *names = service_names_text();
 
-	cr_assert_str_eq(names, "echo, dns, ntp or http");
+	cr_assert_str_eq(names, "echo, dns, ntp, http or tls");
 	free(names);
 }
 
@@ -93,6 +94,8 @@ Test(service, defaults_match_design)
 	cr_assert_eq(service_default(PROTO_UDP, 80), SERVICE_ECHO);
 	cr_assert_eq(service_default(PROTO_TCP, 123), SERVICE_ECHO);
 	cr_assert_eq(service_default(PROTO_TCP, 7000), SERVICE_ECHO);
+	cr_assert_str_eq(service_name(service_default(PROTO_TCP, 443)), "tls");
+	cr_assert_eq(service_default(PROTO_UDP, 443), SERVICE_ECHO);
 }
 
 /* What each row says about closing and NAT evidence. */
@@ -115,7 +118,8 @@ Test(service, help_lists_rows_with_their_ports)
 			 "  echo  udp, tcp; the default for other ports\n"
 			 "  dns   udp, tcp; the default for udp/53, tcp/53\n"
 			 "  ntp   udp; the default for udp/123\n"
-			 "  http  tcp; the default for tcp/80\n");
+			 "  http  tcp; the default for tcp/80\n"
+			 "  tls   tcp; the default for tcp/443\n");
 	free(text);
 }
 
