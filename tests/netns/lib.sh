@@ -240,6 +240,30 @@ holdport_start()
 	np_die "holdport $* did not get ready: $(cat "$out")"
 }
 
+# server_start NAME CMD...: a real server in the agent namespace, in the
+# foreground (its log: $NP_TMP/NAME.log); stopped by PID at the end.
+server_start()
+{
+	local name=$1
+	shift
+	"$TESTBED" exec agent "$@" >"$NP_TMP/$name.log" 2>&1 &
+	NP_HELPER_PIDS+=("$!")
+}
+
+# server_wait NAME CHECK...: waits (at most ~5 s) until CHECK... succeeds
+# from the probe namespace.
+server_wait()
+{
+	local name=$1
+	shift
+	for _ in $(seq 50); do
+		"$TESTBED" exec probe "$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	np_die "$name did not answer within 5 s; its log:
+$(tail -n 20 "$NP_TMP/$name.log")"
+}
+
 # The probe's --key-file for NP_AUTH=key, one word a line, unless ARGS name
 # no agent or give their own key.
 np_probe_auth()

@@ -10,28 +10,6 @@ source "$(dirname "$0")/lib.sh"
 
 np_setup
 
-# Starts a server in the agent namespace in the foreground; stopped by PID.
-server_start()
-{
-	local name=$1
-	shift
-	"$TESTBED" exec agent "$@" >"$NP_TMP/$name.log" 2>&1 &
-	NP_HELPER_PIDS+=("$!")
-}
-
-# Waits (at most ~5 s) until CHECK... succeeds from the probe namespace.
-server_wait()
-{
-	local name=$1
-	shift
-	for _ in $(seq 50); do
-		"$TESTBED" exec probe "$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	np_die "$name did not answer within 5 s; its log:
-$(tail -n 20 "$NP_TMP/$name.log")"
-}
-
 server_start dnsmasq dnsmasq --keep-in-foreground --conf-file=/dev/null \
 	--no-resolv --no-hosts --user=root --group=root --pid-file= \
 	--listen-address="$AGENT4" --bind-interfaces --port=53 \

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Scenario 32: TLS on tcp/443, the default service there. A keyed agent
+# answers no stranger: openssl s_client gets no alert. nacl-probe --agent
+# sends ClientHellos carrying its identity and token; with the replies to
+# source ports 40500-40599 dropped, exactly those are reply_dropped, and the
+# text summary names the NACL entries for tcp 40500-40599. An --open agent
+# answers openssl s_client with a handshake_failure alert. Without agent,
+# nginx with a self-signed certificate answers the probe's ClientHellos with
+# ServerHellos: every port ok but the dropped range (direction unknown).
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
+
+np_setup
+
+# openssl s_client from the probe namespace to the agent's tcp/443; its
+# output (stdout and stderr) in $NP_TMP/s_client-N.out.
+S_CLIENT_RUNS=0
+s_client_run()
+{
+	S_CLIENT_RUNS=$((S_CLIENT_RUNS + 1))
+	S_CLIENT_OUT=$NP_TMP/s_client-$S_CLIENT_RUNS.out
+	"$TESTBED" exec probe timeout 5 openssl s_client -brief \
+		-connect "$AGENT4:443" -servername nacl-probe.test \
+		</dev/null >"$S_CLIENT_OUT" 2>&1
+	S_CLIENT_EXIT=$?
+}
+
+agent_start --ports tcp/443
+assert_contains "the agent serves tls on tcp/443" "$NP_TMP/agent.log" \
+	'tcp/443.*tls'
+
+s_client_run
+assert_eq "openssl s_client exit code against a keyed agent" 1 \
+	"$S_CLIENT_EXIT"
+assert_contains "openssl s_client gets no answer from a keyed agent" \
+	"$S_CLIENT_OUT" 'unexpected eof while reading'
+if grep -q 'alert' "$S_CLIENT_OUT"; then
+	np_fail "a keyed agent sent openssl s_client an alert:
+$(cat "$S_CLIENT_OUT")"
+fi
+
+np_rules <<'RULES'
+ip saddr 198.18.2.1 ip daddr 198.18.1.1 tcp dport 40500-40599 drop
+RULES
+probe_run --agent "$AGENT4" --bind "$PROBE4" --ports tcp/443 \
+	--sports 40000-40999 --rate 2000 --timeout 1000 --attempts 2
+assert_exit 1
+assert_json '.checks[0].service' tls
+assert_check 0 tcp 443 40000-40999 fail
+assert_ranges 0 '40000-40499 ok,40500-40599 reply_dropped,40600-40999 ok'
+assert_counts 0 'ok=900 reply_dropped=100'
+assert_json '.checks[0].no_answer // 0' 0
+assert_json '.checks[0].nat.translated' 0
+assert_contains "the summary names the range" "$PROBE_OUT" \
+	'^  40500-40599  reply_dropped \(100 ports\): requests arrive, replies are dropped on the way back$'
+assert_contains "the summary's fix for the replies" "$PROBE_OUT" \
+	'aws ec2 create-network-acl-entry --network-acl-id <probe-subnet-nacl-id> --ingress --rule-number <rule-number> --protocol 6 --port-range From=40500,To=40599 --cidr-block 198.18.2.1/32 --rule-action allow$'
+agent_stop
+
+NP_AUTH=open
+agent_start --ports tcp/443
+s_client_run
+assert_eq "openssl s_client exit code against an --open agent" 1 \
+	"$S_CLIENT_EXIT"
+assert_contains "openssl s_client gets the agent's alert" "$S_CLIENT_OUT" \
+	'alert handshake failure.*alert number 40'
+agent_stop
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$NP_TMP/tls.key" -out "$NP_TMP/tls.crt" -days 1 \
+	-subj /CN=nacl-probe.test >"$NP_TMP/openssl-req.log" 2>&1 ||
+	np_die "openssl req failed: $(cat "$NP_TMP/openssl-req.log")"
+mkdir -p "$NP_TMP/nginx"
+cat >"$NP_TMP/nginx.conf" <<CONF
+daemon off;
+master_process off;
+user root;
+worker_processes 1;
+pid $NP_TMP/nginx/nginx.pid;
+error_log $NP_TMP/nginx/error.log;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	client_body_temp_path $NP_TMP/nginx;
+	proxy_temp_path $NP_TMP/nginx;
+	fastcgi_temp_path $NP_TMP/nginx;
+	uwsgi_temp_path $NP_TMP/nginx;
+	scgi_temp_path $NP_TMP/nginx;
+	server {
+		listen $AGENT4:443 ssl backlog=4096;
+		ssl_certificate $NP_TMP/tls.crt;
+		ssl_certificate_key $NP_TMP/tls.key;
+		ssl_protocols TLSv1.3;
+		location / { return 200 "ok\n"; }
+	}
+}
+CONF
+server_start nginx nginx -c "$NP_TMP/nginx.conf" -p "$NP_TMP/nginx"
+server_wait nginx curl -sk -m 1 -o /dev/null "https://$AGENT4/"
+
+probe_run --target "$AGENT4" --bind "$PROBE4" --dns-name nacl-probe.test \
+	--ports tcp/443 --sports 40000-40999 --rate 2000 --timeout 1000 \
+	--attempts 2
+assert_exit 1
+assert_json '.target.agent' false
+assert_json '.checks[0].service' tls
+assert_check 0 tcp 443 40000-40999 fail
+assert_ranges 0 '40000-40499 ok,40500-40599 dropped,40600-40999 ok'
+assert_counts 0 'ok=900 dropped=100'
+# A ServerHello is an answer: no handshake counted as a silent service.
+assert_json '.checks[0].no_answer // 0' 0
+np_done
