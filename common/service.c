@@ -17,6 +17,7 @@ extern const struct service_ops dns_service;
 extern const struct service_ops ntp_service;
 extern const struct service_ops http_service;
 extern const struct service_ops tls_service;
+extern const struct service_ops quic_service;
 
 static const struct service_ops *const service_table[] = {
 	[SERVICE_ECHO] = &echo_service,
@@ -24,6 +25,7 @@ static const struct service_ops *const service_table[] = {
 	[SERVICE_NTP] = &ntp_service,
 	[SERVICE_HTTP] = &http_service,
 	&tls_service,
+	&quic_service,
 };
 
 #define SERVICE_ROWS (sizeof service_table / sizeof *service_table)

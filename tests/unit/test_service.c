@@ -12,8 +12,8 @@ TestSuite(service);
 
 Test(service, table_rows_in_order)
 {
-	static const char *const names[] = {"echo", "dns", "ntp", "http",
-					    "tls"};
+	static const char *const names[] = {"echo", "dns", "ntp",
+					    "http", "tls", "quic"};
 	enum service service;
 	size_t i;
 
@@ -37,7 +37,7 @@ Test(service, names_text_lists_every_row)
 {
 	char *names = service_names_text();
 
-	cr_assert_str_eq(names, "echo, dns, ntp, http or tls");
+	cr_assert_str_eq(names, "echo, dns, ntp, http, tls or quic");
 	free(names);
 }
 
@@ -95,7 +95,7 @@ Test(service, defaults_match_design)
 	cr_assert_eq(service_default(PROTO_TCP, 123), SERVICE_ECHO);
 	cr_assert_eq(service_default(PROTO_TCP, 7000), SERVICE_ECHO);
 	cr_assert_str_eq(service_name(service_default(PROTO_TCP, 443)), "tls");
-	cr_assert_eq(service_default(PROTO_UDP, 443), SERVICE_ECHO);
+	cr_assert_str_eq(service_name(service_default(PROTO_UDP, 443)), "quic");
 }
 
 /* What each row says about closing and NAT evidence. */
@@ -119,7 +119,8 @@ Test(service, help_lists_rows_with_their_ports)
 			 "  dns   udp, tcp; the default for udp/53, tcp/53\n"
 			 "  ntp   udp; the default for udp/123\n"
 			 "  http  tcp; the default for tcp/80\n"
-			 "  tls   tcp; the default for tcp/443\n");
+			 "  tls   tcp; the default for tcp/443\n"
+			 "  quic  udp; the default for udp/443\n");
 	free(text);
 }
 
