@@ -7,7 +7,7 @@ pkgs="gcc make pkg-config libc6-dev libevent-dev libcjson-dev libmnl-dev
 libldns-dev libsodium-dev libcriterion-dev nftables iproute2 jq clang-format libxml2-utils
 tcpdump
 chromium prometheus python3 python3-yaml bind9-dnsutils ntpsec-ntpdig curl dnsmasq-base chrony
-nginx-light"
+nginx-light caddy"
 if [ "${1:-}" = fuzz ]; then
 	pkgs="$pkgs clang libclang-rt-14-dev"
 fi
