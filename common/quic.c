@@ -66,33 +66,15 @@ quic_reserved_value(uint32_t version)
 	return v;
 }
 
-/* Random-looking bytes from the attempt's nonce (splitmix64). */
-static void
-quic_fill(uint64_t *state, uint8_t *out, size_t n)
-{
-	uint64_t z = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (i % 8 == 0) {
-			z = (*state += 0x9e3779b97f4a7c15ULL);
-			z = (z ^ z >> 30) * 0xbf58476d1ce4e5b9ULL;
-			z = (z ^ z >> 27) * 0x94d049bb133111ebULL;
-			z ^= z >> 31;
-		}
-		out[i] = (uint8_t)(z >> 8 * (i % 8));
-	}
-}
-
 /* The connection IDs of id's packet: the destination carries the identity
  * with an agent; the source is random. Returns the destination's length. */
 static size_t
 quic_cids(const struct probe_id *id, uint8_t dcid[QUIC_MAX_CID],
 	  uint8_t scid[QUIC_CID_LEN], uint64_t *state)
 {
-	quic_fill(state, scid, QUIC_CID_LEN);
+	service_nonce_bytes(state, scid, QUIC_CID_LEN);
 	if (!id->agent) {
-		quic_fill(state, dcid, QUIC_CID_LEN);
+		service_nonce_bytes(state, dcid, QUIC_CID_LEN);
 		return QUIC_CID_LEN;
 	}
 	dcid[0] = QUIC_ID_MAGIC;
@@ -126,7 +108,7 @@ quic_request_encode(const struct probe_id *id, enum proto proto, uint8_t *buf,
 	memcpy(buf + at, scid, QUIC_CID_LEN);
 	at += QUIC_CID_LEN;
 	/* What follows is the version's business: it looks encrypted. */
-	quic_fill(&state, buf + at, QUIC_MIN_DATAGRAM - at);
+	service_nonce_bytes(&state, buf + at, QUIC_MIN_DATAGRAM - at);
 	return QUIC_MIN_DATAGRAM;
 }
 

@@ -137,6 +137,23 @@ service_help_text(const char *indent)
 	return text;
 }
 
+void
+service_nonce_bytes(uint64_t *state, uint8_t *out, size_t n)
+{
+	uint64_t z = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i % 8 == 0) {
+			z = (*state += 0x9e3779b97f4a7c15ULL);
+			z = (z ^ z >> 30) * 0xbf58476d1ce4e5b9ULL;
+			z = (z ^ z >> 27) * 0x94d049bb133111ebULL;
+			z ^= z >> 31;
+		}
+		out[i] = (uint8_t)(z >> 8 * (i % 8));
+	}
+}
+
 uint64_t
 ntp_now(void)
 {

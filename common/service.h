@@ -137,6 +137,11 @@ char *service_names_text(void);
  * row ("udp/53, tcp/53", or "other ports" for echo); free it. */
 char *service_help_text(const char *indent);
 
+/* n random-looking bytes drawn from *state (splitmix64), which a module
+ * seeds with the attempt's nonce so its request is a function of the
+ * probe_id: what the probe encodes, its reply matcher can recompute. */
+void service_nonce_bytes(uint64_t *state, uint8_t *out, size_t n);
+
 /* The current time as an NTP timestamp (era 0, seconds since 1900). */
 uint64_t ntp_now(void);
 

@@ -74,31 +74,12 @@ tls_end(struct tls_writer *w, size_t at, size_t n)
 		w->buf[at + i] = (uint8_t)(value >> 8 * (n - 1 - i));
 }
 
-/* Random-looking bytes from the attempt's nonce (splitmix64), so the
- * request is a function of its probe_id. */
-static void
-tls_fill(uint64_t *state, uint8_t *out, size_t n)
-{
-	uint64_t z = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (i % 8 == 0) {
-			z = (*state += 0x9e3779b97f4a7c15ULL);
-			z = (z ^ z >> 30) * 0xbf58476d1ce4e5b9ULL;
-			z = (z ^ z >> 27) * 0x94d049bb133111ebULL;
-			z ^= z >> 31;
-		}
-		out[i] = (uint8_t)(z >> 8 * (i % 8));
-	}
-}
-
 /* The legacy_session_id of id: its identity with an agent. */
 static void
 tls_session_id(const struct probe_id *id, uint64_t *state,
 	       uint8_t sid[TLS_SESSION_ID_SIZE])
 {
-	tls_fill(state, sid, TLS_SESSION_ID_SIZE);
+	service_nonce_bytes(state, sid, TLS_SESSION_ID_SIZE);
 	if (!id->agent)
 		return;
 	memcpy(sid, TLS_ID_MAGIC, 2);
@@ -158,9 +139,9 @@ tls_put_extensions(struct tls_writer *w, const struct probe_id *id,
 	tls_put_server_name(w, id->dns_name);
 	tls_put(w, fixed, sizeof fixed);
 	/* A real public key: servers refuse a low-order point. */
-	tls_fill(state, secret, sizeof secret);
+	service_nonce_bytes(state, secret, sizeof secret);
 	if (crypto_scalarmult_curve25519_base(share, secret) != 0)
-		tls_fill(state, share, sizeof share);
+		service_nonce_bytes(state, share, sizeof share);
 	tls_put16(w, 0x33);
 	ext = tls_begin(w, 2);
 	tls_put16(w, 2 + 2 + sizeof share);
@@ -183,7 +164,7 @@ tls_request_encode(const struct probe_id *id, enum proto proto, uint8_t *buf,
 
 	if (proto != PROTO_TCP || sodium_init() < 0)
 		return 0;
-	tls_fill(&state, random, sizeof random);
+	service_nonce_bytes(&state, random, sizeof random);
 	tls_session_id(id, &state, sid);
 	tls_put8(&w, TLS_RECORD_HANDSHAKE);
 	tls_put16(&w, 0x0301); /* as TLS 1.3 clients send for middleboxes */

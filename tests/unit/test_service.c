@@ -152,3 +152,19 @@ Test(service, transports)
 	assert_transport(PROTO_UDP, SERVICE_HTTP,
 			 "udp/9=http: http runs over tcp only");
 }
+
+/* The same nonce gives the same bytes, in any chunking; another, others. */
+Test(service, nonce_bytes_are_a_function_of_the_nonce)
+{
+	uint64_t a = 42, b = 42, c = 43;
+	uint8_t x[24], y[24], z[24];
+
+	service_nonce_bytes(&a, x, sizeof x);
+	service_nonce_bytes(&b, y, 8);
+	service_nonce_bytes(&b, y + 8, 16);
+	service_nonce_bytes(&c, z, sizeof z);
+	cr_assert_eq(memcmp(x, y, sizeof x), 0);
+	cr_assert_eq(a, b);
+	cr_assert_neq(memcmp(x, z, sizeof x), 0);
+	cr_assert_neq(memcmp(x, x + 8, 8), 0);
+}
