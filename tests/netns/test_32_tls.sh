@@ -2,11 +2,14 @@
 # Scenario 32: TLS on tcp/443, the default service there. A keyed agent
 # answers no stranger: openssl s_client gets no alert. nacl-probe --agent
 # sends ClientHellos carrying its identity and token; with the replies to
-# source ports 40500-40599 dropped, exactly those are reply_dropped, and the
-# text summary names the NACL entries for tcp 40500-40599. An --open agent
+# source ports 61500-61599 dropped, exactly those are reply_dropped, and the
+# text summary names the NACL entries for tcp 61500-61599. An --open agent
 # answers openssl s_client with a handshake_failure alert. Without agent,
 # nginx with a self-signed certificate answers the probe's ClientHellos with
 # ServerHellos: every port ok but the dropped range (direction unknown).
+# Source ports 61000-61999 lie above the probe namespace's ephemeral ports
+# in either profile, so no socket of the probe's own (its control
+# connection) can hold one of them.
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 
@@ -40,21 +43,21 @@ $(cat "$S_CLIENT_OUT")"
 fi
 
 np_rules <<'RULES'
-ip saddr 198.18.2.1 ip daddr 198.18.1.1 tcp dport 40500-40599 drop
+ip saddr 198.18.2.1 ip daddr 198.18.1.1 tcp dport 61500-61599 drop
 RULES
 probe_run --agent "$AGENT4" --bind "$PROBE4" --ports tcp/443 \
-	--sports 40000-40999 --rate 2000 --timeout 1000 --attempts 2
+	--sports 61000-61999 --rate 2000 --timeout 1000 --attempts 2
 assert_exit 1
 assert_json '.checks[0].service' tls
-assert_check 0 tcp 443 40000-40999 fail
-assert_ranges 0 '40000-40499 ok,40500-40599 reply_dropped,40600-40999 ok'
+assert_check 0 tcp 443 61000-61999 fail
+assert_ranges 0 '61000-61499 ok,61500-61599 reply_dropped,61600-61999 ok'
 assert_counts 0 'ok=900 reply_dropped=100'
 assert_json '.checks[0].no_answer // 0' 0
 assert_json '.checks[0].nat.translated' 0
 assert_contains "the summary names the range" "$PROBE_OUT" \
-	'^  40500-40599  reply_dropped \(100 ports\): requests arrive, replies are dropped on the way back$'
+	'^  61500-61599  reply_dropped \(100 ports\): requests arrive, replies are dropped on the way back$'
 assert_contains "the summary's fix for the replies" "$PROBE_OUT" \
-	'aws ec2 create-network-acl-entry --network-acl-id <probe-subnet-nacl-id> --ingress --rule-number <rule-number> --protocol 6 --port-range From=40500,To=40599 --cidr-block 198.18.2.1/32 --rule-action allow$'
+	'aws ec2 create-network-acl-entry --network-acl-id <probe-subnet-nacl-id> --ingress --rule-number <rule-number> --protocol 6 --port-range From=61500,To=61599 --cidr-block 198.18.2.1/32 --rule-action allow$'
 agent_stop
 
 NP_AUTH=open
@@ -99,13 +102,13 @@ server_start nginx nginx -c "$NP_TMP/nginx.conf" -p "$NP_TMP/nginx"
 server_wait nginx curl -sk -m 1 -o /dev/null "https://$AGENT4/"
 
 probe_run --target "$AGENT4" --bind "$PROBE4" --dns-name nacl-probe.test \
-	--ports tcp/443 --sports 40000-40999 --rate 2000 --timeout 1000 \
+	--ports tcp/443 --sports 61000-61999 --rate 2000 --timeout 1000 \
 	--attempts 2
 assert_exit 1
 assert_json '.target.agent' false
 assert_json '.checks[0].service' tls
-assert_check 0 tcp 443 40000-40999 fail
-assert_ranges 0 '40000-40499 ok,40500-40599 dropped,40600-40999 ok'
+assert_check 0 tcp 443 61000-61999 fail
+assert_ranges 0 '61000-61499 ok,61500-61599 dropped,61600-61999 ok'
 assert_counts 0 'ok=900 dropped=100'
 # A ServerHello is an answer: no handshake counted as a silent service.
 assert_json '.checks[0].no_answer // 0' 0

@@ -2,12 +2,15 @@
 # Scenario 33: QUIC on udp/443, the default service there. nacl-probe
 # --agent sends 1,200-byte long-header packets of a reserved version with
 # its identity in the connection IDs; with the replies to source ports
-# 40500-40599 dropped, exactly those are reply_dropped and the text summary
-# names the NACL entries for udp 40500-40599. An --open agent answers every
+# 61500-61599 dropped, exactly those are reply_dropped and the text summary
+# names the NACL entries for udp 61500-61599. An --open agent answers every
 # size of request with Version Negotiation of 31 bytes from 1,200 bytes on,
 # and nothing below. Without agent, caddy (HTTP/3, quic-go) answers the
 # probe's packets with Version Negotiation: every port ok but the dropped
 # range (direction unknown).
+# Source ports 61000-61999 lie above the probe namespace's ephemeral ports
+# in either profile, so no socket of the probe's own (its control
+# connection) can hold one of them.
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 
@@ -25,20 +28,20 @@ agent_start --ports udp/443
 assert_contains "the agent serves quic on udp/443" "$NP_TMP/agent.log" \
 	'udp/443.*quic'
 np_rules <<'RULES'
-ip saddr 198.18.2.1 ip daddr 198.18.1.1 udp dport 40500-40599 drop
+ip saddr 198.18.2.1 ip daddr 198.18.1.1 udp dport 61500-61599 drop
 RULES
 probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/443 \
-	--sports 40000-40999 --rate 2000 --timeout 1000 --attempts 2
+	--sports 61000-61999 --rate 2000 --timeout 1000 --attempts 2
 assert_exit 1
 assert_json '.checks[0].service' quic
-assert_check 0 udp 443 40000-40999 fail
-assert_ranges 0 '40000-40499 ok,40500-40599 reply_dropped,40600-40999 ok'
+assert_check 0 udp 443 61000-61999 fail
+assert_ranges 0 '61000-61499 ok,61500-61599 reply_dropped,61600-61999 ok'
 assert_counts 0 'ok=900 reply_dropped=100'
 assert_json '.checks[0].nat.translated' 0
 assert_contains "the summary names the range" "$PROBE_OUT" \
-	'^  40500-40599  reply_dropped \(100 ports\): requests arrive, replies are dropped on the way back$'
+	'^  61500-61599  reply_dropped \(100 ports\): requests arrive, replies are dropped on the way back$'
 assert_contains "the summary's fix for the replies" "$PROBE_OUT" \
-	'aws ec2 create-network-acl-entry --network-acl-id <probe-subnet-nacl-id> --ingress --rule-number <rule-number> --protocol 17 --port-range From=40500,To=40599 --cidr-block 198.18.2.1/32 --rule-action allow$'
+	'aws ec2 create-network-acl-entry --network-acl-id <probe-subnet-nacl-id> --ingress --rule-number <rule-number> --protocol 17 --port-range From=61500,To=61599 --cidr-block 198.18.2.1/32 --rule-action allow$'
 agent_stop
 
 # Replies never exceed their request: none below 1,200 bytes, 31 above.
@@ -76,11 +79,11 @@ assert_contains "caddy serves HTTP/3" "$NP_TMP/caddy.log" \
 	'enabling HTTP/3 listener'
 
 probe_run --target "$AGENT4" --bind "$PROBE4" --ports udp/443 \
-	--sports 40000-40999 --rate 2000 --timeout 1000 --attempts 2
+	--sports 61000-61999 --rate 2000 --timeout 1000 --attempts 2
 assert_exit 1
 assert_json '.target.agent' false
 assert_json '.checks[0].service' quic
-assert_check 0 udp 443 40000-40999 fail
-assert_ranges 0 '40000-40499 ok,40500-40599 dropped,40600-40999 ok'
+assert_check 0 udp 443 61000-61999 fail
+assert_ranges 0 '61000-61499 ok,61500-61599 dropped,61600-61999 ok'
 assert_counts 0 'ok=900 dropped=100'
 np_done
