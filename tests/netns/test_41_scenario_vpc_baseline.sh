@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Scenario 41: the shipped scenarios/vpc-baseline.json (DNS over UDP and
-# TCP, NTP, HTTP; every port must answer), narrowed to 200 source ports with
-# --sports. An open router meets it: exit 0, four passing testcases. A router
+# TCP, NTP, HTTP, TLS, QUIC; every port must answer), narrowed to 200 source
+# ports with --sports. An open router meets it: exit 0, six passing
+# testcases. A router
 # that drops UDP DNS replies to 40100-40199 and HTTP requests from
 # 40000-40049 breaks it: exit 1, the mismatches with their expectation, the
 # fixes (a NACL rule for the replies; none for a request drop that depends on
@@ -13,7 +14,7 @@ source "$(dirname "$0")/report_lib.sh"
 
 np_need_tool xmllint libxml2-utils
 np_setup
-agent_start --ports udp/53,tcp/53,udp/123,tcp/80
+agent_start --ports udp/53,tcp/53,udp/123,tcp/80,tcp/443,udp/443
 
 JUNIT=$NP_TMP/vpc.xml
 baseline_run()
@@ -38,14 +39,14 @@ assert_exit 0
 assert_json '.scenario.name' vpc-baseline
 assert_json '.targets' '[{"name":"app","address":"198.18.2.1","agent":true,"bind":"198.18.1.1","probe_cidr":"198.18.1.0/24","agent_cidr":"198.18.2.0/24","probe_nacl":"acl-0a1a1a1a1a1a1a1a1","agent_nacl":"acl-0b2b2b2b2b2b2b2b2"}]'
 assert_json '[.checks[] | "\(.proto)/\(.port) \(.sports) \(.target) \(.expect) \(.verdict)"] | join(",")' \
-	'udp/53 40000-40199 0 open pass,tcp/53 40000-40199 0 open pass,udp/123 40000-40199 0 open pass,tcp/80 40000-40199 0 open pass'
+	'udp/53 40000-40199 0 open pass,tcp/53 40000-40199 0 open pass,udp/123 40000-40199 0 open pass,tcp/80 40000-40199 0 open pass,tcp/443 40000-40199 0 open pass,udp/443 40000-40199 0 open pass'
 assert_json '[.checks[].mismatches | length] | add' 0
 assert_json '.summary.verdict' pass
 junit_masked >"$NP_TMP/pass.xml"
 cat >"$NP_TMP/pass.expected" <<'XML'
 <?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="nacl-probe vpc-baseline" tests="4" failures="0" errors="0" time="T">
-  <testsuite name="nacl-probe app 198.18.2.1" tests="4" failures="0" errors="0" skipped="0" time="T" timestamp="TS" hostname="198.18.1.1">
+<testsuites name="nacl-probe vpc-baseline" tests="6" failures="0" errors="0" time="T">
+  <testsuite name="nacl-probe app 198.18.2.1" tests="6" failures="0" errors="0" skipped="0" time="T" timestamp="TS" hostname="198.18.1.1">
     <properties>
       <property name="scenario" value="vpc-baseline"/>
       <property name="target.name" value="app"/>
@@ -63,6 +64,8 @@ cat >"$NP_TMP/pass.expected" <<'XML'
     <testcase name="tcp/53 dns sports 40000-40199" classname="nacl-probe.app"/>
     <testcase name="udp/123 ntp sports 40000-40199" classname="nacl-probe.app"/>
     <testcase name="tcp/80 http sports 40000-40199" classname="nacl-probe.app"/>
+    <testcase name="tcp/443 tls sports 40000-40199" classname="nacl-probe.app"/>
+    <testcase name="udp/443 quic sports 40000-40199" classname="nacl-probe.app"/>
   </testsuite>
 </testsuites>
 XML
@@ -76,7 +79,7 @@ RULES
 baseline_run
 assert_exit 1
 assert_json '[.checks[] | "\(.proto)/\(.port) \(.verdict)"] | join(",")' \
-	'udp/53 fail,tcp/53 pass,udp/123 pass,tcp/80 fail'
+	'udp/53 fail,tcp/53 pass,udp/123 pass,tcp/80 fail,tcp/443 pass,udp/443 pass'
 assert_ranges 0 '40000-40099 ok,40100-40199 reply_dropped'
 assert_ranges 3 '40000-40049 request_dropped,40050-40199 ok'
 assert_json '[.checks[].mismatches[] | "\(.from)-\(.to) \(.status) \(.expected)"] | join(",")' \
@@ -93,12 +96,12 @@ assert_json '.summary.verdict' fail
 assert_contains "the summary prints the fix" "$PROBE_OUT" \
 	'^        aws ec2 create-network-acl-entry --network-acl-id acl-0b2b2b2b2b2b2b2b2 --egress --rule-number <rule-number> --protocol 17 --port-range From=40100,To=40199 --cidr-block 198.18.1.0/24 --rule-action allow$'
 assert_contains "the summary's last line" "$PROBE_OUT" \
-	'^Summary: 4 checks, 800 probes: FAIL \(2 checks failed\)$'
+	'^Summary: 6 checks, 1200 probes: FAIL \(2 checks failed\)$'
 junit_masked >"$NP_TMP/fail.xml"
 cat >"$NP_TMP/fail.expected" <<'XML'
 <?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="nacl-probe vpc-baseline" tests="4" failures="2" errors="0" time="T">
-  <testsuite name="nacl-probe app 198.18.2.1" tests="4" failures="2" errors="0" skipped="0" time="T" timestamp="TS" hostname="198.18.1.1">
+<testsuites name="nacl-probe vpc-baseline" tests="6" failures="2" errors="0" time="T">
+  <testsuite name="nacl-probe app 198.18.2.1" tests="6" failures="2" errors="0" skipped="0" time="T" timestamp="TS" hostname="198.18.1.1">
     <properties>
       <property name="scenario" value="vpc-baseline"/>
       <property name="target.name" value="app"/>
@@ -129,6 +132,8 @@ Note: &lt;rule-number&gt;: a free rule number below the entry that now decides t
   fix: requests to tcp 80 from other source ports reach the agent, and a NACL cannot single out source ports: something else drops these (a host firewall, a router ACL that matches source ports); no NACL entry fixes it
 </failure>
     </testcase>
+    <testcase name="tcp/443 tls sports 40000-40199" classname="nacl-probe.app"/>
+    <testcase name="udp/443 quic sports 40000-40199" classname="nacl-probe.app"/>
   </testsuite>
 </testsuites>
 XML

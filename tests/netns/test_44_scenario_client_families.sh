@@ -11,7 +11,7 @@
 source "$(dirname "$0")/lib.sh"
 
 np_setup
-agent_start --ports udp/53,tcp/53,udp/123,tcp/80
+agent_start --ports udp/53,tcp/53,udp/123,tcp/80,tcp/443,udp/443
 SCENARIOS=$NP_ROOT/scenarios
 
 family_run()
@@ -29,7 +29,7 @@ family_run linux-clients.json 40000-40049
 assert_exit 0
 assert_json '.scenario.name' linux-clients
 assert_eq "linux-clients verdicts" \
-	'udp/53 40000-40049 pass,tcp/53 40000-40049 pass,udp/123 40000-40049 pass,tcp/80 40000-40049 pass' \
+	'udp/53 40000-40049 pass,tcp/53 40000-40049 pass,udp/123 40000-40049 pass,tcp/80 40000-40049 pass,tcp/443 40000-40049 pass,udp/443 40000-40049 pass' \
 	"$(verdicts)"
 
 np_rules <<'RULES'
@@ -38,7 +38,7 @@ RULES
 family_run windows-clients.json 50000-50049
 assert_exit 1
 assert_eq "windows-clients verdicts" \
-	'udp/53 50000-50049 pass,tcp/53 50000-50049 pass,udp/123 50000-50049 pass,tcp/80 50000-50049 fail' \
+	'udp/53 50000-50049 pass,tcp/53 50000-50049 pass,udp/123 50000-50049 pass,tcp/80 50000-50049 fail,tcp/443 50000-50049 pass,udp/443 50000-50049 pass' \
 	"$(verdicts)"
 assert_ranges 3 '50000-50049 request_dropped'
 assert_json '.checks[3].fixes[0].rules | map("\(.subnet) \(.direction) \(.action) \(.protocol) \(.port_from)-\(.port_to) \(.cidr) \(.nacl)") | join(",")' \
@@ -50,13 +50,13 @@ assert_contains "and the other side" "$PROBE_OUT" \
 
 # Replies from the services get back only to 32768-65535.
 np_rules <<'RULES'
-ip saddr 198.18.2.1 ip daddr 198.18.1.1 udp sport { 53, 123 } udp dport 1-32767 drop
-ip saddr 198.18.2.1 ip daddr 198.18.1.1 tcp sport { 53, 80 } tcp dport 1-32767 drop
+ip saddr 198.18.2.1 ip daddr 198.18.1.1 udp sport { 53, 123, 443 } udp dport 1-32767 drop
+ip saddr 198.18.2.1 ip daddr 198.18.1.1 tcp sport { 53, 80, 443 } tcp dport 1-32767 drop
 RULES
 family_run legacy-windows-clients.json 1025-1049
 assert_exit 1
 assert_eq "legacy-windows-clients verdicts" \
-	'udp/53 1025-1049 fail,tcp/53 1025-1049 fail,udp/123 1025-1049 fail,tcp/80 1025-1049 fail' \
+	'udp/53 1025-1049 fail,tcp/53 1025-1049 fail,udp/123 1025-1049 fail,tcp/80 1025-1049 fail,tcp/443 1025-1049 fail,udp/443 1025-1049 fail' \
 	"$(verdicts)"
 assert_json '[.checks[].mismatches[] | "\(.from)-\(.to) \(.status) \(.expected)"] | unique | join(",")' \
 	'1025-1049 reply_dropped open'
@@ -68,7 +68,7 @@ assert_json '.checks[0].impact[0].summary' \
 
 family_run nat-gateway.json 1024-1033,65526-65535
 assert_exit 1
-for i in 0 1 2 3; do
+for i in 0 1 2 3 4 5; do
 	assert_ranges "$i" '1024-1033 reply_dropped,65526-65535 ok'
 done
 assert_json '.checks[3].fixes | map("\(.from)-\(.to) \(.rules | map(.command | split(" --port-range ")[1] | split(" ")[0]) | join(" "))") | join(",")' \

@@ -378,7 +378,7 @@ Test(scenario, shipped_scenarios_parse)
 	assert_shipped("blocked-range.json", "blocked-range", "1024-65535");
 }
 
-Test(scenario, shipped_baseline_covers_dns_ntp_and_http)
+Test(scenario, shipped_baseline_covers_dns_ntp_http_tls_and_quic)
 {
 	struct scenario s;
 	char *cause = NULL;
@@ -386,13 +386,19 @@ Test(scenario, shipped_baseline_covers_dns_ntp_and_http)
 	cr_assert_eq(
 		scenario_read_file("scenarios/vpc-baseline.json", &s, &cause),
 		0);
-	cr_assert_eq(s.nchecks, 4);
+	cr_assert_eq(s.nchecks, 6);
 	cr_assert_eq(s.checks[0].spec.proto, PROTO_UDP);
 	cr_assert_eq(s.checks[0].spec.port, 53);
 	cr_assert_eq(s.checks[1].spec.proto, PROTO_TCP);
 	cr_assert_eq(s.checks[1].spec.port, 53);
 	cr_assert_eq(s.checks[2].spec.service, SERVICE_NTP);
 	cr_assert_eq(s.checks[3].spec.service, SERVICE_HTTP);
+	cr_assert_eq(s.checks[4].spec.proto, PROTO_TCP);
+	cr_assert_eq(s.checks[4].spec.port, 443);
+	cr_assert_str_eq(service_name(s.checks[4].spec.service), "tls");
+	cr_assert_eq(s.checks[5].spec.proto, PROTO_UDP);
+	cr_assert_eq(s.checks[5].spec.port, 443);
+	cr_assert_str_eq(service_name(s.checks[5].spec.service), "quic");
 	scenario_free(&s);
 	cr_assert_eq(
 		scenario_read_file("scenarios/blocked-range.json", &s, &cause),
