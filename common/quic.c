@@ -15,7 +15,7 @@
 #define QUIC_FIXED_BIT 0x40
 #define QUIC_MAX_CID 20
 #define QUIC_ID_MAGIC 'n'
-#define QUIC_ID_CID_LEN (1 + 4 + 4 + 2 + 1 + AUTH_TOKEN_SIZE)
+#define QUIC_ID_CID_LEN (1 + SERVICE_IDENTITY_SIZE)
 #define QUIC_CID_LEN 8
 /* "np" as a reserved version: marks the agent's list. */
 #define QUIC_AGENT_MARK 0x6e70
@@ -78,12 +78,7 @@ quic_cids(const struct probe_id *id, uint8_t dcid[QUIC_MAX_CID],
 		return QUIC_CID_LEN;
 	}
 	dcid[0] = QUIC_ID_MAGIC;
-	quic_put32(dcid + 1, id->session);
-	quic_put32(dcid + 5, id->seq);
-	dcid[9] = (uint8_t)(id->sport >> 8);
-	dcid[10] = (uint8_t)id->sport;
-	dcid[11] = id->attempt;
-	memcpy(dcid + 12, id->token, AUTH_TOKEN_SIZE);
+	service_identity_pack(id, dcid + 1);
 	return QUIC_ID_CID_LEN;
 }
 
@@ -169,12 +164,7 @@ quic_parse_identity(const uint8_t *dcid, size_t len, struct request_info *info)
 {
 	if (len != QUIC_ID_CID_LEN || dcid[0] != QUIC_ID_MAGIC)
 		return;
-	info->identified = true;
-	info->session = quic_get32(dcid + 1);
-	info->seq = quic_get32(dcid + 5);
-	info->sport = (uint16_t)(dcid[9] << 8 | dcid[10]);
-	info->attempt = dcid[11];
-	memcpy(info->token, dcid + 12, AUTH_TOKEN_SIZE);
+	service_identity_unpack(dcid + 1, info);
 }
 
 /*

@@ -138,6 +138,38 @@ service_help_text(const char *indent)
 }
 
 void
+service_identity_pack(const struct probe_id *id,
+		      uint8_t out[SERVICE_IDENTITY_SIZE])
+{
+	out[0] = (uint8_t)(id->session >> 24);
+	out[1] = (uint8_t)(id->session >> 16);
+	out[2] = (uint8_t)(id->session >> 8);
+	out[3] = (uint8_t)id->session;
+	out[4] = (uint8_t)(id->seq >> 24);
+	out[5] = (uint8_t)(id->seq >> 16);
+	out[6] = (uint8_t)(id->seq >> 8);
+	out[7] = (uint8_t)id->seq;
+	out[8] = (uint8_t)(id->sport >> 8);
+	out[9] = (uint8_t)id->sport;
+	out[10] = id->attempt;
+	memcpy(out + 11, id->token, AUTH_TOKEN_SIZE);
+}
+
+void
+service_identity_unpack(const uint8_t in[SERVICE_IDENTITY_SIZE],
+			struct request_info *info)
+{
+	info->identified = true;
+	info->session = (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 |
+			(uint32_t)in[2] << 8 | in[3];
+	info->seq = (uint32_t)in[4] << 24 | (uint32_t)in[5] << 16 |
+		    (uint32_t)in[6] << 8 | in[7];
+	info->sport = (uint16_t)(in[8] << 8 | in[9]);
+	info->attempt = in[10];
+	memcpy(info->token, in + 11, AUTH_TOKEN_SIZE);
+}
+
+void
 service_nonce_bytes(uint64_t *state, uint8_t *out, size_t n)
 {
 	uint64_t z = 0;

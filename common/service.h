@@ -137,6 +137,15 @@ char *service_names_text(void);
  * row ("udp/53, tcp/53", or "other ports" for echo); free it. */
 char *service_help_text(const char *indent);
 
+/* A probe's identity packed in binary fields (session, sequence, source
+ * port, attempt, token; big-endian), for protocols that carry opaque bytes:
+ * the TLS session id, the QUIC connection ID. */
+#define SERVICE_IDENTITY_SIZE (4 + 4 + 2 + 1 + AUTH_TOKEN_SIZE)
+void service_identity_pack(const struct probe_id *id,
+			   uint8_t out[SERVICE_IDENTITY_SIZE]);
+void service_identity_unpack(const uint8_t in[SERVICE_IDENTITY_SIZE],
+			     struct request_info *info);
+
 /* n random-looking bytes drawn from *state (splitmix64), which a module
  * seeds with the attempt's nonce so its request is a function of the
  * probe_id: what the probe encodes, its reply matcher can recompute. */

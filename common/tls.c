@@ -83,18 +83,7 @@ tls_session_id(const struct probe_id *id, uint64_t *state,
 	if (!id->agent)
 		return;
 	memcpy(sid, TLS_ID_MAGIC, 2);
-	sid[2] = (uint8_t)(id->session >> 24);
-	sid[3] = (uint8_t)(id->session >> 16);
-	sid[4] = (uint8_t)(id->session >> 8);
-	sid[5] = (uint8_t)id->session;
-	sid[6] = (uint8_t)(id->seq >> 24);
-	sid[7] = (uint8_t)(id->seq >> 16);
-	sid[8] = (uint8_t)(id->seq >> 8);
-	sid[9] = (uint8_t)id->seq;
-	sid[10] = (uint8_t)(id->sport >> 8);
-	sid[11] = (uint8_t)id->sport;
-	sid[12] = id->attempt;
-	memcpy(sid + 13, id->token, AUTH_TOKEN_SIZE);
+	service_identity_pack(id, sid + 2);
 }
 
 /* server_name (RFC 6066): the DNS name without its final dot; none for the
@@ -239,14 +228,7 @@ tls_parse_identity(const uint8_t *sid, size_t len, struct request_info *info)
 {
 	if (len != TLS_SESSION_ID_SIZE || memcmp(sid, TLS_ID_MAGIC, 2) != 0)
 		return;
-	info->identified = true;
-	info->session = (uint32_t)sid[2] << 24 | (uint32_t)sid[3] << 16 |
-			(uint32_t)sid[4] << 8 | sid[5];
-	info->seq = (uint32_t)sid[6] << 24 | (uint32_t)sid[7] << 16 |
-		    (uint32_t)sid[8] << 8 | sid[9];
-	info->sport = (uint16_t)(sid[10] << 8 | sid[11]);
-	info->attempt = sid[12];
-	memcpy(info->token, sid + 13, AUTH_TOKEN_SIZE);
+	service_identity_unpack(sid + 2, info);
 }
 
 /*

@@ -168,3 +168,30 @@ Test(service, nonce_bytes_are_a_function_of_the_nonce)
 	cr_assert_neq(memcmp(x, z, sizeof x), 0);
 	cr_assert_neq(memcmp(x, x + 8, 8), 0);
 }
+
+Test(service, identity_packs_big_endian_and_back)
+{
+	struct probe_id id = {0};
+	struct request_info info = {0};
+	uint8_t packed[SERVICE_IDENTITY_SIZE];
+
+	id.session = 0xa1b2c3d4;
+	id.seq = 0x01020304;
+	id.sport = 49152;
+	id.attempt = 7;
+	memcpy(id.token, "\x11\x22\x33\x44\x55\x66\x77\x88", 8);
+	service_identity_pack(&id, packed);
+	cr_assert_eq(SERVICE_IDENTITY_SIZE, 19);
+	cr_assert_eq(memcmp(packed,
+			    "\xa1\xb2\xc3\xd4\x01\x02\x03\x04\xc0\x00\x07"
+			    "\x11\x22\x33\x44\x55\x66\x77\x88",
+			    19),
+		     0);
+	service_identity_unpack(packed, &info);
+	cr_assert(info.identified);
+	cr_assert_eq(info.session, id.session);
+	cr_assert_eq(info.seq, id.seq);
+	cr_assert_eq(info.sport, id.sport);
+	cr_assert_eq(info.attempt, id.attempt);
+	cr_assert_eq(memcmp(info.token, id.token, 8), 0);
+}
