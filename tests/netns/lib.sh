@@ -264,6 +264,35 @@ server_wait()
 $(tail -n 20 "$NP_TMP/$name.log")"
 }
 
+# nginx_start DIRECTIVES: nginx in the agent namespace, one worker, with one
+# server block of DIRECTIVES (listen, ssl_*, location); its files in
+# $NP_TMP/nginx, its log in $NP_TMP/nginx.log. Stopped by PID at the end.
+nginx_start()
+{
+	mkdir -p "$NP_TMP/nginx"
+	cat >"$NP_TMP/nginx.conf" <<CONF
+daemon off;
+master_process off;
+user root;
+worker_processes 1;
+pid $NP_TMP/nginx/nginx.pid;
+error_log $NP_TMP/nginx/error.log;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	client_body_temp_path $NP_TMP/nginx;
+	proxy_temp_path $NP_TMP/nginx;
+	fastcgi_temp_path $NP_TMP/nginx;
+	uwsgi_temp_path $NP_TMP/nginx;
+	scgi_temp_path $NP_TMP/nginx;
+	server {
+$1
+	}
+}
+CONF
+	server_start nginx nginx -c "$NP_TMP/nginx.conf" -p "$NP_TMP/nginx"
+}
+
 # The probe's --key-file for NP_AUTH=key, one word a line, unless ARGS name
 # no agent or give their own key.
 np_probe_auth()

@@ -25,29 +25,8 @@ pidfile $NP_TMP/chronyd.pid
 CONF
 server_start chronyd chronyd -d -x -u root -f "$NP_TMP/chrony.conf"
 
-mkdir -p "$NP_TMP/nginx"
-cat >"$NP_TMP/nginx.conf" <<CONF
-daemon off;
-master_process off;
-user root;
-worker_processes 1;
-pid $NP_TMP/nginx/nginx.pid;
-error_log $NP_TMP/nginx/error.log;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	client_body_temp_path $NP_TMP/nginx;
-	proxy_temp_path $NP_TMP/nginx;
-	fastcgi_temp_path $NP_TMP/nginx;
-	uwsgi_temp_path $NP_TMP/nginx;
-	scgi_temp_path $NP_TMP/nginx;
-	server {
-		listen $AGENT4:80 backlog=4096;
-		location / { return 200 "ok\n"; }
-	}
-}
-CONF
-server_start nginx nginx -c "$NP_TMP/nginx.conf" -p "$NP_TMP/nginx"
+nginx_start "		listen $AGENT4:80 backlog=4096;
+		location / { return 200 \"ok\\n\"; }"
 
 server_wait dnsmasq dig +short +tries=1 +time=1 @"$AGENT4" nacl-probe.test
 server_wait chronyd ntpdig -t 1 "$AGENT4"

@@ -73,32 +73,11 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	-keyout "$NP_TMP/tls.key" -out "$NP_TMP/tls.crt" -days 1 \
 	-subj /CN=nacl-probe.test >"$NP_TMP/openssl-req.log" 2>&1 ||
 	np_die "openssl req failed: $(cat "$NP_TMP/openssl-req.log")"
-mkdir -p "$NP_TMP/nginx"
-cat >"$NP_TMP/nginx.conf" <<CONF
-daemon off;
-master_process off;
-user root;
-worker_processes 1;
-pid $NP_TMP/nginx/nginx.pid;
-error_log $NP_TMP/nginx/error.log;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	client_body_temp_path $NP_TMP/nginx;
-	proxy_temp_path $NP_TMP/nginx;
-	fastcgi_temp_path $NP_TMP/nginx;
-	uwsgi_temp_path $NP_TMP/nginx;
-	scgi_temp_path $NP_TMP/nginx;
-	server {
-		listen $AGENT4:443 ssl backlog=4096;
+nginx_start "		listen $AGENT4:443 ssl backlog=4096;
 		ssl_certificate $NP_TMP/tls.crt;
 		ssl_certificate_key $NP_TMP/tls.key;
 		ssl_protocols TLSv1.3;
-		location / { return 200 "ok\n"; }
-	}
-}
-CONF
-server_start nginx nginx -c "$NP_TMP/nginx.conf" -p "$NP_TMP/nginx"
+		location / { return 200 \"ok\\n\"; }"
 server_wait nginx curl -sk -m 1 -o /dev/null "https://$AGENT4/"
 
 probe_run --target "$AGENT4" --bind "$PROBE4" --dns-name nacl-probe.test \
