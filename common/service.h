@@ -1,7 +1,8 @@
 /* The service table: one row per protocol module, everything the probe, the
  * agent and the parsers need to know about a service. */
 /* Adding a service is one file in common/ with its row (struct service_ops)
- * and one line in common/service.c's table; nothing else names it. */
+ * and, in common/service.c, its declaration and its line in the table;
+ * nothing else names it. */
 #ifndef NACL_SERVICE_H
 #define NACL_SERVICE_H
 
@@ -133,8 +134,8 @@ int service_parse(const char *name, enum service *service);
 enum service service_default(enum proto proto, uint16_t port);
 /* "echo, dns, ntp or http": every name, for messages; free it. */
 char *service_names_text(void);
-/* Lines "<indent>NAME  PORTS" for --help, with the default ports of each
- * row ("udp/53, tcp/53", or "other ports" for echo); free it. */
+/* One line a row for --help: "<indent>dns   udp, tcp; the default for
+ * udp/53, tcp/53" (echo: "for other ports"); free it. */
 char *service_help_text(const char *indent);
 
 /* A probe's identity packed in binary fields (session, sequence, source
