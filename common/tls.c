@@ -11,8 +11,6 @@
 #define TLS_RECORD_HANDSHAKE 22
 #define TLS_HANDSHAKE_CLIENT_HELLO 1
 #define TLS_HANDSHAKE_SERVER_HELLO 2
-#define TLS_ALERT_FATAL 2
-#define TLS_ALERT_HANDSHAKE_FAILURE 40
 /* A plaintext record holds at most 2^14 bytes, a protected one 256 more. */
 #define TLS_MAX_RECORD (16384 + 256)
 #define TLS_RANDOM_SIZE 32
@@ -176,8 +174,8 @@ tls_request_encode(const struct probe_id *id, enum proto proto, uint8_t *buf,
 }
 
 /*
- * Is buf a TLS record header of type (0: any a server sends first)? 1 when
- * it is, 0 when fewer than 5 bytes tell, -1 when it is not.
+ * Reads the TLS record header at buf: 1 with *type and *record_len, 0 when
+ * fewer than 5 bytes tell, -1 when buf starts with no TLS record.
  */
 static int
 tls_record_header(const uint8_t *buf, size_t len, unsigned *type,
@@ -241,13 +239,8 @@ tls_request_answer(enum proto proto, const uint8_t *req, size_t len,
 		   const struct answer_context *ctx, struct request_info *info,
 		   uint8_t *out, size_t size, size_t *outlen)
 {
-	static const uint8_t alert[] = {TLS_RECORD_ALERT,
-					0x03,
-					0x03,
-					0x00,
-					0x02,
-					TLS_ALERT_FATAL,
-					TLS_ALERT_HANDSHAKE_FAILURE};
+	/* An alert record (TLS 1.2 on the wire): fatal, handshake_failure. */
+	static const uint8_t alert[7] = "\x15\x03\x03\x00\x02\x02\x28";
 	size_t record_len, sid_len;
 	unsigned type;
 	int header;
