@@ -162,6 +162,22 @@ np_nft()
 	"$TESTBED" nft "$@" || np_die "nft in the router failed: $*"
 }
 
+# Turns the router stateful and source-NATs the probe's subnet to
+# 198.18.2.254, ports 20000-29999 picked at random, towards the agent.
+np_router_snat()
+{
+	"$TESTBED" stateful || np_die "cannot turn conntrack on in the router"
+	np_nft -f - <<-'NFT'
+	table ip nat {
+		chain postrouting {
+			type nat hook postrouting priority srcnat; policy accept;
+			ip saddr 198.18.1.0/24 oifname "to-agent" meta l4proto { tcp, udp } \
+				snat to 198.18.2.254:20000-29999 random
+		}
+	}
+	NFT
+}
+
 # True when a TCP connection to addr:port opens from the probe namespace.
 np_tcp_open()
 {

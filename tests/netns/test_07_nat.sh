@@ -7,16 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 
 np_setup
-"$TESTBED" stateful || np_die "cannot turn conntrack on in the router"
-np_nft -f - <<'NFT'
-table ip nat {
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		ip saddr 198.18.1.0/24 oifname "to-agent" meta l4proto { tcp, udp } \
-			snat to 198.18.2.254:20000-29999 random
-	}
-}
-NFT
+np_router_snat
 agent_start --ports udp/7000,tcp/7000
 probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
 	--sports 40000-40999 --timeout 300 --attempts 2
