@@ -1,0 +1,286 @@
+/* Reading JSON documents: typed getters that name a bad value by its path. */
+/* Scenarios, NACL exports, Terraform plans and CloudFormation templates
+ * share these, so that their errors read alike. */
+#include "common/jsonread.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/fileread.h"
+#include "common/xmalloc.h"
+
+const char *
+jsonread_join(struct jsonread_at *buf, const char *parent, const char *name)
+{
+	snprintf(buf->text, sizeof buf->text, "%s%s%s", parent,
+		 *parent && *name && *name != '[' ? "." : "", name);
+	return buf->text;
+}
+
+const char *
+jsonread_index(struct jsonread_at *buf, const char *parent, size_t index)
+{
+	snprintf(buf->text, sizeof buf->text, "%s[%zu]", parent, index);
+	return buf->text;
+}
+
+const char *
+jsonread_type(const cJSON *item)
+{
+	if (cJSON_IsNumber(item))
+		return "a number";
+	if (cJSON_IsString(item))
+		return "a string";
+	if (cJSON_IsBool(item))
+		return "a boolean";
+	if (cJSON_IsNull(item))
+		return "null";
+	if (cJSON_IsArray(item))
+		return "an array";
+	if (cJSON_IsObject(item))
+		return "an object";
+	return "an invalid value";
+}
+
+char *
+jsonread_printable(const char *s, size_t max)
+{
+	size_t len = strlen(s), n = len > max ? max : len, i;
+	char *out = xmalloc(n + 4);
+
+	for (i = 0; i < n; i++)
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	out[n] = '\0';
+	if (len > max)
+		strcpy(out + n, "...");
+	return out;
+}
+
+int
+jsonread_fail(char **cause, const char *at, const char *fmt, ...)
+{
+	va_list ap;
+	char *message;
+
+	va_start(ap, fmt);
+	message = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (*at == '\0') {
+		*cause = message;
+		return -1;
+	}
+	*cause = xasprintf("%s: %s", at, message);
+	free(message);
+	return -1;
+}
+
+int
+jsonread_expect(const cJSON *item, const char *at,
+		cJSON_bool (*test)(const cJSON *), const char *what,
+		char **cause)
+{
+	if (test(item))
+		return 0;
+	return jsonread_fail(cause, at, "expected %s, found %s", what,
+			     jsonread_type(item));
+}
+
+int
+jsonread_member(const cJSON *obj, const char *at, const char *name,
+		cJSON_bool (*test)(const cJSON *), const char *what,
+		bool required, const cJSON **out, char **cause)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+	struct jsonread_at where;
+
+	*out = NULL;
+	jsonread_join(&where, at, name);
+	if (item == NULL) {
+		if (!required)
+			return 0;
+		if (what == NULL)
+			return jsonread_fail(cause, where.text, "missing");
+		return jsonread_fail(cause, where.text, "missing (expected %s)",
+				     what);
+	}
+	if (jsonread_expect(item, where.text, test, what, cause) != 0)
+		return -1;
+	*out = item;
+	return 0;
+}
+
+int
+jsonread_string(const cJSON *obj, const char *at, const char *name,
+		const char *what, bool required, const char **out, char **cause)
+{
+	const cJSON *item;
+
+	*out = NULL;
+	if (jsonread_member(obj, at, name, cJSON_IsString, what, required,
+			    &item, cause) != 0)
+		return -1;
+	if (item != NULL)
+		*out = item->valuestring;
+	return 0;
+}
+
+int
+jsonread_bool(const cJSON *obj, const char *at, const char *name,
+	      const char *what, bool required, bool *present, bool *out,
+	      char **cause)
+{
+	const cJSON *item;
+
+	if (present != NULL)
+		*present = false;
+	if (jsonread_member(obj, at, name, cJSON_IsBool, what, required, &item,
+			    cause) != 0)
+		return -1;
+	if (item == NULL)
+		return 0;
+	if (present != NULL)
+		*present = true;
+	*out = cJSON_IsTrue(item);
+	return 0;
+}
+
+int
+jsonread_integer_value(const cJSON *item, const char *at, long long min,
+		       long long max, long long *out, char **cause)
+{
+	double v;
+
+	if (!cJSON_IsNumber(item))
+		return jsonread_fail(cause, at,
+				     "expected an integer from %lld to %lld, "
+				     "found %s",
+				     min, max, jsonread_type(item));
+	v = item->valuedouble;
+	/* NaN fails every comparison; the cast is safe once in range. */
+	if (!(v >= (double)min && v <= (double)max) ||
+	    v != (double)(long long)v)
+		return jsonread_fail(cause, at,
+				     "expected an integer from %lld to %lld, "
+				     "found %g",
+				     min, max, v);
+	*out = (long long)v;
+	return 0;
+}
+
+int
+jsonread_integer(const cJSON *obj, const char *at, const char *name,
+		 long long min, long long max, bool required, bool *present,
+		 long long *out, char **cause)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+	struct jsonread_at where;
+
+	if (present != NULL)
+		*present = item != NULL;
+	jsonread_join(&where, at, name);
+	if (item == NULL) {
+		if (!required)
+			return 0;
+		return jsonread_fail(cause, where.text,
+				     "missing (expected an integer from %lld "
+				     "to %lld)",
+				     min, max);
+	}
+	return jsonread_integer_value(item, where.text, min, max, out, cause);
+}
+
+/* Keys are quoted back in paths: printable, and no longer than this. */
+#define JSONREAD_KEY_SHOW_MAX 60
+
+int
+jsonread_keys(const cJSON *obj, const char *at, const char *const *keys,
+	      const char *accepted, char **cause)
+{
+	const cJSON *item, *earlier;
+	struct jsonread_at where;
+	char *shown;
+	size_t i;
+
+	cJSON_ArrayForEach(item, obj)
+	{
+		for (i = 0; keys[i] != NULL; i++)
+			if (strcmp(item->string, keys[i]) == 0)
+				break;
+		shown = jsonread_printable(item->string, JSONREAD_KEY_SHOW_MAX);
+		jsonread_join(&where, at, shown);
+		free(shown);
+		if (keys[i] == NULL)
+			return jsonread_fail(cause, where.text,
+					     "unknown key; accepted are %s",
+					     accepted);
+		for (earlier = obj->child; earlier != item;
+		     earlier = earlier->next)
+			if (strcmp(earlier->string, item->string) == 0)
+				return jsonread_fail(cause, where.text,
+						     "given twice");
+	}
+	return 0;
+}
+
+/* "line 3, column 7" for the byte at offset in text. */
+static void
+jsonread_position(const char *text, size_t offset, char *buf, size_t size)
+{
+	size_t i, line = 1, column = 1;
+
+	for (i = 0; i < offset && text[i] != '\0'; i++) {
+		if (text[i] == '\n') {
+			line++;
+			column = 1;
+		} else
+			column++;
+	}
+	snprintf(buf, size, "line %zu, column %zu", line, column);
+}
+
+cJSON *
+jsonread_text(const char *text, size_t len, const char *name,
+	      const char *expected, char **cause)
+{
+	const char *end = NULL;
+	char where[64];
+	cJSON *root;
+
+	if (len == 0) {
+		*cause = xasprintf("%s: empty file, expected %s", name,
+				   expected);
+		return NULL;
+	}
+	if (strlen(text) != len) {
+		*cause = xasprintf("%s: holds a NUL byte at offset %zu: not "
+				   "JSON text",
+				   name, strlen(text));
+		return NULL;
+	}
+	/* The NUL counts, so that trailing garbage is refused. */
+	root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
+	if (root == NULL) {
+		jsonread_position(text, end ? (size_t)(end - text) : 0, where,
+				  sizeof where);
+		*cause = xasprintf("%s: not valid JSON at %s", name, where);
+	}
+	return root;
+}
+
+cJSON *
+jsonread_file(const char *path, size_t max, const char *what,
+	      const char *expected, char **cause)
+{
+	size_t len;
+	char *text = file_read_all(path, max, what, &len, cause);
+	cJSON *root;
+
+	if (text == NULL)
+		return NULL;
+	root = jsonread_text(text, len, file_display_name(path), expected,
+			     cause);
+	free(text);
+	return root;
+}
