@@ -7,13 +7,14 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <libgen.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "common/control.h"
+#include "common/fileread.h"
+#include "common/jsonread.h"
 #include "common/nacl.h"
 #include "common/service.h"
 #include "common/xmalloc.h"
@@ -26,6 +27,8 @@
 #define SCENARIO_NACL_HEX_MAX 17
 /* Longest value quoted back in an error. */
 #define SCENARIO_SHOW_MAX 60
+/* A scenario lists a few targets and checks; more is not a scenario. */
+#define SCENARIO_MAX_FILE (16 * 1024 * 1024)
 
 static const char *const expectation_names_table[] = {
 	[EXPECT_OPEN] = "open",
@@ -66,176 +69,11 @@ struct scenario_parser {
 	char **cause;
 };
 
-/* "parent.name", "name" at the root, or "parent" when name is empty. */
-static const char *
-scenario_at(char *buf, size_t size, const char *parent, const char *name)
-{
-	snprintf(buf, size, "%s%s%s", parent, *parent && *name ? "." : "",
-		 name);
-	return buf;
-}
-
-static void scenario_fail(struct scenario_parser *p, const char *at,
-			  const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Sets the cause once: "AT: message", or the message alone at the root. */
-static void
-scenario_fail(struct scenario_parser *p, const char *at, const char *fmt, ...)
-{
-	va_list ap;
-	char *message;
-
-	va_start(ap, fmt);
-	message = xvasprintf(fmt, ap);
-	va_end(ap);
-	*p->cause = *at ? xasprintf("%s: %s", at, message) : message;
-	if (*at)
-		free(message);
-}
-
-static const char *
-scenario_type(const cJSON *item)
-{
-	if (cJSON_IsNumber(item))
-		return "a number";
-	if (cJSON_IsString(item))
-		return "a string";
-	if (cJSON_IsBool(item))
-		return "a boolean";
-	if (cJSON_IsNull(item))
-		return "null";
-	if (cJSON_IsArray(item))
-		return "an array";
-	if (cJSON_IsObject(item))
-		return "an object";
-	return "an invalid value";
-}
-
-/*
- * Refuses a key obj does not know (naming those it does, in accepted) and a
- * key given twice.
- */
-static int
-scenario_keys(struct scenario_parser *p, const cJSON *obj, const char *at,
-	      const char *const *keys, const char *accepted)
-{
-	const cJSON *item, *earlier;
-	char where[160], *shown;
-	size_t i;
-
-	cJSON_ArrayForEach(item, obj)
-	{
-		for (i = 0; keys[i] != NULL; i++)
-			if (strcmp(item->string, keys[i]) == 0)
-				break;
-		shown = nacl_printable(item->string, SCENARIO_SHOW_MAX);
-		scenario_at(where, sizeof where, at, shown);
-		free(shown);
-		if (keys[i] == NULL) {
-			scenario_fail(p, where, "unknown key; accepted are %s",
-				      accepted);
-			return -1;
-		}
-		for (earlier = obj->child; earlier != item;
-		     earlier = earlier->next) {
-			if (strcmp(earlier->string, item->string) == 0) {
-				scenario_fail(p, where, "given twice");
-				return -1;
-			}
-		}
-	}
-	return 0;
-}
-
-/*
- * The member name of obj, which must be of the type test says (what names
- * it). Missing: NULL, an error when required. Returns 0 or -1.
- */
-static int
-scenario_member(struct scenario_parser *p, const cJSON *obj, const char *at,
-		const char *name, cJSON_bool (*test)(const cJSON *),
-		const char *what, bool required, const cJSON **out)
-{
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
-	char where[160];
-
-	*out = NULL;
-	scenario_at(where, sizeof where, at, name);
-	if (item == NULL) {
-		if (!required)
-			return 0;
-		scenario_fail(p, where, "missing (expected %s)", what);
-		return -1;
-	}
-	if (!test(item)) {
-		scenario_fail(p, where, "expected %s, found %s", what,
-			      scenario_type(item));
-		return -1;
-	}
-	*out = item;
-	return 0;
-}
-
-static int
-scenario_string(struct scenario_parser *p, const cJSON *obj, const char *at,
-		const char *name, const char *what, bool required,
-		const char **out)
-{
-	const cJSON *item;
-
-	*out = NULL;
-	if (scenario_member(p, obj, at, name, cJSON_IsString, what, required,
-			    &item) != 0)
-		return -1;
-	if (item != NULL)
-		*out = item->valuestring;
-	return 0;
-}
-
-/* An integer from min to max; *present says whether it was given. */
-static int
-scenario_integer(struct scenario_parser *p, const cJSON *obj, const char *at,
-		 const char *name, long min, long max, bool required,
-		 bool *present, long *out)
-{
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
-	char where[160];
-	double v;
-
-	*present = item != NULL;
-	scenario_at(where, sizeof where, at, name);
-	if (item == NULL) {
-		if (!required)
-			return 0;
-		scenario_fail(p, where,
-			      "missing (expected an integer from %ld to %ld)",
-			      min, max);
-		return -1;
-	}
-	if (!cJSON_IsNumber(item)) {
-		scenario_fail(p, where,
-			      "expected an integer from %ld to %ld, found %s",
-			      min, max, scenario_type(item));
-		return -1;
-	}
-	v = item->valuedouble;
-	if (v != v || v < (double)min || v > (double)max ||
-	    v != (double)(long)v) {
-		scenario_fail(p, where,
-			      "expected an integer from %ld to %ld, found %g",
-			      min, max, v);
-		return -1;
-	}
-	*out = (long)v;
-	return 0;
-}
-
 /* Quoted back in an error: printable and short. free() it. */
 static char *
 scenario_show(const char *s)
 {
-	return nacl_printable(s, SCENARIO_SHOW_MAX);
+	return jsonread_printable(s, SCENARIO_SHOW_MAX);
 }
 
 static bool
@@ -373,19 +211,20 @@ static int
 scenario_parse_expect(struct scenario_parser *p, const cJSON *obj,
 		      const char *at, bool required, enum expectation *out)
 {
-	char where[160], *shown;
+	struct jsonread_at where;
+	char *shown;
 	const char *s;
 
-	if (scenario_string(p, obj, at, "expect",
+	if (jsonread_string(obj, at, "expect",
 			    "a string: open, blocked, dropped or rejected",
-			    required, &s) != 0)
+			    required, &s, p->cause) != 0)
 		return -1;
 	if (s == NULL)
 		return 0;
 	if (expectation_parse(s, out) == 0)
 		return 0;
 	shown = scenario_show(s);
-	scenario_fail(p, scenario_at(where, sizeof where, at, "expect"),
+	jsonread_fail(p->cause, jsonread_join(&where, at, "expect"),
 		      "unknown expectation '%s' (expected %s)", shown,
 		      expectation_names());
 	free(shown);
@@ -396,17 +235,18 @@ static int
 scenario_parse_sports(struct scenario_parser *p, const cJSON *obj,
 		      const char *at, struct range_list *out)
 {
-	char where[160], *inner = NULL;
+	struct jsonread_at where;
+	char *inner = NULL;
 	const char *s;
 
-	if (scenario_string(p, obj, at, "sports",
+	if (jsonread_string(obj, at, "sports",
 			    "a string: source ports, ranges or presets, e.g. "
 			    "linux,windows or 1024-65535",
-			    true, &s) != 0)
+			    true, &s, p->cause) != 0)
 		return -1;
 	if (range_list_parse(s, out, 1, &inner) == 0)
 		return 0;
-	scenario_fail(p, scenario_at(where, sizeof where, at, "sports"), "%s",
+	jsonread_fail(p->cause, jsonread_join(&where, at, "sports"), "%s",
 		      inner);
 	free(inner);
 	return -1;
@@ -429,30 +269,31 @@ scenario_parse_range(struct scenario_parser *p, const cJSON *item,
 {
 	struct range_list sports = {NULL, 0}, outside, overlap;
 	enum expectation expect = EXPECT_OPEN;
-	char at[160], where[192], *a, *b, *d;
+	struct jsonread_at where;
+	char at[160], *a, *b, *d;
 	size_t i, j;
 	int rc = -1;
 
 	snprintf(at, sizeof at, "%s.ranges[%zu]", check_at, index);
 	if (!cJSON_IsObject(item)) {
-		scenario_fail(p, at,
+		jsonread_fail(p->cause, at,
 			      "expected an object {\"sports\": RANGES, "
 			      "\"expect\": EXPECTATION}, found %s",
-			      scenario_type(item));
+			      jsonread_type(item));
 		return -1;
 	}
-	if (scenario_keys(p, item, at, scenario_range_keys,
-			  scenario_range_accepted) != 0 ||
+	if (jsonread_keys(item, at, scenario_range_keys,
+			  scenario_range_accepted, p->cause) != 0 ||
 	    scenario_parse_sports(p, item, at, &sports) != 0 ||
 	    scenario_parse_expect(p, item, at, true, &expect) != 0)
 		goto out;
-	scenario_at(where, sizeof where, at, "sports");
+	jsonread_join(&where, at, "sports");
 	range_list_subtract(&outside, &sports, &c->sports);
 	if (outside.count > 0) {
 		a = range_list_format(&sports);
 		b = range_list_format(&c->sports);
 		d = range_list_format(&outside);
-		scenario_fail(p, where,
+		jsonread_fail(p->cause, where.text,
 			      "%s is not inside the check's sports %s (%s "
 			      "%s not swept)",
 			      a, b, d,
@@ -469,7 +310,7 @@ scenario_parse_range(struct scenario_parser *p, const cJSON *item,
 			continue;
 		a = range_list_format(&sports);
 		d = range_list_format(&overlap);
-		scenario_fail(p, where,
+		jsonread_fail(p->cause, where.text,
 			      "%s overlaps %s.ranges[%zu].sports (%s): give "
 			      "each source port one expectation",
 			      a, check_at, j, d);
@@ -505,10 +346,10 @@ scenario_parse_ranges(struct scenario_parser *p, const cJSON *obj,
 	size_t n, k = 0;
 	int rc = 0;
 
-	if (scenario_member(p, obj, at, "ranges", cJSON_IsArray,
+	if (jsonread_member(obj, at, "ranges", cJSON_IsArray,
 			    "an array of {\"sports\": RANGES, \"expect\": "
 			    "EXPECTATION} objects",
-			    false, &ranges) != 0)
+			    false, &ranges, p->cause) != 0)
 		return -1;
 	if (ranges == NULL)
 		return 0;
@@ -536,40 +377,42 @@ scenario_parse_check(struct scenario_parser *p, const cJSON *item, size_t index,
 		     struct scenario *s)
 {
 	struct scenario_check *c = &s->checks[index];
-	char at[64], where[160], *shown, *inner = NULL, *names, *what;
+	struct jsonread_at where;
+	char at[64], *shown, *inner = NULL, *names, *what;
 	const char *proto_text, *service_text;
 	bool present;
-	long port;
+	long long port;
 	size_t j;
 	int rc;
 
 	snprintf(at, sizeof at, "checks[%zu]", index);
 	if (!cJSON_IsObject(item)) {
-		scenario_fail(p, at, "expected an object (a check), found %s",
-			      scenario_type(item));
+		jsonread_fail(p->cause, at,
+			      "expected an object (a check), found %s",
+			      jsonread_type(item));
 		return -1;
 	}
-	if (scenario_keys(p, item, at, scenario_check_keys,
-			  scenario_check_accepted) != 0 ||
-	    scenario_string(p, item, at, "proto", "a string: udp or tcp", true,
-			    &proto_text) != 0)
+	if (jsonread_keys(item, at, scenario_check_keys,
+			  scenario_check_accepted, p->cause) != 0 ||
+	    jsonread_string(item, at, "proto", "a string: udp or tcp", true,
+			    &proto_text, p->cause) != 0)
 		return -1;
 	if (proto_parse(proto_text, &c->spec.proto) != 0) {
 		shown = scenario_show(proto_text);
-		scenario_fail(p, scenario_at(where, sizeof where, at, "proto"),
+		jsonread_fail(p->cause, jsonread_join(&where, at, "proto"),
 			      "unknown protocol '%s' (expected udp or tcp)",
 			      shown);
 		free(shown);
 		return -1;
 	}
-	if (scenario_integer(p, item, at, "port", 1, 65535, true, &present,
-			     &port) != 0)
+	if (jsonread_integer(item, at, "port", 1, 65535, true, &present, &port,
+			     p->cause) != 0)
 		return -1;
 	c->spec.port = (uint16_t)port;
 	for (j = 0; j < index; j++) {
 		if (s->checks[j].spec.proto == c->spec.proto &&
 		    s->checks[j].spec.port == c->spec.port) {
-			scenario_fail(p, at,
+			jsonread_fail(p->cause, at,
 				      "%s/%u is already checks[%zu]; give "
 				      "each protocol and port once (ranges "
 				      "give parts of its source ports their "
@@ -581,27 +424,28 @@ scenario_parse_check(struct scenario_parser *p, const cJSON *item, size_t index,
 	}
 	names = service_names_text();
 	what = xasprintf("a string: %s", names);
-	rc = scenario_string(p, item, at, "service", what, false,
-			     &service_text);
+	rc = jsonread_string(item, at, "service", what, false, &service_text,
+			     p->cause);
 	free(what);
 	if (rc != 0) {
 		free(names);
 		return -1;
 	}
 	c->spec.service = service_default(c->spec.proto, c->spec.port);
-	scenario_at(where, sizeof where, at, "service");
+	jsonread_join(&where, at, "service");
 	if (service_text != NULL &&
 	    service_parse(service_text, &c->spec.service) != 0) {
 		shown = scenario_show(service_text);
-		scenario_fail(p, where, "unknown service '%s' (expected %s)",
-			      shown, names);
+		jsonread_fail(p->cause, where.text,
+			      "unknown service '%s' (expected %s)", shown,
+			      names);
 		free(shown);
 		free(names);
 		return -1;
 	}
 	free(names);
 	if (service_check_transport(&c->spec, &inner) != 0) {
-		scenario_fail(p, where, "%s", inner);
+		jsonread_fail(p->cause, where.text, "%s", inner);
 		free(inner);
 		return -1;
 	}
@@ -620,12 +464,12 @@ scenario_parse_checks(struct scenario_parser *p, const cJSON *root,
 	const cJSON *checks, *item;
 	size_t k = 0;
 
-	if (scenario_member(p, root, "", "checks", cJSON_IsArray,
-			    "an array of checks", true, &checks) != 0)
+	if (jsonread_member(root, "", "checks", cJSON_IsArray,
+			    "an array of checks", true, &checks, p->cause) != 0)
 		return -1;
 	s->nchecks = (size_t)cJSON_GetArraySize(checks);
 	if (s->nchecks == 0) {
-		scenario_fail(p, "checks",
+		jsonread_fail(p->cause, "checks",
 			      "empty: expected at least one check");
 		return -1;
 	}
@@ -643,34 +487,34 @@ scenario_parse_settings(struct scenario_parser *p, const cJSON *root,
 			struct scenario_settings *st)
 {
 	const cJSON *settings;
-	long v;
+	long long v;
 
-	if (scenario_member(p, root, "", "settings", cJSON_IsObject,
+	if (jsonread_member(root, "", "settings", cJSON_IsObject,
 			    "an object with rate, window, timeout_ms and "
 			    "attempts",
-			    false, &settings) != 0)
+			    false, &settings, p->cause) != 0)
 		return -1;
 	if (settings == NULL)
 		return 0;
-	if (scenario_keys(p, settings, "settings", scenario_settings_keys,
-			  scenario_settings_accepted) != 0 ||
-	    scenario_integer(p, settings, "settings", "rate", 0,
-			     SCENARIO_MAX_RATE, false, &st->has_rate, &v) != 0)
+	if (jsonread_keys(settings, "settings", scenario_settings_keys,
+			  scenario_settings_accepted, p->cause) != 0 ||
+	    jsonread_integer(settings, "settings", "rate", 0, SCENARIO_MAX_RATE,
+			     false, &st->has_rate, &v, p->cause) != 0)
 		return -1;
 	st->rate = st->has_rate ? (unsigned)v : 0;
-	if (scenario_integer(p, settings, "settings", "window", 1,
-			     SCENARIO_MAX_WINDOW, false, &st->has_window,
-			     &v) != 0)
+	if (jsonread_integer(settings, "settings", "window", 1,
+			     SCENARIO_MAX_WINDOW, false, &st->has_window, &v,
+			     p->cause) != 0)
 		return -1;
 	st->window = st->has_window ? (unsigned)v : 0;
-	if (scenario_integer(p, settings, "settings", "timeout_ms", 1,
+	if (jsonread_integer(settings, "settings", "timeout_ms", 1,
 			     SCENARIO_MAX_TIMEOUT_MS, false, &st->has_timeout,
-			     &v) != 0)
+			     &v, p->cause) != 0)
 		return -1;
 	st->timeout_ms = st->has_timeout ? (unsigned)v : 0;
-	if (scenario_integer(p, settings, "settings", "attempts", 1,
+	if (jsonread_integer(settings, "settings", "attempts", 1,
 			     SCENARIO_MAX_ATTEMPTS, false, &st->has_attempts,
-			     &v) != 0)
+			     &v, p->cause) != 0)
 		return -1;
 	st->attempts = st->has_attempts ? (unsigned)v : 0;
 	return 0;
@@ -683,13 +527,13 @@ scenario_parse_target_checks(struct scenario_parser *p, const cJSON *item,
 			     struct scenario_target *t)
 {
 	const cJSON *list, *index;
-	char where[160];
+	struct jsonread_at list_at, where;
 	size_t k = 0, j;
 	double v;
 
-	if (scenario_member(p, item, at, "checks", cJSON_IsArray,
-			    "an array of indices into checks", false,
-			    &list) != 0)
+	if (jsonread_member(item, at, "checks", cJSON_IsArray,
+			    "an array of indices into checks", false, &list,
+			    p->cause) != 0)
 		return -1;
 	if (list == NULL) {
 		t->nchecks = s->nchecks;
@@ -700,26 +544,27 @@ scenario_parse_target_checks(struct scenario_parser *p, const cJSON *item,
 	}
 	t->nchecks = (size_t)cJSON_GetArraySize(list);
 	if (t->nchecks == 0) {
-		scenario_fail(p, scenario_at(where, sizeof where, at, "checks"),
+		jsonread_fail(p->cause, jsonread_join(&where, at, "checks"),
 			      "empty: expected the indices of the checks this "
 			      "target runs (leave it out for all of them)");
 		return -1;
 	}
 	t->checks = xcalloc(t->nchecks, sizeof *t->checks);
+	jsonread_join(&list_at, at, "checks");
 	cJSON_ArrayForEach(index, list)
 	{
-		snprintf(where, sizeof where, "%s.checks[%zu]", at, k);
+		jsonread_index(&where, list_at.text, k);
 		if (!cJSON_IsNumber(index)) {
-			scenario_fail(p, where,
+			jsonread_fail(p->cause, where.text,
 				      "expected an integer from 0 to %zu (an "
 				      "index into checks), found %s",
-				      s->nchecks - 1, scenario_type(index));
+				      s->nchecks - 1, jsonread_type(index));
 			return -1;
 		}
 		v = index->valuedouble;
 		if (v != v || v < 0 || v > (double)(s->nchecks - 1) ||
 		    v != (double)(size_t)v) {
-			scenario_fail(p, where,
+			jsonread_fail(p->cause, where.text,
 				      "expected an integer from 0 to %zu (an "
 				      "index into checks), found %g",
 				      s->nchecks - 1, v);
@@ -728,7 +573,7 @@ scenario_parse_target_checks(struct scenario_parser *p, const cJSON *item,
 		t->checks[k] = (size_t)v;
 		for (j = 0; j < k; j++) {
 			if (t->checks[j] == t->checks[k]) {
-				scenario_fail(p, where,
+				jsonread_fail(p->cause, where.text,
 					      "check %zu is listed twice",
 					      t->checks[k]);
 				return -1;
@@ -759,18 +604,19 @@ static int
 scenario_parse_nacl(struct scenario_parser *p, const cJSON *item,
 		    const char *at, const char *name, char **out)
 {
-	char where[160], *shown;
+	struct jsonread_at where;
+	char *shown;
 	const char *s;
 
-	if (scenario_string(p, item, at, name,
-			    "a string: a NACL id like acl-0a1b2c3d", false,
-			    &s) != 0)
+	if (jsonread_string(item, at, name,
+			    "a string: a NACL id like acl-0a1b2c3d", false, &s,
+			    p->cause) != 0)
 		return -1;
 	if (s == NULL)
 		return 0;
 	if (!scenario_is_nacl_id(s)) {
 		shown = scenario_show(s);
-		scenario_fail(p, scenario_at(where, sizeof where, at, name),
+		jsonread_fail(p->cause, jsonread_join(&where, at, name),
 			      "bad NACL id '%s': expected acl- and 1 to 17 "
 			      "hex digits (0-9, a-f), e.g. "
 			      "acl-0a1b2c3d4e5f60718",
@@ -802,21 +648,22 @@ scenario_parse_cidr(struct scenario_parser *p, const cJSON *item,
 		    const char *at, const char *name, bool probe_side,
 		    const struct scenario_addresses *a, char **out)
 {
-	char where[160], buf[NACL_CIDR_STRLEN], *shown, *inner = NULL;
+	struct jsonread_at where;
+	char buf[NACL_CIDR_STRLEN], *shown, *inner = NULL;
 	const uint8_t *addr = NULL;
 	struct nacl_cidr cidr;
 	const char *s, *other = NULL, *whose;
 	int family = 0;
 
-	if (scenario_string(p, item, at, name,
+	if (jsonread_string(item, at, name,
 			    "a string: a CIDR block like 10.0.1.0/24", false,
-			    &s) != 0)
+			    &s, p->cause) != 0)
 		return -1;
 	if (s == NULL)
 		return 0;
-	scenario_at(where, sizeof where, at, name);
+	jsonread_join(&where, at, name);
 	if (nacl_cidr_parse(s, &cidr, &inner) != 0) {
-		scenario_fail(p, where, "%s", inner);
+		jsonread_fail(p->cause, where.text, "%s", inner);
 		free(inner);
 		return -1;
 	}
@@ -834,7 +681,7 @@ scenario_parse_cidr(struct scenario_parser *p, const cJSON *item,
 	}
 	shown = scenario_show(s);
 	if (family != 0 && cidr.family != family) {
-		scenario_fail(p, where,
+		jsonread_fail(p->cause, where.text,
 			      "%s and %s %s are not the same address family",
 			      shown, whose, other);
 		free(shown);
@@ -843,8 +690,8 @@ scenario_parse_cidr(struct scenario_parser *p, const cJSON *item,
 	/* The probe's block needs the probe's address: bind. */
 	if (addr != NULL && (!probe_side || a->bind_family != 0) &&
 	    !nacl_cidr_contains(&cidr, family, addr)) {
-		scenario_fail(p, where, "%s does not hold %s %s", shown, whose,
-			      other);
+		jsonread_fail(p->cause, where.text, "%s does not hold %s %s",
+			      shown, whose, other);
 		free(shown);
 		return -1;
 	}
@@ -877,13 +724,15 @@ scenario_parse_endpoint(struct scenario_parser *p, const cJSON *item,
 	const cJSON *agent = cJSON_GetObjectItemCaseSensitive(item, "agent");
 	const cJSON *target = cJSON_GetObjectItemCaseSensitive(item, "target");
 	const cJSON *member;
-	char where[160], *shown;
+	struct jsonread_at where;
+	char *shown;
 	const char *text;
 	bool present;
-	long port, control;
+	long port;
+	long long control;
 
 	if ((agent == NULL) == (target == NULL)) {
-		scenario_fail(p, at,
+		jsonread_fail(p->cause, at,
 			      "give exactly one of agent (a nacl-agent, "
 			      "HOST[:PORT]) or target (a server without "
 			      "agent, HOST)");
@@ -891,25 +740,25 @@ scenario_parse_endpoint(struct scenario_parser *p, const cJSON *item,
 	}
 	t->agent = agent != NULL;
 	a->role = t->agent ? "agent" : "target";
-	if (scenario_string(p, item, at, a->role,
+	if (jsonread_string(item, at, a->role,
 			    t->agent ? "a string: HOST[:PORT] of a nacl-agent"
 				     : "a string: HOST of a server",
-			    true, &text) != 0)
+			    true, &text, p->cause) != 0)
 		return -1;
-	scenario_at(where, sizeof where, at, a->role);
+	jsonread_join(&where, at, a->role);
 	if (scenario_split_address(text, &t->host, &port) != 0 ||
 	    (!t->agent && port != 0)) {
 		free(t->host);
 		t->host = NULL;
 		shown = scenario_show(text);
 		if (t->agent)
-			scenario_fail(p, where,
+			jsonread_fail(p->cause, where.text,
 				      "bad address '%s': expected HOST, "
 				      "HOST:PORT, IPV6 or [IPV6]:PORT with "
 				      "PORT 1-65535",
 				      shown);
 		else
-			scenario_fail(p, where,
+			jsonread_fail(p->cause, where.text,
 				      "bad address '%s': expected HOST or "
 				      "IPV6, without a port (each check gives "
 				      "its port)",
@@ -919,19 +768,19 @@ scenario_parse_endpoint(struct scenario_parser *p, const cJSON *item,
 	}
 	a->host = t->host;
 	a->family = scenario_literal(t->host, a->addr);
-	if (scenario_integer(p, item, at, "control_port", 1, 65535, false,
-			     &present, &control) != 0)
+	if (jsonread_integer(item, at, "control_port", 1, 65535, false,
+			     &present, &control, p->cause) != 0)
 		return -1;
-	scenario_at(where, sizeof where, at, "control_port");
+	jsonread_join(&where, at, "control_port");
 	if (present && !t->agent) {
-		scenario_fail(p, where,
+		jsonread_fail(p->cause, where.text,
 			      "goes with agent; a target without agent has no "
 			      "control port");
 		return -1;
 	}
 	if (present && port != 0) {
 		shown = scenario_show(text);
-		scenario_fail(p, where,
+		jsonread_fail(p->cause, where.text,
 			      "the agent '%s' already gives its control port; "
 			      "give it once",
 			      shown);
@@ -945,23 +794,21 @@ scenario_parse_endpoint(struct scenario_parser *p, const cJSON *item,
 		t->control_port = 0;
 		member = cJSON_GetObjectItemCaseSensitive(item, "key_file");
 		if (member != NULL) {
-			scenario_fail(p,
-				      scenario_at(where, sizeof where, at,
-						  "key_file"),
+			jsonread_fail(p->cause,
+				      jsonread_join(&where, at, "key_file"),
 				      "goes with agent; a target without agent "
 				      "takes no key");
 			return -1;
 		}
 	}
-	if (scenario_string(p, item, at, "key_file",
-			    "a string: the agent's key file", false,
-			    &text) != 0)
+	if (jsonread_string(item, at, "key_file",
+			    "a string: the agent's key file", false, &text,
+			    p->cause) != 0)
 		return -1;
 	if (text != NULL) {
 		if (*text == '\0') {
-			scenario_fail(p,
-				      scenario_at(where, sizeof where, at,
-						  "key_file"),
+			jsonread_fail(p->cause,
+				      jsonread_join(&where, at, "key_file"),
 				      "empty: expected the agent's key file "
 				      "(relative to the scenario's folder)");
 			return -1;
@@ -976,20 +823,21 @@ scenario_parse_bind(struct scenario_parser *p, const cJSON *item,
 		    const char *at, struct scenario_target *t,
 		    struct scenario_addresses *a)
 {
-	char where[160], *shown;
+	struct jsonread_at where;
+	char *shown;
 	const char *text;
 
-	if (scenario_string(p, item, at, "bind",
-			    "a string: the address to send from", false,
-			    &text) != 0)
+	if (jsonread_string(item, at, "bind",
+			    "a string: the address to send from", false, &text,
+			    p->cause) != 0)
 		return -1;
 	if (text == NULL)
 		return 0;
-	scenario_at(where, sizeof where, at, "bind");
+	jsonread_join(&where, at, "bind");
 	shown = scenario_show(text);
 	a->bind_family = scenario_literal(text, a->bind_addr);
 	if (a->bind_family == 0) {
-		scenario_fail(p, where,
+		jsonread_fail(p->cause, where.text,
 			      "bad address '%s': expected an IPv4 or IPv6 "
 			      "address",
 			      shown);
@@ -997,7 +845,7 @@ scenario_parse_bind(struct scenario_parser *p, const cJSON *item,
 		return -1;
 	}
 	if (a->family != 0 && a->family != a->bind_family) {
-		scenario_fail(p, where,
+		jsonread_fail(p->cause, where.text,
 			      "%s and the %s %s are not the same address "
 			      "family",
 			      shown, a->role, a->host);
@@ -1016,26 +864,28 @@ scenario_parse_target(struct scenario_parser *p, const cJSON *item,
 {
 	struct scenario_target *t = &s->targets[index];
 	struct scenario_addresses a;
-	char at[64], where[160], *shown;
+	struct jsonread_at where;
+	char at[64], *shown;
 	const char *name;
 	size_t j;
 
 	memset(&a, 0, sizeof a);
 	snprintf(at, sizeof at, "targets[%zu]", index);
 	if (!cJSON_IsObject(item)) {
-		scenario_fail(p, at, "expected an object (a target), found %s",
-			      scenario_type(item));
+		jsonread_fail(p->cause, at,
+			      "expected an object (a target), found %s",
+			      jsonread_type(item));
 		return -1;
 	}
-	if (scenario_keys(p, item, at, scenario_target_keys,
-			  scenario_target_accepted) != 0 ||
-	    scenario_string(p, item, at, "name", "a string: the target's name",
-			    true, &name) != 0)
+	if (jsonread_keys(item, at, scenario_target_keys,
+			  scenario_target_accepted, p->cause) != 0 ||
+	    jsonread_string(item, at, "name", "a string: the target's name",
+			    true, &name, p->cause) != 0)
 		return -1;
-	scenario_at(where, sizeof where, at, "name");
+	jsonread_join(&where, at, "name");
 	if (!scenario_is_name(name)) {
 		shown = scenario_show(name);
-		scenario_fail(p, where,
+		jsonread_fail(p->cause, where.text,
 			      "bad name '%s': expected 1 to %d letters, "
 			      "digits, '.', '_' or '-'",
 			      shown, SCENARIO_NAME_MAX);
@@ -1044,7 +894,7 @@ scenario_parse_target(struct scenario_parser *p, const cJSON *item,
 	}
 	for (j = 0; j < index; j++) {
 		if (strcmp(s->targets[j].name, name) == 0) {
-			scenario_fail(p, where,
+			jsonread_fail(p->cause, where.text,
 				      "'%s' is already the name of "
 				      "targets[%zu]",
 				      name, j);
@@ -1074,12 +924,13 @@ scenario_parse_targets(struct scenario_parser *p, const cJSON *root,
 	const cJSON *targets, *item;
 	size_t k = 0;
 
-	if (scenario_member(p, root, "", "targets", cJSON_IsArray,
-			    "an array of targets", true, &targets) != 0)
+	if (jsonread_member(root, "", "targets", cJSON_IsArray,
+			    "an array of targets", true, &targets,
+			    p->cause) != 0)
 		return -1;
 	s->ntargets = (size_t)cJSON_GetArraySize(targets);
 	if (s->ntargets == 0) {
-		scenario_fail(p, "targets",
+		jsonread_fail(p->cause, "targets",
 			      "empty: expected at least one target");
 		return -1;
 	}
@@ -1100,20 +951,20 @@ scenario_parse_root(struct scenario_parser *p, const cJSON *root,
 	char *shown;
 
 	if (!cJSON_IsObject(root)) {
-		scenario_fail(p, "",
+		jsonread_fail(p->cause, "",
 			      "expected a JSON object (a nacl-probe scenario), "
 			      "found %s",
-			      scenario_type(root));
+			      jsonread_type(root));
 		return -1;
 	}
-	if (scenario_keys(p, root, "", scenario_root_keys,
-			  scenario_root_accepted) != 0 ||
-	    scenario_string(p, root, "", "name",
-			    "a string: the scenario's name", true, &text) != 0)
+	if (jsonread_keys(root, "", scenario_root_keys, scenario_root_accepted,
+			  p->cause) != 0 ||
+	    jsonread_string(root, "", "name", "a string: the scenario's name",
+			    true, &text, p->cause) != 0)
 		return -1;
 	if (!scenario_is_text(text)) {
 		shown = scenario_show(text);
-		scenario_fail(p, "name",
+		jsonread_fail(p->cause, "name",
 			      "bad name '%s': expected 1 to %d characters, no "
 			      "control characters",
 			      shown, SCENARIO_TEXT_MAX);
@@ -1121,8 +972,8 @@ scenario_parse_root(struct scenario_parser *p, const cJSON *root,
 		return -1;
 	}
 	s->name = xstrdup(text);
-	if (scenario_string(p, root, "", "description", "a string", false,
-			    &text) != 0)
+	if (jsonread_string(root, "", "description", "a string", false, &text,
+			    p->cause) != 0)
 		return -1;
 	if (text != NULL)
 		s->description = xstrdup(text);
@@ -1134,53 +985,26 @@ scenario_parse_root(struct scenario_parser *p, const cJSON *root,
 	return 0;
 }
 
-/* "line 3, column 7" for the byte at offset in text. */
-static void
-scenario_position(const char *text, size_t offset, char *buf, size_t size)
-{
-	size_t i, line = 1, column = 1;
-
-	for (i = 0; i < offset && text[i] != '\0'; i++) {
-		if (text[i] == '\n') {
-			line++;
-			column = 1;
-		} else
-			column++;
-	}
-	snprintf(buf, size, "line %zu, column %zu", line, column);
-}
-
 int
 scenario_parse(const char *text, size_t len, const char *path,
 	       struct scenario *s, char **cause)
 {
 	struct scenario_parser p = {path, cause};
 	struct scenario parsed;
-	const char *end = NULL;
-	char *copy, *inner = NULL, where[64];
+	char *copy, *inner = NULL;
 	cJSON *root;
 	int rc;
 
 	memset(&parsed, 0, sizeof parsed);
-	if (len == 0) {
-		*cause = xasprintf("%s: empty file, expected a nacl-probe "
-				   "scenario (JSON)",
-				   path);
-		return -1;
-	}
-	/* A NUL inside the text, or trailing garbage, is not JSON. */
+	/* jsonread_text wants the NUL after the text. */
 	copy = xmalloc(len + 1);
 	memcpy(copy, text, len);
 	copy[len] = '\0';
-	root = cJSON_ParseWithLengthOpts(copy, len + 1, &end, 1);
-	if (root == NULL) {
-		scenario_position(copy, end ? (size_t)(end - copy) : 0, where,
-				  sizeof where);
-		*cause = xasprintf("%s: not valid JSON at %s", path, where);
-		free(copy);
-		return -1;
-	}
+	root = jsonread_text(copy, len, path, "a nacl-probe scenario (JSON)",
+			     cause);
 	free(copy);
+	if (root == NULL)
+		return -1;
 	p.cause = &inner;
 	parsed.path = xstrdup(path);
 	rc = scenario_parse_root(&p, root, &parsed);
@@ -1198,34 +1022,15 @@ scenario_parse(const char *text, size_t len, const char *path,
 int
 scenario_read_file(const char *path, struct scenario *s, char **cause)
 {
-	FILE *f = fopen(path, "r");
-	size_t size = 65536, len = 0, n;
-	char *buf;
-	int failed, rc;
+	size_t len;
+	char *text = file_read_all(path, SCENARIO_MAX_FILE,
+				   "a nacl-probe scenario", &len, cause);
+	int rc;
 
-	if (f == NULL) {
-		*cause =
-			xasprintf("%s: cannot open: %s", path, strerror(errno));
+	if (text == NULL)
 		return -1;
-	}
-	buf = xmalloc(size);
-	while ((n = fread(buf + len, 1, size - len, f)) > 0) {
-		len += n;
-		if (len == size) {
-			size *= 2;
-			buf = xreallocarray(buf, size, 1);
-		}
-	}
-	failed = ferror(f);
-	fclose(f);
-	if (failed) {
-		*cause =
-			xasprintf("%s: cannot read: %s", path, strerror(errno));
-		free(buf);
-		return -1;
-	}
-	rc = scenario_parse(buf, len, path, s, cause);
-	free(buf);
+	rc = scenario_parse(text, len, path, s, cause);
+	free(text);
 	return rc;
 }
 
