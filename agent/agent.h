@@ -11,7 +11,7 @@
 #include "agent/session.h"
 #include "common/auth.h"
 #include "common/checkspec.h"
-#include "common/nacl.h"
+#include "common/netaddr.h"
 #include "common/service.h"
 
 struct responder;
@@ -32,7 +32,7 @@ struct agent_options {
 	struct check_list ports;
 	bool open; /* answer without a session key */
 	struct auth_key key; /* shared with the probes; empty with --open */
-	struct nacl_cidr *allow; /* who may open sessions; none: anyone */
+	struct netaddr_cidr *allow; /* who may open sessions; none: anyone */
 	size_t nallow;
 	size_t max_sessions, max_seen;
 	unsigned idle_sec; /* a session without activity this long ends */

@@ -554,7 +554,7 @@ control_peer_allowed(const struct agent_options *o, const struct sockaddr *sa)
 			       ->sin_addr;
 	for (i = 0; i < o->nallow; i++)
 		if (o->allow[i].family == family &&
-		    nacl_cidr_contains(&o->allow[i], family, addr))
+		    netaddr_cidr_contains(&o->allow[i], family, addr))
 			return true;
 	return false;
 }

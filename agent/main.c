@@ -218,7 +218,7 @@ agent_add_allow(struct agent_options *o, const char *text)
 	char *cause = NULL;
 
 	o->allow = xreallocarray(o->allow, o->nallow + 1, sizeof *o->allow);
-	if (nacl_cidr_parse(text, &o->allow[o->nallow], &cause) != 0)
+	if (netaddr_cidr_parse(text, &o->allow[o->nallow], &cause) != 0)
 		agent_usage_error("--allow: %s", cause);
 	o->nallow++;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/fileread.h"
+#include "common/text.h"
 #include "common/xmalloc.h"
 
 const char *
@@ -42,20 +43,6 @@ jsonread_type(const cJSON *item)
 	if (cJSON_IsObject(item))
 		return "an object";
 	return "an invalid value";
-}
-
-char *
-jsonread_printable(const char *s, size_t max)
-{
-	size_t len = strlen(s), n = len > max ? max : len, i;
-	char *out = xmalloc(n + 4);
-
-	for (i = 0; i < n; i++)
-		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
-	out[n] = '\0';
-	if (len > max)
-		strcpy(out + n, "...");
-	return out;
 }
 
 int
@@ -208,7 +195,7 @@ jsonread_keys(const cJSON *obj, const char *at, const char *const *keys,
 		for (i = 0; keys[i] != NULL; i++)
 			if (strcmp(item->string, keys[i]) == 0)
 				break;
-		shown = jsonread_printable(item->string, JSONREAD_KEY_SHOW_MAX);
+		shown = text_printable(item->string, JSONREAD_KEY_SHOW_MAX);
 		jsonread_join(&where, at, shown);
 		free(shown);
 		if (keys[i] == NULL)

@@ -27,13 +27,6 @@ const char *jsonread_index(struct jsonread_at *buf, const char *parent,
 /* "a number", "a string", "a boolean", "null", "an array", "an object". */
 const char *jsonread_type(const cJSON *item);
 
-/*
- * s made safe to quote inside an error or a terminal line: bytes outside
- * printable ASCII become '?', and past max characters it ends in "...".
- * free() the result.
- */
-char *jsonread_printable(const char *s, size_t max);
-
 /* Sets *cause (malloc'd) to "AT: message", or the message alone when at is
  * empty. Returns -1, so that callers can return it. */
 int jsonread_fail(char **cause, const char *at, const char *fmt, ...)

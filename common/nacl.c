@@ -11,26 +11,13 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "common/text.h"
 #include "common/xmalloc.h"
 
 /* AWS allows 40 per direction (quota 20 by default); more means garbage. */
 #define NACL_MAX_ENTRIES 4096
 /* describe-network-acls for a whole account stays far below this. */
 #define NACL_MAX_FILE (64 * 1024 * 1024)
-
-char *
-nacl_printable(const char *s, size_t max)
-{
-	size_t len = strlen(s), n = len > max ? max : len, i;
-	char *out = xmalloc(n + 4);
-
-	for (i = 0; i < n; i++)
-		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
-	out[n] = '\0';
-	if (len > max)
-		strcpy(out + n, "...");
-	return out;
-}
 
 /* JSON reading: helpers name the value by its path from the root. */
 
@@ -158,7 +145,7 @@ nacl_get_id(const cJSON *obj, const char *parent, const char *name,
 	    nacl_get_string(item, parent, name, expected, &s, cause) != 0)
 		return -1;
 	if (!nacl_id_valid(s)) {
-		shown = nacl_printable(s, 40);
+		shown = text_printable(s, 40);
 		*cause = xasprintf("%s: '%s' is not an ID (expected 1 to %d "
 				   "letters, digits, '-', '_' or '.', like %s)",
 				   nacl_at_join(&at, parent, name), shown,
@@ -168,88 +155,6 @@ nacl_get_id(const cJSON *obj, const char *parent, const char *name,
 	}
 	*out = xstrdup(s);
 	return 0;
-}
-
-int
-nacl_cidr_parse(const char *text, struct nacl_cidr *cidr, char **cause)
-{
-	char buf[INET6_ADDRSTRLEN + 8], *slash, *shown;
-	unsigned long prefix;
-	size_t len = strlen(text), i, bytes;
-	int max;
-
-	memset(cidr, 0, sizeof *cidr);
-	if (len == 0 || len >= sizeof buf)
-		goto bad;
-	memcpy(buf, text, len + 1);
-	slash = strchr(buf, '/');
-	if (slash != NULL)
-		*slash++ = '\0';
-	if (inet_pton(AF_INET, buf, cidr->addr) == 1) {
-		cidr->family = AF_INET;
-		max = 32;
-	} else if (inet_pton(AF_INET6, buf, cidr->addr) == 1) {
-		cidr->family = AF_INET6;
-		max = 128;
-	} else
-		goto bad;
-	prefix = (unsigned long)max;
-	if (slash != NULL) {
-		char *end;
-
-		if (*slash < '0' || *slash > '9' || strlen(slash) > 3)
-			goto bad;
-		errno = 0;
-		prefix = strtoul(slash, &end, 10);
-		if (*end != '\0' || prefix > (unsigned long)max)
-			goto bad;
-	}
-	cidr->prefix = (uint8_t)prefix;
-	bytes = max / 8;
-	for (i = 0; i < bytes; i++) {
-		size_t bit = i * 8;
-
-		if (bit >= prefix)
-			cidr->addr[i] = 0;
-		else if (bit + 8 > prefix)
-			cidr->addr[i] &=
-				(uint8_t)(0xff << (8 - (prefix - bit)));
-	}
-	return 0;
-bad:
-	shown = nacl_printable(text, 60);
-	*cause = xasprintf("'%s' is not a CIDR block (expected an IPv4 or "
-			   "IPv6 network like 10.0.1.0/24 or 2001:db8:1::/64)",
-			   shown);
-	free(shown);
-	memset(cidr, 0, sizeof *cidr);
-	return -1;
-}
-
-const char *
-nacl_cidr_format(const struct nacl_cidr *cidr, char *buf)
-{
-	char addr[INET6_ADDRSTRLEN];
-
-	if (inet_ntop(cidr->family, cidr->addr, addr, sizeof addr) == NULL)
-		strcpy(addr, "?");
-	snprintf(buf, NACL_CIDR_STRLEN, "%s/%u", addr, cidr->prefix);
-	return buf;
-}
-
-bool
-nacl_cidr_contains(const struct nacl_cidr *cidr, int family,
-		   const uint8_t *addr)
-{
-	size_t full = cidr->prefix / 8, rest = cidr->prefix % 8;
-
-	if (cidr->family != family)
-		return false;
-	if (memcmp(cidr->addr, addr, full) != 0)
-		return false;
-	if (rest == 0)
-		return true;
-	return (addr[full] & (uint8_t)(0xff << (8 - rest))) == cidr->addr[full];
 }
 
 /* "-1", "6", "17" as AWS prints it; a JSON number or a name is taken too. */
@@ -300,7 +205,7 @@ nacl_protocol_parse(const cJSON *item, const char *parent, int *out,
 		*out = atoi(s);
 		return 0;
 	}
-	shown = nacl_printable(s, 40);
+	shown = text_printable(s, 40);
 	*cause = xasprintf("%s: unknown protocol '%s' (expected %s)",
 			   nacl_at_join(&at, parent, "Protocol"), shown,
 			   expected);
@@ -337,14 +242,14 @@ nacl_entry_cidr(const cJSON *obj, const char *parent, struct nacl_entry *e,
 			    "string",
 			    &s, cause) != 0)
 		return -1;
-	if (nacl_cidr_parse(s, &e->cidr, &inner) != 0) {
+	if (netaddr_cidr_parse(s, &e->cidr, &inner) != 0) {
 		*cause = xasprintf("%s: %s", nacl_at_join(&at, parent, name),
 				   inner);
 		free(inner);
 		return -1;
 	}
 	if (e->cidr.family != family) {
-		char *shown = nacl_printable(s, 60);
+		char *shown = text_printable(s, 60);
 
 		*cause = xasprintf("%s: '%s' is not an %s CIDR block (%s)",
 				   nacl_at_join(&at, parent, name), shown,
@@ -468,7 +373,7 @@ nacl_entry_from_json(const cJSON *obj, const char *at, struct nacl_entry *e,
 	else if (strcasecmp(s, "deny") == 0)
 		e->action = NACL_DENY;
 	else {
-		shown = nacl_printable(s, 40);
+		shown = text_printable(s, 40);
 		*cause =
 			xasprintf("%s: unknown action '%s' (expected allow or "
 				  "deny)",
@@ -631,7 +536,7 @@ nacl_tags_from_json(const cJSON *obj, const char *at, struct nacl *acl,
 			return nacl_wrong_type(value, tag_at, "Value",
 					       "a string", cause);
 		free(acl->name);
-		acl->name = nacl_printable(value->valuestring, NACL_ID_MAX);
+		acl->name = text_printable(value->valuestring, NACL_ID_MAX);
 	}
 	return 0;
 }
@@ -902,7 +807,7 @@ nacl_entry_matches(const struct nacl_entry *e, bool egress,
 	if (e->egress != egress)
 		return false;
 	/* An IPv4 entry never matches an IPv6 packet, and the reverse. */
-	if (!nacl_cidr_contains(&e->cidr, pkt->family, pkt->peer))
+	if (!netaddr_cidr_contains(&e->cidr, pkt->family, pkt->peer))
 		return false;
 	if (e->protocol == NACL_PROTO_ALL)
 		return true;
@@ -964,7 +869,7 @@ nacl_protocol_format(int protocol, char *buf)
 char *
 nacl_entry_describe(const struct nacl_entry *e)
 {
-	char proto[16], cidr[NACL_CIDR_STRLEN], what[48] = "";
+	char proto[16], cidr[NETADDR_CIDR_STRLEN], what[48] = "";
 
 	if (e->protocol == NACL_PROTO_TCP || e->protocol == NACL_PROTO_UDP) {
 		if (!e->has_ports || (e->port_from == 0 && e->port_to == 65535))
@@ -986,7 +891,7 @@ nacl_entry_describe(const struct nacl_entry *e)
 	return xasprintf(
 		"%s %s%s %s %s", e->action == NACL_ALLOW ? "allow" : "deny",
 		nacl_protocol_format(e->protocol, proto), what,
-		e->egress ? "to" : "from", nacl_cidr_format(&e->cidr, cidr));
+		e->egress ? "to" : "from", netaddr_cidr_format(&e->cidr, cidr));
 }
 
 /* The path a probe crosses. */
@@ -1108,7 +1013,7 @@ nacl_nft_entry(FILE *f, const char *table, const char *chain,
 	       const struct nacl *acl, const struct nacl_entry *e)
 {
 	bool v4 = e->cidr.family == AF_INET;
-	char cidr[NACL_CIDR_STRLEN];
+	char cidr[NETADDR_CIDR_STRLEN];
 
 	fprintf(f, "add rule inet %s %s", table, chain);
 	if (e->cidr.prefix == 0)
@@ -1116,7 +1021,7 @@ nacl_nft_entry(FILE *f, const char *table, const char *chain,
 	else
 		fprintf(f, " %s %s %s", v4 ? "ip" : "ip6",
 			e->egress ? "daddr" : "saddr",
-			nacl_cidr_format(&e->cidr, cidr));
+			netaddr_cidr_format(&e->cidr, cidr));
 	if (e->protocol == NACL_PROTO_TCP)
 		nacl_nft_ports(f, "tcp", e);
 	else if (e->protocol == NACL_PROTO_UDP)
@@ -1170,14 +1075,14 @@ nacl_nft_nets(FILE *f, const char *keyword, const struct nacl_nft_side *side,
 	      int family)
 {
 	size_t i, n = nacl_nft_side_count(side, family), left = n;
-	char cidr[NACL_CIDR_STRLEN];
+	char cidr[NETADDR_CIDR_STRLEN];
 
 	fprintf(f, " %s %s %s", family == AF_INET ? "ip" : "ip6", keyword,
 		n > 1 ? "{ " : "");
 	for (i = 0; i < side->nnets; i++) {
 		if (side->nets[i].family != family)
 			continue;
-		fprintf(f, "%s%s", nacl_cidr_format(&side->nets[i], cidr),
+		fprintf(f, "%s%s", netaddr_cidr_format(&side->nets[i], cidr),
 			--left > 0 ? ", " : "");
 	}
 	if (n > 1)

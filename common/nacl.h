@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/netaddr.h"
+
 /* AWS lists the implicit final deny as this rule number and shows it as *. */
 #define NACL_RULE_DEFAULT 32767
 /* Any protocol: "Protocol": "-1". */
@@ -21,18 +23,12 @@
 
 enum nacl_action { NACL_ALLOW, NACL_DENY };
 
-struct nacl_cidr {
-	int family; /* AF_INET or AF_INET6 */
-	uint8_t addr[16]; /* network order, host bits cleared */
-	uint8_t prefix;
-};
-
 struct nacl_entry {
 	uint16_t rule_number; /* 1-32767 */
 	bool egress; /* outbound list; else inbound */
 	enum nacl_action action;
 	int protocol; /* NACL_PROTO_ALL or 0-255 */
-	struct nacl_cidr
+	struct netaddr_cidr
 		cidr; /* the peer: destination if egress, else source */
 	bool has_ports; /* PortRange given (tcp and udp only) */
 	uint16_t port_from, port_to; /* destination ports, inclusive */
@@ -71,18 +67,6 @@ const struct nacl *nacl_set_find(const struct nacl_set *set, const char *id);
 const struct nacl *nacl_set_find_subnet(const struct nacl_set *set,
 					const char *subnet_id);
 
-/*
- * Parses "10.0.1.0/24" or "2001:db8::/56" (host bits are cleared); a bare
- * address is a /32 or /128. Returns 0, or -1 with *cause (malloc'd).
- */
-int nacl_cidr_parse(const char *text, struct nacl_cidr *cidr, char **cause);
-/* "10.0.1.0/24"; buf holds at least NACL_CIDR_STRLEN bytes. */
-#define NACL_CIDR_STRLEN 50
-const char *nacl_cidr_format(const struct nacl_cidr *cidr, char *buf);
-/* Is addr (family's size, network order) inside cidr? Families must match. */
-bool nacl_cidr_contains(const struct nacl_cidr *cidr, int family,
-			const uint8_t *addr);
-
 /* One packet as a NACL sees it, from the side of the subnet's list. */
 struct nacl_packet {
 	int family; /* AF_INET or AF_INET6 */
@@ -108,13 +92,6 @@ struct nacl_verdict nacl_evaluate(const struct nacl *acl, bool egress,
 char *nacl_entry_describe(const struct nacl_entry *e);
 /* "tcp", "udp", "all", "icmp", "proto 47"; buf of 16 bytes at least. */
 const char *nacl_protocol_format(int protocol, char *buf);
-/*
- * s made safe to print inside an error or a terminal line: bytes outside
- * printable ASCII become '?', and past max characters it ends in "...".
- * free() the result.
- */
-char *nacl_printable(const char *s, size_t max);
-
 /*
  * The four NACL directions a probe crosses, in path order: the request
  * leaves the probe's subnet and enters the agent's, the reply leaves the
@@ -165,7 +142,7 @@ const struct nacl *nacl_path_acl(const struct nacl_path *path,
 /* One subnet for the nftables translation: its NACL and its networks. */
 struct nacl_nft_side {
 	const struct nacl *acl;
-	const struct nacl_cidr *nets;
+	const struct netaddr_cidr *nets;
 	size_t nnets;
 };
 

@@ -4,11 +4,14 @@
 #include "common/netaddr.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/text.h"
 #include "common/xmalloc.h"
 
 int
@@ -124,4 +127,86 @@ netaddr_equal(const struct sockaddr *a, const struct sockaddr *b)
 	char x[NETADDR_STRLEN], y[NETADDR_STRLEN];
 
 	return strcmp(netaddr_format(a, x), netaddr_format(b, y)) == 0;
+}
+
+int
+netaddr_cidr_parse(const char *text, struct netaddr_cidr *cidr, char **cause)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *slash, *shown;
+	unsigned long prefix;
+	size_t len = strlen(text), i, bytes;
+	int max;
+
+	memset(cidr, 0, sizeof *cidr);
+	if (len == 0 || len >= sizeof buf)
+		goto bad;
+	memcpy(buf, text, len + 1);
+	slash = strchr(buf, '/');
+	if (slash != NULL)
+		*slash++ = '\0';
+	if (inet_pton(AF_INET, buf, cidr->addr) == 1) {
+		cidr->family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, buf, cidr->addr) == 1) {
+		cidr->family = AF_INET6;
+		max = 128;
+	} else
+		goto bad;
+	prefix = (unsigned long)max;
+	if (slash != NULL) {
+		char *end;
+
+		if (*slash < '0' || *slash > '9' || strlen(slash) > 3)
+			goto bad;
+		errno = 0;
+		prefix = strtoul(slash, &end, 10);
+		if (*end != '\0' || prefix > (unsigned long)max)
+			goto bad;
+	}
+	cidr->prefix = (uint8_t)prefix;
+	bytes = max / 8;
+	for (i = 0; i < bytes; i++) {
+		size_t bit = i * 8;
+
+		if (bit >= prefix)
+			cidr->addr[i] = 0;
+		else if (bit + 8 > prefix)
+			cidr->addr[i] &=
+				(uint8_t)(0xff << (8 - (prefix - bit)));
+	}
+	return 0;
+bad:
+	shown = text_printable(text, 60);
+	*cause = xasprintf("'%s' is not a CIDR block (expected an IPv4 or "
+			   "IPv6 network like 10.0.1.0/24 or 2001:db8:1::/64)",
+			   shown);
+	free(shown);
+	memset(cidr, 0, sizeof *cidr);
+	return -1;
+}
+
+const char *
+netaddr_cidr_format(const struct netaddr_cidr *cidr, char *buf)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(cidr->family, cidr->addr, addr, sizeof addr) == NULL)
+		strcpy(addr, "?");
+	snprintf(buf, NETADDR_CIDR_STRLEN, "%s/%u", addr, cidr->prefix);
+	return buf;
+}
+
+bool
+netaddr_cidr_contains(const struct netaddr_cidr *cidr, int family,
+		      const uint8_t *addr)
+{
+	size_t full = cidr->prefix / 8, rest = cidr->prefix % 8;
+
+	if (cidr->family != family)
+		return false;
+	if (memcmp(cidr->addr, addr, full) != 0)
+		return false;
+	if (rest == 0)
+		return true;
+	return (addr[full] & (uint8_t)(0xff << (8 - rest))) == cidr->addr[full];
 }

@@ -5,6 +5,7 @@
 #ifndef NACL_NETADDR_H
 #define NACL_NETADDR_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -23,5 +24,25 @@ void netaddr_set_port(struct sockaddr *sa, uint16_t port);
 const char *netaddr_format(const struct sockaddr *sa, char *buf);
 /* Same address (port ignored)? An IPv4-mapped IPv6 address equals its IPv4. */
 int netaddr_equal(const struct sockaddr *a, const struct sockaddr *b);
+
+/* An IPv4 or IPv6 network. */
+struct netaddr_cidr {
+	int family; /* AF_INET or AF_INET6 */
+	uint8_t addr[16]; /* network order, host bits cleared */
+	uint8_t prefix;
+};
+
+/*
+ * Parses "10.0.1.0/24" or "2001:db8::/56" (host bits are cleared); a bare
+ * address is a /32 or /128. Returns 0, or -1 with *cause (malloc'd).
+ */
+int netaddr_cidr_parse(const char *text, struct netaddr_cidr *cidr,
+		       char **cause);
+/* "10.0.1.0/24"; buf holds at least NETADDR_CIDR_STRLEN bytes. */
+#define NETADDR_CIDR_STRLEN 50
+const char *netaddr_cidr_format(const struct netaddr_cidr *cidr, char *buf);
+/* Is addr (family's size, network order) inside cidr? Families must match. */
+bool netaddr_cidr_contains(const struct netaddr_cidr *cidr, int family,
+			   const uint8_t *addr);
 
 #endif

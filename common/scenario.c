@@ -15,8 +15,9 @@
 #include "common/control.h"
 #include "common/fileread.h"
 #include "common/jsonread.h"
-#include "common/nacl.h"
+#include "common/netaddr.h"
 #include "common/service.h"
+#include "common/text.h"
 #include "common/xmalloc.h"
 
 /* Longest target name: it ends up in JUnit class names and metrics. */
@@ -73,7 +74,7 @@ struct scenario_parser {
 static char *
 scenario_show(const char *s)
 {
-	return jsonread_printable(s, SCENARIO_SHOW_MAX);
+	return text_printable(s, SCENARIO_SHOW_MAX);
 }
 
 static bool
@@ -649,9 +650,9 @@ scenario_parse_cidr(struct scenario_parser *p, const cJSON *item,
 		    const struct scenario_addresses *a, char **out)
 {
 	struct jsonread_at where;
-	char buf[NACL_CIDR_STRLEN], *shown, *inner = NULL;
+	char buf[NETADDR_CIDR_STRLEN], *shown, *inner = NULL;
 	const uint8_t *addr = NULL;
-	struct nacl_cidr cidr;
+	struct netaddr_cidr cidr;
 	const char *s, *other = NULL, *whose;
 	int family = 0;
 
@@ -662,7 +663,7 @@ scenario_parse_cidr(struct scenario_parser *p, const cJSON *item,
 	if (s == NULL)
 		return 0;
 	jsonread_join(&where, at, name);
-	if (nacl_cidr_parse(s, &cidr, &inner) != 0) {
+	if (netaddr_cidr_parse(s, &cidr, &inner) != 0) {
 		jsonread_fail(p->cause, where.text, "%s", inner);
 		free(inner);
 		return -1;
@@ -689,14 +690,14 @@ scenario_parse_cidr(struct scenario_parser *p, const cJSON *item,
 	}
 	/* The probe's block needs the probe's address: bind. */
 	if (addr != NULL && (!probe_side || a->bind_family != 0) &&
-	    !nacl_cidr_contains(&cidr, family, addr)) {
+	    !netaddr_cidr_contains(&cidr, family, addr)) {
 		jsonread_fail(p->cause, where.text, "%s does not hold %s %s",
 			      shown, whose, other);
 		free(shown);
 		return -1;
 	}
 	free(shown);
-	*out = xstrdup(nacl_cidr_format(&cidr, buf));
+	*out = xstrdup(netaddr_cidr_format(&cidr, buf));
 	return 0;
 }
 

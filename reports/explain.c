@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "common/text.h"
 #include "common/xmalloc.h"
 
 #define EXPLAIN_USAGE_ERROR 2
@@ -134,12 +135,12 @@ explain_side_nets(const char *option, const char *given, const char *text,
 		  struct explain_side *side, char **cause)
 {
 	char *copy = xstrdup(text), *item, *save = NULL, *inner = NULL, *shown;
-	struct nacl_cidr cidr;
+	struct netaddr_cidr cidr;
 
 	for (item = strtok_r(copy, ",", &save); item != NULL;
 	     item = strtok_r(NULL, ",", &save)) {
-		if (nacl_cidr_parse(item, &cidr, &inner) != 0) {
-			shown = nacl_printable(given, 80);
+		if (netaddr_cidr_parse(item, &cidr, &inner) != 0) {
+			shown = text_printable(given, 80);
 			*cause = xasprintf("%s %s: %s", option, shown, inner);
 			free(shown);
 			free(inner);
@@ -153,7 +154,7 @@ explain_side_nets(const char *option, const char *given, const char *text,
 	free(copy);
 	if (side->nnets == 0 || text[strlen(text) - 1] == ',' ||
 	    strstr(text, ",,") != NULL || *text == ',') {
-		shown = nacl_printable(given, 80);
+		shown = text_printable(given, 80);
 		*cause = xasprintf("%s %s: empty CIDR in the list (expected "
 				   "CIDR[,CIDR...] like 10.0.1.0/24 or "
 				   "10.0.1.0/24,2001:db8:1::/64)",
@@ -172,7 +173,7 @@ explain_side_parse(const struct nacl_set *set, const char *file,
 	const char *forms = "a subnet ID (subnet-...), a NACL ID (acl-...), "
 			    "ID=CIDR[,CIDR], or a CIDR block when the file "
 			    "holds one NACL";
-	char *id = NULL, *eq, *shown = nacl_printable(text, 80), *known;
+	char *id = NULL, *eq, *shown = text_printable(text, 80), *known;
 	const char *cidrs = NULL;
 
 	memset(side, 0, sizeof *side);
@@ -262,7 +263,7 @@ explain_address(const char *option, const struct explain_side *side,
 		const char *text, const char *where, int *family, uint8_t *addr,
 		char **cause)
 {
-	char *shown, cidr[NACL_CIDR_STRLEN], *list, *next;
+	char *shown, cidr[NETADDR_CIDR_STRLEN], *list, *next;
 	size_t i;
 
 	memset(addr, 0, 16);
@@ -271,7 +272,7 @@ explain_address(const char *option, const struct explain_side *side,
 	else if (inet_pton(AF_INET6, text, addr) == 1)
 		*family = AF_INET6;
 	else {
-		shown = nacl_printable(text, 60);
+		shown = text_printable(text, 60);
 		*cause = xasprintf("%s: '%s' is not an IPv4 or IPv6 address",
 				   where, shown);
 		free(shown);
@@ -281,16 +282,16 @@ explain_address(const char *option, const struct explain_side *side,
 		return 0;
 	list = xstrdup("");
 	for (i = 0; i < side->nnets; i++) {
-		if (nacl_cidr_contains(&side->nets[i], *family, addr)) {
+		if (netaddr_cidr_contains(&side->nets[i], *family, addr)) {
 			free(list);
 			return 0;
 		}
 		next = xasprintf("%s%s%s", list, *list ? ", " : "",
-				 nacl_cidr_format(&side->nets[i], cidr));
+				 netaddr_cidr_format(&side->nets[i], cidr));
 		free(list);
 		list = next;
 	}
-	shown = nacl_printable(text, 60);
+	shown = text_printable(text, 60);
 	*cause = xasprintf("%s: address %s is not in %s %s (%s); is that the "
 			   "right subnet?",
 			   where, shown, option,
@@ -1167,7 +1168,7 @@ explain_nft_command(int argc, char **argv)
 	      : !explain_nft_name_valid(o.chain) ? o.chain
 						 : NULL;
 	if (bad != NULL) {
-		char *shown = nacl_printable(bad, 40);
+		char *shown = text_printable(bad, 40);
 		int rc = explain_usage_error(
 			"nft",
 			"'%s' is not an nft name for --%s (expected letters, "

@@ -37,7 +37,7 @@ enum explain_outcome explain_outcome_of(enum probe_status measured,
 struct explain_side {
 	const struct nacl *acl;
 	char *subnet_id; /* NULL when named by NACL ID or by CIDR alone */
-	struct nacl_cidr *nets; /* the CIDR part, possibly none */
+	struct netaddr_cidr *nets; /* the CIDR part, possibly none */
 	size_t nnets;
 };
 

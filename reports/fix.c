@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/nacl.h"
+#include "common/netaddr.h"
 #include "common/xmalloc.h"
 
 static const char fix_note[] = FIX_RULE_NUMBER
@@ -35,17 +36,17 @@ static void
 fix_peer(char *buf, const char *cidr, const char *address,
 	 const char *placeholder)
 {
-	struct nacl_cidr parsed;
-	char *cause = NULL, text[NACL_CIDR_STRLEN];
+	struct netaddr_cidr parsed;
+	char *cause = NULL, text[NETADDR_CIDR_STRLEN];
 
 	if (cidr != NULL) {
 		snprintf(buf, FIX_TEXT_MAX, "%s", cidr);
 		return;
 	}
 	if (address != NULL && *address != '\0' &&
-	    nacl_cidr_parse(address, &parsed, &cause) == 0) {
+	    netaddr_cidr_parse(address, &parsed, &cause) == 0) {
 		snprintf(buf, FIX_TEXT_MAX, "%s",
-			 nacl_cidr_format(&parsed, text));
+			 netaddr_cidr_format(&parsed, text));
 		return;
 	}
 	free(cause);

@@ -9,6 +9,7 @@
 
 #include "common/fileread.h"
 #include "common/jsonread.h"
+#include "common/text.h"
 #include "common/xmalloc.h"
 
 TestSuite(jsonread);
@@ -72,13 +73,13 @@ Test(jsonread, type_names_every_json_type)
 	cJSON_Delete(root);
 }
 
-Test(jsonread, printable_replaces_control_bytes_and_cuts_long_text)
+Test(jsonread, text_printable_replaces_control_bytes_and_cuts_long_text)
 {
-	char *s = jsonread_printable("a\tb\x7f\xc3\xa9", 40);
+	char *s = text_printable("a\tb\x7f\xc3\xa9", 40);
 
 	cr_assert_str_eq(s, "a?b???");
 	free(s);
-	s = jsonread_printable("abcdef", 3);
+	s = text_printable("abcdef", 3);
 	cr_assert_str_eq(s, "abc...");
 	free(s);
 }
