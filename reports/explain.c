@@ -474,7 +474,7 @@ explain_exit_code(const struct explain *x)
 static bool
 explain_entry_is_default(const struct nacl_entry *e)
 {
-	return e == NULL || e->rule_number == NACL_RULE_DEFAULT;
+	return e == NULL || nacl_rule_is_default(e->rule_number);
 }
 
 /* "rule * (default deny)" or "rule 90 (deny udp 4990-5010 from ...)". */
@@ -489,7 +489,7 @@ explain_write_rule(FILE *out, const struct nacl_entry *e)
 		return;
 	}
 	what = nacl_entry_describe(e);
-	if (e->rule_number == NACL_RULE_DEFAULT)
+	if (nacl_rule_is_default(e->rule_number))
 		fprintf(out, "rule * (%s)", what);
 	else
 		fprintf(out, "rule %u (%s)", e->rule_number, what);
@@ -1153,7 +1153,7 @@ explain_nft_command(int argc, char **argv)
 	struct explain_side probe, agent;
 	struct nacl_nft_side p, a;
 	struct explain_options o;
-	struct nacl_set set = {NULL, 0};
+	struct nacl_set set = {0};
 	char *cause = NULL, *script;
 	const char *bad;
 	bool help;
@@ -1286,7 +1286,7 @@ explain_command(int argc, char **argv)
 {
 	struct explain_side probe, agent;
 	struct explain_options o;
-	struct nacl_set set = {NULL, 0};
+	struct nacl_set set = {0};
 	struct nacl_path path;
 	struct explain x;
 	struct report r;

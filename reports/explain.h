@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "common/nacl.h"
+#include "reports/nacl.h"
 #include "reports/report.h"
 
 #define EXPLAIN_SCHEMA "nacl-probe/explain/v1"

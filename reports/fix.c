@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/nacl.h"
+#include "reports/nacl.h"
 #include "common/netaddr.h"
 #include "common/xmalloc.h"
 

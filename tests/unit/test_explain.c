@@ -226,7 +226,7 @@ static void
 assert_side(const char *file, const char *text, const char *acl,
 	    const char *subnet, size_t nnets)
 {
-	struct nacl_set set = {NULL, 0};
+	struct nacl_set set = {0};
 	struct explain_side side;
 	char *cause = NULL;
 
@@ -247,7 +247,7 @@ assert_side(const char *file, const char *text, const char *acl,
 static void
 assert_side_error(const char *file, const char *text, const char *expected)
 {
-	struct nacl_set set = {NULL, 0};
+	struct nacl_set set = {0};
 	struct explain_side side;
 	char *cause = NULL;
 
@@ -354,7 +354,7 @@ path_init(const char *probe_subnet, const char *agent_subnet,
 	  const char *probe_addr, const char *agent_addr,
 	  struct nacl_path *path, char **cause)
 {
-	struct nacl_set set = {NULL, 0};
+	struct nacl_set set = {0};
 	struct explain_side probe, agent;
 	int rc;
 

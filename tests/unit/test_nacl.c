@@ -8,7 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "common/nacl.h"
+#include "reports/nacl.h"
 #include "common/xmalloc.h"
 
 TestSuite(nacl);
@@ -43,7 +43,7 @@ assert_parse_error(const char *single_quoted, const char *expected)
 {
 	char *json = dq(single_quoted), *cause = NULL;
 	cJSON *root = cJSON_Parse(json);
-	struct nacl_set set = {NULL, 0};
+	struct nacl_set set = {0};
 
 	cr_assert_not_null(root, "test JSON does not parse: %s", json);
 	cr_assert_eq(nacl_set_from_json(root, &set, &cause), -1, "accepted: %s",
@@ -716,8 +716,8 @@ Test(nacl, nacl_ids_are_checked)
 			   "of NACL entries)");
 	assert_parse_error("{'NetworkAcls':[{'NetworkAclId':'acl-1',"
 			   "'Entries':{}}]}",
-			   "NetworkAcls[0].Entries: expected an array, found "
-			   "an object");
+			   "NetworkAcls[0].Entries: expected an array of NACL "
+			   "entries, found an object");
 	assert_parse_error("{'NetworkAcls':[{'NetworkAclId':'acl-1',"
 			   "'IsDefault':'no','Entries':[]}]}",
 			   "NetworkAcls[0].IsDefault: expected true or false, "
@@ -748,27 +748,27 @@ Test(nacl, entry_fields_are_checked)
 	assert_entry_error("{'Protocol':'6','RuleAction':'allow','Egress':"
 			   "false,'CidrBlock':'0.0.0.0/0'}",
 			   "NetworkAcls[0].Entries[0].RuleNumber: missing "
-			   "(expected an integer from 1 to 32767)");
+			   "(expected an integer from 1 to 32768)");
 	assert_entry_error("{'RuleNumber':0,'Protocol':'6','RuleAction':"
 			   "'allow','Egress':false,'CidrBlock':'0.0.0.0/0'}",
 			   "NetworkAcls[0].Entries[0].RuleNumber: expected an "
-			   "integer from 1 to 32767, found 0");
-	assert_entry_error("{'RuleNumber':32768,'Protocol':'6','RuleAction':"
+			   "integer from 1 to 32768, found 0");
+	assert_entry_error("{'RuleNumber':32769,'Protocol':'6','RuleAction':"
 			   "'allow','Egress':false,'CidrBlock':'0.0.0.0/0'}",
 			   "NetworkAcls[0].Entries[0].RuleNumber: expected an "
-			   "integer from 1 to 32767, found 32768");
+			   "integer from 1 to 32768, found 32769");
 	assert_entry_error("{'RuleNumber':1.5,'Protocol':'6','RuleAction':"
 			   "'allow','Egress':false,'CidrBlock':'0.0.0.0/0'}",
 			   "NetworkAcls[0].Entries[0].RuleNumber: expected an "
-			   "integer from 1 to 32767, found 1.5");
+			   "integer from 1 to 32768, found 1.5");
 	assert_entry_error("{'RuleNumber':1e300,'Protocol':'6','RuleAction':"
 			   "'allow','Egress':false,'CidrBlock':'0.0.0.0/0'}",
 			   "NetworkAcls[0].Entries[0].RuleNumber: expected an "
-			   "integer from 1 to 32767, found 1e+300");
+			   "integer from 1 to 32768, found 1e+300");
 	assert_entry_error("{'RuleNumber':'100','Protocol':'6','RuleAction':"
 			   "'allow','Egress':false,'CidrBlock':'0.0.0.0/0'}",
 			   "NetworkAcls[0].Entries[0].RuleNumber: expected an "
-			   "integer from 1 to 32767, found a string");
+			   "integer from 1 to 32768, found a string");
 	assert_entry_error("{'RuleNumber':1,'Protocol':'tcpp','RuleAction':"
 			   "'allow','Egress':false,'CidrBlock':'0.0.0.0/0'}",
 			   "NetworkAcls[0].Entries[0].Protocol: unknown "
@@ -803,7 +803,7 @@ Test(nacl, entry_fields_are_checked)
 	assert_entry_error("{'RuleNumber':1,'Protocol':'6','RuleAction':"
 			   "'allow','CidrBlock':'0.0.0.0/0'}",
 			   "NetworkAcls[0].Entries[0].Egress: missing "
-			   "(expected true or false)");
+			   "(expected true (outbound) or false (inbound))");
 }
 
 Test(nacl, entry_cidrs_and_ports_are_checked)
@@ -901,7 +901,7 @@ static void
 assert_file_error(const char *content, size_t len, const char *expected_tail)
 {
 	char *path = write_temp(content, len), *cause = NULL, *expected;
-	struct nacl_set set = {NULL, 0};
+	struct nacl_set set = {0};
 
 	cr_assert_eq(nacl_set_read_file(path, &set, &cause), -1);
 	expected = xasprintf("%s: %s", path, expected_tail);
@@ -915,7 +915,7 @@ assert_file_error(const char *content, size_t len, const char *expected_tail)
 Test(nacl, file_errors_name_the_file_and_position)
 {
 	char *cause = NULL;
-	struct nacl_set set = {NULL, 0};
+	struct nacl_set set = {0};
 
 	assert_file_error("", 0,
 			  "empty file, expected the JSON of 'aws ec2 "
@@ -938,7 +938,7 @@ Test(nacl, deep_nesting_is_refused_without_a_crash)
 	size_t depth = 100000, i;
 	char *text = xmalloc(2 * depth + 1);
 	char *path, *cause = NULL;
-	struct nacl_set set = {NULL, 0};
+	struct nacl_set set = {0};
 
 	for (i = 0; i < depth; i++) {
 		text[i] = '[';
@@ -994,7 +994,7 @@ Test(nacl, mutated_exports_parse_or_fail_cleanly)
 	text[len] = '\0';
 	copy = xmalloc(len + 1);
 	for (i = 0; i < 4000; i++) {
-		struct nacl_set set = {NULL, 0};
+		struct nacl_set set = {0};
 		char *cause = NULL;
 		cJSON *root;
 
@@ -1023,4 +1023,96 @@ Test(nacl, mutated_exports_parse_or_fail_cleanly)
 	cr_assert_gt(refused, 0);
 	free(copy);
 	free(text);
+}
+
+/* What AWS prints for a NACL with IPv6: the IPv6 final deny as 32768. */
+Test(nacl, ipv6_final_deny_32768_is_a_default_rule)
+{
+	struct nacl_set set;
+
+	parse_entries("{'RuleNumber':32767,'Protocol':'-1','RuleAction':'deny',"
+		      "'Egress':false,'CidrBlock':'0.0.0.0/0'},"
+		      "{'RuleNumber':32768,'Protocol':'-1','RuleAction':'deny',"
+		      "'Egress':false,'Ipv6CidrBlock':'::/0'},"
+		      "{'RuleNumber':100,'Protocol':'6','RuleAction':'allow',"
+		      "'Egress':false,'Ipv6CidrBlock':'::/0'}",
+		      &set);
+	cr_assert_eq(set.acls[0].nentries, 3);
+	cr_assert_eq(set.acls[0].entries[2].rule_number, 32768);
+	cr_assert(nacl_rule_is_default(32767));
+	cr_assert(nacl_rule_is_default(32768));
+	cr_assert_not(nacl_rule_is_default(32766));
+	assert_decides(&set.acls[0], IN, "2001:db8:2::1", 6, 53, 100,
+		       NACL_ALLOW);
+	assert_decides(&set.acls[0], IN, "2001:db8:2::1", 17, 53, 32768,
+		       NACL_DENY);
+	nacl_set_free(&set);
+}
+
+/* Equal rule numbers (a plan may hold them) keep the order given. */
+Test(nacl, sort_is_stable_for_equal_rule_numbers)
+{
+	struct nacl acl;
+	struct nacl_entry e;
+	const struct nacl_entry *first, *second;
+	static const uint16_t numbers[] = {300, 100, 200, 100, 50};
+	size_t i;
+
+	memset(&acl, 0, sizeof acl);
+	acl.id = xstrdup("acl-1");
+	memset(&e, 0, sizeof e);
+	for (i = 0; i < 5; i++) {
+		e.rule_number = numbers[i];
+		e.egress = i == 4;
+		snprintf(e.origin, sizeof e.origin, "entry %zu", i);
+		nacl_add_entry(&acl, &e);
+	}
+	nacl_sort(&acl);
+	cr_assert_str_eq(acl.entries[0].origin, "entry 1");
+	cr_assert_str_eq(acl.entries[1].origin, "entry 3");
+	cr_assert_str_eq(acl.entries[2].origin, "entry 2");
+	cr_assert_str_eq(acl.entries[3].origin, "entry 0");
+	cr_assert_str_eq(acl.entries[4].origin, "entry 4");
+	second = nacl_duplicate(&acl, &first);
+	cr_assert_not_null(second);
+	cr_assert_str_eq(first->origin, "entry 1");
+	cr_assert_str_eq(second->origin, "entry 3");
+	nacl_free(&acl);
+	cr_assert_null(acl.entries);
+}
+
+/* The fate of every sport is constant between entry boundaries of the
+ * reply hops: 1024-32767 | 32768-60999 | 61000-65535 for the classic. */
+Test(nacl, same_until_stops_at_the_reply_hops_boundaries)
+{
+	struct nacl_set set;
+	struct nacl_path path;
+
+	parse_ok("{'NetworkAcls':[{'NetworkAclId':'acl-p','Entries':["
+		 "{'RuleNumber':100,'Protocol':'6','RuleAction':'allow',"
+		 "'Egress':false,'CidrBlock':'0.0.0.0/0','PortRange':"
+		 "{'From':32768,'To':60999}},"
+		 "{'RuleNumber':110,'Protocol':'17','RuleAction':'allow',"
+		 "'Egress':false,'CidrBlock':'0.0.0.0/0','PortRange':"
+		 "{'From':1000,'To':2000}}]},"
+		 "{'NetworkAclId':'acl-a','Entries':["
+		 "{'RuleNumber':100,'Protocol':'6','RuleAction':'allow',"
+		 "'Egress':true,'CidrBlock':'0.0.0.0/0','PortRange':"
+		 "{'From':1024,'To':65535}}]}]}",
+		 &set);
+	memset(&path, 0, sizeof path);
+	path.probe_acl = &set.acls[0];
+	path.agent_acl = &set.acls[1];
+	path.family = AF_INET;
+	cr_assert_eq(nacl_path_same_until(&path, 6, 1, 65535), 1023);
+	cr_assert_eq(nacl_path_same_until(&path, 6, 1024, 65535), 32767);
+	cr_assert_eq(nacl_path_same_until(&path, 6, 32768, 65535), 60999);
+	cr_assert_eq(nacl_path_same_until(&path, 6, 61000, 65535), 65535);
+	cr_assert_eq(nacl_path_same_until(&path, 6, 40000, 50000), 50000);
+	/* udp's entries are not tcp's boundaries, and the reverse. */
+	cr_assert_eq(nacl_path_same_until(&path, 17, 1, 65535), 999);
+	cr_assert_eq(nacl_path_same_until(&path, 17, 2001, 65535), 65535);
+	path.same_subnet = true;
+	cr_assert_eq(nacl_path_same_until(&path, 6, 1, 65535), 65535);
+	nacl_set_free(&set);
 }

@@ -1,5 +1,6 @@
-/* AWS VPC NACLs: describe-network-acls JSON, AWS evaluation, nft rules. */
-/* Pure functions over memory: the evaluator is unit-tested without sockets. */
+/* AWS VPC NACLs in memory and their evaluation the AWS way. */
+/* Read from describe-network-acls exports (nacl_export.c), Terraform plans
+ * (tfplan.c) and CloudFormation templates (cfn.c); pure, no sockets. */
 #ifndef NACL_NACL_H
 #define NACL_NACL_H
 
@@ -10,8 +11,12 @@
 
 #include "common/netaddr.h"
 
-/* AWS lists the implicit final deny as this rule number and shows it as *. */
+/* AWS lists the implicit final denies as these rule numbers (IPv4, IPv6) and
+ * shows them as *. */
 #define NACL_RULE_DEFAULT 32767
+#define NACL_RULE_DEFAULT_IPV6 32768
+/* The highest rule number a user may give. */
+#define NACL_RULE_MAX 32766
 /* Any protocol: "Protocol": "-1". */
 #define NACL_PROTO_ALL (-1)
 #define NACL_PROTO_ICMP 1
@@ -20,11 +25,13 @@
 #define NACL_PROTO_ICMPV6 58
 /* Longest ID (acl-…, subnet-…) and Name tag kept. */
 #define NACL_ID_MAX 64
+/* Room for where an entry was declared: "aws_network_acl.app ingress". */
+#define NACL_ORIGIN_MAX 160
 
 enum nacl_action { NACL_ALLOW, NACL_DENY };
 
 struct nacl_entry {
-	uint16_t rule_number; /* 1-32767 */
+	uint16_t rule_number; /* 1-32768 */
 	bool egress; /* outbound list; else inbound */
 	enum nacl_action action;
 	int protocol; /* NACL_PROTO_ALL or 0-255 */
@@ -33,23 +40,90 @@ struct nacl_entry {
 	bool has_ports; /* PortRange given (tcp and udp only) */
 	uint16_t port_from, port_to; /* destination ports, inclusive */
 	int icmp_type, icmp_code; /* -1 for all; icmp and icmpv6 only */
+	/* Where it was declared, for plans and templates ("" in an export):
+	 * a Terraform resource address or CloudFormation logical ID. */
+	char origin[NACL_ORIGIN_MAX];
 };
 
 struct nacl {
-	char *id; /* NetworkAclId */
+	char *id; /* NetworkAclId; before apply, the address below */
+	/* The Terraform resource address or CloudFormation logical ID, or NULL
+	 * for a NACL read from an export. */
+	char *address;
 	char *name; /* the Name tag, or NULL */
 	bool is_default;
-	/* Entries sorted by rule number: inbound first, then outbound. */
+	/* Entries sorted by rule number: inbound first, then outbound; equal
+	 * numbers (a plan may hold them) in the order given. */
 	struct nacl_entry *entries;
 	size_t nentries;
-	char **subnets; /* SubnetId of each association */
+	/* The associated subnets: SubnetId, or before apply the subnet's
+	 * Terraform address or CloudFormation logical ID. */
+	char **subnets;
 	size_t nsubnets;
+};
+
+/* What a plan or template says of a subnet: whether it has IPv6. */
+struct nacl_subnet {
+	char *id; /* SubnetId, or NULL when not known before apply */
+	char *address; /* Terraform address or logical ID, or NULL */
+	bool ipv6; /* has an IPv6 CIDR block */
 };
 
 struct nacl_set {
 	struct nacl *acls;
 	size_t count;
+	struct nacl_subnet *subnets; /* known subnets; exports list none */
+	size_t nsubnets;
 };
+
+/* Is rule number n one of the implicit final denies (*)? */
+bool nacl_rule_is_default(unsigned n);
+/* Appends a zeroed NACL with id (copied) to set and returns it; pointers
+ * into set->acls move. */
+struct nacl *nacl_set_add(struct nacl_set *set, const char *id);
+/* Appends a copy of e to acl (unsorted until nacl_sort). */
+void nacl_add_entry(struct nacl *acl, const struct nacl_entry *e);
+/* Appends subnet (copied) to acl's associations. */
+void nacl_add_subnet(struct nacl *acl, const char *subnet);
+/* Sorts acl's entries: inbound first, ascending rule number, stable. */
+void nacl_sort(struct nacl *acl);
+/*
+ * In sorted acl, the first entry that repeats the rule number of another in
+ * its direction (the final denies, listed per family, aside), with *first
+ * the other; NULL when none. AWS refuses such a NACL.
+ */
+const struct nacl_entry *nacl_duplicate(const struct nacl *acl,
+					const struct nacl_entry **first);
+/* Frees what acl holds (not acl itself). */
+void nacl_free(struct nacl *acl);
+/* A deep copy of src into *dst. */
+void nacl_copy(struct nacl *dst, const struct nacl *src);
+/* Records what is known of a subnet: merged with an earlier record of the
+ * same id or address. */
+void nacl_set_add_subnet(struct nacl_set *set, const char *id,
+			 const char *address, bool ipv6);
+/* The subnet record named by id or address, or NULL. */
+const struct nacl_subnet *nacl_set_subnet(const struct nacl_set *set,
+					  const char *name);
+
+/* What nacl_protocol_parse accepts, for errors. */
+#define NACL_PROTOCOL_EXPECTED                                                 \
+	"a protocol number as a string: \"-1\" for all, \"6\" tcp, \"17\" "    \
+	"udp, or 0-255"
+/* "-1", "6", "17" (0-255 as decimal digits), or all, tcp, udp, icmp, icmpv6
+ * in any case: 0 and *out, or -1. */
+int nacl_protocol_parse(const char *text, int *out);
+/*
+ * e->cidr from text, which must be of family (the member at names holds
+ * v4_name's or v6_name's kind). Returns 0, or -1 with *cause "AT: '::/0' is
+ * not an IPv4 CIDR block (IPv6 ones go in V6_NAME)".
+ */
+int nacl_entry_set_cidr(struct nacl_entry *e, const char *text, int family,
+			const char *at, const char *v4_name,
+			const char *v6_name, char **cause);
+/* What AWS ignores, cleared: ports of protocols without ports, ICMP type
+ * and code of others. */
+void nacl_entry_finish(struct nacl_entry *e);
 
 /*
  * Reads what `aws ec2 describe-network-acls` prints: {"NetworkAcls": [...]}
@@ -62,8 +136,10 @@ int nacl_set_from_json(const cJSON *root, struct nacl_set *set, char **cause);
 int nacl_set_read_file(const char *path, struct nacl_set *set, char **cause);
 /* Frees what set holds (not set itself); a zeroed set is a no-op. */
 void nacl_set_free(struct nacl_set *set);
+/* The NACL whose id or address is id, or NULL. */
 const struct nacl *nacl_set_find(const struct nacl_set *set, const char *id);
-/* The NACL associated with subnet_id, or NULL. */
+/* The NACL associated with subnet (an id, or an address before apply), or
+ * NULL. */
 const struct nacl *nacl_set_find_subnet(const struct nacl_set *set,
 					const char *subnet_id);
 
@@ -138,6 +214,13 @@ void nacl_path_evaluate(const struct nacl_path *path, int protocol,
 /* The NACL a hop evaluates. */
 const struct nacl *nacl_path_acl(const struct nacl_path *path,
 				 enum nacl_hop hop);
+/*
+ * The last source port from sport on (at most to) whose probes meet the
+ * same fate as sport's: no entry of the reply hops starts or ends between.
+ * Lets a sweep of 64,512 ports be judged in a few evaluations.
+ */
+uint16_t nacl_path_same_until(const struct nacl_path *path, int protocol,
+			      uint16_t sport, uint16_t to);
 
 /* One subnet for the nftables translation: its NACL and its networks. */
 struct nacl_nft_side {
