@@ -1,5 +1,5 @@
-/* nacl-report explain: which NACL rule drops each measured range, if any. */
-/* Also nacl-report nft, which turns the same NACLs into testbed rules. */
+/* The explain model: each measured port set against the NACLs' verdict. */
+/* Used by nacl-report explain (cmd_explain.c) and nft (cmd_nft.c). */
 #ifndef NACL_EXPLAIN_H
 #define NACL_EXPLAIN_H
 
@@ -99,16 +99,13 @@ struct explain {
 void explain_build(struct explain *x, const struct report *r,
 		   const struct nacl_path *path);
 void explain_free(struct explain *x);
+/* Unexplained, contradicted or in the wrong direction? */
+bool explain_outcome_disagrees(enum explain_outcome outcome);
 /* The text for a person: the ranges that are not plainly ok. */
 void explain_write_text(const struct explain *x, FILE *out);
 /* The EXPLAIN_SCHEMA document, every range included; cJSON_Delete it. */
 cJSON *explain_to_json(const struct explain *x);
 /* 0 when every measured range agrees with the NACLs, else 1. */
 int explain_exit_code(const struct explain *x);
-
-/* nacl-report explain ARGS (argv[0] is "explain"); returns the exit code. */
-int explain_command(int argc, char **argv);
-/* nacl-report nft ARGS (argv[0] is "nft"); returns the exit code. */
-int explain_nft_command(int argc, char **argv);
 
 #endif

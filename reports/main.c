@@ -10,7 +10,7 @@
 
 #include "common/log.h"
 #include "reports/diff.h"
-#include "reports/explain.h"
+#include "reports/command.h"
 #include "reports/render.h"
 #include "reports/report.h"
 
@@ -264,7 +264,7 @@ main(int argc, char **argv)
 	if (strcmp(command, "explain") == 0)
 		return explain_command(argc - 1, argv + 1);
 	if (strcmp(command, "nft") == 0)
-		return explain_nft_command(argc - 1, argv + 1);
+		return nft_command(argc - 1, argv + 1);
 	return report_usage_error("unknown command '%s': expected render, "
 				  "diff, explain, nft or --help",
 				  command);

@@ -410,6 +410,32 @@ nacl_path_evaluate(const struct nacl_path *path, int protocol, uint16_t port,
 	}
 }
 
+enum probe_status
+nacl_path_status(const struct nacl_path_result *res)
+{
+	if (res->drop_hop < 0)
+		return STATUS_OK;
+	return nacl_hop_is_reply((enum nacl_hop)res->drop_hop)
+		       ? STATUS_REPLY_DROPPED
+		       : STATUS_REQUEST_DROPPED;
+}
+
+bool
+nacl_path_same_decision(const struct nacl_path_result *a,
+			const struct nacl_path_result *b)
+{
+	int hop;
+
+	if (a->drop_hop != b->drop_hop || a->evaluated != b->evaluated)
+		return false;
+	if (b->drop_hop >= 0)
+		return a->hops[b->drop_hop].entry == b->hops[b->drop_hop].entry;
+	for (hop = 0; hop < b->evaluated; hop++)
+		if (a->hops[hop].entry != b->hops[hop].entry)
+			return false;
+	return true;
+}
+
 /* Where e's port range starts or ends after sport: *next lowered to it. */
 static void
 nacl_lower_to_boundary(const struct nacl_entry *e, uint16_t sport,

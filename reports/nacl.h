@@ -8,8 +8,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common/netaddr.h"
+#include "common/status.h"
 
 /* AWS lists the implicit final denies as these rule numbers (IPv4, IPv6) and
  * shows them as *. */
@@ -214,6 +216,13 @@ void nacl_path_evaluate(const struct nacl_path *path, int protocol,
 /* The NACL a hop evaluates. */
 const struct nacl *nacl_path_acl(const struct nacl_path *path,
 				 enum nacl_hop hop);
+/* What the path does to a probe: STATUS_OK, STATUS_REQUEST_DROPPED (a
+ * request hop denies) or STATUS_REPLY_DROPPED. */
+enum probe_status nacl_path_status(const struct nacl_path_result *res);
+/* Do a and b rest on the same entries: the dropping one, or when nothing
+ * drops, the allowing one of every hop? */
+bool nacl_path_same_decision(const struct nacl_path_result *a,
+			     const struct nacl_path_result *b);
 /*
  * The last source port from sport on (at most to) whose probes meet the
  * same fate as sport's: no entry of the reply hops starts or ends between.
@@ -221,6 +230,22 @@ const struct nacl *nacl_path_acl(const struct nacl_path *path,
  */
 uint16_t nacl_path_same_until(const struct nacl_path *path, int protocol,
 			      uint16_t sport, uint16_t to);
+
+/* Verdicts for people and JSON (nacl_render.c). */
+
+/* Is e (NULL: the implicit deny) one of the final denies, rule *? */
+bool nacl_entry_is_default(const struct nacl_entry *e);
+/* "rule * (default deny)" or "rule 90 (deny udp 4990-5010 from ...)". */
+void nacl_write_rule(FILE *out, const struct nacl_entry *e);
+/* "probe subnet inbound: acl-0a1 rule * (default deny)": res's drop. */
+void nacl_write_drop(FILE *out, const struct nacl_path *path,
+		     const struct nacl_path_result *res);
+/* "probe-out rule 100, agent-in rule 120, ...": what let res through. */
+void nacl_write_allowed(FILE *out, const struct nacl_path_result *res);
+/* {"hop", "nacl", "direction", "rule", "default", "action", "entry"} of the
+ * verdict v of hop on path; cJSON_Delete it or hand it to a parent. */
+cJSON *nacl_verdict_to_json(const struct nacl_path *path, enum nacl_hop hop,
+			    const struct nacl_verdict *v);
 
 /* One subnet for the nftables translation: its NACL and its networks. */
 struct nacl_nft_side {

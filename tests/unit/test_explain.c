@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/xmalloc.h"
+#include "reports/command.h"
 #include "reports/explain.h"
 
 TestSuite(explain);
@@ -893,8 +894,8 @@ Test(explain, nft_command_needs_cidrs, .init = cr_redirect_stderr)
 				   "x;y",
 				   NULL};
 
-	cr_assert_eq(explain_nft_command(6, (char **)argv), 2);
-	cr_assert_eq(explain_nft_command(8, (char **)bad_table), 2);
+	cr_assert_eq(nft_command(6, (char **)argv), 2);
+	cr_assert_eq(nft_command(8, (char **)bad_table), 2);
 	fflush(stderr);
 	cr_assert_stderr_eq_str(
 		"nacl-report nft: --probe-subnet needs its CIDRs: give "

@@ -1,0 +1,58 @@
+/* What nacl-report's subcommands share: usage errors, exit codes. */
+/* Messages name the option or input and what would be accepted. */
+#include "reports/command.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int
+command_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "nacl-report %s: ", command);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'nacl-report %s --help'.\n", command);
+	return COMMAND_USAGE_ERROR;
+}
+
+int
+command_input_error(const char *command, char *cause)
+{
+	fprintf(stderr, "nacl-report %s: %s\n", command, cause);
+	free(cause);
+	return COMMAND_USAGE_ERROR;
+}
+
+int
+command_option_error(const char *command, int opt, int argc, char **argv,
+		     const char *accepted)
+{
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+
+	if (opt == ':')
+		return command_usage_error(command, "option '%s' needs a value",
+					   arg);
+	/* optopt names a bad short option; long ones are whole. */
+	if (optopt != 0)
+		return command_usage_error(command,
+					   "unknown option '-%c': accepted "
+					   "are %s",
+					   optopt, accepted);
+	return command_usage_error(
+		command, "unknown option '%s': accepted are %s", arg, accepted);
+}
+
+int
+command_flush(const char *command, int rc)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	fprintf(stderr, "nacl-report %s: standard output: write error\n",
+		command);
+	return COMMAND_USAGE_ERROR;
+}
