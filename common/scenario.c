@@ -26,6 +26,8 @@
 #define SCENARIO_TEXT_MAX 200
 /* Longest NACL id suffix: acl- and 17 hex digits. */
 #define SCENARIO_NACL_HEX_MAX 17
+/* Longest Terraform address or logical ID naming a NACL. */
+#define SCENARIO_NACL_NAME_MAX 200
 /* Longest value quoted back in an error. */
 #define SCENARIO_SHOW_MAX 60
 /* A scenario lists a few targets and checks; more is not a scenario. */
@@ -585,18 +587,111 @@ scenario_parse_target_checks(struct scenario_parser *p, const cJSON *item,
 	return 0;
 }
 
-/* "acl-" and 1 to 17 lowercase hex digits: safe inside a command line. */
+/* PREFIX and 1 to 17 lowercase hex digits: an AWS ID, safe inside a command
+ * line. */
 static bool
-scenario_is_nacl_id(const char *s)
+scenario_is_aws_id(const char *s, const char *prefix)
+{
+	size_t i, len = strlen(s), plen = strlen(prefix);
+
+	if (len < plen + 1 || len > plen + SCENARIO_NACL_HEX_MAX ||
+	    strncmp(s, prefix, plen) != 0)
+		return false;
+	for (i = plen; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+bool
+scenario_nacl_is_id(const char *s)
+{
+	return scenario_is_aws_id(s, "acl-");
+}
+
+/* A Terraform name: a letter or '_', then letters, digits, '_' and '-'. */
+static const char *
+scenario_tf_name(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+	      *s == '_'))
+		return NULL;
+	while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+	       (*s >= '0' && *s <= '9') || *s == '_' || *s == '-')
+		s++;
+	return s;
+}
+
+/* An instance key, [0] or ["a-1"], or nothing. */
+static const char *
+scenario_tf_key(const char *s)
+{
+	if (*s != '[')
+		return s;
+	s++;
+	if (*s == '"') {
+		for (s++; *s != '"'; s++)
+			if (!((*s >= 'a' && *s <= 'z') ||
+			      (*s >= 'A' && *s <= 'Z') ||
+			      (*s >= '0' && *s <= '9') ||
+			      strchr("_-.:/", *s) != NULL) ||
+			    *s == '\0')
+				return NULL;
+		s++;
+	} else {
+		if (*s < '0' || *s > '9')
+			return NULL;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return *s == ']' ? s + 1 : NULL;
+}
+
+/*
+ * A Terraform resource address of a NACL or subnet:
+ * [module.NAME[KEY].]...TYPE.NAME[KEY], TYPE one of aws_network_acl,
+ * aws_default_network_acl, aws_subnet.
+ */
+static bool
+scenario_is_tf_address(const char *s)
+{
+	static const char *const types[] = {"aws_network_acl.",
+					    "aws_default_network_acl.",
+					    "aws_subnet.", NULL};
+	size_t i;
+
+	if (strlen(s) > SCENARIO_NACL_NAME_MAX)
+		return false;
+	while (strncmp(s, "module.", 7) == 0) {
+		s = scenario_tf_name(s + 7);
+		s = s ? scenario_tf_key(s) : NULL;
+		if (s == NULL || *s != '.')
+			return false;
+		s++;
+	}
+	for (i = 0; types[i] != NULL; i++)
+		if (strncmp(s, types[i], strlen(types[i])) == 0)
+			break;
+	if (types[i] == NULL)
+		return false;
+	s = scenario_tf_name(s + strlen(types[i]));
+	s = s ? scenario_tf_key(s) : NULL;
+	return s != NULL && *s == '\0';
+}
+
+/* A CloudFormation logical ID: letters and digits. */
+static bool
+scenario_is_logical_id(const char *s)
 {
 	size_t i, len = strlen(s);
 
-	if (len < 5 || len > 4 + SCENARIO_NACL_HEX_MAX ||
-	    strncmp(s, "acl-", 4) != 0)
+	if (len == 0 || len > SCENARIO_NACL_NAME_MAX)
 		return false;
-	for (i = 4; i < len; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		      (s[i] >= 'a' && s[i] <= 'f')))
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9')))
 			return false;
 	return true;
 }
@@ -610,14 +705,18 @@ scenario_parse_nacl(struct scenario_parser *p, const cJSON *item,
 	const char *s;
 
 	if (jsonread_string(item, at, name,
-			    "a string: a NACL id like acl-0a1b2c3d", false, &s,
-			    p->cause) != 0)
+			    "a string: a NACL or subnet ID (acl-0a1b2c3d, "
+			    "subnet-0a1b2c3d), a Terraform address or a "
+			    "CloudFormation logical ID",
+			    false, &s, p->cause) != 0)
 		return -1;
 	if (s == NULL)
 		return 0;
-	if (!scenario_is_nacl_id(s)) {
-		shown = scenario_show(s);
-		jsonread_fail(p->cause, jsonread_join(&where, at, name),
+	jsonread_join(&where, at, name);
+	shown = scenario_show(s);
+	/* An ID that looks like one must be one: it lands in commands. */
+	if (strncmp(s, "acl-", 4) == 0 && !scenario_nacl_is_id(s)) {
+		jsonread_fail(p->cause, where.text,
 			      "bad NACL id '%s': expected acl- and 1 to 17 "
 			      "hex digits (0-9, a-f), e.g. "
 			      "acl-0a1b2c3d4e5f60718",
@@ -625,6 +724,29 @@ scenario_parse_nacl(struct scenario_parser *p, const cJSON *item,
 		free(shown);
 		return -1;
 	}
+	if (strncmp(s, "subnet-", 7) == 0 &&
+	    !scenario_is_aws_id(s, "subnet-")) {
+		jsonread_fail(p->cause, where.text,
+			      "bad subnet id '%s': expected subnet- and 1 to "
+			      "17 hex digits (0-9, a-f), e.g. "
+			      "subnet-0a1b2c3d4e5f60718",
+			      shown);
+		free(shown);
+		return -1;
+	}
+	if (strncmp(s, "acl-", 4) != 0 && strncmp(s, "subnet-", 7) != 0 &&
+	    !scenario_is_tf_address(s) && !scenario_is_logical_id(s)) {
+		jsonread_fail(p->cause, where.text,
+			      "'%s' names no NACL: expected a NACL ID "
+			      "(acl-0a1b2c3d), a subnet ID (subnet-0a1b2c3d), "
+			      "a Terraform address (aws_network_acl.app, "
+			      "module.vpc.aws_subnet.app[0]) or a "
+			      "CloudFormation logical ID (letters and digits)",
+			      shown);
+		free(shown);
+		return -1;
+	}
+	free(shown);
 	*out = xstrdup(s);
 	return 0;
 }

@@ -50,10 +50,13 @@ struct scenario_target {
 	char *key_file; /* relative paths made relative to the file's folder;
 			   NULL: none */
 	char *bind; /* literal address; NULL: chosen by routing */
-	/* Normalized CIDR blocks and NACL ids, for the fixes; NULL if not
+	/* Normalized CIDR blocks, for the fixes and predictions; NULL if not
 	 * given. */
 	char *probe_cidr;
 	char *agent_cidr;
+	/* The NACL of each side: its ID (acl-...), its subnet's ID
+	 * (subnet-...), or before apply a Terraform address or CloudFormation
+	 * logical ID; NULL if not given. */
 	char *probe_nacl;
 	char *agent_nacl;
 	size_t *checks; /* indices into the scenario's checks, as listed */
@@ -97,6 +100,9 @@ int scenario_parse(const char *text, size_t len, const char *path,
 int scenario_read_file(const char *path, struct scenario *s, char **cause);
 /* Frees what s holds (not s); a zeroed scenario is a no-op. */
 void scenario_free(struct scenario *s);
+
+/* "acl-" and 1 to 17 hex digits: a NACL ID a command line may hold. */
+bool scenario_nacl_is_id(const char *s);
 
 /*
  * Narrows every check to the source ports it shares with only (nacl-probe

@@ -68,12 +68,17 @@ fix_sides_init(struct fix_sides *s, const struct report_target *t)
 	fix_peer(s->probe_cidr, t->probe_cidr, t->bind, "<probe-cidr>");
 	fix_peer(s->far_cidr, t->agent_cidr, t->address,
 		 t->agent ? "<agent-cidr>" : "<target-cidr>");
+	/* A scenario may name a side's NACL by its subnet or a Terraform
+	 * address; a command takes only the NACL's ID. */
 	snprintf(s->probe_nacl, sizeof s->probe_nacl, "%s",
-		 t->probe_nacl ? t->probe_nacl : "<probe-subnet-nacl-id>");
+		 t->probe_nacl && scenario_nacl_is_id(t->probe_nacl)
+			 ? t->probe_nacl
+			 : "<probe-subnet-nacl-id>");
 	snprintf(s->far_nacl, sizeof s->far_nacl, "%s",
-		 t->agent_nacl ? t->agent_nacl
-		 : t->agent    ? "<agent-subnet-nacl-id>"
-			       : "<target-subnet-nacl-id>");
+		 t->agent_nacl && scenario_nacl_is_id(t->agent_nacl)
+			 ? t->agent_nacl
+		 : t->agent ? "<agent-subnet-nacl-id>"
+			    : "<target-subnet-nacl-id>");
 }
 
 static void

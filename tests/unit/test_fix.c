@@ -366,3 +366,38 @@ Test(fix, max_bounds_the_fixes_computed)
 	cr_assert_null(fixes);
 	report_free(&r);
 }
+
+/* A scenario may name a side by subnet or Terraform address; a command
+ * line takes only a NACL's ID, so those stay placeholders. */
+Test(fix, nacls_named_otherwise_than_by_id_stay_placeholders)
+{
+	struct report r;
+	struct report_check *c;
+
+	report_init(&r, true, "198.18.2.1", "198.18.1.1", true);
+	free(r.targets[0].probe_nacl);
+	free(r.targets[0].agent_nacl);
+	r.targets[0].probe_nacl = xstrdup("subnet-0a1a");
+	r.targets[0].agent_nacl = xstrdup("aws_network_acl.agent");
+	c = add_check(&r, PROTO_UDP, 53, "32768-65535",
+		      "61000-65535=reply_dropped");
+	assert_one_fix(
+		&r, c,
+		"the requests arrive, the replies (udp 61000-65535) are "
+		"dropped by the probe subnet's NACL inbound or the agent "
+		"subnet's NACL outbound: allow them in the one that lacks it "
+		"(nacl-report explain names it)",
+		"probe subnet NACL <probe-subnet-nacl-id> inbound: allow udp "
+		"61000-65535 from 198.18.2.0/24 | aws ec2 "
+		"create-network-acl-entry --network-acl-id "
+		"<probe-subnet-nacl-id> --ingress --rule-number <rule-number> "
+		"--protocol 17 --port-range From=61000,To=65535 --cidr-block "
+		"198.18.2.0/24 --rule-action allow\n"
+		"agent subnet NACL <agent-subnet-nacl-id> outbound: allow udp "
+		"61000-65535 to 198.18.1.0/24 | aws ec2 "
+		"create-network-acl-entry --network-acl-id "
+		"<agent-subnet-nacl-id> --egress --rule-number <rule-number> "
+		"--protocol 17 --port-range From=61000,To=65535 --cidr-block "
+		"198.18.1.0/24 --rule-action allow\n");
+	report_free(&r);
+}

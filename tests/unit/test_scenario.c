@@ -1264,8 +1264,9 @@ Test(scenario, probe_nacl_must_be_a_string)
 		"{\"name\":\"s\",\"targets\":[{\"name\":\"app\",\"agent\":"
 		"\"198.18.2.1\",\"probe_nacl\":true}],\"checks\":[{\"proto\":"
 		"\"udp\",\"port\":53,\"sports\":\"linux\"}]}",
-		"targets[0].probe_nacl: expected a string: a NACL id like "
-		"acl-0a1b2c3d, found a boolean");
+		"targets[0].probe_nacl: expected a string: a NACL or subnet ID "
+		"(acl-0a1b2c3d, subnet-0a1b2c3d), a Terraform address or a "
+		"CloudFormation logical ID, found a boolean");
 }
 
 Test(scenario, probe_nacl_must_be_an_id)
@@ -1301,6 +1302,70 @@ Test(scenario, agent_nacl_has_a_length)
 		"targets[0].agent_nacl: bad NACL id 'acl-0123456789abcdef01': "
 		"expected acl- and 1 to 17 hex digits (0-9, a-f), e.g. "
 		"acl-0a1b2c3d4e5f60718");
+}
+
+/* The NACL of a side by NACL or subnet ID, Terraform address or
+ * CloudFormation logical ID: what nacl-report predict resolves. */
+Test(scenario, nacl_names_take_ids_addresses_and_logical_ids)
+{
+	static const char *const good[] = {
+		"acl-0a1b",
+		"subnet-0a1a1a1a1a1a1a1a1",
+		"aws_network_acl.app",
+		"aws_default_network_acl.main",
+		"aws_subnet.app[0]",
+		"module.vpc.aws_network_acl.private[\\\"eu-west-1a\\\"]",
+		"module.net[2].module.acl.aws_network_acl.this",
+		"AppNacl",
+		"PrivateSubnet1A",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof good / sizeof *good; i++) {
+		char *text = xasprintf(
+			"{\"name\":\"s\",\"targets\":[{\"name\":\"app\","
+			"\"agent\":\"198.18.2.1\",\"probe_nacl\":\"%s\"}],"
+			"\"checks\":[{\"proto\":\"udp\",\"port\":53,"
+			"\"sports\":\"linux\"}]}",
+			good[i]);
+		struct scenario s;
+
+		parse_ok(text, &s);
+		cr_assert_not_null(s.targets[0].probe_nacl);
+		scenario_free(&s);
+		free(text);
+	}
+}
+
+Test(scenario, nacl_names_refuse_what_names_no_nacl)
+{
+	assert_scenario_error(
+		"{\"name\":\"s\",\"targets\":[{\"name\":\"app\",\"agent\":"
+		"\"198.18.2.1\",\"agent_nacl\":\"subnet-XYZ\"}],\"checks\":["
+		"{\"proto\":\"udp\",\"port\":53,\"sports\":\"linux\"}]}",
+		"targets[0].agent_nacl: bad subnet id 'subnet-XYZ': expected "
+		"subnet- and 1 to 17 hex digits (0-9, a-f), e.g. "
+		"subnet-0a1b2c3d4e5f60718");
+	assert_scenario_error(
+		"{\"name\":\"s\",\"targets\":[{\"name\":\"app\",\"agent\":"
+		"\"198.18.2.1\",\"agent_nacl\":\"aws_security_group.x\"}],"
+		"\"checks\":[{\"proto\":\"udp\",\"port\":53,\"sports\":"
+		"\"linux\"}]}",
+		"targets[0].agent_nacl: 'aws_security_group.x' names no NACL: "
+		"expected a NACL ID (acl-0a1b2c3d), a subnet ID "
+		"(subnet-0a1b2c3d), a Terraform address (aws_network_acl.app, "
+		"module.vpc.aws_subnet.app[0]) or a CloudFormation logical ID "
+		"(letters and digits)");
+	assert_scenario_error(
+		"{\"name\":\"s\",\"targets\":[{\"name\":\"app\",\"agent\":"
+		"\"198.18.2.1\",\"agent_nacl\":\"aws_network_acl.a; rm\"}],"
+		"\"checks\":[{\"proto\":\"udp\",\"port\":53,\"sports\":"
+		"\"linux\"}]}",
+		"targets[0].agent_nacl: 'aws_network_acl.a; rm' names no NACL: "
+		"expected a NACL ID (acl-0a1b2c3d), a subnet ID "
+		"(subnet-0a1b2c3d), a Terraform address (aws_network_acl.app, "
+		"module.vpc.aws_subnet.app[0]) or a CloudFormation logical ID "
+		"(letters and digits)");
 }
 
 Test(scenario, target_checks_must_be_an_array)
