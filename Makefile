@@ -4,7 +4,7 @@
 CC ?= cc
 BUILDDIR ?= build
 PREFIX ?= /usr/local
-PKGS := libevent libcjson libmnl ldns libsodium
+PKGS := libevent libcjson libmnl ldns libsodium yaml-0.1
 
 WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wwrite-strings -Wimplicit-fallthrough
@@ -112,7 +112,7 @@ fuzz:
 	@sh tests/deps.sh fuzz
 	$(MAKE) CC=clang BUILDDIR=$(FUZZ_DIR) \
 		CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \
-		$(FUZZ_DIR)/libcommon.a
+		$(FUZZ_DIR)/libreports.a $(FUZZ_DIR)/libcommon.a
 	clang $(CPPFLAGS) $(FUZZ_FLAGS) -o $(FUZZ_DIR)/seed tests/fuzz/seed.c \
 		$(FUZZ_DIR)/libcommon.a $(LDLIBS)
 	rm -rf $(FUZZ_DIR)/corpus && mkdir -p $(FUZZ_DIR)/corpus
@@ -121,7 +121,8 @@ fuzz:
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 		clang $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer \
 			-o $(FUZZ_DIR)/$$t tests/fuzz/$$t.c \
-			$(FUZZ_DIR)/libcommon.a $(LDLIBS); \
+			$(FUZZ_DIR)/libreports.a $(FUZZ_DIR)/libcommon.a \
+			$(LDLIBS); \
 		mkdir -p $(FUZZ_DIR)/corpus/$${t#fuzz_}; \
 		if ! $(FUZZ_DIR)/$$t -max_total_time=$(FUZZ_SECONDS) \
 			-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \

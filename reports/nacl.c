@@ -33,6 +33,17 @@ nacl_set_add(struct nacl_set *set, const char *id)
 	return acl;
 }
 
+struct nacl *
+nacl_set_add_copy(struct nacl_set *set, const struct nacl *src)
+{
+	struct nacl *acl;
+
+	set->acls = xreallocarray(set->acls, set->count + 1, sizeof *set->acls);
+	acl = &set->acls[set->count++];
+	nacl_copy(acl, src);
+	return acl;
+}
+
 void
 nacl_add_entry(struct nacl *acl, const struct nacl_entry *e)
 {

@@ -27,6 +27,8 @@
 #define NACL_PROTO_ICMPV6 58
 /* Longest ID (acl-…, subnet-…) and Name tag kept. */
 #define NACL_ID_MAX 64
+/* The tag CloudFormation gives the resources of a stack: the logical ID. */
+#define NACL_TAG_LOGICAL_ID "aws:cloudformation:logical-id"
 /* Room for where an entry was declared: "aws_network_acl.app ingress". */
 #define NACL_ORIGIN_MAX 160
 
@@ -83,6 +85,8 @@ bool nacl_rule_is_default(unsigned n);
 /* Appends a zeroed NACL with id (copied) to set and returns it; pointers
  * into set->acls move. */
 struct nacl *nacl_set_add(struct nacl_set *set, const char *id);
+/* Appends a deep copy of src to set and returns it. */
+struct nacl *nacl_set_add_copy(struct nacl_set *set, const struct nacl *src);
 /* Appends a copy of e to acl (unsorted until nacl_sort). */
 void nacl_add_entry(struct nacl *acl, const struct nacl_entry *e);
 /* Appends subnet (copied) to acl's associations. */

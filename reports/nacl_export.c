@@ -288,11 +288,21 @@ nacl_tags_from_json(const cJSON *obj, const char *at, struct nacl *acl,
 				    cause) != 0)
 			return -1;
 		key = cJSON_GetObjectItemCaseSensitive(tag, "Key");
-		if (!cJSON_IsString(key) || strcmp(key->valuestring, "Name"))
+		if (!cJSON_IsString(key) ||
+		    (strcmp(key->valuestring, "Name") != 0 &&
+		     strcmp(key->valuestring, NACL_TAG_LOGICAL_ID) != 0))
 			continue;
 		if (jsonread_string(tag, tag_at.text, "Value", "a string", true,
 				    &value, cause) != 0)
 			return -1;
+		/* A stack's NACL: a template names it by this. */
+		if (strcmp(key->valuestring, NACL_TAG_LOGICAL_ID) == 0) {
+			if (nacl_id_valid(value)) {
+				free(acl->address);
+				acl->address = xstrdup(value);
+			}
+			continue;
+		}
 		free(acl->name);
 		acl->name = text_printable(value, NACL_ID_MAX);
 	}

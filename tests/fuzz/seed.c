@@ -30,6 +30,37 @@ seed_write(const char *dir, const char *target, int n, const void *data,
 	}
 }
 
+/* The shipped examples of path seed target (run from the repository). */
+static void
+seed_copy(const char *dir, const char *target, int n, const char *path)
+{
+	char buf[1 << 16];
+	size_t len;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL) {
+		perror(path);
+		exit(1);
+	}
+	len = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	seed_write(dir, target, n, buf, len);
+}
+
+/* The plan and template readers' seeds: the examples nacl-report ships. */
+static void
+seed_plans(const char *dir)
+{
+	seed_copy(dir, "tfplan", 0,
+		  "scenarios/terraform/narrow-ephemeral.json");
+	seed_copy(dir, "tfplan", 1,
+		  "scenarios/terraform/unrelated-change.json");
+	seed_copy(dir, "cfn", 0,
+		  "scenarios/cloudformation/narrow-ephemeral.yaml");
+	seed_copy(dir, "cfn", 1,
+		  "scenarios/cloudformation/narrow-ephemeral.cdk.json");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -95,5 +126,6 @@ main(int argc, char **argv)
 	seed_write(argv[1], "control", 0, frame, len);
 	free(frame);
 	cJSON_Delete(msg);
+	seed_plans(argv[1]);
 	return 0;
 }
