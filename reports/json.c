@@ -253,6 +253,8 @@ report_to_json(const struct report *r)
 	json_add_string(root, "schema", REPORT_SCHEMA);
 	json_add_string(root, "started_at", r->started_at);
 	json_add_string(root, "finished_at", r->finished_at);
+	if (r->predicted)
+		json_need(cJSON_AddBoolToObject(root, "predicted", true));
 	if (r->scenario_name != NULL) {
 		cJSON *scenario =
 			json_need(cJSON_AddObjectToObject(root, "scenario"));
@@ -902,6 +904,9 @@ report_header_from_json(const cJSON *root, struct report *r, char **cause)
 	r->target_address = xstrdup(s);
 	if (json_get_bool(target, "target", "agent", &r->target_agent, cause) !=
 	    0)
+		return -1;
+	if (cJSON_GetObjectItemCaseSensitive(root, "predicted") != NULL &&
+	    json_get_bool(root, "", "predicted", &r->predicted, cause) != 0)
 		return -1;
 	if (report_scenario_from_json(root, r, cause) != 0 ||
 	    report_targets_from_json(root, r, cause) != 0)

@@ -250,7 +250,8 @@ main(int argc, char **argv)
 	log_init("nacl-report", LOG_LEVEL_WARN);
 	if (argc < 2)
 		return report_usage_error("missing command: expected render, "
-					  "diff, explain, nft or --help");
+					  "diff, explain, nft, predict or "
+					  "--help");
 	command = argv[1];
 	if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
 	    strcmp(command, "help") == 0) {
@@ -265,7 +266,9 @@ main(int argc, char **argv)
 		return explain_command(argc - 1, argv + 1);
 	if (strcmp(command, "nft") == 0)
 		return nft_command(argc - 1, argv + 1);
+	if (strcmp(command, "predict") == 0)
+		return predict_command(argc - 1, argv + 1);
 	return report_usage_error("unknown command '%s': expected render, "
-				  "diff, explain, nft or --help",
+				  "diff, explain, nft, predict or --help",
 				  command);
 }

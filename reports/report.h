@@ -93,6 +93,8 @@ struct report {
 	size_t nchecks;
 	size_t probes; /* source ports swept, summed over checks */
 	bool pass;
+	/* Computed from NACLs by nacl-report predict, not measured. */
+	bool predicted;
 };
 
 /* Frees everything r owns (not r itself); report_free(NULL) is a no-op. */

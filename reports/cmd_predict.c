@@ -1,0 +1,212 @@
+/* nacl-report predict: the report a scenario's sweep would give, from NACLs. */
+/* The model is in predict.c; this reads the inputs and writes the outputs. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "reports/command.h"
+#include "reports/nacl_source.h"
+#include "reports/predict.h"
+#include "reports/render.h"
+
+static const char predict_usage_text[] =
+	"usage: nacl-report predict --scenario FILE (--nacl ACLS.json |\n"
+	"                           --terraform-plan PLAN.json [--before] |\n"
+	"                           --cloudformation TEMPLATE) [--json OUT]\n"
+	"\n"
+	"Predicts, from NACLs alone, what a sweep of the scenario would "
+	"measure:\n"
+	"per target and check the source-port ranges that are ok, "
+	"reply_dropped\n"
+	"or request_dropped, each with the NACL rule and hop that decide it. "
+	"The\n"
+	"--json report is a nacl-probe v1 report marked \"predicted\": true; "
+	"render,\n"
+	"diff and the other formats take it, so 'nacl-report diff "
+	"predicted.json\n"
+	"measured.json' after the sweep tells whether the NACLs behave as "
+	"modelled.\n"
+	"\n"
+	"  --scenario FILE          the scenario the sweep runs; each target "
+	"names\n"
+	"                           its sides' NACLs (probe_nacl, agent_nacl: "
+	"an\n"
+	"                           acl- or subnet- ID, a Terraform address, "
+	"a\n"
+	"                           CloudFormation logical ID) and its "
+	"addresses\n"
+	"                           (bind or probe_cidr, the agent's address "
+	"or\n"
+	"                           agent_cidr)\n"
+	"  --nacl ACLS.json         what 'aws ec2 describe-network-acls' "
+	"prints;\n"
+	"                           beside a plan or template, the NACLs it "
+	"does\n"
+	"                           not touch\n"
+	"  --terraform-plan PLAN    'terraform show -json PLAN': the NACLs "
+	"after\n"
+	"                           apply (--before: as they are before)\n"
+	"  --cloudformation FILE    a template, JSON or YAML (cdk synth "
+	"writes\n"
+	"                           one): the NACLs after the stack deploys\n"
+	"  --json OUT               write the predicted report to OUT "
+	"(atomically;\n"
+	"                           - for standard output, instead of the "
+	"text)\n"
+	"  -h, --help               this text\n"
+	"\n"
+	"Exit status: 0 every check would meet its expectations, 1 some "
+	"would not,\n"
+	"2 usage error or unreadable input (named: file, JSON path, value).\n";
+
+struct predict_options {
+	const char *scenario;
+	const char *json;
+	struct nacl_source source;
+};
+
+static int
+predict_parse_options(int argc, char **argv, struct predict_options *o,
+		      bool *help)
+{
+	static const struct option options[] = {
+		{"scenario", required_argument, NULL, 's'},
+		{"nacl", required_argument, NULL, 'n'},
+		{"terraform-plan", required_argument, NULL, 't'},
+		{"cloudformation", required_argument, NULL, 'c'},
+		{"before", no_argument, NULL, 'b'},
+		{"json", required_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	static const char accepted[] =
+		"--scenario, --nacl, --terraform-plan, --before, "
+		"--cloudformation, --json and --help";
+	const char *problem;
+	int opt;
+
+	memset(o, 0, sizeof *o);
+	*help = false;
+	opterr = 0;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			o->scenario = optarg;
+			break;
+		case 'n':
+			o->source.nacl = optarg;
+			break;
+		case 't':
+			o->source.terraform_plan = optarg;
+			break;
+		case 'c':
+			o->source.cloudformation = optarg;
+			break;
+		case 'b':
+			o->source.before = true;
+			break;
+		case 'j':
+			if (*optarg == '\0') {
+				command_usage_error("predict",
+						    "--json needs a file name "
+						    "(- for standard output)");
+				return -1;
+			}
+			o->json = optarg;
+			break;
+		case 'h':
+			*help = true;
+			return 0;
+		default:
+			command_option_error("predict", opt, argc, argv,
+					     accepted);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		command_usage_error("predict",
+				    "unexpected argument '%s': the inputs are "
+				    "options (%s)",
+				    argv[optind], accepted);
+		return -1;
+	}
+	if (o->scenario == NULL) {
+		command_usage_error("predict", "missing --scenario FILE: the "
+					       "scenario whose sweep to "
+					       "predict");
+		return -1;
+	}
+	problem = nacl_source_check(&o->source);
+	if (problem != NULL) {
+		command_usage_error("predict", "%s", problem);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+predict_write_json(const struct predict *p, const char *path, char **cause)
+{
+	cJSON *root = predict_to_json(p);
+	char *text = xcheck(cJSON_Print(root)), *data;
+	int rc = 0;
+
+	cJSON_Delete(root);
+	if (strcmp(path, "-") == 0) {
+		puts(text);
+		free(text);
+		return 0;
+	}
+	data = xasprintf("%s\n", text);
+	free(text);
+	if (render_replace_file(path, "predicted report", data, strlen(data),
+				cause) != 0)
+		rc = -1;
+	free(data);
+	return rc;
+}
+
+int
+predict_command(int argc, char **argv)
+{
+	struct predict_options o;
+	struct scenario s;
+	struct nacl_set set;
+	struct predict p;
+	char *cause = NULL, *from;
+	bool help;
+	int rc;
+
+	if (predict_parse_options(argc, argv, &o, &help) != 0)
+		return COMMAND_USAGE_ERROR;
+	if (help) {
+		fputs(predict_usage_text, stdout);
+		return 0;
+	}
+	if (scenario_read_file(o.scenario, &s, &cause) != 0)
+		return command_input_error("predict", cause);
+	if (nacl_source_load(&o.source, &set, &cause) != 0) {
+		scenario_free(&s);
+		return command_input_error("predict", cause);
+	}
+	from = nacl_source_describe(&o.source);
+	rc = predict_build(&p, &s, &set, from, &cause);
+	free(from);
+	if (rc != 0) {
+		nacl_set_free(&set);
+		scenario_free(&s);
+		return command_input_error("predict", cause);
+	}
+	rc = report_exit_code(&p.report);
+	if (o.json == NULL || strcmp(o.json, "-") != 0)
+		predict_write_text(&p, stdout);
+	if (o.json != NULL && predict_write_json(&p, o.json, &cause) != 0)
+		rc = command_input_error("predict", cause);
+	predict_free(&p);
+	nacl_set_free(&set);
+	scenario_free(&s);
+	return command_flush("predict", rc);
+}
