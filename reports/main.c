@@ -249,9 +249,10 @@ main(int argc, char **argv)
 
 	log_init("nacl-report", LOG_LEVEL_WARN);
 	if (argc < 2)
-		return report_usage_error("missing command: expected render, "
-					  "diff, explain, nft, predict or "
-					  "--help");
+		return report_usage_error(
+			"missing command: expected render, "
+			"diff, explain, nft, predict, plan or "
+			"--help");
 	command = argv[1];
 	if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
 	    strcmp(command, "help") == 0) {
@@ -268,7 +269,9 @@ main(int argc, char **argv)
 		return nft_command(argc - 1, argv + 1);
 	if (strcmp(command, "predict") == 0)
 		return predict_command(argc - 1, argv + 1);
+	if (strcmp(command, "plan") == 0)
+		return plan_command(argc - 1, argv + 1);
 	return report_usage_error("unknown command '%s': expected render, "
-				  "diff, explain, nft, predict or --help",
+				  "diff, explain, nft, predict, plan or --help",
 				  command);
 }

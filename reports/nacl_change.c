@@ -208,12 +208,11 @@ nacl_change_apply_rules(const struct nacl_change *c, bool after,
 						   "adds a rule to", r->acl_id,
 						   current != NULL, cause);
 		}
+		/* What the rule was goes; another entry under its new number
+		 * stays, a duplicate AWS will refuse (plan names it). */
 		if (r->has_before)
 			nacl_change_remove_entry(acl, r->before.egress,
 						 r->before.rule_number);
-		if (r->has_after)
-			nacl_change_remove_entry(acl, r->after.egress,
-						 r->after.rule_number);
 		if (has)
 			nacl_add_entry(acl, after ? &r->after : &r->before);
 		nacl_sort(acl);

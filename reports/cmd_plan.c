@@ -1,0 +1,314 @@
+/* nacl-report plan: what a Terraform plan or CloudFormation change breaks. */
+/* Run in CI before apply; --emit-scenario writes the sweep that proves the
+ * prediction after apply. The model is in plan.c. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "reports/command.h"
+#include "reports/nacl_source.h"
+#include "reports/plan.h"
+#include "reports/render.h"
+
+static const char plan_usage_text[] =
+	"usage: nacl-report plan (PLAN.json | --cloudformation TEMPLATE) "
+	"--scenario FILE\n"
+	"                        [--nacl CURRENT.json] [--rule-quota N] "
+	"[--json OUT]\n"
+	"                        [--junit OUT] [--emit-scenario OUT]\n"
+	"\n"
+	"Judges a NACL change before it is applied: predicts the scenario's "
+	"sweep\n"
+	"before and after it (as nacl-report predict does) and prints what "
+	"changes,\n"
+	"the ranges newly broken first, with the client families they hit, "
+	"the NACL\n"
+	"rule and hop responsible and the entry that would fix it (a "
+	"Terraform block,\n"
+	"a CloudFormation resource or an aws ec2 command). Then the checks a "
+	"change\n"
+	"deserves beyond the scenario, on the NACLs it touches: more rules "
+	"in a\n"
+	"direction than the quota, two rules with one number, an IPv4 rule "
+	"for\n"
+	"0.0.0.0/0 without its ::/0 twin where a subnet has IPv6, a deny an "
+	"earlier\n"
+	"allow covers (it never matches).\n"
+	"\n"
+	"  PLAN.json               'terraform show -json PLAN' "
+	"(terraform plan -out PLAN)\n"
+	"  --cloudformation FILE   a template (JSON or YAML, cdk synth "
+	"output) instead\n"
+	"  --scenario FILE         the scenario: targets, checks and what "
+	"they expect\n"
+	"  --nacl CURRENT.json     'aws ec2 describe-network-acls': the "
+	"NACLs the\n"
+	"                          change does not touch, and a template's "
+	"before\n"
+	"  --rule-quota N          rules per NACL and direction AWS accepts "
+	"(20, the\n"
+	"                          default quota; raise it if yours is)\n"
+	"  --json OUT              the predicted report after the change (v1, "
+	"predicted)\n"
+	"  --junit OUT             its JUnit XML, one testcase per check\n"
+	"  --emit-scenario OUT     the scenario a sweep after apply runs: the "
+	"checks\n"
+	"                          expecting what the NACLs after the change "
+	"predict\n"
+	"                          (open where they allow, dropped where they "
+	"drop);\n"
+	"                          'nacl-report diff predicted.json "
+	"measured.json'\n"
+	"                          then compares direction too\n"
+	"  -h, --help              this text\n"
+	"\n"
+	"Exit status: 0 after the change every port meets its expectation, "
+	"1 some\n"
+	"port does not (a port expected open is not ok, or one expected "
+	"blocked is),\n"
+	"2 usage error or unreadable input (named: file, JSON path, value).\n";
+
+struct plan_options {
+	const char *scenario;
+	const char *json;
+	const char *junit;
+	const char *emit;
+	unsigned rule_quota;
+	struct nacl_source source;
+};
+
+static int
+plan_parse_quota(const char *text, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno != 0 || *text < '0' || *text > '9' || *end != '\0' || v < 1 ||
+	    v > 1000)
+		return command_usage_error("plan",
+					   "--rule-quota: bad value '%s': "
+					   "expected a whole number from 1 to "
+					   "1000 (AWS's default is 20, at "
+					   "most 40 on request)",
+					   text);
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int
+plan_output_option(const char *option, const char **out)
+{
+	if (*optarg == '\0')
+		return command_usage_error("plan",
+					   "%s needs a file name (- for "
+					   "standard output)",
+					   option);
+	*out = optarg;
+	return 0;
+}
+
+static int
+plan_parse_options(int argc, char **argv, struct plan_options *o, bool *help)
+{
+	static const struct option options[] = {
+		{"scenario", required_argument, NULL, 's'},
+		{"nacl", required_argument, NULL, 'n'},
+		{"cloudformation", required_argument, NULL, 'c'},
+		{"rule-quota", required_argument, NULL, 'q'},
+		{"json", required_argument, NULL, 'j'},
+		{"junit", required_argument, NULL, 'u'},
+		{"emit-scenario", required_argument, NULL, 'e'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	static const char accepted[] =
+		"--scenario, --nacl, --cloudformation, --rule-quota, --json, "
+		"--junit, --emit-scenario and --help";
+	int opt, stdout_outputs;
+
+	memset(o, 0, sizeof *o);
+	o->rule_quota = PLAN_DEFAULT_RULE_QUOTA;
+	*help = false;
+	opterr = 0;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		int rc = 0;
+
+		switch (opt) {
+		case 's':
+			o->scenario = optarg;
+			break;
+		case 'n':
+			o->source.nacl = optarg;
+			break;
+		case 'c':
+			o->source.cloudformation = optarg;
+			break;
+		case 'q':
+			rc = plan_parse_quota(optarg, &o->rule_quota);
+			break;
+		case 'j':
+			rc = plan_output_option("--json", &o->json);
+			break;
+		case 'u':
+			rc = plan_output_option("--junit", &o->junit);
+			break;
+		case 'e':
+			rc = plan_output_option("--emit-scenario", &o->emit);
+			break;
+		case 'h':
+			*help = true;
+			return 0;
+		default:
+			command_option_error("plan", opt, argc, argv, accepted);
+			return -1;
+		}
+		if (rc != 0)
+			return -1;
+	}
+	if (o->source.cloudformation == NULL && optind == argc) {
+		command_usage_error("plan",
+				    "missing PLAN.json: give 'terraform show "
+				    "-json PLAN' (or --cloudformation "
+				    "TEMPLATE)");
+		return -1;
+	}
+	if (o->source.cloudformation != NULL && optind < argc) {
+		command_usage_error("plan",
+				    "unexpected argument '%s': give PLAN.json "
+				    "or --cloudformation TEMPLATE, not both",
+				    argv[optind]);
+		return -1;
+	}
+	if (argc - optind > 1) {
+		command_usage_error("plan",
+				    "unexpected argument '%s': give exactly "
+				    "one PLAN.json",
+				    argv[optind + 1]);
+		return -1;
+	}
+	if (optind < argc)
+		o->source.terraform_plan = argv[optind];
+	if (o->scenario == NULL) {
+		command_usage_error("plan", "missing --scenario FILE: the "
+					    "targets and checks the change "
+					    "is judged by");
+		return -1;
+	}
+	stdout_outputs = (o->json && strcmp(o->json, "-") == 0) +
+			 (o->junit && strcmp(o->junit, "-") == 0) +
+			 (o->emit && strcmp(o->emit, "-") == 0);
+	if (stdout_outputs > 1) {
+		command_usage_error("plan",
+				    "at most one of --json, --junit and "
+				    "--emit-scenario may be -");
+		return -1;
+	}
+	return 0;
+}
+
+/* data to path atomically, or to standard output for "-". */
+static int
+plan_write_file(const char *path, const char *what, const char *data,
+		char **cause)
+{
+	if (strcmp(path, "-") == 0) {
+		fputs(data, stdout);
+		return 0;
+	}
+	return render_replace_file(path, what, data, strlen(data), cause);
+}
+
+static int
+plan_write_json(const char *path, const char *what, cJSON *root, char **cause)
+{
+	char *text = xcheck(cJSON_Print(root)), *data;
+	int rc;
+
+	cJSON_Delete(root);
+	data = xasprintf("%s\n", text);
+	free(text);
+	rc = plan_write_file(path, what, data, cause);
+	free(data);
+	return rc;
+}
+
+static int
+plan_outputs(const struct plan_options *o, const struct plan *p,
+	     const struct scenario *s)
+{
+	char *cause = NULL, *data;
+	size_t len;
+	cJSON *root;
+	int rc = 0;
+
+	if (o->json != NULL &&
+	    plan_write_json(o->json, "predicted report",
+			    predict_to_json(&p->after), &cause) != 0)
+		rc = command_input_error("plan", cause);
+	if (o->junit != NULL) {
+		data = render_to_string(&p->after.report, RENDER_JUNIT, &len);
+		if (plan_write_file(o->junit, "JUnit report", data, &cause) !=
+		    0)
+			rc = command_input_error("plan", cause);
+		free(data);
+	}
+	if (o->emit != NULL) {
+		root = plan_emit_scenario(p, s, p->change->path, &cause);
+		if (root == NULL ||
+		    plan_write_json(o->emit, "scenario", root, &cause) != 0)
+			rc = command_input_error("plan", cause);
+	}
+	return rc;
+}
+
+int
+plan_command(int argc, char **argv)
+{
+	struct plan_options o;
+	struct nacl_set current;
+	struct nacl_change change;
+	struct scenario s;
+	struct plan p;
+	char *cause = NULL;
+	bool help, quiet;
+	int rc;
+
+	if (plan_parse_options(argc, argv, &o, &help) != 0)
+		return COMMAND_USAGE_ERROR;
+	if (help) {
+		fputs(plan_usage_text, stdout);
+		return 0;
+	}
+	if (scenario_read_file(o.scenario, &s, &cause) != 0)
+		return command_input_error("plan", cause);
+	if (nacl_source_read(&o.source, &current, &change, &cause) != 0) {
+		scenario_free(&s);
+		return command_input_error("plan", cause);
+	}
+	if (plan_build(&p, &change, o.source.nacl ? &current : NULL,
+		       o.source.nacl, &s, o.rule_quota, &cause) != 0) {
+		nacl_change_free(&change);
+		nacl_set_free(&current);
+		scenario_free(&s);
+		return command_input_error("plan", cause);
+	}
+	rc = plan_exit_code(&p);
+	quiet = (o.json && strcmp(o.json, "-") == 0) ||
+		(o.junit && strcmp(o.junit, "-") == 0) ||
+		(o.emit && strcmp(o.emit, "-") == 0);
+	if (!quiet)
+		plan_write_text(&p, stdout);
+	if (plan_outputs(&o, &p, &s) != 0)
+		rc = COMMAND_USAGE_ERROR;
+	plan_free(&p);
+	nacl_change_free(&change);
+	nacl_set_free(&current);
+	scenario_free(&s);
+	return command_flush("plan", rc);
+}
