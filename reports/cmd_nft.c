@@ -9,10 +9,16 @@
 #include "common/text.h"
 #include "reports/command.h"
 #include "reports/explain.h"
+#include "reports/nacl_source.h"
 
 static const char nft_usage_text[] =
-	"usage: nacl-report nft ACLS.json --probe-subnet ID=CIDR[,CIDR]\n"
-	"                       --agent-subnet ID=CIDR[,CIDR] [--table NAME]\n"
+	"usage: nacl-report nft (ACLS.json | --terraform-plan PLAN.json "
+	"[--before] |\n"
+	"                       --cloudformation TEMPLATE) [--nacl "
+	"CURRENT.json]\n"
+	"                       --probe-subnet NAME=CIDR[,CIDR]\n"
+	"                       --agent-subnet NAME=CIDR[,CIDR] [--table "
+	"NAME]\n"
 	"                       [--chain NAME]\n"
 	"\n"
 	"Prints an 'nft -f' script that emulates the two NACLs statelessly in\n"
@@ -21,19 +27,29 @@ static const char nft_usage_text[] =
 	"one chain per direction (probe_out, agent_in, agent_out, probe_in),\n"
 	"allow = return, deny = drop, then the final deny; jumped to by the\n"
 	"subnets' CIDRs. tests/netns/testbed.sh nacl uses it.\n"
-	"  --probe-subnet ID=CIDR[,CIDR]  the probe's subnet (subnet-ID or "
-	"acl-ID)\n"
-	"                                 and its networks; --agent-subnet "
-	"the\n"
-	"                                 agent's\n"
-	"  --table NAME, --chain NAME     where the rules go (nacl, "
-	"forward)\n"
-	"  -h, --help                     this text\n"
+	"  ACLS.json                what 'aws ec2 describe-network-acls' "
+	"prints\n"
+	"  --terraform-plan PLAN    'terraform show -json PLAN': the NACLs "
+	"after\n"
+	"                           apply (--before: as they are before)\n"
+	"  --cloudformation FILE    a template (JSON or YAML): the NACLs after "
+	"deploy\n"
+	"  --nacl CURRENT.json      beside a plan or template: the NACLs it "
+	"does\n"
+	"                           not touch\n"
+	"  --probe-subnet NAME=CIDR[,CIDR]  the probe's subnet (a subnet or "
+	"NACL\n"
+	"                           ID; for a plan or template also a "
+	"Terraform\n"
+	"                           address or logical ID) and its networks;\n"
+	"                           --agent-subnet the agent's\n"
+	"  --table NAME, --chain NAME  where the rules go (nacl, forward)\n"
+	"  -h, --help               this text\n"
 	"\n"
 	"Exit status: 0 printed, 2 usage error or unreadable input.\n";
 
 struct nft_options {
-	const char *nacl; /* ACLS.json */
+	struct nacl_source source;
 	const char *probe_subnet;
 	const char *agent_subnet;
 	const char *table;
@@ -48,11 +64,17 @@ nft_parse_options(int argc, char **argv, struct nft_options *o, bool *help)
 		{"agent-subnet", required_argument, NULL, 'a'},
 		{"table", required_argument, NULL, 't'},
 		{"chain", required_argument, NULL, 'c'},
+		{"nacl", required_argument, NULL, 'n'},
+		{"terraform-plan", required_argument, NULL, 'T'},
+		{"cloudformation", required_argument, NULL, 'C'},
+		{"before", no_argument, NULL, 'b'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	static const char accepted[] =
-		"--probe-subnet, --agent-subnet, --table, --chain and --help";
+		"--probe-subnet, --agent-subnet, --table, --chain, --nacl, "
+		"--terraform-plan, --before, --cloudformation and --help";
+	const char *problem;
 	int opt;
 
 	memset(o, 0, sizeof *o);
@@ -75,6 +97,18 @@ nft_parse_options(int argc, char **argv, struct nft_options *o, bool *help)
 		case 'c':
 			o->chain = optarg;
 			break;
+		case 'n':
+			o->source.nacl = optarg;
+			break;
+		case 'T':
+			o->source.terraform_plan = optarg;
+			break;
+		case 'C':
+			o->source.cloudformation = optarg;
+			break;
+		case 'b':
+			o->source.before = true;
+			break;
 		case 'h':
 			*help = true;
 			return 0;
@@ -83,12 +117,6 @@ nft_parse_options(int argc, char **argv, struct nft_options *o, bool *help)
 			return -1;
 		}
 	}
-	if (optind == argc) {
-		command_usage_error("nft",
-				    "missing ACLS.json: give the JSON "
-				    "of 'aws ec2 describe-network-acls'");
-		return -1;
-	}
 	if (argc - optind > 1) {
 		command_usage_error("nft",
 				    "unexpected argument '%s': give exactly "
@@ -96,7 +124,26 @@ nft_parse_options(int argc, char **argv, struct nft_options *o, bool *help)
 				    argv[optind + 1]);
 		return -1;
 	}
-	o->nacl = argv[optind];
+	if (optind < argc && o->source.nacl != NULL) {
+		command_usage_error("nft",
+				    "give ACLS.json or --nacl, not both");
+		return -1;
+	}
+	if (optind < argc)
+		o->source.nacl = argv[optind];
+	if (o->source.nacl == NULL && o->source.terraform_plan == NULL &&
+	    o->source.cloudformation == NULL) {
+		command_usage_error("nft", "missing ACLS.json: give the JSON "
+					   "of 'aws ec2 describe-network-acls'"
+					   " (or --terraform-plan, "
+					   "--cloudformation)");
+		return -1;
+	}
+	problem = nacl_source_check(&o->source);
+	if (problem != NULL) {
+		command_usage_error("nft", "%s", problem);
+		return -1;
+	}
 	if (o->probe_subnet == NULL || o->agent_subnet == NULL) {
 		command_usage_error("nft",
 				    "missing --%s-subnet: give the %s's "
@@ -131,9 +178,10 @@ nft_command(int argc, char **argv)
 	struct nacl_nft_side p, a;
 	struct nft_options o;
 	struct nacl_set set = {0};
-	char *cause = NULL, *script;
+	char *cause = NULL, *script, *file;
 	const char *bad;
 	bool help;
+	int rc;
 
 	if (nft_parse_options(argc, argv, &o, &help) != 0)
 		return COMMAND_USAGE_ERROR;
@@ -146,24 +194,25 @@ nft_command(int argc, char **argv)
 					 : NULL;
 	if (bad != NULL) {
 		char *shown = text_printable(bad, 40);
-		int rc = command_usage_error(
-			"nft",
-			"'%s' is not an nft name for --%s (expected letters, "
-			"digits and '_')",
-			shown, bad == o.table ? "table" : "chain");
 
+		rc = command_usage_error("nft",
+					 "'%s' is not an nft name for --%s "
+					 "(expected letters, digits and '_')",
+					 shown,
+					 bad == o.table ? "table" : "chain");
 		free(shown);
 		return rc;
 	}
-	if (nacl_set_read_file(o.nacl, &set, &cause) != 0)
+	if (nacl_source_load(&o.source, &set, &cause) != 0)
 		return command_input_error("nft", cause);
-	if (explain_side_parse(&set, o.nacl, "--probe-subnet", o.probe_subnet,
-			       &probe, &cause) != 0) {
-		nacl_set_free(&set);
-		return command_input_error("nft", cause);
-	}
-	if (explain_side_parse(&set, o.nacl, "--agent-subnet", o.agent_subnet,
-			       &agent, &cause) != 0) {
+	file = nacl_source_describe(&o.source);
+	rc = explain_side_parse(&set, file, "--probe-subnet", o.probe_subnet,
+				&probe, &cause);
+	if (rc == 0 && explain_side_parse(&set, file, "--agent-subnet",
+					  o.agent_subnet, &agent, &cause) != 0)
+		rc = -1;
+	free(file);
+	if (rc != 0) {
 		explain_side_free(&probe);
 		nacl_set_free(&set);
 		return command_input_error("nft", cause);

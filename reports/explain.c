@@ -161,6 +161,72 @@ explain_side_nets(const char *option, const char *given, const char *text,
 	return 0;
 }
 
+/* The '=' that ends a name, outside a Terraform key ["a=b"]; NULL. */
+static char *
+explain_name_end(const char *text)
+{
+	const char *bracket = strrchr(text, ']');
+
+	return strchr(bracket ? bracket : text, '=');
+}
+
+/* Does set come from a plan or template, whose NACLs have addresses? */
+static bool
+explain_set_has_addresses(const struct nacl_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->count; i++)
+		if (set->acls[i].address != NULL)
+			return true;
+	return false;
+}
+
+static bool
+explain_is_address(const char *text)
+{
+	return (*text >= '0' && *text <= '9') ||
+	       (strchr(text, ':') != NULL && strchr(text, '[') == NULL);
+}
+
+/* NAME[=CIDR,...] where NAME is an address or logical ID of a plan's or
+ * template's NACL or subnet. */
+static int
+explain_side_by_name(const struct nacl_set *set, const char *file,
+		     const char *option, const char *text, const char *eq,
+		     struct explain_side *side, char *shown, char **cause)
+{
+	char *name = eq ? xasprintf("%.*s", (int)(eq - text), text)
+			: xstrdup(text),
+	     *known;
+	bool subnet;
+
+	side->acl = nacl_set_resolve(set, name, &subnet);
+	if (side->acl == NULL) {
+		known = nacl_set_known_names(set);
+		*cause = xasprintf("%s %s: %s names no NACL or subnet of %s; "
+				   "known: %s",
+				   option, shown, name, file, known);
+		free(known);
+		goto fail;
+	}
+	if (eq != NULL &&
+	    explain_side_nets(option, text, eq + 1, side, cause) != 0)
+		goto fail;
+	if (subnet) {
+		side->subnet_id = name;
+		name = NULL;
+	}
+	free(name);
+	free(shown);
+	return 0;
+fail:
+	free(name);
+	free(shown);
+	explain_side_free(side);
+	return -1;
+}
+
 int
 explain_side_parse(const struct nacl_set *set, const char *file,
 		   const char *option, const char *text,
@@ -177,7 +243,11 @@ explain_side_parse(const struct nacl_set *set, const char *file,
 		*cause = xasprintf("%s: empty; expected %s", option, forms);
 		goto fail;
 	}
-	eq = strchr(text, '=');
+	eq = explain_name_end(text);
+	if (explain_set_has_addresses(set) && !explain_is_id(text, "subnet-") &&
+	    !explain_is_id(text, "acl-") && !explain_is_address(text))
+		return explain_side_by_name(set, file, option, text, eq, side,
+					    shown, cause);
 	if (explain_is_id(text, "subnet-") || explain_is_id(text, "acl-")) {
 		id = eq ? xasprintf("%.*s", (int)(eq - text), text)
 			: xstrdup(text);

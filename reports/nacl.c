@@ -13,6 +13,9 @@
 #include "common/text.h"
 #include "common/xmalloc.h"
 
+/* Names listed in an error before "... (N more)". */
+#define NACL_MAX_KNOWN 8
+
 bool
 nacl_rule_is_default(unsigned n)
 {
@@ -484,6 +487,59 @@ nacl_path_same_until(const struct nacl_path *path, int protocol, uint16_t sport,
 						       &next);
 	}
 	return (uint16_t)(next - 1);
+}
+
+/* "acl-1 (aws_network_acl.app), subnet-0a1 (in acl-1), ..." */
+char *
+nacl_set_known_names(const struct nacl_set *set)
+{
+	char *list = xstrdup(""), *next;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < set->count; i++) {
+		const struct nacl *acl = &set->acls[i];
+
+		if (n++ < NACL_MAX_KNOWN) {
+			bool aka = acl->address != NULL &&
+				   strcmp(acl->address, acl->id) != 0;
+
+			next = xasprintf(
+				"%s%s%s%s%s%s", list, *list ? ", " : "",
+				acl->id, aka ? " (" : "",
+				aka ? acl->address : "", aka ? ")" : "");
+			free(list);
+			list = next;
+		}
+		for (j = 0; j < acl->nsubnets; j++) {
+			if (n++ >= NACL_MAX_KNOWN)
+				continue;
+			next = xasprintf("%s, %s (in %s)", list,
+					 acl->subnets[j], acl->id);
+			free(list);
+			list = next;
+		}
+	}
+	if (n > NACL_MAX_KNOWN) {
+		next = xasprintf("%s, ... (%zu more)", list,
+				 n - NACL_MAX_KNOWN);
+		free(list);
+		list = next;
+	}
+	return list;
+}
+
+/* The NACL name stands for: its ID or address, or its subnet's. */
+const struct nacl *
+nacl_set_resolve(const struct nacl_set *set, const char *name, bool *subnet)
+{
+	const struct nacl *acl = nacl_set_find(set, name);
+
+	*subnet = false;
+	if (acl != NULL)
+		return acl;
+	acl = nacl_set_find_subnet(set, name);
+	*subnet = acl != NULL;
+	return acl;
 }
 
 /* Values as the readers find them. */

@@ -80,6 +80,13 @@ struct nacl_set {
 	size_t nsubnets;
 };
 
+/* The NACL name stands for: one whose ID or address it is, else the one
+ * of the subnet it names (*subnet then true); NULL when none. */
+const struct nacl *nacl_set_resolve(const struct nacl_set *set,
+				    const char *name, bool *subnet);
+/* "acl-1 (aws_network_acl.app), subnet-0a1 (in acl-1), ... (4 more)": the
+ * names set knows, for errors. free() it. */
+char *nacl_set_known_names(const struct nacl_set *set);
 /* Is rule number n one of the implicit final denies (*)? */
 bool nacl_rule_is_default(unsigned n);
 /* Appends a zeroed NACL with id (copied) to set and returns it; pointers

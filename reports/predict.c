@@ -15,9 +15,6 @@
 #include "common/netaddr.h"
 #include "common/xmalloc.h"
 
-/* Names listed in an error before "... (N more)". */
-#define PREDICT_MAX_KNOWN 8
-
 static char *
 predict_now(void)
 {
@@ -28,59 +25,6 @@ predict_now(void)
 	gmtime_r(&now, &tm);
 	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return xstrdup(buf);
-}
-
-/* "acl-1 (aws_network_acl.app), subnet-0a1 (in acl-1), ..." */
-static char *
-predict_known(const struct nacl_set *set)
-{
-	char *list = xstrdup(""), *next;
-	size_t i, j, n = 0;
-
-	for (i = 0; i < set->count; i++) {
-		const struct nacl *acl = &set->acls[i];
-
-		if (n++ < PREDICT_MAX_KNOWN) {
-			bool aka = acl->address != NULL &&
-				   strcmp(acl->address, acl->id) != 0;
-
-			next = xasprintf(
-				"%s%s%s%s%s%s", list, *list ? ", " : "",
-				acl->id, aka ? " (" : "",
-				aka ? acl->address : "", aka ? ")" : "");
-			free(list);
-			list = next;
-		}
-		for (j = 0; j < acl->nsubnets; j++) {
-			if (n++ >= PREDICT_MAX_KNOWN)
-				continue;
-			next = xasprintf("%s, %s (in %s)", list,
-					 acl->subnets[j], acl->id);
-			free(list);
-			list = next;
-		}
-	}
-	if (n > PREDICT_MAX_KNOWN) {
-		next = xasprintf("%s, ... (%zu more)", list,
-				 n - PREDICT_MAX_KNOWN);
-		free(list);
-		list = next;
-	}
-	return list;
-}
-
-/* The NACL name stands for: its ID or address, or its subnet's. */
-static const struct nacl *
-predict_resolve(const struct nacl_set *set, const char *name, bool *subnet)
-{
-	const struct nacl *acl = nacl_set_find(set, name);
-
-	*subnet = false;
-	if (acl != NULL)
-		return acl;
-	acl = nacl_set_find_subnet(set, name);
-	*subnet = acl != NULL;
-	return acl;
 }
 
 static int
@@ -99,10 +43,10 @@ predict_side(const struct scenario *s, size_t index, const char *member,
 			"Terraform address or a CloudFormation logical ID",
 			s->path, index, t->name, member,
 			strcmp(member, "probe_nacl") == 0 ? "probe" : "agent");
-	*acl = predict_resolve(set, name, subnet);
+	*acl = nacl_set_resolve(set, name, subnet);
 	if (*acl != NULL)
 		return 0;
-	known = predict_known(set);
+	known = nacl_set_known_names(set);
 	jsonread_fail(cause, "",
 		      "%s: targets[%zu].%s: %s names no NACL or subnet of %s; "
 		      "known: %s",

@@ -3,7 +3,8 @@
 # pairs; the router emulates a stateless NACL with nftables (no conntrack).
 #
 # usage: testbed.sh up | down | rules FILE|- | nft NFT-ARGS... | stateful |
-#        nacl ACLS.json PROBE-SUBNET AGENT-SUBNET |
+#        nacl [--terraform-plan|--cloudformation] FILE PROBE-SUBNET
+#             AGENT-SUBNET [NFT-OPTION...] |
 #        exec probe|router|agent CMD...
 # Namespace names are ${NP_PREFIX:-npt}-probe, -router and -agent.
 #
@@ -81,6 +82,11 @@ usage: testbed.sh up              create the three namespaces (fresh)
                                   'aws ec2 describe-network-acls' file (IDs
                                   as for nacl-report explain), translated by
                                   nacl-report nft
+       testbed.sh nacl --terraform-plan|--cloudformation FILE PROBE-SUBNET
+                  AGENT-SUBNET [NFT-OPTION...]
+                                  the same with the NACLs after a plan or
+                                  template (e.g. --nacl CURRENT.json,
+                                  --before)
        testbed.sh exec probe|router|agent CMD...
 EOF
 	exit 2
@@ -320,13 +326,25 @@ testbed_rules()
 	fi
 }
 
-# Loads the NACLs of subnets probe and agent (subnet-ID or acl-ID) from a
-# describe-network-acls file: nacl-report nft translates them, the probe side
-# being $PROBE_NETS, the agent side $AGENT_NETS; one nft run, atomic.
+# Loads the NACLs of subnets probe and agent (subnet-ID or acl-ID; for a
+# plan or template also an address or logical ID) from a
+# describe-network-acls file, or with --terraform-plan or --cloudformation
+# first from the state after a change (more nacl-report nft options, such
+# as --nacl CURRENT.json or --before, may follow): nacl-report nft
+# translates them, the probe side being $PROBE_NETS, the agent side
+# $AGENT_NETS; one nft run, atomic.
 testbed_nacl()
 {
-	local file=$1 probe=$2 agent=$3 bin script nft_err
+	local kind=() file probe agent bin script nft_err
 	local root build
+	case $1 in
+	--terraform-plan | --cloudformation)
+		kind=("$1")
+		shift
+		;;
+	esac
+	file=$1 probe=$2 agent=$3
+	shift 3
 	root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 	build=${BUILDDIR:-build}
 	case $build in
@@ -339,8 +357,8 @@ testbed_nacl()
 	ns_exists "$NS_ROUTER" || die "nacl: no testbed, run 'testbed.sh up'"
 	case $probe in *=*) ;; *) probe=$probe=$PROBE_NETS ;; esac
 	case $agent in *=*) ;; *) agent=$agent=$AGENT_NETS ;; esac
-	script=$("$bin" nft "$file" --probe-subnet "$probe" \
-		--agent-subnet "$agent") ||
+	script=$("$bin" nft "${kind[@]}" "$file" --probe-subnet "$probe" \
+		--agent-subnet "$agent" "$@") ||
 		die "nacl: nacl-report nft could not translate '$file'"
 	if ! nft_err=$(ip netns exec "$NS_ROUTER" nft -f - <<<"$script" 2>&1); then
 		die "nacl: nft refused the translation of '$file': $nft_err"
@@ -375,9 +393,12 @@ main()
 		exec ip netns exec "$NS_ROUTER" nft "$@"
 		;;
 	nacl)
-		[ $# -eq 3 ] || usage
+		case ${1:-} in
+		--terraform-plan | --cloudformation) [ $# -ge 4 ] || usage ;;
+		*) [ $# -eq 3 ] || usage ;;
+		esac
 		need_tools
-		testbed_nacl "$1" "$2" "$3"
+		testbed_nacl "$@"
 		;;
 	stateful)
 		[ $# -eq 0 ] || usage

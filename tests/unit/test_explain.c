@@ -11,6 +11,7 @@
 #include "common/xmalloc.h"
 #include "reports/command.h"
 #include "reports/explain.h"
+#include "reports/nacl_source.h"
 
 TestSuite(explain);
 
@@ -904,4 +905,46 @@ Test(explain, nft_command_needs_cidrs, .init = cr_redirect_stderr)
 		"nacl-report nft: 'x;y' is not an nft name for --table "
 		"(expected letters, digits and '_')\n"
 		"Try 'nacl-report nft --help'.\n");
+}
+
+/* A plan's or template's NACLs are named by address or logical ID too. */
+Test(explain, sides_of_a_plan_are_named_by_address)
+{
+	struct nacl_source src = {NULL,
+				  "scenarios/terraform/narrow-ephemeral."
+				  "json",
+				  NULL, false};
+	struct explain_side side;
+	struct nacl_set set;
+	char *cause = NULL;
+
+	cr_assert_eq(nacl_source_load(&src, &set, &cause), 0);
+	cr_assert_eq(explain_side_parse(&set, "plan.json", "--agent-subnet",
+					"aws_network_acl.agent=198.18.2.0/24",
+					&side, &cause),
+		     0, "%s", cause ? cause : "");
+	cr_assert_str_eq(side.acl->id, "acl-0b2b2b2b2b2b2b2b2");
+	cr_assert_eq(side.nnets, 1);
+	cr_assert_null(side.subnet_id);
+	explain_side_free(&side);
+	cr_assert_eq(explain_side_parse(&set, "plan.json", "--probe-subnet",
+					"subnet-0a1a1a1a1a1a1a1a1", &side,
+					&cause),
+		     0);
+	cr_assert_str_eq(side.subnet_id, "subnet-0a1a1a1a1a1a1a1a1");
+	explain_side_free(&side);
+	cr_assert_eq(explain_side_parse(&set, "plan.json", "--probe-subnet",
+					"aws_network_acl.gone=10.0.0.0/8",
+					&side, &cause),
+		     -1);
+	cr_assert_str_eq(cause,
+			 "--probe-subnet aws_network_acl.gone=10.0.0.0/8: "
+			 "aws_network_acl.gone names no NACL or subnet of "
+			 "plan.json; known: acl-0b2b2b2b2b2b2b2b2 "
+			 "(aws_network_acl.agent), subnet-0b2b2b2b2b2b2b2b2 "
+			 "(in acl-0b2b2b2b2b2b2b2b2), acl-0a1a1a1a1a1a1a1a1 "
+			 "(aws_network_acl.probe), subnet-0a1a1a1a1a1a1a1a1 "
+			 "(in acl-0a1a1a1a1a1a1a1a1)");
+	free(cause);
+	nacl_set_free(&set);
 }
