@@ -14,7 +14,9 @@ static const char explain_usage_text[] =
 	"usage: nacl-report explain REPORT.json --nacl ACLS.json "
 	"--probe-subnet S\n"
 	"                           --agent-subnet S [--probe-address ADDR]\n"
-	"                           [--agent-address ADDR] [--json]\n"
+	"                           [--agent-address ADDR] "
+	"[--security-groups SGS.json]\n"
+	"                           [--json]\n"
 	"\n"
 	"explain   predicts, from the NACLs themselves, the fate of every "
 	"source port\n"
@@ -49,6 +51,15 @@ static const char explain_usage_text[] =
 	"(needed when\n"
 	"                         the probe bound no address)\n"
 	"  --agent-address ADDR   instead of the report's target.address\n"
+	"  --security-groups SGS.json  what 'aws ec2 "
+	"describe-security-groups'\n"
+	"                         prints for the agent's groups: a request "
+	"drop the\n"
+	"                         NACLs allow is judged against their inbound "
+	"rules\n"
+	"                         (stateful: replies always pass), and one "
+	"that\n"
+	"                         they drop is named: no NACL fix helps it\n"
 	"  --json                 print the nacl-probe/explain/v1 document "
 	"instead\n"
 	"  -h, --help             this text\n"
@@ -83,6 +94,7 @@ struct explain_options {
 	const char *agent_subnet;
 	const char *probe_address;
 	const char *agent_address;
+	const char *security_groups;
 	bool json;
 };
 
@@ -97,12 +109,13 @@ explain_parse_options(int argc, char **argv, struct explain_options *o,
 		{"probe-address", required_argument, NULL, 'P'},
 		{"agent-address", required_argument, NULL, 'A'},
 		{"json", no_argument, NULL, 'j'},
+		{"security-groups", required_argument, NULL, 'g'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	static const char accepted[] =
 		"--nacl, --probe-subnet, --agent-subnet, --probe-address, "
-		"--agent-address, --json and --help";
+		"--agent-address, --security-groups, --json and --help";
 	int opt;
 
 	memset(o, 0, sizeof *o);
@@ -129,6 +142,9 @@ explain_parse_options(int argc, char **argv, struct explain_options *o,
 			break;
 		case 'j':
 			o->json = true;
+			break;
+		case 'g':
+			o->security_groups = optarg;
 			break;
 		case 'h':
 			*help = true;
@@ -239,8 +255,10 @@ explain_command(int argc, char **argv)
 	struct explain_options o;
 	struct nacl_set set = {0};
 	struct nacl_path path;
+	struct sg_set sgs = {NULL, 0};
 	struct explain x;
 	struct report r;
+	char *cause = NULL;
 	bool help;
 	int rc;
 
@@ -257,9 +275,19 @@ explain_command(int argc, char **argv)
 		report_free(&r);
 		return COMMAND_USAGE_ERROR;
 	}
+	if (o.security_groups != NULL &&
+	    sg_set_read_file(o.security_groups, &sgs, &cause) != 0) {
+		explain_side_free(&probe);
+		explain_side_free(&agent);
+		nacl_set_free(&set);
+		report_free(&r);
+		return command_input_error("explain", cause);
+	}
 	explain_build(&x, &r, &path);
 	x.probe_subnet = probe.subnet_id;
 	x.agent_subnet = agent.subnet_id;
+	if (o.security_groups != NULL)
+		explain_judge_security_groups(&x, &sgs);
 	rc = explain_exit_code(&x);
 	if (o.json) {
 		cJSON *root = explain_to_json(&x);
@@ -272,6 +300,7 @@ explain_command(int argc, char **argv)
 		explain_write_text(&x, stdout);
 	rc = command_flush("explain", rc);
 	explain_free(&x);
+	sg_set_free(&sgs);
 	explain_side_free(&probe);
 	explain_side_free(&agent);
 	nacl_set_free(&set);

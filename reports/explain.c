@@ -483,6 +483,24 @@ explain_build(struct explain *x, const struct report *r,
 }
 
 void
+explain_judge_security_groups(struct explain *x, const struct sg_set *sgs)
+{
+	size_t i;
+
+	x->sgs = sgs;
+	for (i = 0; i < x->nchecks; i++) {
+		struct explain_check *ec = &x->checks[i];
+		const struct report_check *c = ec->check;
+
+		ec->sg = sg_set_admits(
+			sgs,
+			c->proto == PROTO_TCP ? NACL_PROTO_TCP : NACL_PROTO_UDP,
+			c->port, x->path.family, x->path.probe_addr,
+			&ec->sg_group, &ec->sg_rule);
+	}
+}
+
+void
 explain_free(struct explain *x)
 {
 	size_t i;

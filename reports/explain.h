@@ -10,6 +10,7 @@
 
 #include "reports/nacl.h"
 #include "reports/report.h"
+#include "reports/secgroup.h"
 
 #define EXPLAIN_SCHEMA "nacl-probe/explain/v1"
 
@@ -81,6 +82,10 @@ struct explain_check {
 	struct explain_range *ranges;
 	size_t nranges;
 	size_t ports[EXPLAIN_OUTCOME_COUNT];
+	/* With security groups: do they let the check's requests in? */
+	enum sg_verdict sg;
+	const struct sg *sg_group; /* the allowing or referring group */
+	const struct sg_rule *sg_rule;
 };
 
 struct explain {
@@ -92,6 +97,7 @@ struct explain {
 	size_t nchecks;
 	size_t ranges[EXPLAIN_OUTCOME_COUNT]; /* over all checks */
 	size_t ports[EXPLAIN_OUTCOME_COUNT];
+	const struct sg_set *sgs; /* the agent side's groups, or NULL */
 };
 
 /* Predicts every swept port of every check of r and groups the results.
@@ -99,6 +105,12 @@ struct explain {
 void explain_build(struct explain *x, const struct report *r,
 		   const struct nacl_path *path);
 void explain_free(struct explain *x);
+/*
+ * Judges each check's requests against the agent side's security groups
+ * (stateful: their replies always pass), so that a request drop the NACLs
+ * do not explain can be pinned on a group. x keeps sgs.
+ */
+void explain_judge_security_groups(struct explain *x, const struct sg_set *sgs);
 /* Unexplained, contradicted or in the wrong direction? */
 bool explain_outcome_disagrees(enum explain_outcome outcome);
 /* The text for a person: the ranges that are not plainly ok. */

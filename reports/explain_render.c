@@ -12,8 +12,61 @@
 /* Ranges listed per check in the text; --json has them all. */
 #define EXPLAIN_TEXT_MAX_RANGES 50
 
+/* Unexplained requests that never arrived, with groups to judge them. */
+static bool
+explain_sg_applies(const struct explain *x, const struct explain_range *er)
+{
+	return x->sgs != NULL && er->outcome == EXPLAIN_UNEXPLAINED &&
+	       (er->measured == STATUS_REQUEST_DROPPED ||
+		er->measured == STATUS_DROPPED);
+}
+
+static const char *
+explain_sg_verdict_name(enum sg_verdict v)
+{
+	return v == SG_ALLOW ? "allow" : v == SG_DENY ? "deny" : "unknown";
+}
+
+/* What the agent side's security groups say of the check's requests. */
+static void
+explain_write_sg(FILE *out, const struct explain *x,
+		 const struct explain_check *ec)
+{
+	const struct report_check *c = ec->check;
+	char *names = sg_set_names(x->sgs), addr[INET6_ADDRSTRLEN];
+
+	inet_ntop(x->path.family, x->path.probe_addr, addr, sizeof addr);
+	switch (ec->sg) {
+	case SG_DENY:
+		fprintf(out,
+			"the agent's security groups drop it: no inbound "
+			"rule of %s allows %s %u from %s; a NACL fix will not "
+			"help: allow it in a security group",
+			names, proto_name(c->proto), c->port, addr);
+		break;
+	case SG_UNKNOWN:
+		fprintf(out,
+			"the agent's security groups allow %s %u from %s by no "
+			"address; %s admits it only by a group or prefix list, "
+			"which nacl-report cannot resolve: if %s is not in it, "
+			"the group drops it and a NACL fix will not help",
+			proto_name(c->proto), c->port, addr, ec->sg_group->id,
+			addr);
+		break;
+	case SG_ALLOW:
+		fprintf(out,
+			"the agent's security group %s allows it too: "
+			"something else on the path drops it (a host "
+			"firewall)",
+			ec->sg_group->id);
+		break;
+	}
+	free(names);
+}
+
 static void
 explain_write_range(FILE *out, const struct explain *x,
+		    const struct explain_check *ec,
 		    const struct explain_range *er)
 {
 	const struct nacl_path_result *res = &er->prediction;
@@ -48,6 +101,11 @@ explain_write_range(FILE *out, const struct explain *x,
 			      "else on the path drops it (a security group, "
 			      "a host firewall)",
 			      out);
+		} else if (explain_sg_applies(x, er)) {
+			fputs("the NACLs allow it (", out);
+			nacl_write_allowed(out, res);
+			fputs("); ", out);
+			explain_write_sg(out, x, ec);
 		} else {
 			fputs("the NACLs allow it (", out);
 			nacl_write_allowed(out, res);
@@ -144,7 +202,7 @@ explain_write_check(FILE *out, const struct explain *x,
 		if (ec->ranges[i].outcome == EXPLAIN_AGREE)
 			continue;
 		if (listed++ < EXPLAIN_TEXT_MAX_RANGES)
-			explain_write_range(out, x, &ec->ranges[i]);
+			explain_write_range(out, x, ec, &ec->ranges[i]);
 	}
 	if (listed > EXPLAIN_TEXT_MAX_RANGES)
 		fprintf(out,
@@ -207,7 +265,8 @@ explain_write_text(const struct explain *x, FILE *out)
 /* JSON. */
 
 static cJSON *
-explain_json_range(const struct explain *x, const struct explain_range *er)
+explain_json_range(const struct explain *x, const struct explain_check *ec,
+		   const struct explain_range *er)
 {
 	cJSON *range = jsonwrite_need(cJSON_CreateObject()), *allowed;
 	const struct nacl_path_result *res = &er->prediction;
@@ -218,6 +277,14 @@ explain_json_range(const struct explain *x, const struct explain_range *er)
 	jsonwrite_string(range, "measured", status_name(er->measured));
 	jsonwrite_string(range, "predicted", status_name(er->predicted));
 	jsonwrite_string(range, "outcome", explain_outcome_name(er->outcome));
+	if (explain_sg_applies(x, er)) {
+		cJSON *sg = jsonwrite_object(range, "security_groups");
+
+		jsonwrite_string(sg, "verdict",
+				 explain_sg_verdict_name(ec->sg));
+		jsonwrite_string(sg, "group",
+				 ec->sg_group ? ec->sg_group->id : NULL);
+	}
 	if (res->drop_hop >= 0) {
 		cJSON_AddItemToObject(
 			range, "drop",
@@ -303,7 +370,8 @@ explain_to_json(const struct explain *x)
 			jsonwrite_need(cJSON_AddArrayToObject(check, "ranges"));
 		for (j = 0; j < ec->nranges; j++)
 			cJSON_AddItemToArray(
-				ranges, explain_json_range(x, &ec->ranges[j]));
+				ranges,
+				explain_json_range(x, ec, &ec->ranges[j]));
 	}
 	summary = jsonwrite_need(cJSON_AddObjectToObject(root, "summary"));
 	cJSON_AddItemToObject(summary, "ranges",

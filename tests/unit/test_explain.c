@@ -948,3 +948,57 @@ Test(explain, sides_of_a_plan_are_named_by_address)
 	free(cause);
 	nacl_set_free(&set);
 }
+
+/* Requests that never arrived though every NACL lets them: the agent's
+ * security groups are judged, and the one that drops them named. */
+Test(explain, security_groups_name_an_unexplained_request_drop)
+{
+	static const char groups[] =
+		"{\"SecurityGroups\":[{\"GroupId\":\"sg-0a1\",\"GroupName\":"
+		"\"agent\",\"IpPermissions\":[{\"IpProtocol\":\"tcp\","
+		"\"FromPort\":7455,\"ToPort\":7455,\"IpRanges\":[{\"CidrIp\":"
+		"\"198.18.1.0/24\"}]}]}]}";
+	struct fixture f;
+	struct sg_set sgs;
+	char *cause = NULL, *text = NULL;
+	size_t size = 0;
+	cJSON *root = cJSON_Parse(groups), *json, *range;
+	FILE *out;
+
+	cr_assert_eq(sg_set_from_json(root, &sgs, &cause), 0);
+	cJSON_Delete(root);
+	report_init(&f.report, "198.18.1.1", "198.18.2.1");
+	add_check(&f.report, PROTO_UDP, 7000, "40000-40001",
+		  "40000-40001 request_dropped");
+	fixture_explain(&f, "scenarios/nacl/correct.json");
+	explain_judge_security_groups(&f.x, &sgs);
+	cr_assert_eq(f.x.checks[0].sg, SG_DENY);
+	out = open_memstream(&text, &size);
+	explain_write_text(&f.x, out);
+	fclose(out);
+	cr_assert_not_null(
+		strstr(text, "  40000-40001  request_dropped (2 ports): "
+			     "UNEXPLAINED\n    the NACLs allow it (probe-out "
+			     "rule 100, agent-in rule 120, agent-out rule 110, "
+			     "probe-in rule 110); the agent's security groups "
+			     "drop it: no inbound rule of sg-0a1 (agent) "
+			     "allows udp 7000 from 198.18.1.1; a NACL fix will "
+			     "not help: allow it in a security group\n"),
+		"%s", text);
+	json = explain_to_json(&f.x);
+	range = cJSON_GetArrayItem(
+		cJSON_GetObjectItem(
+			cJSON_GetArrayItem(cJSON_GetObjectItem(json, "checks"),
+					   0),
+			"ranges"),
+		0);
+	cr_assert_str_eq(cJSON_GetObjectItem(
+				 cJSON_GetObjectItem(range, "security_groups"),
+				 "verdict")
+				 ->valuestring,
+			 "deny");
+	cJSON_Delete(json);
+	free(text);
+	sg_set_free(&sgs);
+	fixture_free(&f);
+}
