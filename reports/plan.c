@@ -860,10 +860,12 @@ plan_emit_scenario(const struct plan *p, const struct scenario *s,
 {
 	cJSON *root = jsonwrite_need(cJSON_CreateObject()), *list, *obj;
 	const struct scenario_settings *st = &s->settings;
+	const char *base;
 	char *text;
 	size_t k;
 
-	text = xasprintf("%s, after %s", s->name, plan_name);
+	base = strrchr(plan_name, '/');
+	text = xasprintf("%s, after %s", s->name, base ? base + 1 : plan_name);
 	jsonwrite_string(root, "name", text);
 	free(text);
 	jsonwrite_string(root, "description",

@@ -115,3 +115,83 @@ assert_explain_line()
 $(sed 's/^/    | /' "$EXPLAIN_TEXT" | head -n 40)"
 	return 1
 }
+
+# The plan and template examples, for test_85 to test_89.
+# shellcheck disable=SC2034
+TF_DIR=$NP_ROOT/scenarios/terraform
+# shellcheck disable=SC2034
+CFN_DIR=$NP_ROOT/scenarios/cloudformation
+
+NR_CMD=""
+NR_EXIT=""
+NR_OUT=""
+NR_ERR=""
+NP_REPORTS=0
+
+# nr_run ARGS...: nacl-report ARGS; output in NR_OUT and NR_ERR (files),
+# the exit code in NR_EXIT.
+nr_run()
+{
+	NP_REPORTS=$((NP_REPORTS + 1))
+	NR_OUT=$NP_TMP/nacl-report-$NP_REPORTS.out
+	NR_ERR=$NP_TMP/nacl-report-$NP_REPORTS.err
+	NR_CMD="nacl-report $*"
+	"$REPORT_BIN" "$@" >"$NR_OUT" 2>"$NR_ERR"
+	NR_EXIT=$?
+	np_log "report: $NR_CMD -> exit $NR_EXIT"
+}
+
+assert_nr_exit()
+{
+	assert_eq "exit code of: $NR_CMD" "$1" "$NR_EXIT" && return 0
+	sed 's/^/    | /' "$NR_ERR" "$NR_OUT" | head -n 40 >&2
+	return 1
+}
+
+# assert_nr_line LINE: the last nacl-report printed exactly this line.
+assert_nr_line()
+{
+	grep -qxF -- "$1" "$NR_OUT" && return 0
+	np_fail "$NR_CMD: no line is exactly
+    $1
+  it printed:
+$(sed 's/^/    | /' "$NR_OUT" | head -n 60)"
+	return 1
+}
+
+# assert_nr_err LINE: the first line of its standard error.
+assert_nr_err()
+{
+	assert_eq "first line of stderr of: $NR_CMD" "$1" "$(head -n 1 "$NR_ERR")"
+}
+
+# assert_file_ranges FILE CHECK_INDEX 'from-to status,...' on a report.
+assert_file_ranges()
+{
+	local file=$1 index=$2 expected actual
+	# shellcheck disable=SC2001
+	expected=$(echo "$3" | sed 's/[[:space:]]*,[[:space:]]*/,/g')
+	# shellcheck disable=SC2016
+	actual=$(jq -r -c --argjson i "$index" \
+		'.checks[$i].ranges | map("\(.from)-\(.to) \(.status)") |
+		 join(",")' "$file" 2>&1)
+	assert_eq "$(basename "$file") .checks[$index].ranges" "$expected" \
+		"$actual"
+}
+
+# plan_scenario FILE SPORTS: the example subnets' scenario, udp and tcp
+# 7000 from SPORTS, the agent's key beside it.
+plan_scenario()
+{
+	cat >"$1" <<JSON
+{ "name": "echo through the NACLs",
+  "description": "udp and tcp 7000 from the probe's subnet to the agent's",
+  "targets": [ { "name": "app", "agent": "$AGENT4", "bind": "$PROBE4",
+                 "key_file": "$NP_KEY",
+                 "probe_cidr": "198.18.1.0/24", "agent_cidr": "198.18.2.0/24",
+                 "probe_nacl": "$PROBE_SUBNET", "agent_nacl": "$AGENT_SUBNET" } ],
+  "settings": { "rate": 0, "timeout_ms": 300, "attempts": 2 },
+  "checks": [ { "proto": "udp", "port": 7000, "sports": "$2" },
+              { "proto": "tcp", "port": 7000, "sports": "$2" } ] }
+JSON
+}
