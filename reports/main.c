@@ -1,5 +1,5 @@
-/* nacl-report: renders a saved nacl-probe JSON report in any format, and
- * compares two. */
+/* nacl-report: renders and compares saved reports; explains, predicts and
+ * judges NACLs (each subcommand in its own cmd_*.c). */
 /* Exit codes follow DESIGN.md: 0 done, 1 regression (diff), 2 usage error or
  * bad report. */
 #include <getopt.h>
@@ -27,6 +27,12 @@ static const char report_usage_text[] =
 	"[--json]\n"
 	"       nacl-report nft ACLS.json --probe-subnet ID=CIDR "
 	"--agent-subnet ID=CIDR\n"
+	"       nacl-report predict --scenario FILE (--nacl ACLS.json |\n"
+	"                   --terraform-plan PLAN.json [--before] | "
+	"--cloudformation T)\n"
+	"       nacl-report plan (PLAN.json | --cloudformation T) --scenario "
+	"FILE\n"
+	"                   [--nacl CURRENT.json] [--emit-scenario OUT]\n"
 	"\n"
 	"render    print a report saved by nacl-probe --json (REPORT.json may "
 	"be -\n"
@@ -63,6 +69,13 @@ static const char report_usage_text[] =
 	"          and the measurement disagree (nacl-report explain --help)\n"
 	"nft       the NACLs as nftables rules for the testbed (nacl-report "
 	"nft --help)\n"
+	"predict   the report a scenario's sweep would give, from NACLs, a "
+	"Terraform\n"
+	"          plan or a CloudFormation template (nacl-report predict "
+	"--help)\n"
+	"plan      what a NACL change breaks before it is applied, the fixes, "
+	"and the\n"
+	"          scenario that proves it after (nacl-report plan --help)\n"
 	"\n"
 	"  -h, --help           this text\n"
 	"\n"
