@@ -347,7 +347,6 @@ cfn_entry(struct cfn_reader *rd, const char *logical_id, const cJSON *props,
 	struct jsonread_at where;
 	struct nacl_entry e;
 	const char *acl, *s;
-	char *shown;
 	long long v;
 	bool present;
 
@@ -370,18 +369,10 @@ cfn_entry(struct cfn_reader *rd, const char *logical_id, const cJSON *props,
 	    cfn_string(rd, props, at, "RuleAction", true,
 		       "\"allow\" or \"deny\"", &s) != 0)
 		return -1;
-	if (strcasecmp(s, "allow") == 0)
-		e.action = NACL_ALLOW;
-	else if (strcasecmp(s, "deny") == 0)
-		e.action = NACL_DENY;
-	else {
-		shown = text_printable(s, 40);
-		jsonread_fail(
-			rd->cause, jsonread_join(&where, at, "RuleAction"),
-			"unknown action '%s' (expected allow or deny)", shown);
-		free(shown);
+	if (nacl_entry_set_action(&e, s,
+				  jsonread_join(&where, at, "RuleAction"),
+				  rd->cause) != 0)
 		return -1;
-	}
 	if (cfn_bool(rd, props, at, "Egress", &e.egress) != 0 ||
 	    cfn_cidr(rd, props, at, &e) != 0 ||
 	    cfn_ports(rd, props, at, &e) != 0 ||

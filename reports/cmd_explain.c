@@ -175,15 +175,9 @@ explain_parse_options(int argc, char **argv, struct explain_options *o,
 					       "describe-network-acls'");
 		return -1;
 	}
-	if (o->probe_subnet == NULL || o->agent_subnet == NULL) {
-		command_usage_error("explain",
-				    "missing --%s-subnet: give the %s's "
-				    "subnet as subnet-ID, acl-ID, ID=CIDR or "
-				    "CIDR",
-				    o->probe_subnet ? "agent" : "probe",
-				    o->probe_subnet ? "agent" : "probe");
+	if (command_need_subnets("explain", o->probe_subnet, o->agent_subnet) !=
+	    0)
 		return -1;
-	}
 	return 0;
 }
 

@@ -144,15 +144,8 @@ nft_parse_options(int argc, char **argv, struct nft_options *o, bool *help)
 		command_usage_error("nft", "%s", problem);
 		return -1;
 	}
-	if (o->probe_subnet == NULL || o->agent_subnet == NULL) {
-		command_usage_error("nft",
-				    "missing --%s-subnet: give the %s's "
-				    "subnet as subnet-ID, acl-ID, ID=CIDR or "
-				    "CIDR",
-				    o->probe_subnet ? "agent" : "probe",
-				    o->probe_subnet ? "agent" : "probe");
+	if (command_need_subnets("nft", o->probe_subnet, o->agent_subnet) != 0)
 		return -1;
-	}
 	return 0;
 }
 

@@ -48,6 +48,18 @@ command_option_error(const char *command, int opt, int argc, char **argv,
 }
 
 int
+command_need_subnets(const char *command, const char *probe, const char *agent)
+{
+	if (probe != NULL && agent != NULL)
+		return 0;
+	return command_usage_error(command,
+				   "missing --%s-subnet: give the %s's subnet "
+				   "as subnet-ID, acl-ID, ID=CIDR or CIDR",
+				   probe ? "agent" : "probe",
+				   probe ? "agent" : "probe");
+}
+
+int
 command_flush(const char *command, int rc)
 {
 	if (fflush(stdout) == 0 && !ferror(stdout))

@@ -23,6 +23,10 @@ int command_input_error(const char *command, char *cause);
  */
 int command_option_error(const char *command, int opt, int argc, char **argv,
 			 const char *accepted);
+/* 0 when both --probe-subnet and --agent-subnet are given, else the usage
+ * error naming the missing one. */
+int command_need_subnets(const char *command, const char *probe,
+			 const char *agent);
 /* Flushes standard output; on failure says so and returns
  * COMMAND_USAGE_ERROR, else rc. */
 int command_flush(const char *command, int rc);

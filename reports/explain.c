@@ -182,11 +182,15 @@ explain_set_has_addresses(const struct nacl_set *set)
 	return false;
 }
 
+/* Does the name part of text (before end, or all) look like an address? */
 static bool
-explain_is_address(const char *text)
+explain_is_address(const char *text, const char *end)
 {
+	size_t len = end ? (size_t)(end - text) : strlen(text);
+
 	return (*text >= '0' && *text <= '9') ||
-	       (strchr(text, ':') != NULL && strchr(text, '[') == NULL);
+	       (memchr(text, ':', len) != NULL &&
+		memchr(text, '[', len) == NULL);
 }
 
 /* NAME[=CIDR,...] where NAME is an address or logical ID of a plan's or
@@ -245,7 +249,7 @@ explain_side_parse(const struct nacl_set *set, const char *file,
 	}
 	eq = explain_name_end(text);
 	if (explain_set_has_addresses(set) && !explain_is_id(text, "subnet-") &&
-	    !explain_is_id(text, "acl-") && !explain_is_address(text))
+	    !explain_is_id(text, "acl-") && !explain_is_address(text, eq))
 		return explain_side_by_name(set, file, option, text, eq, side,
 					    shown, cause);
 	if (explain_is_id(text, "subnet-") || explain_is_id(text, "acl-")) {

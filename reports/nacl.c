@@ -600,6 +600,24 @@ nacl_entry_set_cidr(struct nacl_entry *e, const char *text, int family,
 	return -1;
 }
 
+int
+nacl_entry_set_action(struct nacl_entry *e, const char *text, const char *at,
+		      char **cause)
+{
+	char *shown;
+
+	if (strcasecmp(text, "allow") == 0 || strcasecmp(text, "deny") == 0) {
+		e->action =
+			strcasecmp(text, "allow") == 0 ? NACL_ALLOW : NACL_DENY;
+		return 0;
+	}
+	shown = text_printable(text, 40);
+	jsonread_fail(cause, at, "unknown action '%s' (expected allow or deny)",
+		      shown);
+	free(shown);
+	return -1;
+}
+
 void
 nacl_entry_finish(struct nacl_entry *e)
 {

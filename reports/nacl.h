@@ -134,6 +134,10 @@ int nacl_protocol_parse(const char *text, int *out);
 int nacl_entry_set_cidr(struct nacl_entry *e, const char *text, int family,
 			const char *at, const char *v4_name,
 			const char *v6_name, char **cause);
+/* e->action from "allow" or "deny" (any case); -1 with *cause "AT:
+ * unknown action 'x' (expected allow or deny)". */
+int nacl_entry_set_action(struct nacl_entry *e, const char *text,
+			  const char *at, char **cause);
 /* What AWS ignores, cleared: ports of protocols without ports, ICMP type
  * and code of others. */
 void nacl_entry_finish(struct nacl_entry *e);

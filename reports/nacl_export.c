@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 
 #include "common/fileread.h"
@@ -182,7 +181,6 @@ nacl_entry_from_json(const cJSON *obj, const char *at, struct nacl_entry *e,
 {
 	struct jsonread_at where;
 	const char *s;
-	char *shown;
 	long long v;
 
 	memset(e, 0, sizeof *e);
@@ -197,18 +195,9 @@ nacl_entry_from_json(const cJSON *obj, const char *at, struct nacl_entry *e,
 	    jsonread_string(obj, at, "RuleAction", "\"allow\" or \"deny\"",
 			    true, &s, cause) != 0)
 		return -1;
-	if (strcasecmp(s, "allow") == 0)
-		e->action = NACL_ALLOW;
-	else if (strcasecmp(s, "deny") == 0)
-		e->action = NACL_DENY;
-	else {
-		shown = text_printable(s, 40);
-		jsonread_fail(cause, jsonread_join(&where, at, "RuleAction"),
-			      "unknown action '%s' (expected allow or deny)",
-			      shown);
-		free(shown);
+	if (nacl_entry_set_action(e, s, jsonread_join(&where, at, "RuleAction"),
+				  cause) != 0)
 		return -1;
-	}
 	if (jsonread_bool(obj, at, "Egress",
 			  "true (outbound) or false (inbound)", true, NULL,
 			  &e->egress, cause) != 0 ||

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 
 #include "common/fileread.h"
@@ -305,24 +304,12 @@ tfplan_action(const cJSON *obj, const char *at, const char *name,
 {
 	struct jsonread_at where;
 	const char *s;
-	char *shown;
 
 	if (jsonread_string(obj, at, name, "\"allow\" or \"deny\"", true, &s,
 			    cause) != 0)
 		return -1;
-	if (strcasecmp(s, "allow") == 0) {
-		e->action = NACL_ALLOW;
-		return 0;
-	}
-	if (strcasecmp(s, "deny") == 0) {
-		e->action = NACL_DENY;
-		return 0;
-	}
-	shown = text_printable(s, 40);
-	jsonread_fail(cause, jsonread_join(&where, at, name),
-		      "unknown action '%s' (expected allow or deny)", shown);
-	free(shown);
-	return -1;
+	return nacl_entry_set_action(e, s, jsonread_join(&where, at, name),
+				     cause);
 }
 
 static int
