@@ -90,6 +90,8 @@ int plan_build(struct plan *p, const struct nacl_change *change,
 	       const struct nacl_set *current, const char *current_name,
 	       const struct scenario *s, unsigned rule_quota, char **cause);
 void plan_free(struct plan *p);
+/* Adds p's findings on the NACLs the change touches (plan_checks.c). */
+void plan_check_nacls(struct plan *p);
 /* 1 when a port misses its expectation after the change, else 0. */
 int plan_exit_code(const struct plan *p);
 
