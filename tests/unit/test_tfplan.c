@@ -411,6 +411,30 @@ Test(tfplan, values_are_checked_by_path)
 	free(json);
 }
 
+/* Protocol -1 or "all" comes with ports 0/0, -1/-1 or none: all ports. */
+Test(tfplan, all_protocols_ignore_their_ports)
+{
+	struct nacl_change c;
+	char *json = one_change(
+		"aws_network_acl.a", "aws_network_acl", "['update']",
+		"{'id':'acl-1','ingress':[" BLOCK(100, "-1", 0, 0, "0.0.0.0/0",
+						  "") "],'egress':[]}",
+		"{'id':'acl-1','ingress':[" BLOCK(
+			100, "all", -1, -1, "0.0.0.0/0",
+			"") "],'egress':[{'rule_no':100,'action':'allow',"
+			    "'protocol':'-1','cidr_block':'0.0.0.0/0',"
+			    "'ipv6_cidr_block':''}]}",
+		"{}");
+
+	parse_ok(json, &c);
+	assert_entries(&c.acls[0].before, "100 allow all from 0.0.0.0/0");
+	assert_entries(&c.acls[0].after, "100 allow all from 0.0.0.0/0, "
+					 "100 allow all to 0.0.0.0/0");
+	cr_assert_not(c.acls[0].after.entries[0].has_ports);
+	free(json);
+	nacl_change_free(&c);
+}
+
 Test(tfplan, what_is_not_a_plan_is_named)
 {
 	assert_error("[]", "expected the JSON of 'terraform show -json PLAN' "
