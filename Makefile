@@ -4,7 +4,7 @@
 CC ?= cc
 BUILDDIR ?= build
 PREFIX ?= /usr/local
-PKGS := libevent libcjson libmnl ldns libsodium yaml-0.1
+PKGS := libevent libcjson libmnl ldns libsodium yaml-0.1 libpcap
 
 WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wwrite-strings -Wimplicit-fallthrough

@@ -18,12 +18,23 @@ struct responder;
 struct ratelimit;
 struct control_server;
 struct halfopen_poller;
+struct capture;
 
 /* Defaults of the agent's bounds (see --help). */
 #define AGENT_DEFAULT_REPLY_RATE 100000
+/* Silence allowed on a control connection (--idle-timeout). */
 #define AGENT_DEFAULT_IDLE_SEC 120
-/* A control client has this long to authenticate, or to finish a message. */
+/* An authenticated client has this long to finish a message it began. */
 #define AGENT_CONTROL_DEADLINE_SEC 10
+/* Unauthenticated control connections: per source address, and in all. */
+#define AGENT_UNAUTH_PER_SOURCE 8
+#define AGENT_UNAUTH_MAX 64
+
+/* A warning repeated at most every interval_ns, with what it held back. */
+struct warn_limit {
+	uint64_t last_ns;
+	uint64_t suppressed;
+};
 
 struct agent_options {
 	struct sockaddr_storage *listen; /* addresses to listen on */
@@ -35,7 +46,7 @@ struct agent_options {
 	struct netaddr_cidr *allow; /* who may open sessions; none: anyone */
 	size_t nallow;
 	size_t max_sessions, max_seen;
-	unsigned idle_sec; /* a session without activity this long ends */
+	unsigned idle_sec; /* silence allowed on a control connection */
 	unsigned reply_rate; /* replies per second per source, 0: no limit */
 	const char *user; /* drop root to this user after binding */
 	struct service_config service; /* NTP stratum and reference */
@@ -49,16 +60,42 @@ struct agent {
 	size_t nresponders;
 	struct control_server *control;
 	struct halfopen_poller *halfopen;
+	struct capture *capture; /* NULL: no CAP_NET_RAW, socket evidence */
+	char capture_note[256]; /* why there is no capture */
 	struct ratelimit *ratelimit;
-	struct event *idle_timer;
-	uint64_t replies, refused_tokens;
+	int reserve_fd; /* given up to shed a connection when out of fds */
+	struct warn_limit shed_warn;
+	uint64_t replies, refused_tokens, shed;
 };
+
+/* agent/main.c: log_warn at most once per 10 s per limit, with a count of
+ * what was held back. */
+void agent_warn_limited(struct warn_limit *limit, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Out of descriptors on a listening socket: accepts the newest connection
+ * with the reserve descriptor and closes it, so the loop never spins. */
+void agent_shed_connection(struct agent *agent, int listen_fd,
+			   const char *what);
+/* The host's counters that losses are deltas of: TcpExt ListenOverflows,
+ * ListenDrops and SyncookiesSent (from this namespace's /proc/net/netstat),
+ * capture drops, and per check of s its sockets' SO_RXQ_OVFL. */
+void agent_counters(struct agent *agent, const struct session *s,
+		    struct seen_losses *host, uint64_t *overflows);
 
 /* agent/responder.c: the echo service on one (proto, port, address). */
 struct responder *responder_new(struct agent *agent,
 				const struct check_spec *check,
 				const struct sockaddr *addr, char **cause);
 void responder_free(struct responder *r);
+/* Handles the datagrams waiting on a UDP responder now. */
+void responder_drain(struct responder *r);
+/* Datagrams the responder's socket dropped so far (SO_RXQ_OVFL), if it
+ * serves (proto, port); else 0. */
+uint64_t responder_overflows(const struct responder *r, enum proto proto,
+			     uint16_t port);
+/* Why a responder could not start: 2 when the port is taken (another
+ * agent), 3 otherwise. */
+int responder_error_exit(int error);
 
 /* agent/ratelimit.c: per-source token buckets; rate 0 allows everything.
  * On refusal, *refused is the count to warn about (0: stay quiet). */
@@ -82,6 +119,17 @@ void halfopen_poll(struct halfopen_poller *h);
  * Call halfopen_poll() first, so sessions already open keep what is theirs.
  */
 void halfopen_forget(struct halfopen_poller *h, const struct session *s);
+/* agent/capture.c: packets to and from the served ports (libpcap), while
+ * some session is open. NULL with *note when capture is not possible. */
+struct capture *capture_new(struct agent *agent, char *note, size_t size);
+void capture_free(struct capture *c);
+/* Capture on when any session is open, off (filter refuses all) else. */
+void capture_update(struct capture *c);
+/* Handles what the ring holds now. */
+void capture_drain(struct capture *c);
+/* Packets the kernel dropped for the capture so far. */
+uint64_t capture_drops(struct capture *c);
+
 /* Records a TCP arrival without a session id in every session it matches. */
 void agent_record_by_peer(struct agent *agent, uint16_t port,
 			  const struct sockaddr *peer);

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <malloc.h>
 #include <grp.h>
@@ -72,10 +73,15 @@ agent_usage(FILE *out)
 		"  --allow CIDR       who may open sessions; repeatable\n"
 		"                     (default: anyone who holds the key)\n"
 		"  --max-sessions N   sessions open at once (default %d)\n"
-		"  --max-seen N       seen-log entries per session (default\n"
-		"                     %d)\n"
-		"  --idle-timeout S   end a session after S seconds without\n"
-		"                     probes or messages (default %d)\n"
+		"  --max-seen N       (check, source port) pairs one session\n"
+		"                     may plan (default %d: 6 checks over\n"
+		"                     1024-65535); a larger plan is refused\n"
+		"                     at open, never truncated\n"
+		"  --idle-timeout S   silence allowed on a control connection\n"
+		"                     (default %d); a session's connection\n"
+		"                     also ends after ten of its keepalive\n"
+		"                     intervals without a message. Sessions\n"
+		"                     never end for lack of probes\n"
 		"  --reply-rate N     replies per second to one source "
 		"address,\n"
 		"                     0 = no limit (default %d); probes are\n"
@@ -96,11 +102,20 @@ agent_usage(FILE *out)
 		"nacl-agent', or the systemd unit in contrib/systemd. Replies\n"
 		"are never more than 64 bytes larger than their request.\n"
 		"\n"
-		"SIGUSR1 logs one status line (heap in use, sessions,\n"
-		"replies).\n"
+		"Evidence: with CAP_NET_RAW the agent captures the packets\n"
+		"of its served ports (libpcap, a kernel BPF filter) while a\n"
+		"session is open, so it can prove a request arrived and a\n"
+		"reply left whatever its queues did; without, it says so at\n"
+		"start and in every session, and falls back to what its\n"
+		"sockets saw.\n"
 		"\n"
-		"Exit status: 0 stopped by SIGINT/SIGTERM, 2 usage error,\n"
-		"3 cannot listen.\n",
+		"SIGUSR1 logs one status line (heap in use, sessions,\n"
+		"replies). SIGHUP is ignored (logged): the log goes to\n"
+		"stderr, there is nothing to reopen.\n"
+		"\n"
+		"Exit status: 0 stopped by SIGINT/SIGTERM, 2 usage error or\n"
+		"a served port already taken (one agent per port), 3 cannot\n"
+		"listen or start.\n",
 		AGENT_DEFAULT_PORTS, services, CONTROL_DEFAULT_PORT,
 		SESSION_DEFAULT_MAX, SESSION_DEFAULT_MAX_SEEN,
 		AGENT_DEFAULT_IDLE_SEC, AGENT_DEFAULT_REPLY_RATE);
@@ -149,6 +164,18 @@ agent_status_callback(evutil_socket_t sig, short what, void *arg)
 		 agent_heap_bytes(), agent->sessions.count,
 		 (unsigned long long)agent->replies,
 		 (unsigned long long)agent->refused_tokens);
+}
+
+/* SIGHUP: the log goes to stderr (journald, a pipe), so there is nothing to
+ * reopen; say so rather than die, which the default action would. */
+static void
+agent_hangup_callback(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig;
+	(void)what;
+	(void)arg;
+	log_info("SIGHUP ignored: the log goes to stderr, there is nothing "
+		 "to reopen; sessions go on");
 }
 
 static void
@@ -414,6 +441,7 @@ agent_drop_privileges(const char *user, char **cause)
 	return 0;
 }
 
+/* 0, or the exit code with *cause: 2 when a served port is taken. */
 static int
 agent_start(struct agent *agent, char **cause)
 {
@@ -429,18 +457,26 @@ agent_start(struct agent *agent, char **cause)
 				(struct sockaddr *)&o->listen[j], cause);
 
 			if (r == NULL)
-				return -1;
+				return responder_error_exit(errno);
 			agent->responders[agent->nresponders++] = r;
 		}
 	}
 	agent->control = control_server_new(agent, cause);
 	if (agent->control == NULL)
-		return -1;
+		return 3;
 	agent->halfopen = halfopen_poller_new(agent, cause);
 	if (agent->halfopen == NULL)
-		return -1;
+		return 3;
+	/* Before --user drops root: capture needs CAP_NET_RAW to open. */
+	agent->capture = capture_new(agent, agent->capture_note,
+				     sizeof agent->capture_note);
+	if (agent->capture == NULL)
+		log_warn("no packet capture: %s; evidence rests on sockets "
+			 "only (every session's 'opened' says so)",
+			 agent->capture_note);
 	agent->ratelimit = ratelimit_new(o->reply_rate);
-	return agent_drop_privileges(o->user, cause);
+	agent->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return agent_drop_privileges(o->user, cause) != 0 ? 3 : 0;
 }
 
 static void
@@ -449,12 +485,15 @@ agent_free(struct agent *agent)
 	size_t i;
 
 	halfopen_poller_free(agent->halfopen);
+	capture_free(agent->capture);
 	control_server_free(agent->control);
 	for (i = 0; i < agent->nresponders; i++)
 		responder_free(agent->responders[i]);
 	free(agent->responders);
 	session_table_free(&agent->sessions);
 	ratelimit_free(agent->ratelimit);
+	if (agent->reserve_fd >= 0)
+		close(agent->reserve_fd);
 	auth_key_free(&agent->options.key);
 	free(agent->options.allow);
 	check_list_free(&agent->options.ports);
@@ -467,26 +506,27 @@ main(int argc, char **argv)
 {
 	enum log_level level = LOG_LEVEL_WARN;
 	struct agent agent;
-	struct event *sigint, *sigterm, *sigusr1;
+	struct event *sigint, *sigterm, *sigusr1, *sighup;
 	char *cause = NULL, *spec;
 	int rc = 0;
 
 	memset(&agent, 0, sizeof agent);
+	agent.reserve_fd = -1;
 	agent_parse_options(argc, argv, &agent.options, &level);
 	log_init("nacl-agent", level < LOG_LEVEL_INFO ? LOG_LEVEL_INFO : level);
 	signal(SIGPIPE, SIG_IGN);
-	session_table_init(&agent.sessions, agent.options.max_sessions,
-			   agent.options.max_seen);
+	session_table_init(&agent.sessions, agent.options.max_sessions);
 	agent.base = event_base_new();
 	if (agent.base == NULL) {
 		log_error("cannot create the event loop");
 		return 3;
 	}
-	if (agent_start(&agent, &cause) != 0) {
+	rc = agent_start(&agent, &cause);
+	if (rc != 0) {
 		log_error("%s", cause);
 		free(cause);
 		agent_free(&agent);
-		return 3;
+		return rc;
 	}
 	sigint =
 		evsignal_new(agent.base, SIGINT, agent_signal_callback, &agent);
@@ -496,7 +536,9 @@ main(int argc, char **argv)
 			       &agent);
 	event_add(sigint, NULL);
 	event_add(sigterm, NULL);
+	sighup = evsignal_new(agent.base, SIGHUP, agent_hangup_callback, NULL);
 	event_add(sigusr1, NULL);
+	event_add(sighup, NULL);
 	if (agent.options.open)
 		log_warn("--open: ANSWERING EVERY PROBE WITHOUT "
 			 "AUTHENTICATION: anyone who reaches these ports can "
@@ -524,6 +566,7 @@ main(int argc, char **argv)
 	event_free(sigint);
 	event_free(sigterm);
 	event_free(sigusr1);
+	event_free(sighup);
 	agent_free(&agent);
 	return rc;
 }

@@ -35,6 +35,7 @@ struct responder {
 	int fd;
 	struct event *udp_event;
 	struct evconnlistener *listener;
+	uint32_t overflows; /* SO_RXQ_OVFL: datagrams the socket dropped */
 	uint64_t send_failures, send_failures_warned_ns;
 };
 
@@ -135,6 +136,44 @@ responder_send_failed(struct responder *r, int error)
 	r->send_failures_warned_ns = now;
 }
 
+/* Reads the cmsgs of a received datagram: the drop counter, and the
+ * address it came to, into reply (for sendmsg) so the reply leaves from it. */
+static size_t
+responder_udp_cmsgs(struct responder *r, struct msghdr *msg, void *reply,
+		    size_t size)
+{
+	struct cmsghdr *c, *out;
+	size_t len = 0;
+
+	memset(reply, 0, size);
+	for (c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SO_RXQ_OVFL) {
+			memcpy(&r->overflows, CMSG_DATA(c),
+			       sizeof r->overflows);
+			continue;
+		}
+		if (len > 0 || c->cmsg_len > size)
+			continue;
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo *pi = (void *)CMSG_DATA(c);
+
+			pi->ipi_spec_dst = pi->ipi_addr;
+			pi->ipi_ifindex = 0;
+		} else if (c->cmsg_level == IPPROTO_IPV6 &&
+			   c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo *pi = (void *)CMSG_DATA(c);
+
+			pi->ipi6_ifindex = 0;
+		} else
+			continue;
+		out = reply;
+		memcpy(out, c, c->cmsg_len);
+		len = CMSG_SPACE(c->cmsg_len - CMSG_LEN(0));
+	}
+	return len;
+}
+
 static void
 responder_udp_event_callback(evutil_socket_t fd, short what, void *arg)
 {
@@ -142,9 +181,10 @@ responder_udp_event_callback(evutil_socket_t fd, short what, void *arg)
 	uint8_t buf[SERVICE_MAX_MESSAGE];
 	uint8_t reply[SERVICE_MAX_MESSAGE + SERVICE_MAX_GROWTH];
 	union {
-		char space[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		char space[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+			   CMSG_SPACE(sizeof(uint32_t))];
 		struct cmsghdr align;
-	} control;
+	} control, send_control;
 	struct sockaddr_storage peer;
 	size_t reply_len;
 	int i;
@@ -170,29 +210,15 @@ responder_udp_event_callback(evutil_socket_t fd, short what, void *arg)
 					  strerror(errno));
 			continue;
 		}
+		msg.msg_controllen = responder_udp_cmsgs(
+			r, &msg, send_control.space, sizeof send_control.space);
+		msg.msg_control =
+			msg.msg_controllen > 0 ? send_control.space : NULL;
 		if ((msg.msg_flags & MSG_TRUNC) ||
 		    responder_answer(r, buf, (size_t)n,
 				     (struct sockaddr *)&peer, reply,
 				     sizeof reply, &reply_len) != ANSWER_REPLY)
 			continue;
-		/* Send back with the same pktinfo: replies leave from the
-		 * probed address. */
-		if (msg.msg_controllen > 0) {
-			struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-			if (c != NULL && c->cmsg_level == IPPROTO_IP &&
-			    c->cmsg_type == IP_PKTINFO) {
-				struct in_pktinfo *pi = (void *)CMSG_DATA(c);
-
-				pi->ipi_spec_dst = pi->ipi_addr;
-				pi->ipi_ifindex = 0;
-			} else if (c != NULL && c->cmsg_level == IPPROTO_IPV6 &&
-				   c->cmsg_type == IPV6_PKTINFO) {
-				struct in6_pktinfo *pi = (void *)CMSG_DATA(c);
-
-				pi->ipi6_ifindex = 0;
-			}
-		}
 		iov.iov_base = reply;
 		iov.iov_len = reply_len;
 		msg.msg_flags = 0;
@@ -201,6 +227,19 @@ responder_udp_event_callback(evutil_socket_t fd, short what, void *arg)
 		else
 			r->agent->replies++;
 	}
+}
+
+void
+responder_drain(struct responder *r)
+{
+	if (r != NULL && r->proto == PROTO_UDP)
+		responder_udp_event_callback(r->fd, EV_READ, r);
+}
+
+uint64_t
+responder_overflows(const struct responder *r, enum proto proto, uint16_t port)
+{
+	return r->proto == proto && r->port == port ? r->overflows : 0;
 }
 
 static void
@@ -334,16 +373,17 @@ responder_accept_error_callback(struct evconnlistener *listener, void *arg)
 	struct responder *r = arg;
 	int err = EVUTIL_SOCKET_ERROR();
 
-	(void)listener;
-	/* EMFILE and friends: keep listening, the next accept may succeed. */
-	log_warn("tcp/%u: accept: %s", r->port,
-		 evutil_socket_error_to_string(err));
+	char what[16];
+
+	snprintf(what, sizeof what, "tcp/%u", r->port);
+	errno = err;
+	agent_shed_connection(r->agent, evconnlistener_get_fd(listener), what);
 }
 
 static int
 responder_socket(enum proto proto, const struct sockaddr *addr, char **cause)
 {
-	int one = 1, rcvbuf = UDP_RCVBUF, fd;
+	int one = 1, rcvbuf = UDP_RCVBUF, fd, saved;
 	char text[NETADDR_STRLEN];
 
 	fd = socket(addr->sa_family,
@@ -352,7 +392,10 @@ responder_socket(enum proto proto, const struct sockaddr *addr, char **cause)
 		    0);
 	if (fd < 0)
 		goto fail;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	/* TCP: restarts beside TIME_WAIT; Linux still refuses a second
+	 * listener. UDP takes none: one agent per port. */
+	if (proto == PROTO_TCP)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	if (addr->sa_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
 	if (proto == PROTO_UDP) {
@@ -365,6 +408,8 @@ responder_socket(enum proto proto, const struct sockaddr *addr, char **cause)
 			       sizeof rcvbuf) != 0)
 			setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &rcvbuf,
 				   sizeof rcvbuf);
+		/* Each datagram then carries the socket's drop count. */
+		setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
 		if (addr->sa_family == AF_INET6)
 			setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
 				   sizeof one);
@@ -380,14 +425,26 @@ responder_socket(enum proto proto, const struct sockaddr *addr, char **cause)
 		goto fail;
 	return fd;
 fail:
-	*cause = xasprintf("cannot listen on %s/%s:%u: %s%s", proto_name(proto),
-			   netaddr_format(addr, text), netaddr_port(addr),
-			   strerror(errno),
-			   errno == EACCES ? " (ports below 1024 need root or "
-					     "CAP_NET_BIND_SERVICE)"
-					   : "");
+	saved = errno;
+	if (errno == EADDRINUSE)
+		*cause = xasprintf("%s/%u is already served on %s by another "
+				   "socket (another nacl-agent?): one agent "
+				   "per port; stop the other or leave %s/%u "
+				   "out of --ports",
+				   proto_name(proto), netaddr_port(addr),
+				   netaddr_format(addr, text),
+				   proto_name(proto), netaddr_port(addr));
+	else
+		*cause = xasprintf(
+			"cannot listen on %s/%s:%u: %s%s", proto_name(proto),
+			netaddr_format(addr, text), netaddr_port(addr),
+			strerror(errno),
+			errno == EACCES ? " (ports below 1024 need root or "
+					  "CAP_NET_BIND_SERVICE)"
+					: "");
 	if (fd >= 0)
 		close(fd);
+	errno = saved; /* for responder_error_exit() */
 	return -1;
 }
 
@@ -426,6 +483,12 @@ responder_new(struct agent *agent, const struct check_spec *check,
 					    responder_accept_error_callback);
 	}
 	return r;
+}
+
+int
+responder_error_exit(int error)
+{
+	return error == EADDRINUSE ? 2 : 3;
 }
 
 void

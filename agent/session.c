@@ -1,6 +1,6 @@
 /* Sessions opened on the control channel and the seen-log each one keeps. */
-/* The seen-log is an array plus an open-addressing index, so recording is O(1).
- */
+/* The seen-log is a set of bitmaps sized at open: recording is O(1) and
+ * never runs out of room. */
 #include "agent/session.h"
 
 #include <netinet/in.h>
@@ -24,12 +24,11 @@ session_monotonic_ns(void)
 }
 
 void
-session_table_init(struct session_table *t, size_t max, size_t max_seen)
+session_table_init(struct session_table *t, size_t max)
 {
 	t->sessions = xcalloc(max, sizeof *t->sessions);
 	t->max = max;
 	t->count = 0;
-	t->max_seen = max_seen;
 }
 
 void
@@ -68,14 +67,16 @@ session_open(struct session_table *t, void *owner,
 		xreallocarray(NULL, ports->count, sizeof *ports->checks);
 	memcpy(s->ports.checks, ports->checks,
 	       ports->count * sizeof *ports->checks);
-	if (sports != NULL)
-		range_list_copy(&s->sports, sports);
+	range_list_copy(&s->sports, sports);
+	seen_report_init(&s->seen, ports, range_list_size(sports));
+	s->seen.session = s->id;
+	s->overflows_start =
+		xcalloc(ports->count + 1, sizeof *s->overflows_start);
 	if (key != NULL) {
 		s->keyed = true;
 		memcpy(s->key, key, sizeof s->key);
 	}
-	s->max_seen = t->max_seen;
-	s->opened_ns = s->active_ns = session_monotonic_ns();
+	s->opened_ns = session_monotonic_ns();
 	for (i = 0; i < t->max; i++) {
 		if (t->sessions[i] == NULL) {
 			t->sessions[i] = s;
@@ -115,8 +116,9 @@ session_close(struct session_table *t, struct session *s)
 	check_list_free(&s->ports);
 	range_list_free(&s->sports);
 	sodium_memzero(s->key, sizeof s->key);
-	free(s->records);
-	free(s->index);
+	seen_report_free(&s->seen);
+	free(s->overflows_start);
+	free(s->nat_map);
 	free(s);
 }
 
@@ -130,101 +132,68 @@ session_close_owner(struct session_table *t, void *owner)
 			session_close(t, t->sessions[i]);
 }
 
-static size_t
-session_hash(uint64_t key, size_t size)
+/* The bit of (proto, port, sport): -1 when the session does not probe it. */
+static int
+session_index(const struct session *s, enum proto proto, uint16_t port,
+	      uint16_t sport, size_t *index)
 {
-	key ^= key >> 33;
-	key *= 0xff51afd7ed558ccdULL;
-	key ^= key >> 33;
-	return (size_t)key & (size - 1);
-}
+	int check = check_list_find(&s->ports, proto, port);
 
-static void
-session_reindex(struct session *s, size_t size)
-{
-	size_t i, h;
-
-	free(s->index);
-	s->index = xcalloc(size, sizeof *s->index);
-	s->index_size = size;
-	for (i = 0; i < s->nrecords; i++) {
-		h = session_hash(s->records[i].key, size);
-		while (s->index[h] != 0)
-			h = (h + 1) & (size - 1);
-		s->index[h] = (uint32_t)i + 1;
-	}
-}
-
-static void
-session_add(struct session *s, enum proto proto, uint16_t port, uint16_t sport,
-	    const struct sockaddr *observed, uint32_t count)
-{
-	uint64_t key = (uint64_t)proto << 32 | (uint64_t)port << 16 | sport;
-	struct seen_record *r;
-	size_t h;
-
-	s->requests += count;
-	s->active_ns = session_monotonic_ns();
-	if (s->index_size == 0)
-		session_reindex(s, 1024);
-	h = session_hash(key, s->index_size);
-	while (s->index[h] != 0) {
-		r = &s->records[s->index[h] - 1];
-		if (r->key == key) {
-			r->count += count;
-			return;
-		}
-		h = (h + 1) & (s->index_size - 1);
-	}
-	if (s->nrecords == s->max_seen) {
-		if (!s->truncated)
-			log_warn("session %08x: seen-log full at %zu entries; "
-				 "further requests are answered, not logged",
-				 s->id, s->max_seen);
-		s->truncated = true;
-		return;
-	}
-	if (s->nrecords == s->records_alloc) {
-		s->records_alloc =
-			s->records_alloc ? s->records_alloc * 2 : 256;
-		if (s->records_alloc > s->max_seen)
-			s->records_alloc = s->max_seen;
-		s->records = xreallocarray(s->records, s->records_alloc,
-					   sizeof *s->records);
-	}
-	r = &s->records[s->nrecords];
-	memset(r, 0, sizeof *r);
-	r->key = key;
-	r->family = (uint8_t)observed->sa_family;
-	if (observed->sa_family == AF_INET6)
-		memcpy(r->addr,
-		       &((const struct sockaddr_in6 *)(const void *)observed)
-				->sin6_addr,
-		       16);
-	else
-		memcpy(r->addr,
-		       &((const struct sockaddr_in *)(const void *)observed)
-				->sin_addr,
-		       4);
-	r->observed_port = netaddr_port(observed);
-	r->count = count;
-	s->index[h] = (uint32_t)++s->nrecords;
-	if (s->nrecords * 2 > s->index_size)
-		session_reindex(s, s->index_size * 2);
+	if (check < 0)
+		return -1;
+	*index = range_list_index(&s->sports, sport);
+	return *index == SIZE_MAX ? -1 : check;
 }
 
 void
 session_record(struct session *s, enum proto proto, uint16_t port,
 	       uint16_t sport, const struct sockaddr *observed)
 {
-	session_add(s, proto, port, sport, observed, 1);
+	size_t index;
+	int check = session_index(s, proto, port, sport, &index);
+
+	s->requests++;
+	if (check < 0) {
+		s->not_kept++;
+		return;
+	}
+	seen_report_set(&s->seen, (size_t)check, SEEN_SOCKET, index);
+	if (netaddr_port(observed) == sport &&
+	    netaddr_equal(observed, (const struct sockaddr *)&s->probe_addr))
+		return;
+	seen_report_set(&s->seen, (size_t)check, SEEN_NAT, index);
+	if (!s->seen.has_nat_sample) {
+		s->seen.has_nat_sample = true;
+		netaddr_format(observed, s->seen.nat_addr);
+		s->seen.nat_port = netaddr_port(observed);
+	}
 }
 
 void
 session_record_handshake(struct session *s, uint16_t port,
 			 const struct sockaddr *peer)
 {
-	session_add(s, PROTO_TCP, port, netaddr_port(peer), peer, 0);
+	size_t index;
+	int check =
+		session_index(s, PROTO_TCP, port, netaddr_port(peer), &index);
+
+	if (check >= 0)
+		seen_report_set(&s->seen, (size_t)check, SEEN_SOCKET, index);
+}
+
+void
+session_record_wire(struct session *s, enum seen_set set, enum proto proto,
+		    uint16_t port, uint16_t sport)
+{
+	size_t index;
+	int check = session_index(s, proto, port, sport, &index);
+
+	if (check < 0)
+		return;
+	if (set == SEEN_WIRE_OUT &&
+	    !seen_report_get(&s->seen, (size_t)check, SEEN_WIRE_IN, index))
+		return;
+	seen_report_set(&s->seen, (size_t)check, set, index);
 }
 
 bool
@@ -239,26 +208,6 @@ session_matches_peer(const struct session *s, enum proto proto, uint16_t port,
 		return false;
 	return netaddr_equal(peer, (const struct sockaddr *)&s->probe_addr) ||
 	       netaddr_equal(peer, (const struct sockaddr *)&s->control_peer);
-}
-
-void
-session_entry(const struct session *s, size_t i, struct seen_entry *e)
-{
-	const struct seen_record *r = &s->records[i];
-	struct sockaddr_storage ss;
-
-	memset(&ss, 0, sizeof ss);
-	ss.ss_family = r->family;
-	if (r->family == AF_INET6)
-		memcpy(&((struct sockaddr_in6 *)&ss)->sin6_addr, r->addr, 16);
-	else
-		memcpy(&((struct sockaddr_in *)&ss)->sin_addr, r->addr, 4);
-	e->proto = (enum proto)(r->key >> 32);
-	e->port = (uint16_t)(r->key >> 16);
-	e->sport = (uint16_t)r->key;
-	netaddr_format((const struct sockaddr *)&ss, e->observed_addr);
-	e->observed_port = r->observed_port;
-	e->count = r->count;
 }
 
 bool

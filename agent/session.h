@@ -1,6 +1,6 @@
 /* Sessions opened on the control channel and the seen-log each one keeps. */
-/* A seen-log maps (proto, port, probe's source port) to what arrived and from
- * where. */
+/* A seen-log holds, per check, bitmaps over the session's source ports
+ * (docs/design.md §The seen-log on the wire). */
 #ifndef NACL_AGENT_SESSION_H
 #define NACL_AGENT_SESSION_H
 
@@ -13,18 +13,11 @@
 #include "common/checkspec.h"
 #include "common/control.h"
 #include "common/portrange.h"
+#include "common/seenlog.h"
 
 #define SESSION_DEFAULT_MAX 64
-#define SESSION_DEFAULT_MAX_SEEN 262144
-
-/* 32 bytes: a 193,536-probe sweep's log stays near 8 MiB with its index. */
-struct seen_record {
-	uint64_t key; /* proto << 32 | port << 16 | sport */
-	uint8_t addr[16];
-	uint16_t observed_port;
-	uint8_t family; /* AF_INET or AF_INET6 */
-	uint32_t count; /* identified requests; 0: a handshake only */
-};
+/* 6 checks x 64,512 source ports (1024-65535): a full nightly sweep. */
+#define SESSION_DEFAULT_MAX_SEEN (6 * 64512)
 
 struct session {
 	uint32_t id;
@@ -33,34 +26,39 @@ struct session {
 	struct sockaddr_storage
 		control_peer; /* as the control channel saw it */
 	struct check_list ports; /* what it will probe */
-	struct range_list sports; /* from which source ports; empty: any */
+	struct range_list sports; /* from which source ports */
 	bool keyed; /* probes must carry tokens made with key */
 	uint8_t key[AUTH_SESSION_KEY_SIZE];
-	struct seen_record *records;
-	size_t nrecords, records_alloc, max_seen;
-	uint32_t *index; /* open addressing into records, 0 = empty */
-	size_t index_size;
-	bool truncated; /* max_seen reached */
+	/* The seen-log, sized at open from the plan: nothing is truncated. */
+	struct seen_report seen;
+	/* Counters of the host when it opened, for the losses' deltas. */
+	struct seen_losses start;
+	uint64_t *overflows_start; /* per check: its sockets' SO_RXQ_OVFL */
+	/* Under NAT, the source port the agent saw -> check * nsports +
+	 * index + 1, so a captured reply finds its probe (65,536 entries,
+	 * made when first needed). */
+	uint32_t *nat_map;
 	uint64_t requests;
 	uint64_t withheld; /* replies the rate limit held back */
-	uint64_t opened_ns, active_ns; /* monotonic: opened, last activity */
+	uint64_t not_kept; /* identified requests outside its source ports */
+	uint64_t opened_ns; /* monotonic */
 };
 
 struct session_table {
 	struct session **sessions; /* max slots, NULL when free */
 	size_t max, count;
-	size_t max_seen; /* per session */
 };
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t session_monotonic_ns(void);
-/* An empty table of max sessions, each logging at most max_seen entries. */
-void session_table_init(struct session_table *t, size_t max, size_t max_seen);
+/* An empty table of max sessions. */
+void session_table_init(struct session_table *t, size_t max);
 /* Closes every session and frees the slots. */
 void session_table_free(struct session_table *t);
 /*
- * A new session with a random nonzero id, or NULL when the table is full.
- * key (AUTH_SESSION_KEY_SIZE bytes) makes it keyed; NULL: --open.
+ * A new session with a random nonzero id and an empty seen-log over ports x
+ * sports, or NULL when the table is full. key (AUTH_SESSION_KEY_SIZE bytes)
+ * makes it keyed; NULL: --open.
  */
 struct session *session_open(struct session_table *t, void *owner,
 			     const struct sockaddr *probe_addr,
@@ -72,18 +70,23 @@ struct session *session_find(struct session_table *t, uint32_t id);
 void session_close(struct session_table *t, struct session *s);
 /* Closes every session of owner (its control connection went away). */
 void session_close_owner(struct session_table *t, void *owner);
-/* Records that a request for (proto, port, sport) arrived from observed. */
+/* Records that an identified request for (proto, port, sport) reached a
+ * socket from observed: the socket bit, and the nat bit when observed is not
+ * the declared address and sport. */
 void session_record(struct session *s, enum proto proto, uint16_t port,
 		    uint16_t sport, const struct sockaddr *observed);
 /* Records a TCP handshake from peer (accepted or half-open) that carries no
- * request yet: the port was reached; its count stays as it is. */
+ * request yet: the socket bit of the peer's port. */
 void session_record_handshake(struct session *s, uint16_t port,
 			      const struct sockaddr *peer);
+/* Records a packet the capture saw: wire_in, or wire_out (kept only where
+ * wire_in is set, so that a stale retransmission proves nothing). */
+void session_record_wire(struct session *s, enum seen_set set, enum proto proto,
+			 uint16_t port, uint16_t sport);
 /* Does the session probe (proto, port) from this address? For half-open
  * entries, which carry no session id. */
 bool session_matches_peer(const struct session *s, enum proto proto,
 			  uint16_t port, const struct sockaddr *peer);
-void session_entry(const struct session *s, size_t i, struct seen_entry *e);
 /* Is a request that names this session really from it? Checks the token of
  * a keyed session (constant time); an --open session takes any. */
 bool session_token_valid(const struct session *s, enum proto proto,

@@ -9,8 +9,8 @@
 #include "common/xmalloc.h"
 
 enum control_decode
-control_frame_decode(const uint8_t *buf, size_t len, size_t *consumed,
-		     cJSON **msg, char **cause)
+control_frame_decode(const uint8_t *buf, size_t len, size_t limit,
+		     size_t *consumed, cJSON **msg, char **cause)
 {
 	uint32_t body;
 	const cJSON *v, *type;
@@ -22,10 +22,15 @@ control_frame_decode(const uint8_t *buf, size_t len, size_t *consumed,
 		return CONTROL_DECODE_NEED_MORE;
 	body = (uint32_t)buf[0] << 24 | (uint32_t)buf[1] << 16 |
 	       (uint32_t)buf[2] << 8 | buf[3];
-	if (body == 0 || body > CONTROL_MAX_MESSAGE) {
+	if (limit > CONTROL_MAX_MESSAGE)
+		limit = CONTROL_MAX_MESSAGE;
+	if (body == 0 || body > limit) {
 		*cause = xasprintf("control message of %u bytes refused: "
-				   "accepted sizes are 1 to %u",
-				   body, CONTROL_MAX_MESSAGE);
+				   "accepted sizes are 1 to %zu%s",
+				   body, limit,
+				   limit < CONTROL_MAX_MESSAGE
+					   ? " before authentication"
+					   : "");
 		return CONTROL_DECODE_ERROR;
 	}
 	if (len - 4 < body)
@@ -54,7 +59,9 @@ control_frame_decode(const uint8_t *buf, size_t len, size_t *consumed,
 	}
 	if (v->valuedouble != CONTROL_VERSION) {
 		*cause = xasprintf("control protocol version %g is not "
-				   "supported: this side speaks version %d",
+				   "supported: this side speaks version %d "
+				   "(upgrade nacl-probe and nacl-agent "
+				   "together)",
 				   v->valuedouble, CONTROL_VERSION);
 		goto fail;
 	}
@@ -117,68 +124,4 @@ control_message_type(const cJSON *msg)
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(msg, "type");
 
 	return cJSON_IsString(type) ? type->valuestring : "";
-}
-
-cJSON *
-seen_entry_to_json(const struct seen_entry *e)
-{
-	cJSON *a = cJSON_CreateArray();
-
-	cJSON_AddItemToArray(a, cJSON_CreateString(proto_name(e->proto)));
-	cJSON_AddItemToArray(a, cJSON_CreateNumber(e->port));
-	cJSON_AddItemToArray(a, cJSON_CreateNumber(e->sport));
-	cJSON_AddItemToArray(a, cJSON_CreateString(e->observed_addr));
-	cJSON_AddItemToArray(a, cJSON_CreateNumber(e->observed_port));
-	cJSON_AddItemToArray(a, cJSON_CreateNumber(e->count));
-	return a;
-}
-
-static int
-seen_number(const cJSON *item, int index, double max, double *out)
-{
-	const cJSON *n = cJSON_GetArrayItem(item, index);
-
-	if (!cJSON_IsNumber(n) || !(n->valuedouble >= 0) ||
-	    n->valuedouble > max ||
-	    n->valuedouble != (double)(long)n->valuedouble)
-		return -1;
-	*out = n->valuedouble;
-	return 0;
-}
-
-int
-seen_entry_from_json(const cJSON *item, struct seen_entry *e, char **cause)
-{
-	const cJSON *proto, *addr;
-	double port, sport, oport, count;
-
-	if (!cJSON_IsArray(item) || cJSON_GetArraySize(item) != 6) {
-		*cause = xstrdup("seen entry is not an array of 6 items");
-		return -1;
-	}
-	proto = cJSON_GetArrayItem(item, 0);
-	addr = cJSON_GetArrayItem(item, 3);
-	if (!cJSON_IsString(proto) ||
-	    proto_parse(proto->valuestring, &e->proto) != 0) {
-		*cause = xstrdup("seen entry has a bad protocol");
-		return -1;
-	}
-	if (seen_number(item, 1, 65535, &port) != 0 ||
-	    seen_number(item, 2, 65535, &sport) != 0 ||
-	    seen_number(item, 4, 65535, &oport) != 0 ||
-	    seen_number(item, 5, 4294967295.0, &count) != 0) {
-		*cause = xstrdup("seen entry has a bad port or count");
-		return -1;
-	}
-	if (!cJSON_IsString(addr) ||
-	    strlen(addr->valuestring) >= sizeof e->observed_addr) {
-		*cause = xstrdup("seen entry has a bad address");
-		return -1;
-	}
-	e->port = (uint16_t)port;
-	e->sport = (uint16_t)sport;
-	e->observed_port = (uint16_t)oport;
-	e->count = (uint32_t)count;
-	strcpy(e->observed_addr, addr->valuestring);
-	return 0;
 }

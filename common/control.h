@@ -10,11 +10,12 @@
 
 #include "common/checkspec.h"
 
-#define CONTROL_VERSION 1
+#define CONTROL_VERSION 2
 #define CONTROL_DEFAULT_PORT 7455
 #define CONTROL_MAX_MESSAGE (1024 * 1024)
-/* Seen-log entries per "seen" reply page: well under the message limit. */
-#define CONTROL_SEEN_PAGE 4096
+/* Before authentication: a small hello within a short deadline. */
+#define CONTROL_MAX_HELLO 4096
+#define CONTROL_HELLO_DEADLINE_SEC 5
 
 enum control_decode {
 	CONTROL_DECODE_ERROR = -1,
@@ -26,31 +27,17 @@ enum control_decode {
  * Decodes one frame from buf. Returns CONTROL_DECODE_MESSAGE with *msg (free
  * with cJSON_Delete) and *consumed set; CONTROL_DECODE_NEED_MORE when buf
  * holds only part of a frame; CONTROL_DECODE_ERROR with *cause (malloc'd)
- * for an oversize frame, bad JSON, a non-object, a missing or unsupported
- * version or a missing type. An oversize length is refused before its body
- * arrives.
+ * for a frame over limit bytes (CONTROL_MAX_MESSAGE at most), bad JSON, a
+ * non-object, a missing or unsupported version or a missing type. An
+ * oversize length is refused before its body arrives.
  */
 enum control_decode control_frame_decode(const uint8_t *buf, size_t len,
-					 size_t *consumed, cJSON **msg,
-					 char **cause);
+					 size_t limit, size_t *consumed,
+					 cJSON **msg, char **cause);
 /* Frames msg; free() the result. Returns NULL (with *cause) when too big. */
 uint8_t *control_frame_encode(const cJSON *msg, size_t *len, char **cause);
 /* A new message object with "v" and "type" set. */
 cJSON *control_message_new(const char *type);
 const char *control_message_type(const cJSON *msg);
-
-/* One seen-log entry: what the agent received for (proto, port, sport). */
-struct seen_entry {
-	enum proto proto;
-	uint16_t port;
-	uint16_t sport; /* as the probe bound it (from the request) */
-	char observed_addr[46];
-	uint16_t observed_port; /* as the agent saw it */
-	uint32_t count;
-};
-
-/* ["udp", 7000, 40000, "198.18.1.1", 40000, 1] */
-cJSON *seen_entry_to_json(const struct seen_entry *e);
-int seen_entry_from_json(const cJSON *item, struct seen_entry *e, char **cause);
 
 #endif

@@ -58,6 +58,7 @@ struct probe_options {
 	const char *dns_name;
 	const char *key_file;
 	unsigned rate, window, attempts, timeout_ms;
+	uint16_t control_sport;
 	bool rate_set, window_set, attempts_set, timeout_set;
 	bool ports_set, sports_set;
 	bool quiet;
@@ -117,6 +118,13 @@ probe_usage(FILE *out)
 		"token\n"
 		"  --bind ADDR          local address to send from (default:\n"
 		"                       chosen by routing)\n"
+		"  --control-sport PORT source port of the control connection\n"
+		"                       to the agent, tried first; without\n"
+		"                       it (and when no SYN-ACK comes back in\n"
+		"                       2 s) the probe tries ports outside\n"
+		"                       every swept range: one of the\n"
+		"                       kernel's ephemeral range, one below\n"
+		"                       32768, one in 61000-65535\n"
 		"Pace:\n"
 		"  --rate PPS           attempts per second, 0 = no limit\n"
 		"                       (default %d)\n"
@@ -191,7 +199,8 @@ probe_usage(FILE *out)
 		"Exit status: 0 every expectation met (without a scenario:\n"
 		"every port answered); 1 some port missed its expectation;\n"
 		"2 usage or scenario error; 3 runtime failure (agent\n"
-		"unreachable, authentication failed).\n",
+		"unreachable, authentication failed, the agent lost\n"
+		"mid-sweep, its seen-log too small for the plan).\n",
 		CONTROL_DEFAULT_PORT, PROBE_DEFAULT_PORTS, services,
 		PROBE_DEFAULT_SPORTS, PROBE_DEFAULT_DNS_NAME,
 		PROBE_AGENT_DNS_BASE, PROBE_DEFAULT_RATE, PROBE_DEFAULT_WINDOW,
@@ -260,6 +269,7 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 		{"html", required_argument, NULL, 'H'},
 		{"history", required_argument, NULL, 'Y'},
 		{"keep", required_argument, NULL, 'K'},
+		{"control-sport", required_argument, NULL, 'C'},
 		{NULL, 0, NULL, 0},
 	};
 	char *cause = NULL;
@@ -339,6 +349,10 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 			break;
 		case 'D':
 			o->dns_name = optarg;
+			break;
+		case 'C':
+			o->control_sport = (uint16_t)probe_parse_number(
+				"--control-sport", optarg, 1, 65535);
 			break;
 		case 'k':
 			o->key_file = optarg;
@@ -677,6 +691,7 @@ main(int argc, char **argv)
 	settings.window = o.window;
 	settings.attempts = o.attempts;
 	settings.timeout_ms = o.timeout_ms;
+	settings.control_sport = o.control_sport;
 	window_set = o.window_set;
 	if (o.scenario != NULL)
 		ntargets = probe_plan_scenario(&o, &report, &targets, &settings,

@@ -10,68 +10,13 @@
 
 #include <sodium.h>
 
-#include "common/control.h"
 #include "common/log.h"
 #include "common/netaddr.h"
 #include "common/xmalloc.h"
-#include "probe/control_client.h"
+#include "probe/classify.h"
+#include "probe/session.h"
 #include "probe/sweep.h"
 
-/* A busy agent (many sessions at once) may take a while to answer. */
-#define RUN_CONTROL_TIMEOUT_MS 30000
-
-/* Opens a session on the agent: hello, then open with the ports to probe. */
-static struct control_client *
-run_open_session(const struct sockaddr *agent, const struct sockaddr *bind,
-		 const char *probe_addr, const char *sports,
-		 const struct auth_key *key, const struct check_list *checks,
-		 uint32_t *session, struct control_auth *auth, char **cause)
-{
-	struct control_client *c;
-	cJSON *msg, *reply, *ports, *item;
-	const cJSON *id;
-	size_t i;
-
-	c = control_client_connect(agent, bind, RUN_CONTROL_TIMEOUT_MS, cause);
-	if (c == NULL)
-		return NULL;
-	if (control_client_authenticate(c, key, auth, cause) != 0)
-		goto fail;
-	msg = control_message_new("open");
-	cJSON_AddStringToObject(msg, "probe_addr", probe_addr);
-	cJSON_AddStringToObject(msg, "sports", sports);
-	ports = cJSON_AddArrayToObject(msg, "ports");
-	for (i = 0; i < checks->count; i++) {
-		item = cJSON_CreateArray();
-		cJSON_AddItemToArray(item, cJSON_CreateString(proto_name(
-						   checks->checks[i].proto)));
-		cJSON_AddItemToArray(
-			item, cJSON_CreateNumber(checks->checks[i].port));
-		cJSON_AddItemToArray(ports, item);
-	}
-	reply = control_client_request(c, msg, "opened", cause);
-	if (reply == NULL)
-		goto fail;
-	id = cJSON_GetObjectItemCaseSensitive(reply, "session");
-	if (!cJSON_IsNumber(id) || id->valuedouble < 1 ||
-	    id->valuedouble > 4294967295.0) {
-		*cause = xstrdup("the agent's 'opened' reply has no valid "
-				 "session id");
-		cJSON_Delete(reply);
-		goto fail;
-	}
-	*session = (uint32_t)id->valuedouble;
-	cJSON_Delete(reply);
-	return c;
-fail:
-	control_client_free(c);
-	return NULL;
-}
-
-/*
- * Fetches the session's seen-log page by page and marks, per sweep index,
- * whether the agent saw the request and whether it saw another source port.
- */
 /*
  * The seen-log tells a silent port's direction, and NAT for services whose
  * replies do not say what the agent saw (their row's reply_says_observed).
@@ -93,85 +38,90 @@ run_needs_seen(const struct sweep *sweep, const struct sweep_config *cfg)
 	return false;
 }
 
-static int
-run_fetch_seen(struct control_client *c, uint32_t session,
-	       const struct sweep_config *cfg, size_t nsports, uint8_t *seen,
-	       char **cause)
-{
-	size_t offset = 0, total;
-	const cJSON *entries, *item, *t;
-	struct seen_entry e;
-	cJSON *msg, *reply;
-	char *why = NULL;
-	int check;
-	size_t i;
-
-	do {
-		msg = control_message_new("seen");
-		cJSON_AddNumberToObject(msg, "session", session);
-		cJSON_AddNumberToObject(msg, "offset", (double)offset);
-		reply = control_client_request(c, msg, "seen", cause);
-		if (reply == NULL)
-			return -1;
-		t = cJSON_GetObjectItemCaseSensitive(reply, "withheld");
-		if (offset == 0 && cJSON_IsNumber(t) && t->valuedouble > 0)
-			log_warn("the agent withheld %.0f replies: over its "
-				 "per-source limit (nacl-agent --reply-rate), "
-				 "shared by every probe from this address; "
-				 "those ports may read reply_dropped",
-				 t->valuedouble);
-		t = cJSON_GetObjectItemCaseSensitive(reply, "total");
-		entries = cJSON_GetObjectItemCaseSensitive(reply, "entries");
-		if (!cJSON_IsNumber(t) || !cJSON_IsArray(entries) ||
-		    cJSON_GetArraySize(entries) == 0) {
-			total = offset;
-			if (!cJSON_IsNumber(t) ||
-			    t->valuedouble > (double)offset) {
-				*cause =
-					xstrdup("the agent's seen-log reply is "
-						"malformed");
-				cJSON_Delete(reply);
-				return -1;
-			}
-		} else
-			total = (size_t)t->valuedouble;
-		cJSON_ArrayForEach(item, entries)
-		{
-			offset++;
-			if (seen_entry_from_json(item, &e, &why) != 0) {
-				*cause = xasprintf("the agent's seen-log: %s",
-						   why);
-				free(why);
-				cJSON_Delete(reply);
-				return -1;
-			}
-			check = check_list_find(&cfg->checks, e.proto, e.port);
-			i = range_list_index(&cfg->sports, e.sport);
-			if (check < 0 || i == SIZE_MAX)
-				continue;
-			i += (size_t)check * nsports;
-			seen[i] |= 1;
-			if (e.observed_port != e.sport)
-				seen[i] |= 2;
-		}
-		cJSON_Delete(reply);
-	} while (offset < total);
-	return 0;
-}
+/* Why the agent was lost during the sweep (probe_session_watch). */
+struct run_lost {
+	struct event_base *base;
+	char *cause;
+};
 
 static void
-run_close_session(struct control_client *c, uint32_t session)
+run_lost_callback(void *arg, const char *cause)
 {
-	char *cause = NULL;
-	cJSON *msg = control_message_new("close"), *reply;
+	struct run_lost *lost = arg;
 
-	cJSON_AddNumberToObject(msg, "session", session);
-	reply = control_client_request(c, msg, "closed", &cause);
-	if (reply == NULL) {
-		log_warn("closing the session: %s", cause);
-		free(cause);
+	lost->cause = xstrdup(cause);
+	event_base_loopbreak(lost->base);
+}
+
+/* Every source port the run sweeps, whatever the check: the control
+ * connection must take none of them. */
+static void
+run_swept_ports(const struct report *r, struct range_list *out)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->nchecks; i++)
+		for (k = 0; k < r->checks[i].sports.count; k++)
+			range_list_add(out, r->checks[i].sports.ranges[k].from,
+				       r->checks[i].sports.ranges[k].to);
+}
+
+/* The agent's losses that bear on check: its own socket overflows. */
+static struct seen_losses
+run_check_losses(const struct seen_report *seen, size_t check)
+{
+	struct seen_losses l = seen->losses;
+
+	l.socket_overflows = seen->checks[check].socket_overflows;
+	return l;
+}
+
+/* Publishes the final status of every port that did not answer. */
+static void
+run_classify(struct sweep *sweep, const struct sweep_config *cfg,
+	     const struct seen_report *seen)
+{
+	size_t i, nsports = sweep_nsports(sweep), check, index;
+	struct classify_input in;
+	struct classify_result r;
+	struct sweep_event ev;
+
+	for (i = 0; i < sweep_nports(sweep); i++) {
+		const struct sweep_port *p = sweep_port_at(sweep, i);
+
+		if (p->flags & PORT_OK)
+			continue; /* published when it answered */
+		check = i / nsports;
+		index = i % nsports;
+		memset(&in, 0, sizeof in);
+		in.flags = p->flags;
+		in.agent = cfg->agent;
+		in.proto = cfg->checks.checks[check].proto;
+		memset(&ev, 0, sizeof ev);
+		if (seen != NULL) {
+			in.evidence = seen->evidence;
+			in.wire_in = seen_report_get(seen, check, SEEN_WIRE_IN,
+						     index);
+			in.socket = seen_report_get(seen, check, SEEN_SOCKET,
+						    index);
+			in.wire_out = seen_report_get(seen, check,
+						      SEEN_WIRE_OUT, index);
+			in.losses = run_check_losses(seen, check);
+			ev.nat_translated =
+				seen_report_get(seen, check, SEEN_NAT, index);
+		}
+		r = classify_port(&in);
+		ev.status = r.status;
+		if (r.reason == CLASSIFY_EVIDENCE_LOST ||
+		    r.reason == CLASSIFY_REPLY_WITHHELD ||
+		    r.reason == CLASSIFY_HOST_KEPT)
+			log_debug("%s/%u from %u: %s: %s", proto_name(in.proto),
+				  cfg->checks.checks[check].port,
+				  sweep_sport_of(sweep, i),
+				  status_name(r.status),
+				  classify_reason_text(r.reason));
+		sweep_publish(sweep, SWEEP_EVENT_RESULT, i, &ev);
 	}
-	cJSON_Delete(reply);
 }
 
 /* The source address used toward target, for the report: no packet is sent. */
@@ -270,20 +220,24 @@ run_group_sweep(struct event_base *base, const struct run_target *t,
 		struct report *report, struct event_bus *run_bus, bool progress,
 		char **cause)
 {
-	struct control_client *control = NULL;
+	struct probe_session *session = NULL;
+	struct probe_session_params params;
+	struct probe_session_info info;
+	struct range_list avoid = {NULL, 0};
+	struct run_lost lost = {base, NULL};
+	struct seen_report seen, *have_seen = NULL;
 	struct event_bus bus = {0};
 	struct report part = {0};
 	struct sockaddr_storage local;
-	struct control_auth auth;
 	struct sweep_config cfg;
 	struct sweep_event ev;
-	struct sweep *sweep;
-	char addr_text[NETADDR_STRLEN], *sports_text;
-	uint8_t *seen;
-	size_t i, nsports;
+	struct sweep *sweep = NULL;
+	char addr_text[NETADDR_STRLEN];
+	size_t i;
 	int rc = -1;
 
 	memset(&cfg, 0, sizeof cfg);
+	memset(&info, 0, sizeof info);
 	cfg.target = t->address;
 	cfg.bind = t->bind;
 	cfg.agent = t->agent;
@@ -315,87 +269,87 @@ run_group_sweep(struct event_base *base, const struct run_target *t,
 		local = cfg.bind;
 	else
 		run_local_address((struct sockaddr *)&cfg.target, &local);
-	sports_text = range_list_format(&cfg.sports);
 	if (cfg.agent) {
-		control = run_open_session(
-			(struct sockaddr *)&t->address,
-			(struct sockaddr *)&cfg.bind,
-			netaddr_format((struct sockaddr *)&local, addr_text),
-			sports_text, t->key.bytes != NULL ? &t->key : NULL,
-			&cfg.checks, &cfg.session, &auth, cause);
-		if (control == NULL)
+		run_swept_ports(report, &avoid);
+		memset(&params, 0, sizeof params);
+		params.agent = (struct sockaddr *)&t->address;
+		params.bind = (struct sockaddr *)&cfg.bind;
+		params.key = t->key.bytes != NULL ? &t->key : NULL;
+		params.checks = &cfg.checks;
+		params.sports = &cfg.sports;
+		params.avoid = &avoid;
+		params.control_sport = settings->control_sport;
+		params.planned =
+			cfg.checks.count * range_list_size(&cfg.sports);
+		session = probe_session_open(&params, &info, cause);
+		if (session == NULL)
 			goto out;
-		cfg.keyed = auth.keyed;
-		memcpy(cfg.session_key, auth.session_key,
+		cfg.session = info.session;
+		cfg.keyed = info.keyed;
+		memcpy(cfg.session_key, info.session_key,
 		       sizeof cfg.session_key);
 		/* Above the agent's per-source limit, replies would be
 		 * withheld and read as drops. */
-		if (auth.max_rate > 0 &&
-		    (cfg.rate == 0 || cfg.rate > auth.max_rate)) {
+		if (info.max_rate > 0 &&
+		    (cfg.rate == 0 || cfg.rate > info.max_rate)) {
 			if (settings->rate != 0)
 				log_warn("--rate %u is above the agent's %u "
 					 "replies per second to one source; "
 					 "sweeping at %u",
-					 settings->rate, auth.max_rate,
-					 auth.max_rate);
-			cfg.rate = auth.max_rate;
-			settings->rate = auth.max_rate;
+					 settings->rate, info.max_rate,
+					 info.max_rate);
+			cfg.rate = info.max_rate;
+			settings->rate = info.max_rate;
 		}
 		if (cfg.bind.ss_family == AF_UNSPEC)
-			control_client_local(control, &local);
+			local = info.local;
 	}
 	report_set_target_bind(
 		report, t->report_target,
 		local.ss_family != AF_UNSPEC
 			? netaddr_format((struct sockaddr *)&local, addr_text)
 			: "");
-	nsports = range_list_size(&cfg.sports);
 	aggregator_subscribe(&bus, &part);
 	event_bus_subscribe(&bus, run_forward_event_callback, NULL, run_bus);
 	if (progress)
 		progress_subscribe(&bus, stderr);
 
 	sweep = sweep_new(base, &cfg, &bus);
+	if (session != NULL)
+		probe_session_watch(session, base, run_lost_callback, &lost);
 	if (sweep_run(sweep) != 0) {
 		*cause = xstrdup("the event loop failed");
-		sweep_free(sweep);
 		goto out;
 	}
-	seen = xcalloc(sweep_nports(sweep) + 1, 1);
-	if (control != NULL) {
-		if (run_needs_seen(sweep, &cfg) &&
-		    run_fetch_seen(control, cfg.session, &cfg, nsports, seen,
-				   cause) != 0) {
-			free(seen);
-			sweep_free(sweep);
+	probe_session_unwatch(session);
+	if (lost.cause != NULL) {
+		*cause = xasprintf("lost the agent mid-sweep: %s", lost.cause);
+		goto out;
+	}
+	if (session != NULL && run_needs_seen(sweep, &cfg)) {
+		if (probe_session_seen(session, &seen, cause) != 0)
 			goto out;
-		}
-		run_close_session(control, cfg.session);
+		have_seen = &seen;
 	}
-	for (i = 0; i < sweep_nports(sweep); i++) {
-		const struct sweep_port *p = sweep_port_at(sweep, i);
-
-		if (p->flags & PORT_OK)
-			continue; /* published when it answered */
-		memset(&ev, 0, sizeof ev);
-		ev.status = classify_port(p->flags, cfg.agent, seen[i] & 1);
-		ev.nat_translated = (seen[i] & 2) != 0;
-		sweep_publish(sweep, SWEEP_EVENT_RESULT, i, &ev);
-	}
+	probe_session_close(session);
+	session = NULL;
+	run_classify(sweep, &cfg, have_seen);
 	memset(&ev, 0, sizeof ev);
 	sweep_publish(sweep, SWEEP_EVENT_DONE, SIZE_MAX, &ev);
-	free(seen);
-	sweep_free(sweep);
 	run_copy_results(&part, g, report);
 	rc = 0;
 out:
-	control_client_free(control);
+	sweep_free(sweep);
+	seen_report_free(have_seen);
+	probe_session_close(session);
+	free(lost.cause);
 	event_bus_free(&bus);
 	report_free(&part);
 	check_list_free(&cfg.checks);
 	range_list_free(&cfg.sports);
-	free(sports_text);
+	range_list_free(&avoid);
 	sodium_memzero(cfg.session_key, sizeof cfg.session_key);
+	sodium_memzero(info.session_key, sizeof info.session_key);
 	return rc;
 }
 

@@ -6,6 +6,7 @@
 
 #include <event2/event.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #include "common/auth.h"
@@ -18,6 +19,7 @@ struct run_settings {
 	unsigned window;
 	unsigned attempts;
 	unsigned timeout_ms;
+	uint16_t control_sport; /* --control-sport, 0: none */
 };
 
 /* One target of the run, resolved and with its key loaded. */

@@ -143,7 +143,4 @@ void sweep_publish(struct sweep *s, enum sweep_event_type type, size_t index,
 		   struct sweep_event *ev);
 double sweep_elapsed(const struct sweep *s);
 
-/* probe/classify.c: the final status of a port from its flags. */
-enum probe_status classify_port(uint8_t flags, bool agent, bool seen);
-
 #endif

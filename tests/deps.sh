@@ -4,7 +4,8 @@
 # usage: deps.sh [fuzz]   (fuzz: also clang and libFuzzer for make fuzz)
 set -eu
 pkgs="gcc make pkg-config libc6-dev libevent-dev libcjson-dev libmnl-dev
-libldns-dev libsodium-dev libyaml-dev libcriterion-dev nftables iproute2 jq clang-format libxml2-utils
+libldns-dev libsodium-dev libyaml-dev libpcap-dev libcriterion-dev nftables iproute2 jq clang-format
+libxml2-utils
 tcpdump
 chromium prometheus python3 python3-yaml bind9-dnsutils ntpsec-ntpdig curl dnsmasq-base chrony
 nginx-light caddy"

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "common/control.h"
+#include "common/control_msg.h"
 #include "common/service.h"
 
 static void
@@ -61,6 +62,82 @@ seed_plans(const char *dir)
 		  "scenarios/cloudformation/narrow-ephemeral.cdk.json");
 }
 
+static void
+seed_message(const char *dir, int n, const struct control_msg *msg)
+{
+	char *cause = NULL;
+	uint8_t *frame;
+	size_t len;
+
+	frame = control_msg_encode(msg, &len, &cause);
+	if (frame == NULL) {
+		fprintf(stderr, "seed: %s\n", cause);
+		exit(1);
+	}
+	seed_write(dir, "control", n, frame, len);
+	free(frame);
+}
+
+static void
+seed_control(const char *dir)
+{
+	struct control_msg msg;
+	char *cause = NULL;
+	int n = 0, t;
+
+	for (t = 0; t < CONTROL_MSG_COUNT; t++) {
+		memset(&msg, 0, sizeof msg);
+		msg.type = (enum control_msg_type)t;
+		switch (msg.type) {
+		case CONTROL_MSG_HELLO:
+			strcpy(msg.u.hello.client, "nacl-probe/0.2");
+			msg.u.hello.keyed = true;
+			break;
+		case CONTROL_MSG_AGENT_HELLO:
+			strcpy(msg.u.agent_hello.agent, "nacl-agent/0.2");
+			break;
+		case CONTROL_MSG_OPEN:
+			strcpy(msg.u.open.probe_addr, "198.18.1.1");
+			check_list_parse("udp/53,tcp/53", &msg.u.open.ports,
+					 &cause);
+			range_list_parse("40000-40009", &msg.u.open.sports, 1,
+					 &cause);
+			msg.u.open.planned = 20;
+			msg.u.open.keepalive_ms = 1000;
+			break;
+		case CONTROL_MSG_OPENED:
+			msg.u.opened.session = 1;
+			msg.u.opened.evidence = EVIDENCE_CAPTURE;
+			break;
+		case CONTROL_MSG_SEEN_QUERY:
+		case CONTROL_MSG_CLOSE:
+		case CONTROL_MSG_CLOSED:
+			msg.u.session = 1;
+			break;
+		case CONTROL_MSG_SEEN:
+			check_list_parse("udp/53,tcp/53", &msg.u.open.ports,
+					 &cause);
+			{
+				struct check_list checks = msg.u.open.ports;
+
+				seen_report_init(&msg.u.seen, &checks, 10);
+				check_list_free(&checks);
+			}
+			msg.u.seen.session = 1;
+			seen_report_set(&msg.u.seen, 0, SEEN_WIRE_IN, 9);
+			seen_report_set(&msg.u.seen, 1, SEEN_WIRE_OUT, 0);
+			break;
+		case CONTROL_MSG_ERROR:
+			msg.u.error = strdup("no such session");
+			break;
+		default:
+			break;
+		}
+		seed_message(dir, n++, &msg);
+		control_msg_free(&msg);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -72,9 +149,6 @@ main(int argc, char **argv)
 	struct probe_id id = {0};
 	size_t s, len, outlen;
 	int proto, agent, n;
-	cJSON *msg;
-	uint8_t *frame;
-	char *cause;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: seed DIR\n");
@@ -117,15 +191,8 @@ main(int argc, char **argv)
 			}
 		}
 	}
-	msg = control_message_new("seen");
-	cJSON_AddNumberToObject(msg, "session", 1);
-	cJSON_AddItemToArray(cJSON_AddArrayToObject(msg, "entries"),
-			     cJSON_Parse("[\"udp\",7000,40000,\"198.18.1.1\","
-					 "40000,1]"));
-	frame = control_frame_encode(msg, &len, &cause);
-	seed_write(argv[1], "control", 0, frame, len);
-	free(frame);
-	cJSON_Delete(msg);
+	/* One of each control message, as the programs send them. */
+	seed_control(argv[1]);
 	seed_plans(argv[1]);
 	return 0;
 }

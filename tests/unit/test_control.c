@@ -36,7 +36,8 @@ assert_decode_error(const uint8_t *buf, size_t len, const char *expected)
 	char *cause = NULL;
 	enum control_decode rc;
 
-	rc = control_frame_decode(buf, len, &consumed, &msg, &cause);
+	rc = control_frame_decode(buf, len, CONTROL_MAX_MESSAGE, &consumed,
+				  &msg, &cause);
 	cr_expect_eq(rc, CONTROL_DECODE_ERROR);
 	cr_expect_null(msg);
 	cr_expect_str_eq(cause ? cause : "(no cause)", expected);
@@ -65,11 +66,12 @@ Test(control, frame_round_trips_a_message)
 	cJSON_AddStringToObject(msg, "nonce", "abc");
 	frame = control_frame_encode(msg, &len, &cause);
 	cr_assert_not_null(frame);
-	cr_assert_eq(len, 4 + strlen("{\"v\":1,\"type\":\"hello\","
+	cr_assert_eq(len, 4 + strlen("{\"v\":2,\"type\":\"hello\","
 				     "\"nonce\":\"abc\"}"));
 	cr_assert_eq(frame[0], 0);
 	cr_assert_eq(frame[3], len - 4);
-	cr_assert_eq(control_frame_decode(frame, len, &consumed, &out, &cause),
+	cr_assert_eq(control_frame_decode(frame, len, CONTROL_MAX_MESSAGE,
+					  &consumed, &out, &cause),
 		     CONTROL_DECODE_MESSAGE);
 	cr_assert_eq(consumed, len);
 	cr_assert_str_eq(control_message_type(out), "hello");
@@ -86,7 +88,7 @@ Test(control, message_new_sets_version_and_type)
 	cJSON *msg = control_message_new("seen");
 	char *text = cJSON_PrintUnformatted(msg);
 
-	cr_assert_str_eq(text, "{\"v\":1,\"type\":\"seen\"}");
+	cr_assert_str_eq(text, "{\"v\":2,\"type\":\"seen\"}");
 	cr_assert_str_eq(control_message_type(msg), "seen");
 	free(text);
 	cJSON_Delete(msg);
@@ -109,9 +111,10 @@ Test(control, every_partial_frame_needs_more)
 
 	for (i = 0; i < len; i++) {
 		out = NULL;
-		cr_assert_eq(
-			control_frame_decode(frame, i, &consumed, &out, &cause),
-			CONTROL_DECODE_NEED_MORE, "prefix of %zu bytes", i);
+		cr_assert_eq(control_frame_decode(frame, i, CONTROL_MAX_MESSAGE,
+						  &consumed, &out, &cause),
+			     CONTROL_DECODE_NEED_MORE, "prefix of %zu bytes",
+			     i);
 		cr_assert_null(out);
 	}
 	cJSON_Delete(msg);
@@ -143,8 +146,9 @@ Test(control, length_at_the_limit_waits_for_the_body)
 	cJSON *msg = NULL;
 	char *cause = NULL;
 
-	cr_assert_eq(control_frame_decode(header, sizeof header, &consumed,
-					  &msg, &cause),
+	cr_assert_eq(control_frame_decode(header, sizeof header,
+					  CONTROL_MAX_MESSAGE, &consumed, &msg,
+					  &cause),
 		     CONTROL_DECODE_NEED_MORE);
 	cr_assert_null(cause);
 }
@@ -160,12 +164,12 @@ Test(control, zero_length_is_refused)
 
 Test(control, bad_json_is_refused)
 {
-	assert_body_error("{\"v\":1,", "control message is not valid JSON");
+	assert_body_error("{\"v\":2,", "control message is not valid JSON");
 }
 
 Test(control, trailing_bytes_in_the_body_are_refused)
 {
-	assert_body_error("{\"v\":1,\"type\":\"a\"}xyz",
+	assert_body_error("{\"v\":2,\"type\":\"a\"}xyz",
 			  "control message has bytes after its JSON object");
 }
 
@@ -187,18 +191,36 @@ Test(control, string_version_is_refused)
 			  "control message has no version field \"v\"");
 }
 
-Test(control, unsupported_version_is_refused)
+Test(control, version_1_is_refused_with_what_to_do)
 {
-	assert_body_error("{\"v\":2,\"type\":\"hello\"}",
-			  "control protocol version 2 is not supported: this "
-			  "side speaks version 1");
+	assert_body_error("{\"v\":1,\"type\":\"hello\"}",
+			  "control protocol version 1 is not supported: this "
+			  "side speaks version 2 (upgrade nacl-probe and "
+			  "nacl-agent together)");
+}
+
+Test(control, frames_over_a_lower_limit_are_refused)
+{
+	static const uint8_t header[4] = {0x00, 0x00, 0x10, 0x01};
+	size_t consumed = 0;
+	cJSON *msg = NULL;
+	char *cause = NULL;
+
+	cr_assert_eq(control_frame_decode(header, sizeof header,
+					  CONTROL_MAX_HELLO, &consumed, &msg,
+					  &cause),
+		     CONTROL_DECODE_ERROR);
+	cr_assert_str_eq(cause, "control message of 4097 bytes refused: "
+				"accepted sizes are 1 to 4096 before "
+				"authentication");
+	free(cause);
 }
 
 Test(control, missing_type_is_refused)
 {
-	assert_body_error("{\"v\":1}",
+	assert_body_error("{\"v\":2}",
 			  "control message has no string \"type\"");
-	assert_body_error("{\"v\":1,\"type\":7}",
+	assert_body_error("{\"v\":2,\"type\":7}",
 			  "control message has no string \"type\"");
 }
 
@@ -215,13 +237,15 @@ Test(control, two_frames_back_to_back_decode_in_turn)
 
 	memcpy(both, fa, alen);
 	memcpy(both + alen, fb, blen);
-	cr_assert_eq(control_frame_decode(both, alen + blen, &consumed, &out,
+	cr_assert_eq(control_frame_decode(both, alen + blen,
+					  CONTROL_MAX_MESSAGE, &consumed, &out,
 					  &cause),
 		     CONTROL_DECODE_MESSAGE);
 	cr_assert_eq(consumed, alen);
 	cr_assert_str_eq(control_message_type(out), "first");
 	cJSON_Delete(out);
-	cr_assert_eq(control_frame_decode(both + alen, blen, &consumed, &out,
+	cr_assert_eq(control_frame_decode(both + alen, blen,
+					  CONTROL_MAX_MESSAGE, &consumed, &out,
 					  &cause),
 		     CONTROL_DECODE_MESSAGE);
 	cr_assert_eq(consumed, blen);
@@ -249,120 +273,10 @@ Test(control, encode_refuses_a_message_over_the_limit)
 	cr_assert_null(frame);
 	snprintf(expected, sizeof expected,
 		 "control message of %zu bytes is over the 1048576-byte limit",
-		 strlen("{\"v\":1,\"type\":\"big\",\"data\":\"\"}") +
+		 strlen("{\"v\":2,\"type\":\"big\",\"data\":\"\"}") +
 			 (size_t)CONTROL_MAX_MESSAGE);
 	cr_assert_str_eq(cause, expected);
 	free(cause);
 	free(filler);
 	cJSON_Delete(msg);
-}
-
-Test(control, seen_entry_serializes_as_six_item_array)
-{
-	struct seen_entry e = {PROTO_UDP, 7000, 40000, "198.18.1.1", 40001, 3};
-	cJSON *item = seen_entry_to_json(&e);
-	char *text = cJSON_PrintUnformatted(item);
-
-	cr_assert_str_eq(text, "[\"udp\",7000,40000,\"198.18.1.1\",40001,3]");
-	free(text);
-	cJSON_Delete(item);
-}
-
-Test(control, seen_entry_round_trips_ipv4)
-{
-	struct seen_entry e = {PROTO_TCP,    53,   61000,
-			       "198.18.1.1", 1024, 4294967295u};
-	struct seen_entry out;
-	cJSON *item = seen_entry_to_json(&e);
-	char *cause = NULL;
-
-	memset(&out, 0, sizeof out);
-	cr_assert_eq(seen_entry_from_json(item, &out, &cause), 0);
-	cr_assert_eq(out.proto, PROTO_TCP);
-	cr_assert_eq(out.port, 53);
-	cr_assert_eq(out.sport, 61000);
-	cr_assert_str_eq(out.observed_addr, "198.18.1.1");
-	cr_assert_eq(out.observed_port, 1024);
-	cr_assert_eq(out.count, 4294967295u);
-	cJSON_Delete(item);
-}
-
-Test(control, seen_entry_round_trips_longest_ipv6)
-{
-	struct seen_entry e = {
-		PROTO_UDP, 123,
-		32768,	   "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255",
-		32768,	   1};
-	struct seen_entry out;
-	cJSON *item = seen_entry_to_json(&e);
-	char *cause = NULL;
-
-	memset(&out, 0, sizeof out);
-	cr_assert_eq(seen_entry_from_json(item, &out, &cause), 0);
-	cr_assert_str_eq(out.observed_addr,
-			 "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255");
-	cr_assert_eq(out.proto, PROTO_UDP);
-	cJSON_Delete(item);
-}
-
-static void
-assert_seen_error(const char *json, const char *expected)
-{
-	cJSON *item = cJSON_Parse(json);
-	struct seen_entry e;
-	char *cause = NULL;
-
-	cr_assert_not_null(item, "test JSON does not parse: %s", json);
-	cr_assert_eq(seen_entry_from_json(item, &e, &cause), -1,
-		     "%s was accepted", json);
-	cr_assert_str_eq(cause, expected);
-	free(cause);
-	cJSON_Delete(item);
-}
-
-Test(control, seen_entry_not_an_array_is_refused)
-{
-	assert_seen_error("{\"proto\":\"udp\"}",
-			  "seen entry is not an array of 6 items");
-}
-
-Test(control, seen_entry_with_wrong_item_count_is_refused)
-{
-	assert_seen_error("[\"udp\",7000,40000,\"198.18.1.1\",40000]",
-			  "seen entry is not an array of 6 items");
-	assert_seen_error("[\"udp\",7000,40000,\"198.18.1.1\",40000,1,1]",
-			  "seen entry is not an array of 6 items");
-}
-
-Test(control, seen_entry_with_bad_protocol_is_refused)
-{
-	assert_seen_error("[\"icmp\",7000,40000,\"198.18.1.1\",40000,1]",
-			  "seen entry has a bad protocol");
-	assert_seen_error("[17,7000,40000,\"198.18.1.1\",40000,1]",
-			  "seen entry has a bad protocol");
-}
-
-Test(control, seen_entry_with_bad_numbers_is_refused)
-{
-	assert_seen_error("[\"udp\",70000,40000,\"198.18.1.1\",40000,1]",
-			  "seen entry has a bad port or count");
-	assert_seen_error("[\"udp\",7000,-1,\"198.18.1.1\",40000,1]",
-			  "seen entry has a bad port or count");
-	assert_seen_error("[\"udp\",7000,40000,\"198.18.1.1\",400.5,1]",
-			  "seen entry has a bad port or count");
-	assert_seen_error("[\"udp\",7000,40000,\"198.18.1.1\",40000,"
-			  "4294967296]",
-			  "seen entry has a bad port or count");
-	assert_seen_error("[\"udp\",\"7000\",40000,\"198.18.1.1\",40000,1]",
-			  "seen entry has a bad port or count");
-}
-
-Test(control, seen_entry_with_bad_address_is_refused)
-{
-	assert_seen_error("[\"udp\",7000,40000,1,40000,1]",
-			  "seen entry has a bad address");
-	assert_seen_error("[\"udp\",7000,40000,"
-			  "\"0123456789012345678901234567890123456789012345\","
-			  "40000,1]",
-			  "seen entry has a bad address");
 }

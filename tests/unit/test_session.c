@@ -21,14 +21,16 @@ address(const char *ip, uint16_t port)
 
 static struct session_table table;
 static struct check_list ports;
+static struct range_list sports;
 
 static void
 setup(void)
 {
 	char *cause = NULL;
 
-	session_table_init(&table, 8, SESSION_DEFAULT_MAX_SEEN);
+	session_table_init(&table, 8);
 	cr_assert_eq(check_list_parse("udp/7000,tcp/7000", &ports, &cause), 0);
+	cr_assert_eq(range_list_parse("1024-65535", &sports, 1, &cause), 0);
 }
 
 static void
@@ -36,92 +38,111 @@ teardown(void)
 {
 	session_table_free(&table);
 	check_list_free(&ports);
+	range_list_free(&sports);
 }
 
 TestSuite(session, .init = setup, .fini = teardown);
 
-Test(session, records_are_deduplicated_and_counted)
+static struct session *
+open_session(const struct sockaddr_in *probe, const struct sockaddr_in *control,
+	     const uint8_t *key)
+{
+	return session_open(&table, NULL, (const struct sockaddr *)probe,
+			    (const struct sockaddr *)control, &ports, &sports,
+			    key);
+}
+
+Test(session, seen_log_is_sized_by_the_plan)
 {
 	struct sockaddr_in probe = address("198.18.1.1", 0);
-	struct sockaddr_in from = address("198.18.1.1", 40000);
-	struct seen_entry e;
-	struct session *s;
+	struct session *s = open_session(&probe, &probe, NULL);
 
-	s = session_open(&table, NULL, (struct sockaddr *)&probe,
-			 (struct sockaddr *)&probe, &ports, NULL, NULL);
 	cr_assert_not_null(s);
-	session_record(s, PROTO_UDP, 7000, 40000, (struct sockaddr *)&from);
-	session_record(s, PROTO_UDP, 7000, 40000, (struct sockaddr *)&from);
-	session_record(s, PROTO_TCP, 7000, 40000, (struct sockaddr *)&from);
-	cr_assert_eq(s->nrecords, 2);
-	cr_assert_eq(s->requests, 3);
-	session_entry(s, 0, &e);
-	cr_assert_eq(e.proto, PROTO_UDP);
-	cr_assert_eq(e.port, 7000);
-	cr_assert_eq(e.sport, 40000);
-	cr_assert_str_eq(e.observed_addr, "198.18.1.1");
-	cr_assert_eq(e.observed_port, 40000);
-	cr_assert_eq(e.count, 2);
+	cr_assert_eq(s->seen.nchecks, 2);
+	cr_assert_eq(s->seen.nsports, 64512);
+	cr_assert_eq(s->seen.checks[1].proto, PROTO_TCP);
+	cr_assert_eq(s->seen.session, s->id);
 }
 
-Test(session, handshakes_mark_seen_without_counting_requests)
+Test(session, identified_requests_set_the_socket_bit)
 {
 	struct sockaddr_in probe = address("198.18.1.1", 0);
 	struct sockaddr_in from = address("198.18.1.1", 40000);
-	struct seen_entry e;
-	struct session *s;
+	struct session *s = open_session(&probe, &probe, NULL);
 
-	s = session_open(&table, NULL, (struct sockaddr *)&probe,
-			 (struct sockaddr *)&probe, &ports, NULL, NULL);
-	session_record_handshake(s, 7000, (struct sockaddr *)&from);
-	session_record_handshake(s, 7000, (struct sockaddr *)&from);
-	cr_assert_eq(s->nrecords, 1);
-	cr_assert_eq(s->requests, 0);
-	session_entry(s, 0, &e);
-	cr_assert_eq(e.proto, PROTO_TCP);
-	cr_assert_eq(e.sport, 40000);
-	cr_assert_eq(e.count, 0);
-	session_record(s, PROTO_TCP, 7000, 40000, (struct sockaddr *)&from);
-	session_entry(s, 0, &e);
-	cr_assert_eq(e.count, 1);
-	cr_assert_eq(s->requests, 1);
+	session_record(s, PROTO_UDP, 7000, 40000, (struct sockaddr *)&from);
+	session_record(s, PROTO_UDP, 7000, 40000, (struct sockaddr *)&from);
+	cr_assert_eq(s->requests, 2);
+	cr_assert(seen_report_get(&s->seen, 0, SEEN_SOCKET, 40000 - 1024));
+	cr_assert_not(seen_report_get(&s->seen, 0, SEEN_NAT, 40000 - 1024));
+	cr_assert_not(seen_report_get(&s->seen, 1, SEEN_SOCKET, 40000 - 1024));
+	cr_assert_not(s->seen.has_nat_sample);
 }
 
-Test(session, index_survives_growth)
+Test(session, another_source_port_sets_nat_and_a_sample)
 {
 	struct sockaddr_in probe = address("198.18.1.1", 0);
-	struct session *s;
-	uint32_t p;
+	struct sockaddr_in natted = address("198.18.2.254", 20001);
+	struct session *s = open_session(&probe, &probe, NULL);
 
-	s = session_open(&table, NULL, (struct sockaddr *)&probe,
-			 (struct sockaddr *)&probe, &ports, NULL, NULL);
-	for (p = 1024; p <= 65535; p++) {
-		struct sockaddr_in from = address("198.18.2.254", 20000);
+	session_record(s, PROTO_TCP, 7000, 40000, (struct sockaddr *)&natted);
+	cr_assert(seen_report_get(&s->seen, 1, SEEN_SOCKET, 40000 - 1024));
+	cr_assert(seen_report_get(&s->seen, 1, SEEN_NAT, 40000 - 1024));
+	cr_assert(s->seen.has_nat_sample);
+	cr_assert_str_eq(s->seen.nat_addr, "198.18.2.254");
+	cr_assert_eq(s->seen.nat_port, 20001);
+}
 
-		session_record(s, PROTO_UDP, 7000, (uint16_t)p,
-			       (struct sockaddr *)&from);
-	}
-	for (p = 1024; p <= 65535; p += 7) {
-		struct sockaddr_in from = address("198.18.2.254", 20000);
+Test(session, requests_outside_its_ports_are_counted_not_kept)
+{
+	struct sockaddr_in probe = address("198.18.1.1", 0);
+	struct sockaddr_in from = address("198.18.1.1", 80);
+	struct session *s = open_session(&probe, &probe, NULL);
 
-		session_record(s, PROTO_UDP, 7000, (uint16_t)p,
-			       (struct sockaddr *)&from);
-	}
-	cr_assert_eq(s->nrecords, 65535 - 1024 + 1);
-	cr_assert_eq(s->records[0].count, 2);
-	cr_assert_eq(s->records[1].count, 1);
+	session_record(s, PROTO_UDP, 7000, 80, (struct sockaddr *)&from);
+	session_record(s, PROTO_UDP, 7001, 40000, (struct sockaddr *)&from);
+	cr_assert_eq(s->not_kept, 2);
+	cr_assert_eq(s->requests, 2);
+}
+
+Test(session, handshakes_set_the_socket_bit_of_their_port)
+{
+	struct sockaddr_in probe = address("198.18.1.1", 0);
+	struct sockaddr_in from = address("198.18.1.1", 65535);
+	struct session *s = open_session(&probe, &probe, NULL);
+
+	session_record_handshake(s, 7000, (struct sockaddr *)&from);
+	cr_assert(seen_report_get(&s->seen, 1, SEEN_SOCKET, 64511));
+	cr_assert_eq(s->requests, 0);
+}
+
+Test(session, wire_out_counts_only_after_wire_in)
+{
+	struct sockaddr_in probe = address("198.18.1.1", 0);
+	struct session *s = open_session(&probe, &probe, NULL);
+
+	/* A stale SYN-ACK retransmission of an earlier sweep proves nothing. */
+	session_record_wire(s, SEEN_WIRE_OUT, PROTO_TCP, 7000, 41000);
+	cr_assert_not(
+		seen_report_get(&s->seen, 1, SEEN_WIRE_OUT, 41000 - 1024));
+	session_record_wire(s, SEEN_WIRE_IN, PROTO_TCP, 7000, 41000);
+	session_record_wire(s, SEEN_WIRE_OUT, PROTO_TCP, 7000, 41000);
+	cr_assert(seen_report_get(&s->seen, 1, SEEN_WIRE_IN, 41000 - 1024));
+	cr_assert(seen_report_get(&s->seen, 1, SEEN_WIRE_OUT, 41000 - 1024));
+	session_record_wire(s, SEEN_WIRE_IN, PROTO_TCP, 7001, 41000);
+	session_record_wire(s, SEEN_WIRE_IN, PROTO_UDP, 7000, 80);
+	cr_assert_not(seen_report_get(&s->seen, 0, SEEN_WIRE_IN, 41000 - 1024));
 }
 
 Test(session, matches_peer_by_declared_or_control_address)
 {
-	struct sockaddr_in probe = address("198.18.1.1", 0);
+	struct sockaddr_in probe = address("198.18.1.1", 40000);
 	struct sockaddr_in control = address("198.18.2.254", 0);
 	struct sockaddr_in other = address("198.18.1.2", 40000);
 	struct sockaddr_in natted = address("198.18.2.254", 25000);
 	struct session *s;
 
-	s = session_open(&table, NULL, (struct sockaddr *)&probe,
-			 (struct sockaddr *)&control, &ports, NULL, NULL);
+	s = open_session(&probe, &control, NULL);
 	cr_assert(session_matches_peer(s, PROTO_TCP, 7000,
 				       (struct sockaddr *)&probe));
 	cr_assert(session_matches_peer(s, PROTO_TCP, 7000,
@@ -142,35 +163,15 @@ Test(session, table_refuses_beyond_its_size_and_closes_by_owner)
 		cr_assert_not_null(session_open(
 			&table, i % 2 ? (void *)&owner_a : (void *)&owner_b,
 			(struct sockaddr *)&probe, (struct sockaddr *)&probe,
-			&ports, NULL, NULL));
+			&ports, &sports, NULL));
 	cr_assert_null(session_open(&table, &owner_a, (struct sockaddr *)&probe,
-				    (struct sockaddr *)&probe, &ports, NULL,
+				    (struct sockaddr *)&probe, &ports, &sports,
 				    NULL));
 	session_close_owner(&table, &owner_a);
 	cr_assert_eq(table.count, table.max / 2);
 	for (i = 0; i < table.max; i++)
 		if (table.sessions[i] != NULL)
 			cr_assert_eq(table.sessions[i]->owner, &owner_b);
-}
-
-Test(session, seen_log_stops_at_max_seen)
-{
-	struct sockaddr_in probe = address("198.18.1.1", 0);
-	struct session *s;
-	uint32_t p;
-
-	table.max_seen = 1024;
-	s = session_open(&table, NULL, (struct sockaddr *)&probe,
-			 (struct sockaddr *)&probe, &ports, NULL, NULL);
-	for (p = 1024; p < 1024 + 2000; p++) {
-		struct sockaddr_in from = address("198.18.1.1", (uint16_t)p);
-
-		session_record(s, PROTO_UDP, 7000, (uint16_t)p,
-			       (struct sockaddr *)&from);
-	}
-	cr_assert_eq(s->nrecords, 1024);
-	cr_assert(s->truncated);
-	cr_assert_eq(s->requests, 2000);
 }
 
 Test(session, handshakes_go_to_the_session_of_their_source_port)
@@ -205,10 +206,8 @@ Test(session, tokens_of_keyed_sessions_are_checked)
 	struct auth_token_input in;
 	struct session *keyed, *open;
 
-	keyed = session_open(&table, NULL, (struct sockaddr *)&probe,
-			     (struct sockaddr *)&probe, &ports, NULL, key);
-	open = session_open(&table, NULL, (struct sockaddr *)&probe,
-			    (struct sockaddr *)&probe, &ports, NULL, NULL);
+	keyed = open_session(&probe, &probe, key);
+	open = open_session(&probe, &probe, NULL);
 	in = (struct auth_token_input){PROTO_UDP, 7000, 40000, keyed->id, 5, 1};
 	auth_token(key, &in, token);
 	cr_assert(session_token_valid(keyed, PROTO_UDP, 7000, 40000, 5, 1,

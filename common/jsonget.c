@@ -1,0 +1,86 @@
+/* Reading members of a received JSON object, each checked against its type. */
+/* Pure functions over cJSON trees: the control decoders and the fuzz target
+ * share them. */
+#include "common/jsonget.h"
+
+#include <string.h>
+
+#include "common/auth.h"
+#include "common/xmalloc.h"
+
+int
+json_get_uint(const cJSON *obj, const char *what, const char *name,
+	      uint64_t max, uint64_t *out, char **cause)
+{
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	if (!cJSON_IsNumber(n) || !(n->valuedouble >= 0) ||
+	    n->valuedouble > (double)max ||
+	    n->valuedouble != (double)(uint64_t)n->valuedouble) {
+		*cause = xasprintf("'%s' member \"%s\" must be a whole number "
+				   "from 0 to %llu",
+				   what, name, (unsigned long long)max);
+		return -1;
+	}
+	*out = (uint64_t)n->valuedouble;
+	return 0;
+}
+
+int
+json_get_string(const cJSON *obj, const char *what, const char *name, char *out,
+		size_t size, char **cause)
+{
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	if (!cJSON_IsString(s) || strlen(s->valuestring) >= size) {
+		*cause = xasprintf("'%s' member \"%s\" must be a string of at "
+				   "most %zu bytes",
+				   what, name, size - 1);
+		return -1;
+	}
+	memcpy(out, s->valuestring, strlen(s->valuestring) + 1);
+	return 0;
+}
+
+int
+json_get_bool(const cJSON *obj, const char *what, const char *name, bool *out,
+	      char **cause)
+{
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	if (!cJSON_IsBool(b)) {
+		*cause = xasprintf("'%s' member \"%s\" must be true or false",
+				   what, name);
+		return -1;
+	}
+	*out = cJSON_IsTrue(b);
+	return 0;
+}
+
+int
+json_get_hex(const cJSON *obj, const char *what, const char *name, uint8_t *out,
+	     size_t len, char **cause)
+{
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	if (!cJSON_IsString(s) || auth_unhex(s->valuestring, out, len) != 0) {
+		*cause = xasprintf("'%s' member \"%s\" must be %zu hex digits",
+				   what, name, len * 2);
+		return -1;
+	}
+	return 0;
+}
+
+const cJSON *
+json_get_typed(const cJSON *obj, const char *what, const char *name, int type,
+	       const char *accepted, char **cause)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	if (m == NULL || (m->type & 0xff) != type) {
+		*cause = xasprintf("'%s' member \"%s\" must be %s", what, name,
+				   accepted);
+		return NULL;
+	}
+	return m;
+}
