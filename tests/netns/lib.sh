@@ -50,6 +50,7 @@ AGENT_PID=""
 AGENT_EXIT=""
 NP_STOP_STATUS=""
 NP_HELPER_PIDS=()
+AGENT_WRAP=()
 
 PROBE_CMD=""
 PROBE_EXIT=""
@@ -186,6 +187,9 @@ np_tcp_open()
 }
 
 # Waits (at most ~3 s) until the agent's control port answers at addr.
+# Asked from the agent's own namespace: a check from the probe's would
+# leave its ephemeral port in TIME_WAIT there, which a sweep of every
+# source port then cannot bind, and the NACL rules may block its replies.
 agent_wait_control()
 {
 	local addr=${1:-$AGENT4}
@@ -194,7 +198,9 @@ agent_wait_control()
 			np_die "the agent exited while starting; its log:
 $(tail -n 20 "$NP_TMP/agent.log")"
 		fi
-		np_tcp_open "$addr" "$CONTROL_PORT" && return 0
+		"$TESTBED" exec agent timeout 0.3 bash -c \
+			"exec 3<>/dev/tcp/$addr/$CONTROL_PORT" 2>/dev/null &&
+			return 0
 		sleep 0.1
 	done
 	np_die "the agent's control port $addr:$CONTROL_PORT did not answer" \
@@ -213,21 +219,34 @@ np_agent_auth()
 }
 
 # Starts nacl-agent ARGS... (with the key of NP_AUTH, or --open) in the
-# agent namespace, in the background.
+# agent namespace, in the background. AGENT_WRAP (an array, e.g. setpriv
+# and its options) runs it, if set; the wrapper must exec the agent.
 agent_start()
 {
 	local auth
 	[ -z "$AGENT_PID" ] || np_die "agent_start: an agent already runs"
 	mapfile -t auth < <(np_agent_auth)
-	np_log "agent: nacl-agent ${auth[*]} $*"
+	np_log "agent: ${AGENT_WRAP[*]:+${AGENT_WRAP[*]} }nacl-agent ${auth[*]} $*"
 	# testbed.sh exec execs all the way down: $! is the agent itself.
-	"$TESTBED" exec agent "$AGENT_BIN" "${auth[@]}" "$@" \
+	"$TESTBED" exec agent "${AGENT_WRAP[@]}" "$AGENT_BIN" "${auth[@]}" "$@" \
 		>>"$NP_TMP/agent.log" 2>&1 &
 	AGENT_PID=$!
 	agent_wait_control "$AGENT4"
 	# Stopping goes by this PID: it must be the agent, not a wrapper.
 	[ "$(cat "/proc/$AGENT_PID/comm" 2>/dev/null)" = nacl-agent ] ||
 		np_die "pid $AGENT_PID is not nacl-agent"
+}
+
+# The agent's resident memory in KiB (VmRSS).
+agent_rss_kib()
+{
+	awk '/^VmRSS:/ { print $2 }' "/proc/$AGENT_PID/status"
+}
+
+# The agent's CPU time (user + system) in clock ticks.
+agent_cpu_ticks()
+{
+	sed 's/^.*) //' "/proc/$AGENT_PID/stat" | awk '{ print $12 + $13 }'
 }
 
 # Stops the agent with SIGTERM; its exit status lands in AGENT_EXIT.
@@ -405,7 +424,7 @@ assert_counts()
 	local index=$1 expected="" actual status n
 	np_have_report || return 1
 	for status in ok reply_dropped request_dropped dropped rejected \
-		local_error; do
+		local_error host_dropped; do
 		n=$(echo " $2 " | sed -n "s/.* $status=\([0-9]*\) .*/\1/p")
 		expected+="$status=${n:-0} "
 	done
@@ -413,7 +432,8 @@ assert_counts()
 	actual=$(np_jq --argjson i "$index" '.checks[$i].counts |
 		"ok=\(.ok) reply_dropped=\(.reply_dropped) " +
 		"request_dropped=\(.request_dropped) dropped=\(.dropped) " +
-		"rejected=\(.rejected) local_error=\(.local_error) "')
+		"rejected=\(.rejected) local_error=\(.local_error) " +
+		"host_dropped=\(.host_dropped) "')
 	assert_eq "report .checks[$index].counts" "$expected" "$actual"
 }
 
