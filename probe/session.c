@@ -229,7 +229,7 @@ session_connect(struct probe_session *ps, const struct probe_session_params *p,
 		tried = session_port_list(ports, n);
 		*cause = xasprintf(
 			"cannot reach the agent's control port at %s: no "
-			"SYN-ACK came back to source ports %s within %d ms "
+			"SYN-ACK came back to source ports %s within %d s "
 			"each. The forward path may drop the SYN, or the "
 			"return path the SYN-ACK to those ports: the NACLs "
 			"must allow TCP to the control port and back to one "

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Scenario 24: the NACL drops every reply to 1024-60999, the probe host's own
+# ephemeral ports among them: the control connection's SYN-ACK is lost too.
+# The probe tries source ports in other ranges, 2 s each, reaches its agent
+# from 61000-65535, says which ports failed, and reports the hole exactly.
+# With --control-sport in an open range it goes there first; when every
+# reply from the control port is dropped it exits 3 within about 10 s,
+# naming the ports it tried.
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
+
+np_setup
+np_rules <<'RULES'
+ip saddr 198.18.2.1 ip daddr 198.18.1.1 udp dport 1024-60999 drop
+ip saddr 198.18.2.1 ip daddr 198.18.1.1 tcp dport 1024-60999 drop
+RULES
+agent_start --ports udp/7000,tcp/7000
+probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
+	--sports 60500-61499 --timeout 300 --attempts 2
+assert_exit 1
+assert_ranges 0 '60500-60999 reply_dropped,61000-61499 ok'
+assert_ranges 1 '60500-60999 reply_dropped,61000-61499 ok'
+assert_contains "stderr names the failed control ports and the one that worked" \
+	"$PROBE_ERR" \
+	"warning: control connection to 198\\.18\\.2\\.1:7455: no SYN-ACK came back to source ports ([0-9]+), ([0-9]+); port (6[1-5][0-9]{3}) worked: the return path to [0-9]+, [0-9]+ is blocked"
+port=$(sed -n 's/.*; port \([0-9]*\) worked.*/\1/p' "$PROBE_ERR")
+if [ -z "$port" ] || [ "$port" -lt 61500 ] || [ "$port" -gt 65535 ]; then
+	np_fail "the control port that worked ($port) is not in 61500-65535, outside the sweep"
+fi
+
+probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000 \
+	--sports 60900-60999 --timeout 300 --attempts 2 --control-sport 62000
+assert_exit 1
+assert_ranges 0 '60900-60999 reply_dropped'
+if grep -q "no SYN-ACK" "$PROBE_ERR"; then
+	np_fail "--control-sport 62000 was not tried first: $(cat "$PROBE_ERR")"
+fi
+
+np_rules <<'RULES'
+ip saddr 198.18.2.1 tcp sport 7455 drop
+RULES
+start=$EPOCHREALTIME
+probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000 \
+	--sports 40000-40099 --timeout 300 --attempts 2
+took=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", b - a }')
+assert_exit 3
+[ "$took" -le 12 ] || np_fail "the probe gave up after $took s, not about 10 s"
+assert_contains "stderr names the ports tried and what the NACLs must allow" \
+	"$PROBE_ERR" \
+	"cannot reach the agent's control port at 198\\.18\\.2\\.1:7455: no SYN-ACK came back to source ports [0-9]+, [0-9]+, [0-9]+ within 2 s each\\. The forward path may drop the SYN, or the return path the SYN-ACK"
+np_done
