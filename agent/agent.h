@@ -26,9 +26,19 @@ struct capture;
 #define AGENT_DEFAULT_IDLE_SEC 120
 /* An authenticated client has this long to finish a message it began. */
 #define AGENT_CONTROL_DEADLINE_SEC 10
-/* Unauthenticated control connections: per source address, and in all. */
-#define AGENT_UNAUTH_PER_SOURCE 8
-#define AGENT_UNAUTH_MAX 64
+/*
+ * Unauthenticated control connections: past 64 from one source address
+ * the oldest of them that has said nothing for the grace goes (a probe
+ * says hello at once, even 50 starting together on a loaded host); past 256
+ * in all the oldest goes whatever it said.
+ */
+#define AGENT_UNAUTH_PER_SOURCE 64
+#define AGENT_UNAUTH_GRACE_MS 2000
+#define AGENT_UNAUTH_MAX 256
+
+/* Event priorities: control first; probes and packets (the default). */
+#define AGENT_PRIORITIES 2
+#define AGENT_PRIORITY_CONTROL 0
 
 /* A warning repeated at most every interval_ns, with what it held back. */
 struct warn_limit {

@@ -13,6 +13,7 @@
 #include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include "agent/agent.h"
 #include "common/log.h"
@@ -379,17 +380,43 @@ capture_event_callback(evutil_socket_t fd, short what, void *arg)
 		log_warn("capture: %s", pcap_geterr(c->pcap));
 }
 
+/* For capture_drain: handles packets until one captured after until. */
+struct capture_until {
+	struct capture *c;
+	struct timeval until;
+	bool reached;
+};
+
+static void
+capture_until_callback(u_char *arg, const struct pcap_pkthdr *h,
+		       const u_char *bytes)
+{
+	struct capture_until *u = (struct capture_until *)arg;
+
+	capture_packet_callback((u_char *)u->c, h, bytes);
+	if (timercmp(&h->ts, &u->until, >)) {
+		u->reached = true;
+		pcap_breakloop(u->c->pcap);
+	}
+}
+
 void
 capture_drain(struct capture *c)
 {
+	struct capture_until u;
 	int n;
 
 	if (c == NULL || !c->active)
 		return;
+	/* What was captured until now, not what keeps coming: other
+	 * sessions' sweeps must not hold the loop. */
+	u.c = c;
+	u.reached = false;
+	gettimeofday(&u.until, NULL);
 	do
 		n = pcap_dispatch(c->pcap, CAPTURE_BATCH,
-				  capture_packet_callback, (u_char *)c);
-	while (n > 0);
+				  capture_until_callback, (u_char *)&u);
+	while (n > 0 && !u.reached);
 }
 
 uint64_t

@@ -192,6 +192,7 @@ control_handle_hello(struct control_conn *c, const struct control_hello *h)
 	const struct agent_options *o = &c->agent->options;
 	struct control_msg reply = {.type = CONTROL_MSG_AGENT_HELLO};
 	struct control_agent_hello *ah = &reply.u.agent_hello;
+	struct timeval deadline = {CONTROL_HELLO_DEADLINE_SEC, 0};
 
 	if (c->state != CONTROL_NEW) {
 		control_refuse(c, "hello was already said");
@@ -220,6 +221,8 @@ control_handle_hello(struct control_conn *c, const struct control_hello *h)
 	memcpy(ah->nonce, c->agent_nonce, sizeof ah->nonce);
 	control_send(c, &reply);
 	control_conn_set_state(c, CONTROL_CHALLENGED);
+	/* The proof gets its own deadline, as the hello had. */
+	evtimer_add(c->deadline, &deadline);
 }
 
 static void
@@ -487,11 +490,12 @@ control_handle_close(struct control_conn *c, uint32_t id)
 
 	if (!control_own_session(c, id))
 		return;
-	log_info("session %08x from %s closed after %.1f s: %llu requests "
-		 "seen%s",
+	log_info("session %08x from %s closed after %.1f s: %llu probes seen "
+		 "on %zu (protocol, port, source port)%s",
 		 s->id, c->peer_text,
 		 (double)(session_monotonic_ns() - s->opened_ns) / 1e9,
 		 (unsigned long long)s->requests,
+		 seen_report_count(&s->seen, SEEN_SOCKET),
 		 s->withheld ? " (some replies withheld by --reply-rate)" : "");
 	reply.u.session = s->id;
 	session_close(&c->agent->sessions, s);
@@ -677,14 +681,17 @@ control_peer_allowed(const struct agent_options *o, const struct sockaddr *sa)
 }
 
 /*
- * Makes room for one more unauthenticated connection from peer: past the
- * per-source or the total limit, the oldest unauthenticated one (from that
- * source first) goes, so idle strangers cannot keep a probe out.
+ * Makes room for one more unauthenticated connection from peer. Past the
+ * per-source limit, the oldest from that source that has said nothing for
+ * the grace goes (a probe says hello at once, even many starting together
+ * on a loaded host); past the total, the oldest unauthenticated one goes,
+ * whatever it said. Idle strangers cannot keep a probe out.
  */
 static void
 control_make_room(struct control_server *server, const struct sockaddr *peer)
 {
-	struct control_conn *c, *oldest_source = NULL, *oldest = NULL;
+	struct control_conn *c, *silent = NULL, *oldest = NULL;
+	uint64_t now = session_monotonic_ns();
 	size_t from_source = 0;
 
 	LIST_FOREACH(c, &server->conns, entry)
@@ -696,20 +703,22 @@ control_make_room(struct control_server *server, const struct sockaddr *peer)
 		if (!netaddr_equal((struct sockaddr *)&c->peer, peer))
 			continue;
 		from_source++;
-		if (oldest_source == NULL ||
-		    c->accepted_ns < oldest_source->accepted_ns)
-			oldest_source = c;
+		if (c->state == CONTROL_NEW &&
+		    now - c->accepted_ns > AGENT_UNAUTH_GRACE_MS * 1000000ull &&
+		    (silent == NULL || c->accepted_ns < silent->accepted_ns))
+			silent = c;
 	}
-	if (from_source >= AGENT_UNAUTH_PER_SOURCE)
-		oldest = oldest_source;
+	if (from_source >= AGENT_UNAUTH_PER_SOURCE && silent != NULL)
+		oldest = silent;
 	else if (server->nunauth < AGENT_UNAUTH_MAX)
 		return;
 	agent_warn_limited(&server->warn[CONTROL_WARN_EVICT],
 			   "control %s: closed unauthenticated to make room "
-			   "(%zu unauthenticated: at most %d per source, %d "
-			   "in all)",
+			   "(%zu unauthenticated: at most %d per source once "
+			   "silent for %d ms, %d in all)",
 			   oldest->peer_text, server->nunauth,
-			   AGENT_UNAUTH_PER_SOURCE, AGENT_UNAUTH_MAX);
+			   AGENT_UNAUTH_PER_SOURCE, AGENT_UNAUTH_GRACE_MS,
+			   AGENT_UNAUTH_MAX);
 	control_conn_free(oldest);
 }
 
@@ -742,6 +751,7 @@ control_accept_callback(struct evconnlistener *listener, evutil_socket_t fd,
 					BEV_OPT_CLOSE_ON_FREE);
 	c->deadline =
 		evtimer_new(server->agent->base, control_deadline_callback, c);
+	bufferevent_priority_set(c->bev, AGENT_PRIORITY_CONTROL);
 	LIST_INSERT_HEAD(&server->conns, c, entry);
 	/* From a neutral start, so the counts follow. */
 	c->state = CONTROL_CLOSING;

@@ -517,7 +517,10 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	session_table_init(&agent.sessions, agent.options.max_sessions);
 	agent.base = event_base_new();
-	if (agent.base == NULL) {
+	/* Two priorities: the control channel (keepalives, seen-logs) before
+	 * probes and packets, so a loaded agent still answers its probes. */
+	if (agent.base == NULL ||
+	    event_base_priority_init(agent.base, AGENT_PRIORITIES) != 0) {
 		log_error("cannot create the event loop");
 		return 3;
 	}

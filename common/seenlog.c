@@ -147,6 +147,18 @@ seen_report_get(const struct seen_report *r, size_t check, enum seen_set set,
 	return (r->checks[check].bits[set][index / 8] >> (index % 8)) & 1;
 }
 
+size_t
+seen_report_count(const struct seen_report *r, enum seen_set set)
+{
+	size_t c, i, n = 0;
+
+	for (c = 0; c < r->nchecks; c++)
+		for (i = 0; i < seen_bytes(r->nsports); i++)
+			n += (size_t)__builtin_popcount(
+				r->checks[c].bits[set][i]);
+	return n;
+}
+
 /* Base64 of the bitmap without its trailing zero bytes. */
 static char *
 seen_bitmap_encode(const uint8_t *bits, size_t len)

@@ -82,6 +82,9 @@ bool seen_report_set(struct seen_report *r, size_t check, enum seen_set set,
 bool seen_report_get(const struct seen_report *r, size_t check,
 		     enum seen_set set, size_t index);
 
+/* How many bits of set are on, over every check. */
+size_t seen_report_count(const struct seen_report *r, enum seen_set set);
+
 /* The "seen" message's members (not "v" and "type") added to msg. */
 void seen_report_to_json(const struct seen_report *r, cJSON *msg);
 /*

@@ -73,6 +73,11 @@ classify_capture(const struct classify_input *in)
 	const struct seen_losses *l = &in->losses;
 	bool capture_lost = l->capture_drops > 0 || l->not_kept > 0;
 
+	/* A SYN-ACK that left proves nothing when the agent's own accept
+	 * queue may have dropped the handshake's end. */
+	if (in->wire_out && in->proto == PROTO_TCP &&
+	    (l->listen_overflows > 0 || l->listen_drops > 0))
+		return classify_as(STATUS_DROPPED, CLASSIFY_EVIDENCE_LOST);
 	if (in->wire_out)
 		return classify_as(STATUS_REPLY_DROPPED, CLASSIFY_REPLY_LEFT);
 	if (in->wire_in || in->socket) {

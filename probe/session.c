@@ -35,9 +35,10 @@ struct probe_session {
 	size_t nsports;
 	uint32_t session;
 	uint32_t keepalive_ms;
-	/* While watched. */
+	/* While watched: pings sent since the last pong, the first's time. */
 	struct event *read_event, *ping_event;
-	uint64_t last_pong_ms;
+	unsigned unanswered;
+	uint64_t first_unanswered_ms;
 	void (*lost)(void *arg, const char *cause);
 	void *lost_arg;
 	bool broken; /* lost: nothing more is said on it */
@@ -553,7 +554,7 @@ session_read_callback(evutil_socket_t fd, short what, void *arg)
 	}
 	while ((rc = session_next_frame(ps, &msg, &cause)) == 1) {
 		if (msg.type == CONTROL_MSG_PONG) {
-			ps->last_pong_ms = session_now_ms();
+			ps->unanswered = 0;
 			continue;
 		}
 		cause = msg.type == CONTROL_MSG_ERROR
@@ -573,6 +574,11 @@ session_read_callback(evutil_socket_t fd, short what, void *arg)
 		session_lost(ps, cause);
 }
 
+/*
+ * Every keepalive interval: a ping. The agent is lost when three pings in a
+ * row went unanswered for three intervals; pings this probe did not send
+ * (its own loop stalled) are never counted against the agent.
+ */
 static void
 session_ping_callback(evutil_socket_t fd, short what, void *arg)
 {
@@ -583,19 +589,30 @@ session_ping_callback(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (now - ps->last_pong_ms >
-	    (uint64_t)ps->keepalive_ms * SESSION_MISSED_PONGS +
-		    ps->keepalive_ms / 2) {
-		session_lost(ps, xasprintf("the agent at %s answered no "
-					   "keepalive for %.1f s",
-					   ps->where,
-					   (double)(now - ps->last_pong_ms) /
-						   1000.0));
+	/* A stalled loop may run this before the read event: read first. */
+	if (ps->unanswered > 0) {
+		session_read_callback(ps->fd, EV_READ, ps);
+		if (ps->read_event == NULL)
+			return; /* lost while reading */
+	}
+	if (ps->unanswered >= SESSION_MISSED_PONGS &&
+	    now - ps->first_unanswered_ms >=
+		    (uint64_t)ps->keepalive_ms * SESSION_MISSED_PONGS) {
+		session_lost(ps,
+			     xasprintf("the agent at %s answered none of "
+				       "%u keepalives in %.1f s",
+				       ps->where, ps->unanswered,
+				       (double)(now - ps->first_unanswered_ms) /
+					       1000.0));
 		return;
 	}
 	ping.u.t = now;
-	if (session_send(ps, &ping, now + ps->keepalive_ms, &cause) != 0)
+	if (session_send(ps, &ping, now + ps->keepalive_ms, &cause) != 0) {
 		session_lost(ps, cause);
+		return;
+	}
+	if (ps->unanswered++ == 0)
+		ps->first_unanswered_ms = now;
 }
 
 void
@@ -608,7 +625,7 @@ probe_session_watch(struct probe_session *ps, struct event_base *base,
 	probe_session_unwatch(ps);
 	ps->lost = lost;
 	ps->lost_arg = arg;
-	ps->last_pong_ms = session_now_ms();
+	ps->unanswered = 0;
 	ps->read_event = event_new(base, ps->fd, EV_READ | EV_PERSIST,
 				   session_read_callback, ps);
 	ps->ping_event =

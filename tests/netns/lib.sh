@@ -328,6 +328,26 @@ CONF
 	server_start nginx nginx -c "$NP_TMP/nginx.conf" -p "$NP_TMP/nginx"
 }
 
+# Starts strangers.py HOST PORT COUNT HOLD [FRAME_BYTES] in the probe
+# namespace (output in $NP_TMP/strangers-NAME.out); returns once every
+# connection was attempted, with its PID in STRANGERS_PID.
+strangers_start()
+{
+	local name=$1 out pid
+	shift
+	out=$NP_TMP/strangers-$name.out
+	"$TESTBED" exec probe python3 "$NP_DIR/strangers.py" "$@" >"$out" 2>&1 &
+	pid=$!
+	NP_HELPER_PIDS+=("$pid")
+	STRANGERS_PID=$pid
+	for _ in $(seq 600); do
+		grep -qx ready "$out" && return 0
+		np_alive "$pid" || break
+		sleep 0.1
+	done
+	np_die "strangers.py $* did not get ready: $(cat "$out")"
+}
+
 # The probe's --key-file for NP_AUTH=key, one word a line, unless ARGS name
 # no agent or give their own key.
 np_probe_auth()

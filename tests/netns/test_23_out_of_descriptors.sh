@@ -21,11 +21,8 @@ lines_start=$(grep -c . "$NP_TMP/agent.log")
 
 holders=()
 for port in 7000 "$CONTROL_PORT"; do
-	out=$NP_TMP/strangers-$port.out
-	"$TESTBED" exec probe python3 "$NP_DIR/strangers.py" "$AGENT4" \
-		"$port" 1100 8 >"$out" 2>&1 &
-	holders+=("$!")
-	NP_HELPER_PIDS+=("$!")
+	strangers_start "$port" "$AGENT4" "$port" 1100 8
+	holders+=("$STRANGERS_PID")
 done
 for pid in "${holders[@]}"; do
 	wait "$pid" || np_fail "strangers.py (pid $pid) failed"

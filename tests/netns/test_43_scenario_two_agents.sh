@@ -96,7 +96,7 @@ assert_json '.summary | "\(.probes) \(.verdict)"' '450 fail'
 assert_json '.checks[1] | "\(.sports) \(.ranges | length)"' '41200-41249 1'
 # app's two sets of source ports: two sessions on its agent, one each.
 assert_eq "sessions opened on the first agent" 2 \
-	"$(grep -c ' opened by 198.18.1.1 (probe 198.18.1.1, 1 ports)' "$NP_TMP/agent.log")"
+	"$(grep -c ' opened by 198.18.1.1 (probe 198.18.1.1, 1 ports, ' "$NP_TMP/agent.log")"
 assert_contains "the summary heads each target" "$PROBE_OUT" \
 	'^target resolver: 198\.18\.1\.1 -> 198\.18\.2\.1 \(no agent\)$'
 assert_contains "the summary counts the targets" "$PROBE_OUT" \

@@ -83,10 +83,26 @@ Test(classify, capture_reply_seen_leaving_is_reply_dropped)
 {
 	struct classify_input in = silent(EVIDENCE_CAPTURE, PROTO_TCP, 1, 0, 1);
 
-	/* Even with losses: the reply left, whatever else was lost. */
+	/* The reply left, whatever the capture or the sockets lost. */
 	in.losses.capture_drops = 3;
+	in.losses.syncookies_sent = 5;
+	expect(&in, STATUS_REPLY_DROPPED, CLASSIFY_REPLY_LEFT);
+	in = silent(EVIDENCE_CAPTURE, PROTO_UDP, 1, 1, 1);
+	in.losses.socket_overflows = 2;
 	in.losses.listen_overflows = 2;
 	expect(&in, STATUS_REPLY_DROPPED, CLASSIFY_REPLY_LEFT);
+}
+
+Test(classify, capture_synack_with_listen_losses_is_dropped)
+{
+	struct classify_input in = silent(EVIDENCE_CAPTURE, PROTO_TCP, 1, 0, 1);
+
+	/* The handshake's end may have died in the agent's accept queue. */
+	in.losses.listen_overflows = 2;
+	expect(&in, STATUS_DROPPED, CLASSIFY_EVIDENCE_LOST);
+	in.losses.listen_overflows = 0;
+	in.losses.listen_drops = 1;
+	expect(&in, STATUS_DROPPED, CLASSIFY_EVIDENCE_LOST);
 }
 
 Test(classify, capture_arrived_without_reply_is_host_dropped)
