@@ -24,7 +24,8 @@
 #include "probe/run.h"
 #include "probe/scenario_plan.h"
 #include "reports/events.h"
-#include "reports/render.h"
+#include "reports/outputs.h"
+#include "reports/rfc3339.h"
 #include "reports/report.h"
 
 #define PROBE_DEFAULT_PORTS "udp/7000,tcp/7000"
@@ -390,18 +391,6 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 				  "--scenario FILE");
 }
 
-static bool
-probe_output_is_stdout(const struct report_outputs *o)
-{
-	const char *const files[] = {o->json, o->junit, o->prom, o->html};
-	size_t i;
-
-	for (i = 0; i < sizeof files / sizeof *files; i++)
-		if (files[i] != NULL && strcmp(files[i], "-") == 0)
-			return true;
-	return false;
-}
-
 /* Raises the open-file limit as far as allowed and caps the window below it. */
 static unsigned
 probe_cap_window(unsigned window, bool window_set)
@@ -453,18 +442,6 @@ probe_check_dns_name(const char *name)
 				  "e.g. example.com",
 				  name);
 	ldns_rdf_deep_free(rdf);
-}
-
-static char *
-probe_rfc3339_now(void)
-{
-	char buf[32];
-	time_t now = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return xstrdup(buf);
 }
 
 /* The run of a plain command line: one target, its checks expect open. */
@@ -586,7 +563,7 @@ probe_plan_scenario(const struct probe_options *o, struct report *report,
 static int
 probe_write_results(const struct probe_options *o, const struct report *report)
 {
-	bool stdout_taken = probe_output_is_stdout(&o->outputs);
+	bool stdout_taken = report_outputs_use_stdout(&o->outputs);
 	FILE *quiet_out, *diff_out;
 	char *cause = NULL;
 	int rc = report_exit_code(report);
@@ -639,7 +616,7 @@ probe_run(const struct probe_options *o, struct run_target *targets,
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	report->started_at = probe_rfc3339_now();
+	report->started_at = rfc3339_now();
 	for (i = 0; i < ntargets; i++) {
 		if (run_target_sweep(
 			    base, &targets[i], settings, report, &run_bus,
@@ -658,7 +635,7 @@ probe_run(const struct probe_options *o, struct run_target *targets,
 	report->settings.attempts = settings->attempts;
 	report->settings.timeout_ms = settings->timeout_ms;
 	report_finish(report);
-	report->finished_at = probe_rfc3339_now();
+	report->finished_at = rfc3339_now();
 	rc = probe_write_results(o, report);
 out:
 	event_bus_free(&run_bus);

@@ -11,6 +11,7 @@
 #include "reports/command.h"
 #include "reports/nacl_source.h"
 #include "reports/plan.h"
+#include "reports/atomic_file.h"
 #include "reports/render.h"
 
 static const char plan_usage_text[] =
@@ -221,7 +222,7 @@ plan_write_file(const char *path, const char *what, const char *data,
 		fputs(data, stdout);
 		return 0;
 	}
-	return render_replace_file(path, what, data, strlen(data), cause);
+	return atomic_file_replace(path, what, data, strlen(data), cause);
 }
 
 static int
@@ -252,7 +253,8 @@ plan_outputs(const struct plan_options *o, const struct plan *p,
 			    predict_to_json(&p->after), &cause) != 0)
 		rc = command_input_error("plan", cause);
 	if (o->junit != NULL) {
-		data = render_to_string(&p->after.report, RENDER_JUNIT, &len);
+		data = render_to_string(&p->after.report,
+					render_format_find("junit"), &len);
 		if (plan_write_file(o->junit, "JUnit report", data, &cause) !=
 		    0)
 			rc = command_input_error("plan", cause);

@@ -9,7 +9,7 @@
 #include "reports/command.h"
 #include "reports/nacl_source.h"
 #include "reports/predict.h"
-#include "reports/render.h"
+#include "reports/atomic_file.h"
 
 static const char predict_usage_text[] =
 	"usage: nacl-report predict --scenario FILE (--nacl ACLS.json |\n"
@@ -162,7 +162,7 @@ predict_write_json(const struct predict *p, const char *path, char **cause)
 	}
 	data = xasprintf("%s\n", text);
 	free(text);
-	if (render_replace_file(path, "predicted report", data, strlen(data),
+	if (atomic_file_replace(path, "predicted report", data, strlen(data),
 				cause) != 0)
 		rc = -1;
 	free(data);

@@ -14,7 +14,8 @@
 #include "common/log.h"
 #include "common/xmalloc.h"
 #include "reports/diff.h"
-#include "reports/render.h"
+#include "reports/atomic_file.h"
+#include "reports/rfc3339.h"
 
 /* Suffixes _01.._99 for runs that started within the same second. */
 #define HISTORY_MAX_SUFFIX 99
@@ -97,7 +98,7 @@ history_filter_reports(const struct dirent *e)
 	return history_is_report_name(e->d_name);
 }
 
-/* Hidden temporary files render_write_temp made for our own names. */
+/* Hidden temporary files atomic_file_write_temp made for our own names. */
 static int
 history_filter_temporary(const struct dirent *e)
 {
@@ -124,12 +125,13 @@ history_write_report(const char *dir, const struct report *r, const char *text,
 	struct tm tm;
 	int suffix, saved = 0;
 
-	if (render_parse_time(r->started_at, &start) != 0)
+	if (rfc3339_parse(r->started_at, &start) != 0)
 		start = time(NULL);
 	gmtime_r(&start, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
 	base = xasprintf("%s/report-%s.json", dir, stamp);
-	if (render_write_temp(base, "report", text, len, &tmp, cause) != 0) {
+	if (atomic_file_write_temp(base, "report", text, len, &tmp, cause) !=
+	    0) {
 		free(base);
 		return NULL;
 	}
@@ -158,7 +160,7 @@ history_write_report(const char *dir, const struct report *r, const char *text,
 		free(base);
 		return NULL;
 	}
-	render_sync_directory(path);
+	atomic_file_sync_directory(path);
 	free(base);
 	return path;
 }
@@ -267,7 +269,8 @@ history_store(const char *dir_arg, const struct report *r, unsigned keep,
 	      FILE *out, char **cause)
 {
 	struct report previous;
-	char *dir = xstrdup(dir_arg), *latest, *stored, *text, *why = NULL;
+	char *dir = xstrdup(dir_arg), *latest, *stored, *text, *json,
+	     *why = NULL;
 	size_t len, pruned;
 	bool had_previous;
 	int rc;
@@ -287,10 +290,13 @@ history_store(const char *dir_arg, const struct report *r, unsigned keep,
 	if (had_previous && report_read_json(latest, &previous, &why) != 0)
 		report_free(&previous);
 
-	text = render_to_string(r, RENDER_JSON, &len);
+	json = report_to_json_text(r);
+	text = xasprintf("%s\n", json);
+	free(json);
+	len = strlen(text);
 	stored = history_write_report(dir, r, text, len, cause);
 	if (stored == NULL ||
-	    render_replace_file(latest, "report", text, len, cause) != 0) {
+	    atomic_file_replace(latest, "report", text, len, cause) != 0) {
 		free(stored);
 		free(text);
 		free(why);

@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "common/xmalloc.h"
-#include "reports/render.h"
+#include "reports/rfc3339.h"
 
 /* Failing ranges listed per check; the JSON report has them all. */
 #define HTML_MAX_RANGES 200
@@ -675,8 +675,8 @@ html_write_run(FILE *out, const struct report *r)
 	fputs("<dl class=\"run\">\n", out);
 	html_write_item(out, "Started", r->started_at);
 	html_write_item(out, "Finished", r->finished_at);
-	if (render_parse_time(r->started_at, &start) == 0 &&
-	    render_parse_time(r->finished_at, &end) == 0 && end >= start) {
+	if (rfc3339_parse(r->started_at, &start) == 0 &&
+	    rfc3339_parse(r->finished_at, &end) == 0 && end >= start) {
 		long long d = (long long)(end - start);
 
 		if (d >= 60)

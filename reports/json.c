@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "common/xmalloc.h"
-#include "reports/render.h"
+#include "reports/atomic_file.h"
 
 /*
  * Impact and fixes written per check: a fragmented sweep has thousands of
@@ -285,8 +285,8 @@ report_to_json(const struct report *r)
 	return root;
 }
 
-static char *
-report_json_text(const struct report *r)
+char *
+report_to_json_text(const struct report *r)
 {
 	cJSON *root = report_to_json(r);
 	char *text = xcheck(cJSON_Print(root));
@@ -298,7 +298,7 @@ report_json_text(const struct report *r)
 int
 report_write_json(const struct report *r, const char *path, char **cause)
 {
-	char *text = report_json_text(r), *data;
+	char *text = report_to_json_text(r), *data;
 	int rc;
 
 	if (strcmp(path, "-") == 0) {
@@ -316,9 +316,19 @@ report_write_json(const struct report *r, const char *path, char **cause)
 	}
 	data = xasprintf("%s\n", text);
 	free(text);
-	rc = render_replace_file(path, "report", data, strlen(data), cause);
+	rc = atomic_file_replace(path, "report", data, strlen(data), cause);
 	free(data);
 	return rc;
+}
+
+void
+report_write_json_stream(const struct report *r, FILE *out)
+{
+	char *text = report_to_json_text(r);
+
+	fputs(text, out);
+	fputc('\n', out);
+	free(text);
 }
 
 /* Reading: every helper names the field by its path from the root. */

@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "common/xmalloc.h"
-#include "reports/render.h"
+#include "reports/rfc3339.h"
 
 /* Ranges named in a failure's message attribute and in its body. */
 #define JUNIT_MESSAGE_RANGES 5
@@ -328,8 +328,8 @@ junit_duration(const struct report *r, time_t *start)
 {
 	time_t end;
 
-	if (render_parse_time(r->started_at, start) != 0 ||
-	    render_parse_time(r->finished_at, &end) != 0 || end < *start)
+	if (rfc3339_parse(r->started_at, start) != 0 ||
+	    rfc3339_parse(r->finished_at, &end) != 0 || end < *start)
 		return -1;
 	return (double)(end - *start);
 }

@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "reports/diff.h"
+#include "reports/atomic_file.h"
 #include "reports/command.h"
 #include "reports/render.h"
 #include "reports/report.h"
@@ -141,7 +142,7 @@ report_render(int argc, char **argv)
 	};
 	static const char accepted[] =
 		"--format text|json|junit|prom|html, --output FILE and --help";
-	enum render_format format = RENDER_TEXT;
+	const struct render_format *format = render_format_find("text");
 	const char *output = NULL;
 	struct report r;
 	char *cause = NULL, *data;
@@ -153,12 +154,12 @@ report_render(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, ":f:o:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
-			if (render_format_parse(optarg, &format) != 0)
+			format = render_format_find(optarg);
+			if (format == NULL)
 				return report_usage_error(
 					"render: unknown format '%s' for "
-					"--format: expected text, json, junit, "
-					"prom or html",
-					optarg);
+					"--format: expected %s",
+					optarg, render_format_names());
 			break;
 		case 'o':
 			if (*optarg == '\0')
@@ -186,7 +187,7 @@ report_render(int argc, char **argv)
 		return REPORT_USAGE_ERROR;
 	if (output != NULL) {
 		data = render_to_string(&r, format, &len);
-		if (render_replace_file(output, "output", data, len, &cause) !=
+		if (atomic_file_replace(output, "output", data, len, &cause) !=
 		    0) {
 			fprintf(stderr, "nacl-report: --output: %s\n", cause);
 			free(cause);
@@ -194,7 +195,7 @@ report_render(int argc, char **argv)
 		}
 		free(data);
 	} else {
-		render_write(&r, format, stdout);
+		format->write(&r, stdout);
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			perror("nacl-report: standard output");
 			rc = REPORT_USAGE_ERROR;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "reports/render.h"
+#include "reports/rfc3339.h"
 
 /* Label values escape backslash, double quote and newline. */
 static void
@@ -165,8 +165,8 @@ report_write_prom(const struct report *r, FILE *out)
 		    "1 when every check of the last run passed, else 0.");
 	prom_run_values(out, "naclprobe_run_pass", r, 0, true);
 	/* Times the report does not hold in RFC 3339 are left out. */
-	times = render_parse_time(r->started_at, &start) == 0 &&
-		render_parse_time(r->finished_at, &end) == 0 && end >= start;
+	times = rfc3339_parse(r->started_at, &start) == 0 &&
+		rfc3339_parse(r->finished_at, &end) == 0 && end >= start;
 	prom_family(out, "naclprobe_run_timestamp_seconds",
 		    "Unix time the last run started.");
 	if (times)

@@ -172,6 +172,10 @@ cJSON *report_to_json(const struct report *r);
  * to stdout for "-". Returns 0, or -1 with *cause (malloc'd).
  */
 int report_write_json(const struct report *r, const char *path, char **cause);
+/* The v1 JSON, indented, without a final newline; free() it. */
+char *report_to_json_text(const struct report *r);
+/* The v1 JSON and a newline, to out. */
+void report_write_json_stream(const struct report *r, FILE *out);
 /* Reads a v1 report; -1 with *cause naming the file and the bad field. */
 int report_from_json(const cJSON *root, struct report *r, char **cause);
 int report_read_json(const char *path, struct report *r, char **cause);

@@ -164,7 +164,7 @@ assert_json_of(const char *name, const struct report *r)
 	char *text = read_file(name), *expected;
 	size_t len;
 
-	expected = render_to_string(r, RENDER_JSON, &len);
+	expected = render_to_string(r, render_format_find("json"), &len);
 	cr_assert_str_eq(text, expected, "%s", name);
 	free(expected);
 	free(text);
@@ -485,7 +485,8 @@ Test(history, runs_killed_mid_write_never_leave_half_a_report,
 	for (i = 0; i < NREPORTS; i++) {
 		make_report(&reports[i], starts[i], 32768, 60999, 0, 0,
 			    (unsigned)(2 + i));
-		texts[i] = render_to_string(&reports[i], RENDER_JSON, &len);
+		texts[i] = render_to_string(&reports[i],
+					    render_format_find("json"), &len);
 	}
 	free(store(&reports[0], 5, 0));
 	watch = inotify_init1(IN_CLOEXEC);

@@ -1,0 +1,169 @@
+/* Unit tests for reports/outputs.c: the checks before a run and
+ * report_write_outputs, the one call nacl-probe makes after it. */
+/* Each file test works in its own temporary directory. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/xmalloc.h"
+#include "reports/outputs.h"
+#include "reports/render.h"
+#include "tests/unit/fixture_dir.h"
+
+TestSuite(outputs);
+
+static void
+sample_report(struct report *r, const char *started_at, uint16_t hole_from,
+	      uint16_t hole_to)
+{
+	struct range_list sports = {NULL, 0};
+	struct report_check *c;
+	uint8_t statuses[1000];
+	size_t i;
+
+	memset(r, 0, sizeof *r);
+	r->started_at = xstrdup(started_at);
+	r->finished_at = xstrdup(started_at);
+	r->probe_bind = xstrdup("198.18.1.1");
+	r->target_address = xstrdup("198.18.2.1");
+	r->target_agent = true;
+	range_list_add(&sports, 40000, 40999);
+	c = report_add_check(r, PROTO_UDP, 7000, SERVICE_ECHO, &sports);
+	range_list_free(&sports);
+	for (i = 0; i < 1000; i++)
+		statuses[i] = 40000 + i >= hole_from && 40000 + i <= hole_to
+				      ? STATUS_REPLY_DROPPED
+				      : STATUS_OK;
+	report_check_set_statuses(c, statuses);
+	report_finish(r);
+}
+
+Test(outputs, outputs_check_refuses_two_outputs_on_stdout)
+{
+	struct report_outputs o = {.json = "-", .html = "-"};
+	char *cause = NULL;
+
+	cr_assert_eq(report_outputs_check(&o, &cause), -1);
+	cr_assert_str_eq(cause, "--json - and --html -: only one output can go "
+				"to standard output");
+	free(cause);
+	o.html = "";
+	cr_assert_eq(report_outputs_check(&o, &cause), -1);
+	cr_assert_str_eq(cause, "--html: empty file name: give a path, or - "
+				"for standard output");
+	free(cause);
+	o.html = "page.html";
+	cr_assert_eq(report_outputs_check(&o, &cause), 0);
+}
+
+Test(outputs, outputs_check_prepares_the_history_directory, .init = dir_setup,
+     .fini = dir_teardown)
+{
+	char *dir = xasprintf("%s/a/b/history", test_dir), *cause = NULL;
+	char *file = xasprintf("%s/file", test_dir), *want;
+	struct report_outputs o = {.history = dir};
+	struct stat st;
+	FILE *f;
+
+	cr_assert_eq(report_outputs_check(&o, &cause), 0, "%s",
+		     cause ? cause : "");
+	cr_assert_eq(stat(dir, &st), 0);
+	cr_assert(S_ISDIR(st.st_mode));
+	f = fopen(file, "w");
+	cr_assert_not_null(f);
+	fclose(f);
+	o.history = file;
+	cr_assert_eq(report_outputs_check(&o, &cause), -1);
+	want = xasprintf("--history: '%s' exists and is not a directory", file);
+	cr_assert_str_eq(cause, want);
+	free(want);
+	free(cause);
+	free(file);
+	free(dir);
+}
+
+Test(outputs, write_outputs_writes_every_format_atomically, .init = dir_setup,
+     .fini = dir_teardown)
+{
+	static const char *const formats[] = {"json", "junit", "prom", "html"};
+	char *paths[4], *cause = NULL, *back, *expected;
+	struct report_outputs o = {0};
+	struct report r;
+	size_t i, len;
+
+	sample_report(&r, "2026-11-20T23:48:00Z", 40500, 40999);
+	for (i = 0; i < 4; i++)
+		paths[i] = xasprintf("%s/out.%s", test_dir, formats[i]);
+	o.json = paths[0];
+	o.junit = paths[1];
+	o.prom = paths[2];
+	o.html = paths[3];
+	cr_assert_eq(report_write_outputs(&r, &o, NULL, &cause), 0, "%s",
+		     cause ? cause : "");
+	for (i = 0; i < 4; i++) {
+		back = read_all(paths[i]);
+		expected = render_to_string(&r, render_format_find(formats[i]),
+					    &len);
+		cr_assert_str_eq(back, expected, "%s", paths[i]);
+		free(back);
+		free(expected);
+		free(paths[i]);
+	}
+	cr_assert_eq(dir_entries(test_dir), 4);
+	report_free(&r);
+}
+
+Test(outputs, a_failed_output_does_not_stop_the_others, .init = dir_setup,
+     .fini = dir_teardown)
+{
+	char *prom = xasprintf("%s/m.prom", test_dir), *cause = NULL, *want;
+	struct report_outputs o = {
+		.junit = "/nonexistent-nacl-dir/j.xml",
+		.prom = prom,
+		.html = "/nonexistent-nacl-dir/h.html",
+	};
+	struct report r;
+	struct stat st;
+
+	sample_report(&r, "2026-11-20T23:48:00Z", 0, 0);
+	cr_assert_eq(report_write_outputs(&r, &o, NULL, &cause), -1);
+	want = xstrdup("--junit: cannot write JUnit report "
+		       "'/nonexistent-nacl-dir/j.xml': creating a temporary "
+		       "file beside it: No such file or directory; --html: "
+		       "cannot write HTML report '/nonexistent-nacl-dir/"
+		       "h.html': creating a temporary file beside it: No such "
+		       "file or directory");
+	cr_assert_str_eq(cause, want);
+	cr_assert_eq(stat(prom, &st), 0);
+	free(want);
+	free(cause);
+	free(prom);
+	report_free(&r);
+}
+
+Test(outputs, write_outputs_returns_one_on_a_history_regression,
+     .init = dir_setup, .fini = dir_teardown)
+{
+	struct report_outputs o = {.history = test_dir, .keep = 5};
+	struct report clean, broken;
+	char *cause = NULL, *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buf, &size);
+
+	sample_report(&clean, "2026-11-19T23:48:00Z", 0, 0);
+	sample_report(&broken, "2026-11-20T23:48:00Z", 40500, 40999);
+	cr_assert_eq(report_write_outputs(&clean, &o, out, &cause), 0);
+	cr_assert_eq(report_write_outputs(&broken, &o, out, &cause), 1);
+	cr_assert_eq(report_write_outputs(&clean, &o, out, &cause), 0);
+	fclose(out);
+	cr_assert_eq(dir_entries(test_dir), 3 + 1);
+	cr_assert_not_null(strstr(buf, "  40500-40999  ok -> reply_dropped "
+				       "(500 ports): newly not ok\n"));
+	cr_assert_not_null(strstr(buf, "  40500-40999  reply_dropped -> ok "
+				       "(500 ports): fixed\n"));
+	free(buf);
+	report_free(&clean);
+	report_free(&broken);
+}
