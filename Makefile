@@ -17,6 +17,12 @@ CFLAGS ?= -O2 -g
 override CFLAGS += -std=c17 $(WARNINGS) -MMD -MP
 override LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
+# One source of truth: VERSION; from a clone that is not at the tag
+# v$(VERSION), the commit rides along as semver build metadata.
+VERSION := $(shell cat VERSION)
+GIT_DESCRIBE := $(shell git describe --tags --always --dirty --match 'v[0-9]*' 2>/dev/null)
+FULL_VERSION := $(if $(filter-out v$(VERSION),$(GIT_DESCRIBE)),$(VERSION)+g$(subst -dirty,.dirty,$(lastword $(subst -g, ,$(GIT_DESCRIBE)))),$(VERSION))
+
 COMMON_SRC := $(wildcard common/*.c)
 REPORTS_LIB_SRC := $(filter-out reports/main.c,$(wildcard reports/*.c))
 PROBE_LIB_SRC := $(filter-out probe/main.c,$(wildcard probe/*.c))
@@ -35,12 +41,20 @@ HELPERS := $(BUILDDIR)/tests/holdport $(BUILDDIR)/tests/wire
 UNIT_BIN := $(BUILDDIR)/tests/unit-tests
 
 .PHONY: all test unit e2e san demo deps format format-check install clean \
-	testbed-down fuzz soak bench
+	testbed-down fuzz soak bench FORCE version
 
 all: $(BINS) $(HELPERS)
 	@ln -sf $(BUILDDIR)/nacl-probe nacl-probe
 	@ln -sf $(BUILDDIR)/nacl-agent nacl-agent
 	@ln -sf $(BUILDDIR)/nacl-report nacl-report
+
+# Rebuilt when the version changes, not on every make.
+$(BUILDDIR)/version.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(FULL_VERSION)' | cmp -s - $@ || echo '$(FULL_VERSION)' >$@
+$(BUILDDIR)/common/version.o: $(BUILDDIR)/version.stamp
+$(BUILDDIR)/common/version.o: override CPPFLAGS += -DNACL_VERSION='"$(FULL_VERSION)"'
+FORCE:
 
 $(BUILDDIR)/%.o: %.c
 	@mkdir -p $(@D)
@@ -153,6 +167,9 @@ $(BENCH_BINS):
 bench: all $(BENCH_BINS)
 	BUILDDIR=$(BUILDDIR) bash bench/plan.sh
 	BUILDDIR=$(BUILDDIR) bash bench/run.sh
+
+version:
+	@echo $(FULL_VERSION)
 
 testbed-down:
 	bash tests/netns/testbed.sh down

@@ -25,6 +25,7 @@ size_t __sanitizer_get_current_allocated_bytes(void);
 #include "agent/agent.h"
 #include "common/control.h"
 #include "common/log.h"
+#include "common/version.h"
 #include "common/netaddr.h"
 #include "common/xmalloc.h"
 
@@ -96,6 +97,7 @@ agent_usage(FILE *out)
 		"                     address for stratum 2 and up\n"
 		"  -v, --verbose      more log lines (twice: debug)\n"
 		"  -h, --help         this text\n"
+		"  --version          the version, then exit\n"
 		"\n"
 		"Ports below 1024 (53, 80, 123) need root or\n"
 		"CAP_NET_BIND_SERVICE: 'setcap cap_net_bind_service=+ep\n"
@@ -291,6 +293,7 @@ agent_parse_options(int argc, char **argv, struct agent_options *o,
 		{"ntp-refid", required_argument, NULL, 'R'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *ports = AGENT_DEFAULT_PORTS, *key_file = NULL;
@@ -368,6 +371,9 @@ agent_parse_options(int argc, char **argv, struct agent_options *o,
 			break;
 		case 'h':
 			agent_usage(stdout);
+			exit(0);
+		case 'V':
+			nacl_version_print("nacl-agent");
 			exit(0);
 		default:
 			fputs("Try 'nacl-agent --help'.\n", stderr);

@@ -17,6 +17,7 @@
 
 #include "common/control.h"
 #include "common/log.h"
+#include "common/version.h"
 #include "common/netaddr.h"
 #include "common/scenario.h"
 #include "common/service.h"
@@ -159,6 +160,7 @@ probe_usage(FILE *out)
 		"  -v, --verbose        more log lines on stderr (twice: "
 		"debug)\n"
 		"  -h, --help           this text\n"
+		"  --version            the version\n"
 		"\n"
 		"Scenarios:\n"
 		"  {\"name\", \"description\", \"targets\": [...], "
@@ -263,6 +265,7 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{"scenario", required_argument, NULL, 'S'},
 		{"key-file", required_argument, NULL, 'k'},
 		{"junit", required_argument, NULL, 'U'},
@@ -367,6 +370,9 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 			break;
 		case 'h':
 			probe_usage(stdout);
+			exit(EXIT_PASS);
+		case 'V':
+			nacl_version_print("nacl-probe");
 			exit(EXIT_PASS);
 		default:
 			fputs("Try 'nacl-probe --help'.\n", stderr);

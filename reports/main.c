@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/version.h"
 #include "reports/diff.h"
 #include "reports/atomic_file.h"
 #include "reports/command.h"
@@ -79,6 +80,7 @@ static const char report_usage_text[] =
 	"          scenario that proves it after (nacl-report plan --help)\n"
 	"\n"
 	"  -h, --help           this text\n"
+	"  --version            the version\n"
 	"\n"
 	"Exit status: 0 done (diff: no port that was ok is now not ok); 1 "
 	"diff found\n"
@@ -271,6 +273,10 @@ main(int argc, char **argv)
 	if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
 	    strcmp(command, "help") == 0) {
 		fputs(report_usage_text, stdout);
+		return 0;
+	}
+	if (strcmp(command, "--version") == 0) {
+		nacl_version_print("nacl-report");
 		return 0;
 	}
 	if (strcmp(command, "render") == 0)
