@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,52 @@ static void
 json_add_string(cJSON *obj, const char *name, const char *value)
 {
 	json_need(cJSON_AddStringToObject(obj, name, value ? value : ""));
+}
+
+/* A fraction or milliseconds, rounded to places decimals. */
+static double
+json_round(double v, double places)
+{
+	double scale = pow(10, places);
+
+	return round(v * scale) / scale;
+}
+
+static void
+json_add_notes(cJSON *obj, char *const *notes, size_t n)
+{
+	cJSON *list;
+	size_t i;
+
+	if (n == 0)
+		return;
+	list = json_need(cJSON_AddArrayToObject(obj, "notes"));
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(list,
+				     json_need(cJSON_CreateString(notes[i])));
+}
+
+/* What the evidence work adds to a check; each member only when known. */
+static void
+report_check_measures_to_json(cJSON *check, const struct report_check *c)
+{
+	cJSON *rtt;
+
+	if (c->no_answer > 0)
+		json_add_number(check, "no_answer", (double)c->no_answer);
+	if (c->rejected_inferred > 0)
+		json_add_number(check, "rejected_inferred",
+				(double)c->rejected_inferred);
+	if (c->has_loss)
+		json_add_number(check, "loss", json_round(c->loss, 4));
+	if (c->has_rtt) {
+		rtt = json_need(cJSON_AddObjectToObject(check, "rtt_ms"));
+		json_add_number(rtt, "p50", json_round(c->rtt_p50_ms, 3));
+		json_add_number(rtt, "p99", json_round(c->rtt_p99_ms, 3));
+	}
+	if (c->evidence != NULL)
+		json_add_string(check, "evidence", c->evidence);
+	json_add_notes(check, c->notes, c->nnotes);
 }
 
 static void
@@ -190,6 +237,7 @@ report_check_to_json(const struct report *r, const struct report_check *c)
 	}
 	nat = json_need(cJSON_AddObjectToObject(check, "nat"));
 	json_add_number(nat, "translated", (double)c->nat_translated);
+	report_check_measures_to_json(check, c);
 	json_add_number(check, "target", (double)c->target);
 	json_add_string(check, "expect", expectation_name(c->expect));
 	if (c->nexpectations > 0) {
@@ -212,6 +260,38 @@ report_check_to_json(const struct report *r, const struct report_check *c)
 	report_fixes_to_json(check, r, c);
 	json_add_string(check, "verdict", c->pass ? "pass" : "fail");
 	return check;
+}
+
+/* How the target's run went: error, notes, control connection, outages. */
+static void
+report_target_run_to_json(cJSON *item, const struct report_target *t)
+{
+	cJSON *control, *list, *o;
+	size_t i;
+
+	if (t->error != NULL)
+		json_add_string(item, "error", t->error);
+	json_add_notes(item, t->notes, t->nnotes);
+	if (t->control_sport != 0 || t->ncontrol_failed > 0) {
+		control = json_need(cJSON_AddObjectToObject(item, "control"));
+		json_add_number(control, "sport", t->control_sport);
+		list = json_need(cJSON_AddArrayToObject(control, "failed"));
+		for (i = 0; i < t->ncontrol_failed; i++)
+			cJSON_AddItemToArray(list,
+					     json_need(cJSON_CreateNumber(
+						     t->control_failed[i])));
+	}
+	if (t->noutages == 0)
+		return;
+	list = json_need(cJSON_AddArrayToObject(item, "outages"));
+	for (i = 0; i < t->noutages; i++) {
+		o = json_need(cJSON_CreateObject());
+		cJSON_AddItemToArray(list, o);
+		json_add_number(o, "start_s",
+				json_round(t->outages[i].start_s, 3));
+		json_add_number(o, "seconds",
+				json_round(t->outages[i].seconds, 3));
+	}
 }
 
 static void
@@ -240,6 +320,7 @@ report_targets_to_json(cJSON *root, const struct report *r)
 			json_add_string(item, "probe_nacl", t->probe_nacl);
 		if (t->agent_nacl != NULL)
 			json_add_string(item, "agent_nacl", t->agent_nacl);
+		report_target_run_to_json(item, t);
 	}
 }
 
@@ -251,10 +332,21 @@ report_to_json(const struct report *r)
 	size_t i;
 
 	json_add_string(root, "schema", REPORT_SCHEMA);
+	if (r->tool_version != NULL) {
+		cJSON *tool = json_need(cJSON_AddObjectToObject(root, "tool"));
+
+		json_add_string(tool, "name",
+				r->tool_name ? r->tool_name : "nacl-probe");
+		json_add_string(tool, "version", r->tool_version);
+	}
 	json_add_string(root, "started_at", r->started_at);
 	json_add_string(root, "finished_at", r->finished_at);
 	if (r->predicted)
 		json_need(cJSON_AddBoolToObject(root, "predicted", true));
+	if (r->error != NULL)
+		json_add_string(root, "error", r->error);
+	if (r->partial)
+		json_need(cJSON_AddBoolToObject(root, "partial", true));
 	if (r->scenario_name != NULL) {
 		cJSON *scenario =
 			json_need(cJSON_AddObjectToObject(root, "scenario"));
@@ -601,6 +693,64 @@ json_get_optional_string(const cJSON *obj, const char *parent, const char *name,
 	return json_get_string(obj, parent, name, out, cause);
 }
 
+static bool
+json_has(const cJSON *obj, const char *name)
+{
+	return cJSON_GetObjectItemCaseSensitive(obj, name) != NULL;
+}
+
+/* A number from min to max, fractions allowed. */
+static int
+json_get_real(const cJSON *obj, const char *parent, const char *name,
+	      double min, double max, double *out, char **cause)
+{
+	const cJSON *item = json_field(obj, parent, name, cause);
+	struct json_path path;
+	double v;
+
+	if (item == NULL || json_expect(item, cJSON_IsNumber(item), parent,
+					name, "a number", cause) != 0)
+		return -1;
+	v = item->valuedouble;
+	if (v != v || v < min || v > max) {
+		*cause = xasprintf("%s: expected a number from %g to %g, "
+				   "found %g",
+				   json_path_join(&path, parent, name), min,
+				   max, v);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* "notes": an array of strings, when present. */
+static int
+json_get_notes(const cJSON *obj, const char *parent, char ***notes, size_t *n,
+	       char **cause)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(obj, "notes");
+	const cJSON *item;
+	char at[160];
+	size_t k = 0;
+
+	if (list == NULL)
+		return 0;
+	if (json_expect(list, cJSON_IsArray(list), parent, "notes",
+			"an array of strings", cause) != 0)
+		return -1;
+	cJSON_ArrayForEach(item, list)
+	{
+		snprintf(at, sizeof at, "%s%snotes[%zu]", parent,
+			 *parent ? "." : "", k++);
+		if (json_expect(item, cJSON_IsString(item), at, "", "a string",
+				cause) != 0)
+			return -1;
+		*notes = xreallocarray(*notes, *n + 1, sizeof **notes);
+		(*notes)[(*n)++] = xstrdup(item->valuestring);
+	}
+	return 0;
+}
+
 static int
 json_get_expectation(const cJSON *obj, const char *parent, const char *name,
 		     enum expectation *out, char **cause)
@@ -680,6 +830,62 @@ report_expectations_from_json(const cJSON *list, const char *at,
 out:
 	free(ranges);
 	return rc;
+}
+
+/* The evidence work's members of a check, each optional. */
+static int
+report_check_measures_from_json(const cJSON *item, const char *at,
+				struct report_check *c, char **cause)
+{
+	double ports = (double)range_list_size(&c->sports), v;
+	const cJSON *rtt;
+	const char *s;
+	char rtt_at[112];
+
+	if (json_has(item, "no_answer")) {
+		if (json_get_integer(item, at, "no_answer", 0, ports, &v,
+				     cause) != 0)
+			return -1;
+		c->no_answer = (size_t)v;
+	}
+	if (json_has(item, "rejected_inferred")) {
+		if (json_get_integer(item, at, "rejected_inferred", 0, ports,
+				     &v, cause) != 0)
+			return -1;
+		c->rejected_inferred = (size_t)v;
+	}
+	if (json_has(item, "loss")) {
+		if (json_get_real(item, at, "loss", 0, 1, &c->loss, cause) != 0)
+			return -1;
+		c->has_loss = true;
+	}
+	if (json_has(item, "rtt_ms")) {
+		snprintf(rtt_at, sizeof rtt_at, "%s.rtt_ms", at);
+		if (json_get_object(item, at, "rtt_ms", &rtt, cause) != 0 ||
+		    json_get_real(rtt, rtt_at, "p50", 0, 1e9, &c->rtt_p50_ms,
+				  cause) != 0 ||
+		    json_get_real(rtt, rtt_at, "p99", 0, 1e9, &c->rtt_p99_ms,
+				  cause) != 0)
+			return -1;
+		c->has_rtt = true;
+	}
+	if (json_get_optional_string(item, at, "evidence", &s, cause) != 0)
+		return -1;
+	if (s != NULL) {
+		if (strcmp(s, "capture") != 0 && strcmp(s, "socket") != 0 &&
+		    strcmp(s, "none") != 0) {
+			struct json_path path;
+
+			*cause = xasprintf(
+				"%s: unknown evidence '%s' "
+				"(expected capture, socket or "
+				"none)",
+				json_path_join(&path, at, "evidence"), s);
+			return -1;
+		}
+		c->evidence = xstrdup(s);
+	}
+	return json_get_notes(item, at, &c->notes, &c->nnotes, cause);
 }
 
 /* What the first version of the report did not have: target, expect,
@@ -811,7 +1017,8 @@ report_check_from_json(const cJSON *item, const char *at, struct report *r,
 			     cause) != 0)
 		return -1;
 	c->nat_translated = (size_t)v;
-	if (report_check_extras_from_json(item, at, r, c, cause) != 0)
+	if (report_check_measures_from_json(item, at, c, cause) != 0 ||
+	    report_check_extras_from_json(item, at, r, c, cause) != 0)
 		return -1;
 	/* The recorded verdict wins, as it was when the run ended. */
 	return json_get_verdict(item, at, &c->pass, cause);
@@ -834,6 +1041,82 @@ report_scenario_from_json(const cJSON *root, struct report *r, char **cause)
 		return -1;
 	if (s != NULL)
 		r->scenario_description = xstrdup(s);
+	return 0;
+}
+
+/* How a target's run went: error, notes, control, outages; all optional. */
+static int
+report_target_run_from_json(const cJSON *item, const char *at,
+			    struct report_target *t, char **cause)
+{
+	const cJSON *control, *list, *o;
+	const char *s;
+	char where[96];
+	size_t k = 0;
+	double v;
+
+	if (json_get_optional_string(item, at, "error", &s, cause) != 0)
+		return -1;
+	if (s != NULL)
+		t->error = xstrdup(s);
+	if (json_get_notes(item, at, &t->notes, &t->nnotes, cause) != 0)
+		return -1;
+	if (json_has(item, "control")) {
+		snprintf(where, sizeof where, "%s.control", at);
+		if (json_get_object(item, at, "control", &control, cause) !=
+			    0 ||
+		    json_get_integer(control, where, "sport", 0, 65535, &v,
+				     cause) != 0)
+			return -1;
+		t->control_sport = (uint16_t)v;
+		list = json_field(control, where, "failed", cause);
+		if (list == NULL ||
+		    json_expect(list, cJSON_IsArray(list), where, "failed",
+				"an array of ports", cause) != 0)
+			return -1;
+		cJSON_ArrayForEach(o, list)
+		{
+			char port_at[112];
+
+			snprintf(port_at, sizeof port_at, "%s.failed[%zu]",
+				 where, k++);
+			if (json_expect(o,
+					cJSON_IsNumber(o) &&
+						o->valuedouble >= 1 &&
+						o->valuedouble <= 65535 &&
+						o->valuedouble ==
+							(int)o->valuedouble,
+					port_at, "", "a port from 1 to 65535",
+					cause) != 0)
+				return -1;
+			t->control_failed = xreallocarray(
+				t->control_failed, t->ncontrol_failed + 1,
+				sizeof *t->control_failed);
+			t->control_failed[t->ncontrol_failed++] =
+				(uint16_t)o->valuedouble;
+		}
+	}
+	list = cJSON_GetObjectItemCaseSensitive(item, "outages");
+	if (list == NULL)
+		return 0;
+	if (json_expect(list, cJSON_IsArray(list), at, "outages", "an array",
+			cause) != 0)
+		return -1;
+	k = 0;
+	cJSON_ArrayForEach(o, list)
+	{
+		double start, seconds;
+
+		snprintf(where, sizeof where, "%s.outages[%zu]", at, k++);
+		if (json_expect(o, cJSON_IsObject(o), where, "", "an object",
+				cause) != 0 ||
+		    json_get_real(o, where, "start_s", 0, 1e9, &start, cause) !=
+			    0 ||
+		    json_get_real(o, where, "seconds", 0, 1e9, &seconds,
+				  cause) != 0)
+			return -1;
+		report_target_add_outage(t, start, seconds);
+	}
 	return 0;
 }
 
@@ -888,7 +1171,35 @@ report_targets_from_json(const cJSON *root, struct report *r, char **cause)
 			if (s != NULL)
 				*field = xstrdup(s);
 		}
+		if (report_target_run_from_json(item, at, t, cause) != 0)
+			return -1;
 	}
+	return 0;
+}
+
+/* "tool", "error" and "partial": reports from before 0.2 lack them. */
+static int
+report_run_from_json(const cJSON *root, struct report *r, char **cause)
+{
+	const cJSON *tool;
+	const char *s;
+
+	if (json_has(root, "tool")) {
+		if (json_get_object(root, "", "tool", &tool, cause) != 0 ||
+		    json_get_string(tool, "tool", "name", &s, cause) != 0)
+			return -1;
+		r->tool_name = xstrdup(s);
+		if (json_get_string(tool, "tool", "version", &s, cause) != 0)
+			return -1;
+		r->tool_version = xstrdup(s);
+	}
+	if (json_get_optional_string(root, "", "error", &s, cause) != 0)
+		return -1;
+	if (s != NULL)
+		r->error = xstrdup(s);
+	if (json_has(root, "partial") &&
+	    json_get_bool(root, "", "partial", &r->partial, cause) != 0)
+		return -1;
 	return 0;
 }
 
@@ -918,7 +1229,8 @@ report_header_from_json(const cJSON *root, struct report *r, char **cause)
 	if (cJSON_GetObjectItemCaseSensitive(root, "predicted") != NULL &&
 	    json_get_bool(root, "", "predicted", &r->predicted, cause) != 0)
 		return -1;
-	if (report_scenario_from_json(root, r, cause) != 0 ||
+	if (report_run_from_json(root, r, cause) != 0 ||
+	    report_scenario_from_json(root, r, cause) != 0 ||
 	    report_targets_from_json(root, r, cause) != 0)
 		return -1;
 	if (json_get_object(root, "", "settings", &settings, cause) != 0 ||

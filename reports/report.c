@@ -8,6 +8,16 @@
 
 #include "common/xmalloc.h"
 
+static void
+report_notes_free(char **notes, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(notes[i]);
+	free(notes);
+}
+
 void
 report_free(struct report *r)
 {
@@ -20,6 +30,8 @@ report_free(struct report *r)
 		free(r->checks[i].ranges);
 		free(r->checks[i].expectations);
 		free(r->checks[i].mismatches);
+		free(r->checks[i].evidence);
+		report_notes_free(r->checks[i].notes, r->checks[i].nnotes);
 	}
 	for (i = 0; i < r->ntargets; i++) {
 		free(r->targets[i].name);
@@ -29,6 +41,10 @@ report_free(struct report *r)
 		free(r->targets[i].agent_cidr);
 		free(r->targets[i].probe_nacl);
 		free(r->targets[i].agent_nacl);
+		free(r->targets[i].error);
+		report_notes_free(r->targets[i].notes, r->targets[i].nnotes);
+		free(r->targets[i].control_failed);
+		free(r->targets[i].outages);
 	}
 	free(r->targets);
 	free(r->checks);
@@ -38,6 +54,9 @@ report_free(struct report *r)
 	free(r->scenario_description);
 	free(r->probe_bind);
 	free(r->target_address);
+	free(r->tool_name);
+	free(r->tool_version);
+	free(r->error);
 	memset(r, 0, sizeof *r);
 }
 
@@ -301,17 +320,94 @@ report_check_set_statuses(struct report_check *c, const uint8_t *statuses)
 	report_check_evaluate(c);
 }
 
+static void
+report_notes_add(char ***notes, size_t *n, const char *note)
+{
+	*notes = xreallocarray(*notes, *n + 1, sizeof **notes);
+	(*notes)[(*n)++] = xstrdup(note);
+}
+
+void
+report_check_add_note(struct report_check *c, const char *note)
+{
+	report_notes_add(&c->notes, &c->nnotes, note);
+}
+
+void
+report_target_add_note(struct report_target *t, const char *note)
+{
+	report_notes_add(&t->notes, &t->nnotes, note);
+}
+
+void
+report_target_add_outage(struct report_target *t, double start_s,
+			 double seconds)
+{
+	t->outages =
+		xreallocarray(t->outages, t->noutages + 1, sizeof *t->outages);
+	t->outages[t->noutages].start_s = start_s;
+	t->outages[t->noutages++].seconds = seconds;
+}
+
+static void
+report_replace_string(char **field, const char *value)
+{
+	free(*field);
+	*field = value != NULL ? xstrdup(value) : NULL;
+}
+
+void
+report_set_target_error(struct report *r, size_t index, const char *error)
+{
+	if (index < r->ntargets)
+		report_replace_string(&r->targets[index].error, error);
+}
+
+void
+report_set_error(struct report *r, const char *error)
+{
+	report_replace_string(&r->error, error);
+}
+
+void
+report_set_tool(struct report *r, const char *name, const char *version)
+{
+	report_replace_string(&r->tool_name, name);
+	report_replace_string(&r->tool_version, version);
+}
+
+void
+report_mark_unfinished(struct report *r)
+{
+	uint8_t *statuses;
+	size_t i, n;
+
+	for (i = 0; i < r->nchecks; i++) {
+		struct report_check *c = &r->checks[i];
+
+		if (c->nranges > 0)
+			continue;
+		n = range_list_size(&c->sports);
+		statuses = xmalloc(n + 1);
+		memset(statuses, STATUS_UNFINISHED, n);
+		report_check_set_statuses(c, statuses);
+		free(statuses);
+	}
+}
+
 void
 report_finish(struct report *r)
 {
 	size_t i;
 
 	r->probes = 0;
-	r->pass = true;
+	r->pass = r->error == NULL;
 	for (i = 0; i < r->nchecks; i++) {
 		r->probes += range_list_size(&r->checks[i].sports);
 		if (!r->checks[i].pass)
 			r->pass = false;
+		if (r->checks[i].counts[STATUS_UNFINISHED] > 0)
+			r->partial = true;
 	}
 }
 

@@ -32,6 +32,12 @@ struct mismatch_range {
 	enum expectation expected;
 };
 
+/* A time the target stopped answering, from the run's start (seconds). */
+struct report_outage {
+	double start_s;
+	double seconds;
+};
+
 /* One host swept: an agent or an agentless server. */
 struct report_target {
 	char *name; /* the scenario's name for it; "" from the command line */
@@ -43,6 +49,18 @@ struct report_target {
 	char *agent_cidr;
 	char *probe_nacl;
 	char *agent_nacl;
+	char *error; /* why it could not be swept (whole or in part); NULL */
+	/* For people: warnings, e.g. "NACLs never filter traffic to
+	 * 169.254.169.123 (Amazon Time Sync): this result says nothing about
+	 * NACLs". */
+	char **notes;
+	size_t nnotes;
+	uint16_t control_sport; /* the control connection's source port, 0 */
+	uint16_t *control_failed; /* source ports whose control connection
+				     failed */
+	size_t ncontrol_failed;
+	struct report_outage *outages; /* in time order */
+	size_t noutages;
 };
 
 struct report_check {
@@ -66,6 +84,17 @@ struct report_check {
 	struct mismatch_range *mismatches;
 	size_t nmismatches;
 	bool pass;
+	size_t no_answer; /* TCP handshakes completed, service silent */
+	size_t rejected_inferred; /* counted rejected without an ICMP each */
+	bool has_loss;
+	double loss; /* 0..1: attempts lost to ports that answered */
+	bool has_rtt;
+	double rtt_p50_ms, rtt_p99_ms;
+	char *evidence; /* "capture", "socket", "none" (agentless); NULL */
+	/* For people: why ports are dropped (evidence lost: the agent's UDP
+	 * queue overflowed), the rejecting device rate-limits ICMP... */
+	char **notes;
+	size_t nnotes;
 };
 
 struct report_settings {
@@ -95,6 +124,10 @@ struct report {
 	bool pass;
 	/* Computed from NACLs by nacl-report predict, not measured. */
 	bool predicted;
+	char *tool_name; /* "nacl-probe"; NULL in reports from before 0.2 */
+	char *tool_version; /* nacl_version() of the tool that ran */
+	char *error; /* why the run failed or stopped; NULL when it did not */
+	bool partial; /* some port is unfinished */
 };
 
 /* Frees everything r owns (not r itself); report_free(NULL) is a no-op. */
@@ -160,6 +193,24 @@ bool report_check_has_expectations(const struct report_check *c);
 bool report_status_meets(enum probe_status status, enum expectation expected);
 /* The check's verdict: no port misses its expectation. */
 bool report_check_passes(const struct report_check *c);
+/* Appends a note (copied) to a check's or a target's notes. */
+void report_check_add_note(struct report_check *c, const char *note);
+void report_target_add_note(struct report_target *t, const char *note);
+/* Appends an outage to t, which keeps them in time order as given. */
+void report_target_add_outage(struct report_target *t, double start_s,
+			      double seconds);
+/* Sets target index's error (copied; replaces an earlier one). */
+void report_set_target_error(struct report *r, size_t index, const char *error);
+/* Sets the run's error (copied; replaces an earlier one). */
+void report_set_error(struct report *r, const char *error);
+/* Sets the tool that made the report: name and version, copied. */
+void report_set_tool(struct report *r, const char *name, const char *version);
+/*
+ * For a run that stopped early: every check not yet measured (no ranges)
+ * gets every port unfinished, what was measured keeps its statuses. Marks
+ * r partial when any port is unfinished. Call report_finish after.
+ */
+void report_mark_unfinished(struct report *r);
 /* Recomputes probes and the run's verdict from the checks. */
 void report_finish(struct report *r);
 /* 0 when every expectation holds, 1 otherwise (DESIGN.md exit codes). */

@@ -1087,3 +1087,162 @@ Test(report_json, scenario_must_be_an_object_with_a_name)
 		"\"scenario\":{\"name\":\"s\",\"description\":1},\"probe\":{",
 		"scenario.description: expected a string, found a number");
 }
+
+/* sample_report() with every member added since 0.2 set. */
+static void
+sample_run_report(struct report *r)
+{
+	struct report_check *c;
+	struct report_target *t;
+
+	sample_report(r);
+	report_set_tool(r, "nacl-probe", "0.2.0");
+	report_add_target(r, "app", "198.18.2.1", true, "198.18.1.1");
+	t = &r->targets[0];
+	report_set_target_error(r, 0, "the agent was lost");
+	report_target_add_note(t, "slowed to 20 connections at once");
+	t->control_sport = 40001;
+	t->control_failed = xcalloc(2, sizeof *t->control_failed);
+	t->control_failed[0] = 40002;
+	t->control_failed[1] = 40003;
+	t->ncontrol_failed = 2;
+	report_target_add_outage(t, 1.25, 3.5);
+	c = &r->checks[1];
+	c->no_answer = 12;
+	c->rejected_inferred = 3;
+	c->has_loss = true;
+	c->loss = 0.012345;
+	c->has_rtt = true;
+	c->rtt_p50_ms = 0.4567;
+	c->rtt_p99_ms = 12.0;
+	c->evidence = xstrdup("capture");
+	report_check_add_note(c, "the service left 12 ports unanswered");
+	report_set_error(r, "the agent was lost mid-sweep");
+	r->partial = true;
+	report_finish(r);
+}
+
+Test(report_json, run_members_are_written_where_the_design_says)
+{
+	static const char head[] =
+		"{\"schema\":\"nacl-probe/report/v1\",\"tool\":{"
+		"\"name\":\"nacl-probe\",\"version\":\"0.2.0\"},"
+		"\"started_at\":\"2026-11-20T10:00:00Z\","
+		"\"finished_at\":\"2026-11-20T10:00:02Z\","
+		"\"error\":\"the agent was lost mid-sweep\","
+		"\"partial\":true,\"probe\":";
+	struct report r;
+	char *text;
+
+	sample_run_report(&r);
+	text = report_json_text(&r);
+	cr_assert(strncmp(text, head, strlen(head)) == 0, "%s", text);
+	cr_assert_not_null(
+		strstr(text, "\"bind\":\"198.18.1.1\",\"error\":\"the agent "
+			     "was lost\",\"notes\":[\"slowed to 20 "
+			     "connections at once\"],\"control\":{\"sport\":"
+			     "40001,\"failed\":[40002,40003]},\"outages\":[{"
+			     "\"start_s\":1.25,\"seconds\":3.5}]}]"),
+		"%s", text);
+	cr_assert_not_null(strstr(text,
+				  "\"nat\":{\"translated\":2},\"no_answer\":12,"
+				  "\"rejected_inferred\":3,\"loss\":0.0123,"
+				  "\"rtt_ms\":{\"p50\":0.457,\"p99\":12},"
+				  "\"evidence\":\"capture\",\"notes\":[\"the "
+				  "service left 12 ports unanswered\"],"
+				  "\"target\":0"),
+			   "%s", text);
+	/* Unset, they are left out: the first check has none. */
+	cr_assert_not_null(strstr(text, "\"nat\":{\"translated\":0},"
+					"\"target\":0"),
+			   "%s", text);
+	free(text);
+	report_free(&r);
+}
+
+Test(report_json, run_members_read_back)
+{
+	struct report r, back;
+	const struct report_target *t;
+	const struct report_check *c;
+	char *cause = NULL, *a, *b;
+	cJSON *root;
+
+	sample_run_report(&r);
+	root = report_to_json(&r);
+	cr_assert_eq(report_from_json(root, &back, &cause), 0, "%s",
+		     cause ? cause : "");
+	assert_reports_equal(&r, &back);
+	cr_assert_str_eq(back.tool_name, "nacl-probe");
+	cr_assert_str_eq(back.tool_version, "0.2.0");
+	cr_assert_str_eq(back.error, "the agent was lost mid-sweep");
+	cr_assert(back.partial);
+	t = &back.targets[0];
+	cr_assert_str_eq(t->error, "the agent was lost");
+	cr_assert_eq(t->nnotes, 1);
+	cr_assert_str_eq(t->notes[0], "slowed to 20 connections at once");
+	cr_assert_eq(t->control_sport, 40001);
+	cr_assert_eq(t->ncontrol_failed, 2);
+	cr_assert_eq(t->control_failed[1], 40003);
+	cr_assert_eq(t->noutages, 1);
+	cr_assert_float_eq(t->outages[0].start_s, 1.25, 1e-9);
+	cr_assert_float_eq(t->outages[0].seconds, 3.5, 1e-9);
+	c = &back.checks[1];
+	cr_assert_eq(c->no_answer, 12);
+	cr_assert_eq(c->rejected_inferred, 3);
+	cr_assert(c->has_loss);
+	cr_assert_float_eq(c->loss, 0.0123, 1e-9);
+	cr_assert(c->has_rtt);
+	cr_assert_float_eq(c->rtt_p50_ms, 0.457, 1e-9);
+	cr_assert_float_eq(c->rtt_p99_ms, 12.0, 1e-9);
+	cr_assert_str_eq(c->evidence, "capture");
+	cr_assert_str_eq(c->notes[0], "the service left 12 ports unanswered");
+	cr_assert_not(back.checks[0].has_loss);
+	cr_assert_null(back.checks[0].evidence);
+	a = report_json_text(&r);
+	b = report_json_text(&back);
+	cr_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	cJSON_Delete(root);
+	report_free(&r);
+	report_free(&back);
+}
+
+Test(report_json, bad_run_members_are_named)
+{
+	assert_variant_error("\"nat\":{\"translated\":0},",
+			     "\"nat\":{\"translated\":0},\"loss\":1.5,",
+			     "checks[0].loss: expected a number from 0 to 1, "
+			     "found 1.5");
+	assert_variant_error("\"nat\":{\"translated\":0},",
+			     "\"nat\":{\"translated\":0},\"evidence\":"
+			     "\"pcap\",",
+			     "checks[0].evidence: unknown evidence 'pcap' "
+			     "(expected capture, socket or none)");
+	assert_variant_error("\"nat\":{\"translated\":0},",
+			     "\"nat\":{\"translated\":0},\"rtt_ms\":{"
+			     "\"p50\":1},",
+			     "checks[0].rtt_ms.p99: missing");
+	assert_variant_error("\"nat\":{\"translated\":0},",
+			     "\"nat\":{\"translated\":0},\"notes\":[1],",
+			     "checks[0].notes[0]: expected a string, found a "
+			     "number");
+	assert_variant_error("\"started_at\"",
+			     "\"partial\":\"yes\",\"started_at\"",
+			     "partial: expected true or false, found a string");
+	assert_variant_error("\"started_at\"",
+			     "\"tool\":{\"name\":\"nacl-probe\"},"
+			     "\"started_at\"",
+			     "tool.version: missing");
+	assert_variant_error("\"name\":\"\",",
+			     "\"name\":\"\",\"outages\":[{\"start_s\":-1,"
+			     "\"seconds\":2}],",
+			     "targets[0].outages[0].start_s: expected a "
+			     "number from 0 to 1e+09, found -1");
+	assert_variant_error("\"name\":\"\",",
+			     "\"name\":\"\",\"control\":{\"sport\":1,"
+			     "\"failed\":[0]},",
+			     "targets[0].control.failed[0]: expected a port "
+			     "from 1 to 65535, found a number");
+}
