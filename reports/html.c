@@ -608,6 +608,77 @@ html_write_expectations(FILE *out, const struct report_check *c)
 	fputs(".</p>\n", out);
 }
 
+/* One warning paragraph, text escaped. */
+static void
+html_write_warn(FILE *out, const char *prefix, const char *text)
+{
+	fputs("<p class=\"warn\">", out);
+	if (prefix != NULL)
+		fprintf(out, "<b>%s</b> ", prefix);
+	html_escape(out, text);
+	fputs("</p>\n", out);
+}
+
+/* The evidence work's measures of c and its notes. */
+static void
+html_write_measures(FILE *out, const struct report_check *c)
+{
+	size_t i;
+
+	if (c->has_loss || c->has_rtt || c->evidence != NULL) {
+		fputs("<p class=\"measures\">", out);
+		if (c->has_loss)
+			fprintf(out, "loss <b>%.2f%%</b> ", c->loss * 100);
+		if (c->has_rtt)
+			fprintf(out,
+				"rtt p50 <b>%.1f ms</b> p99 <b>%.1f "
+				"ms</b> ",
+				c->rtt_p50_ms, c->rtt_p99_ms);
+		if (c->evidence != NULL) {
+			fputs("evidence <b>", out);
+			html_escape(out, c->evidence);
+			fputs("</b>", out);
+		}
+		fputs("</p>\n", out);
+	}
+	if (c->no_answer > 0)
+		fprintf(out,
+			"<p class=\"warn\">%zu source %s: the TCP handshake "
+			"completed, the %s service sent nothing (counted ok: "
+			"the path is open).</p>\n",
+			c->no_answer,
+			html_plural(c->no_answer, "port", "ports"),
+			service_name(c->service));
+	if (c->rejected_inferred > 0)
+		fprintf(out,
+			"<p class=\"warn\">%zu rejected %s counted without an "
+			"ICMP each (the rejecting device rate-limits "
+			"them).</p>\n",
+			c->rejected_inferred,
+			html_plural(c->rejected_inferred, "port", "ports"));
+	for (i = 0; i < c->nnotes; i++)
+		html_write_warn(out, "Note:", c->notes[i]);
+}
+
+/* A target's error, notes and outages. */
+static void
+html_write_target_run(FILE *out, const struct report_target *t)
+{
+	char buf[96];
+	size_t i;
+
+	if (t->error != NULL)
+		html_write_warn(out, "Error:", t->error);
+	for (i = 0; i < t->nnotes; i++)
+		html_write_warn(out, "Note:", t->notes[i]);
+	for (i = 0; i < t->noutages; i++) {
+		snprintf(buf, sizeof buf,
+			 "no answer for %.1f s from %.1f s after the start",
+			 t->outages[i].seconds, t->outages[i].start_s);
+		html_write_warn(out, "Outage:", buf);
+	}
+}
+
 static void
 html_write_check(FILE *out, const struct report *r,
 		 const struct report_check *c)
@@ -646,6 +717,7 @@ html_write_check(FILE *out, const struct report *r,
 	}
 	fputs("</div>\n", out);
 	html_write_svg(out, c);
+	html_write_measures(out, c);
 	if (c->nat_translated > 0)
 		fprintf(out,
 			"<p class=\"warn\">A NAT on the path rewrote %zu "
@@ -719,6 +791,8 @@ html_write_run(FILE *out, const struct report *r)
 	html_write_item(out, "Attempts", buf);
 	snprintf(buf, sizeof buf, "%u ms", r->settings.timeout_ms);
 	html_write_item(out, "Timeout", buf);
+	if (r->tool_version != NULL)
+		html_write_item(out, "Version", r->tool_version);
 	fputs("</dl>\n", out);
 }
 
@@ -775,6 +849,26 @@ report_write_html(const struct report *r, FILE *out)
 	fprintf(out, " &middot; %zu source-port %s</p>\n</header>\n", r->probes,
 		html_plural(r->probes, "probe", "probes"));
 	html_write_run(out, r);
+	if (r->error != NULL)
+		html_write_warn(out, "The run failed:", r->error);
+	if (r->partial)
+		html_write_warn(out, "Partial:",
+				"the run stopped before every port was "
+				"measured; unfinished ports meet no "
+				"expectation.");
+	for (i = 0; i < r->ntargets; i++) {
+		if (r->targets[i].error == NULL && r->targets[i].nnotes == 0 &&
+		    r->targets[i].noutages == 0)
+			continue;
+		if (r->ntargets > 1) {
+			fputs("<h3>", out);
+			html_escape(out, r->targets[i].name);
+			fputs(" ", out);
+			html_escape(out, r->targets[i].address);
+			fputs("</h3>\n", out);
+		}
+		html_write_target_run(out, &r->targets[i]);
+	}
 	html_write_legend(out);
 	for (i = 0; i < r->nchecks; i++)
 		html_write_check(out, r, &r->checks[i]);

@@ -280,6 +280,50 @@ junit_write_ranges(FILE *out, const struct report *r,
 	report_fixes_free(fixes, nfixes);
 }
 
+/* Why c's unfinished ports were not measured: its target's error, the
+ * run's, or that the run ended. */
+static const char *
+junit_unfinished_cause(const struct report *r, const struct report_check *c)
+{
+	if (c->target < r->ntargets && r->targets[c->target].error != NULL)
+		return r->targets[c->target].error;
+	if (r->error != NULL)
+		return r->error;
+	return "the run ended before these ports were measured";
+}
+
+/* What the evidence work says of c, one line each, escaped. */
+static void
+junit_write_measures(FILE *out, const struct report_check *c)
+{
+	char *line;
+	size_t i;
+
+	if (c->no_answer > 0) {
+		line = xasprintf("%zu %s: TCP handshake completed, the %s "
+				 "service sent nothing (counted ok)\n",
+				 c->no_answer,
+				 c->no_answer == 1 ? "port" : "ports",
+				 service_name(c->service));
+		junit_escape(out, line, false);
+		free(line);
+	}
+	if (c->has_loss || c->has_rtt) {
+		line = c->has_rtt ? xasprintf("loss %.2f%%, rtt p50 %.3f ms, "
+					      "p99 %.3f ms\n",
+					      c->loss * 100, c->rtt_p50_ms,
+					      c->rtt_p99_ms)
+				  : xasprintf("loss %.2f%%\n", c->loss * 100);
+		junit_escape(out, line, false);
+		free(line);
+	}
+	for (i = 0; i < c->nnotes; i++) {
+		fputs("note: ", out);
+		junit_escape(out, c->notes[i], false);
+		fputc('\n', out);
+	}
+}
+
 static void
 junit_write_check(FILE *out, const struct report *r,
 		  const struct report_check *c, const char *classname)
@@ -288,6 +332,9 @@ junit_write_check(FILE *out, const struct report *r,
 	/* A scenario's checks say what they expected, open ones too. */
 	bool expectations =
 		r->scenario_name != NULL || report_check_has_expectations(c);
+	bool measures =
+		c->no_answer > 0 || c->has_loss || c->has_rtt || c->nnotes > 0;
+	bool all_ok = c->counts[STATUS_OK] == range_list_size(&c->sports);
 	char statuses[128];
 
 	name = xasprintf("%s/%u %s sports %s", proto_name(c->proto), c->port,
@@ -297,13 +344,22 @@ junit_write_check(FILE *out, const struct report *r,
 	junit_attribute(out, "name", name);
 	junit_attribute(out, "classname", classname);
 	free(name);
-	if (c->pass && c->counts[STATUS_OK] == range_list_size(&c->sports)) {
+	if (c->pass && all_ok && !measures) {
 		fputs("/>\n", out);
 		return;
 	}
 	fputs(">\n", out);
 	junit_statuses(c, statuses, sizeof statuses);
-	if (!c->pass) {
+	if (c->counts[STATUS_UNFINISHED] > 0) {
+		/* Not a verdict: the run could not finish it. */
+		fputs("      <error", out);
+		junit_attribute(out, "message", junit_unfinished_cause(r, c));
+		junit_attribute(out, "type", "unfinished");
+		fputs(">", out);
+		junit_write_ranges(out, r, c, true, expectations);
+		junit_write_measures(out, c);
+		fputs("</error>\n", out);
+	} else if (!c->pass) {
 		message = junit_message(c, expectations);
 		fputs("      <failure", out);
 		junit_attribute(out, "message", message);
@@ -312,11 +368,14 @@ junit_write_check(FILE *out, const struct report *r,
 		fputs(">", out);
 		free(message);
 		junit_write_ranges(out, r, c, true, expectations);
+		junit_write_measures(out, c);
 		fputs("</failure>\n", out);
 	} else {
 		/* Passing with ranges not ok: expected; still worth a look. */
 		fputs("      <system-out>", out);
-		junit_write_ranges(out, r, c, false, expectations);
+		if (!all_ok)
+			junit_write_ranges(out, r, c, false, expectations);
+		junit_write_measures(out, c);
 		fputs("</system-out>\n", out);
 	}
 	fputs("    </testcase>\n", out);
@@ -339,7 +398,7 @@ static void
 junit_write_suite(FILE *out, const struct report *r, size_t index,
 		  const struct report_target *t, double duration, time_t start)
 {
-	size_t i, tests = 0, failures = 0;
+	size_t i, tests = 0, failures = 0, errors = 0;
 	size_t ntargets = r->ntargets ? r->ntargets : 1;
 	char buf[64], *suite, *classname;
 	struct tm tm;
@@ -349,7 +408,9 @@ junit_write_suite(FILE *out, const struct report *r, size_t index,
 		    !(index == 0 && r->checks[i].target >= ntargets))
 			continue;
 		tests++;
-		if (!r->checks[i].pass)
+		if (r->checks[i].counts[STATUS_UNFINISHED] > 0)
+			errors++;
+		else if (!r->checks[i].pass)
 			failures++;
 	}
 	if (*t->name != '\0') {
@@ -367,7 +428,8 @@ junit_write_suite(FILE *out, const struct report *r, size_t index,
 	junit_attribute(out, "name", suite);
 	junit_attribute_size(out, "tests", tests);
 	junit_attribute_size(out, "failures", failures);
-	fputs(" errors=\"0\" skipped=\"0\"", out);
+	junit_attribute_size(out, "errors", errors);
+	fputs(" skipped=\"0\"", out);
 	if (duration >= 0) {
 		fprintf(out, " time=\"%.3f\"", duration);
 		/* The JUnit schema's timestamp has no zone: it is UTC here. */
@@ -386,6 +448,14 @@ junit_write_suite(FILE *out, const struct report *r, size_t index,
 	junit_property(out, "probe.bind", t->bind);
 	junit_property(out, "started_at", r->started_at);
 	junit_property(out, "finished_at", r->finished_at);
+	if (r->tool_version != NULL)
+		junit_property(out, "tool.version", r->tool_version);
+	if (r->error != NULL)
+		junit_property(out, "error", r->error);
+	if (t->error != NULL)
+		junit_property(out, "target.error", t->error);
+	for (i = 0; i < t->nnotes; i++)
+		junit_property(out, "target.note", t->notes[i]);
 	junit_property_unsigned(out, "settings.rate", r->settings.rate);
 	junit_property_unsigned(out, "settings.window", r->settings.window);
 	junit_property_unsigned(out, "settings.attempts", r->settings.attempts);
@@ -404,14 +474,18 @@ junit_write_suite(FILE *out, const struct report *r, size_t index,
 void
 report_write_junit(const struct report *r, FILE *out)
 {
-	size_t i, failures = 0, ntargets = r->ntargets ? r->ntargets : 1;
+	size_t i, failures = 0, errors = 0;
+	size_t ntargets = r->ntargets ? r->ntargets : 1;
 	struct report_target scratch;
 	double duration;
 	time_t start;
 
-	for (i = 0; i < r->nchecks; i++)
-		if (!r->checks[i].pass)
+	for (i = 0; i < r->nchecks; i++) {
+		if (r->checks[i].counts[STATUS_UNFINISHED] > 0)
+			errors++;
+		else if (!r->checks[i].pass)
 			failures++;
+	}
 	duration = junit_duration(r, &start);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
 	fputs("<testsuites", out);
@@ -424,7 +498,7 @@ report_write_junit(const struct report *r, FILE *out)
 		fputs(" name=\"nacl-probe\"", out);
 	junit_attribute_size(out, "tests", r->nchecks);
 	junit_attribute_size(out, "failures", failures);
-	fputs(" errors=\"0\"", out);
+	junit_attribute_size(out, "errors", errors);
 	if (duration >= 0)
 		fprintf(out, " time=\"%.3f\"", duration);
 	fputs(">\n", out);

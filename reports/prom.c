@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/version.h"
 #include "reports/rfc3339.h"
 
 /* Label values escape backslash, double quote and newline. */
@@ -30,16 +31,32 @@ prom_family(FILE *out, const char *name, const char *help)
 	fprintf(out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
 }
 
-/* name{target="...",proto="udp",port="53",service="dns" */
+/* scenario="...",name="...",target="...": what tells two scenarios' series
+ * against one agent apart. */
+static void
+prom_target_labels(FILE *out, const struct report *r,
+		   const struct report_target *t)
+{
+	fputs("scenario=\"", out);
+	prom_label_value(out, r->scenario_name);
+	fputs("\",name=\"", out);
+	prom_label_value(out, t->name);
+	fputs("\",target=\"", out);
+	prom_label_value(out, t->address);
+	fputc('"', out);
+}
+
+/* name{scenario="...",name="...",target="...",proto="udp",port="53",
+ * service="dns" */
 static void
 prom_check_labels(FILE *out, const char *name, const struct report *r,
 		  const struct report_check *c)
 {
 	struct report_target scratch;
 
-	fprintf(out, "%s{target=\"", name);
-	prom_label_value(out, report_check_target(r, c, &scratch)->address);
-	fprintf(out, "\",proto=\"%s\",port=\"%u\",service=\"%s\"",
+	fprintf(out, "%s{", name);
+	prom_target_labels(out, r, report_check_target(r, c, &scratch));
+	fprintf(out, ",proto=\"%s\",port=\"%u\",service=\"%s\"",
 		proto_name(c->proto), c->port, service_name(c->service));
 }
 
@@ -51,61 +68,93 @@ prom_check_value(FILE *out, const char *name, const struct report *r,
 	fprintf(out, "} %zu\n", value);
 }
 
-/* The run's gauge, once per target address (a scenario may sweep several).
- */
-static void
-prom_run_value(FILE *out, const char *name, const char *target, long long value)
+/* The targets of r, a report without any having one made of its top level. */
+static const struct report_target *
+prom_target_at(const struct report *r, size_t t, struct report_target *scratch)
 {
-	fprintf(out, "%s{target=\"", name);
-	prom_label_value(out, target);
-	fprintf(out, "\"} %lld\n", value);
+	return r->ntargets ? &r->targets[t]
+			   : report_check_target(r, NULL, scratch);
 }
 
-/* Does target t come first under its address (so its gauges are written)? */
+/* Does target t come first under its name and address (so its gauges are
+ * written)? */
 static bool
-prom_first_of_address(const struct report *r, size_t t)
+prom_first_of_target(const struct report *r, size_t t)
 {
 	size_t i;
 
 	for (i = 0; i < t; i++)
-		if (strcmp(r->targets[i].address, r->targets[t].address) == 0)
+		if (strcmp(r->targets[i].address, r->targets[t].address) == 0 &&
+		    strcmp(r->targets[i].name, r->targets[t].name) == 0)
 			return false;
 	return true;
 }
 
-/* Did every check against target address pass? */
+/* Does every check against target t (and its namesakes) pass? */
 static bool
-prom_address_pass(const struct report *r, const char *address)
+prom_target_pass(const struct report *r, const struct report_target *t)
 {
 	struct report_target scratch;
+	const struct report_target *ct;
 	size_t i;
 
-	for (i = 0; i < r->nchecks; i++)
+	for (i = 0; i < r->nchecks; i++) {
+		ct = report_check_target(r, &r->checks[i], &scratch);
 		if (!r->checks[i].pass &&
-		    strcmp(report_check_target(r, &r->checks[i], &scratch)
-				   ->address,
-			   address) == 0)
+		    strcmp(ct->address, t->address) == 0 &&
+		    strcmp(ct->name, t->name) == 0)
 			return false;
+	}
 	return true;
 }
 
+/* Did the run sweep target t to the end? */
+static bool
+prom_target_up(const struct report *r, const struct report_target *t)
+{
+	struct report_target scratch;
+	const struct report_target *ct;
+	size_t i;
+
+	if (r->error != NULL || t->error != NULL)
+		return false;
+	for (i = 0; i < r->nchecks; i++) {
+		ct = report_check_target(r, &r->checks[i], &scratch);
+		if (r->checks[i].counts[STATUS_UNFINISHED] > 0 &&
+		    strcmp(ct->address, t->address) == 0 &&
+		    strcmp(ct->name, t->name) == 0)
+			return false;
+	}
+	return true;
+}
+
+enum prom_run_gauge {
+	PROM_RUN_PASS,
+	PROM_RUN_UP,
+	PROM_RUN_VALUE,
+};
+
+/* A gauge of the run, once per target. */
 static void
 prom_run_values(FILE *out, const char *name, const struct report *r,
-		long long value, bool pass)
+		enum prom_run_gauge gauge, long long value)
 {
-	size_t t;
+	struct report_target scratch;
+	const struct report_target *t;
+	size_t i, n = r->ntargets ? r->ntargets : 1;
 
-	if (r->ntargets == 0) {
-		prom_run_value(out, name, r->target_address,
-			       pass ? r->pass : value);
-		return;
+	for (i = 0; i < n; i++) {
+		if (r->ntargets && !prom_first_of_target(r, i))
+			continue;
+		t = prom_target_at(r, i, &scratch);
+		fprintf(out, "%s{", name);
+		prom_target_labels(out, r, t);
+		fprintf(out, "} %lld\n",
+			gauge == PROM_RUN_PASS
+				? (long long)prom_target_pass(r, t)
+			: gauge == PROM_RUN_UP ? (long long)prom_target_up(r, t)
+					       : value);
 	}
-	for (t = 0; t < r->ntargets; t++)
-		if (prom_first_of_address(r, t))
-			prom_run_value(out, name, r->targets[t].address,
-				       pass ? prom_address_pass(
-						      r, r->targets[t].address)
-					    : value);
 }
 
 static size_t
@@ -119,6 +168,45 @@ prom_bad_ranges(const struct report_check *c)
 	return n;
 }
 
+/* The evidence work's gauges: loss and RTT where measured, no_answer. */
+static void
+prom_write_measures(const struct report *r, FILE *out)
+{
+	size_t i;
+
+	prom_family(out, "naclprobe_no_answer_ports",
+		    "Source ports of the check whose TCP handshake completed "
+		    "while the service sent nothing, in the last run.");
+	for (i = 0; i < r->nchecks; i++)
+		prom_check_value(out, "naclprobe_no_answer_ports", r,
+				 &r->checks[i], r->checks[i].no_answer);
+	prom_family(out, "naclprobe_loss_ratio",
+		    "Attempts lost to source ports that answered, 0 to 1, in "
+		    "the last run.");
+	for (i = 0; i < r->nchecks; i++) {
+		if (!r->checks[i].has_loss)
+			continue;
+		prom_check_labels(out, "naclprobe_loss_ratio", r,
+				  &r->checks[i]);
+		fprintf(out, "} %.4f\n", r->checks[i].loss);
+	}
+	prom_family(out, "naclprobe_rtt_seconds",
+		    "Round-trip time of the check's answered attempts in the "
+		    "last run, by quantile.");
+	for (i = 0; i < r->nchecks; i++) {
+		if (!r->checks[i].has_rtt)
+			continue;
+		prom_check_labels(out, "naclprobe_rtt_seconds", r,
+				  &r->checks[i]);
+		fprintf(out, ",quantile=\"0.5\"} %.6f\n",
+			r->checks[i].rtt_p50_ms / 1000);
+		prom_check_labels(out, "naclprobe_rtt_seconds", r,
+				  &r->checks[i]);
+		fprintf(out, ",quantile=\"0.99\"} %.6f\n",
+			r->checks[i].rtt_p99_ms / 1000);
+	}
+}
+
 void
 report_write_prom(const struct report *r, FILE *out)
 {
@@ -126,6 +214,17 @@ report_write_prom(const struct report *r, FILE *out)
 	time_t start, end;
 	bool times;
 
+	prom_family(
+		out, "naclprobe_build_info",
+		"The nacl-probe version that wrote these series; always 1.");
+	fputs("naclprobe_build_info{version=\"", out);
+	prom_label_value(out,
+			 r->tool_version ? r->tool_version : nacl_version());
+	fputs("\"} 1\n", out);
+	prom_family(out, "naclprobe_up",
+		    "1 when the last run swept the target to the end, 0 when "
+		    "it failed or was interrupted.");
+	prom_run_values(out, "naclprobe_up", r, PROM_RUN_UP, 0);
 	prom_family(out, "naclprobe_ports",
 		    "Source ports of a check by outcome in the last run.");
 	for (i = 0; i < r->nchecks; i++) {
@@ -161,9 +260,10 @@ report_write_prom(const struct report *r, FILE *out)
 	for (i = 0; i < r->nchecks; i++)
 		prom_check_value(out, "naclprobe_check_nat_translated_ports", r,
 				 &r->checks[i], r->checks[i].nat_translated);
+	prom_write_measures(r, out);
 	prom_family(out, "naclprobe_run_pass",
 		    "1 when every check of the last run passed, else 0.");
-	prom_run_values(out, "naclprobe_run_pass", r, 0, true);
+	prom_run_values(out, "naclprobe_run_pass", r, PROM_RUN_PASS, 0);
 	/* Times the report does not hold in RFC 3339 are left out. */
 	times = rfc3339_parse(r->started_at, &start) == 0 &&
 		rfc3339_parse(r->finished_at, &end) == 0 && end >= start;
@@ -171,10 +271,10 @@ report_write_prom(const struct report *r, FILE *out)
 		    "Unix time the last run started.");
 	if (times)
 		prom_run_values(out, "naclprobe_run_timestamp_seconds", r,
-				(long long)start, false);
+				PROM_RUN_VALUE, (long long)start);
 	prom_family(out, "naclprobe_run_duration_seconds",
 		    "How long the last run took, in seconds.");
 	if (times)
 		prom_run_values(out, "naclprobe_run_duration_seconds", r,
-				(long long)(end - start), false);
+				PROM_RUN_VALUE, (long long)(end - start));
 }

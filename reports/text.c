@@ -83,6 +83,39 @@ text_write_fix(const struct report_fix *f, const char *far, FILE *out)
 	}
 }
 
+/* Loss and RTT above 1% loss, no_answer, rejections inferred, notes. */
+static void
+text_write_measures(const struct report_check *c, FILE *out)
+{
+	size_t i;
+
+	if (c->has_loss && c->loss > 0.01) {
+		fprintf(out,
+			"  loss: %.1f%% of attempts to ports that answered",
+			c->loss * 100);
+		if (c->has_rtt)
+			fprintf(out, "; rtt p50 %.1f ms, p99 %.1f ms",
+				c->rtt_p50_ms, c->rtt_p99_ms);
+		fputc('\n', out);
+	}
+	if (c->no_answer > 0)
+		fprintf(out,
+			"  %zu %s: the TCP handshake completed, the %s "
+			"service sent nothing (counted ok: the path is "
+			"open)\n",
+			c->no_answer,
+			text_plural(c->no_answer, "port", "ports"),
+			service_name(c->service));
+	if (c->rejected_inferred > 0)
+		fprintf(out,
+			"  %zu rejected %s counted without an ICMP each (the "
+			"rejecting device rate-limits them)\n",
+			c->rejected_inferred,
+			text_plural(c->rejected_inferred, "port", "ports"));
+	for (i = 0; i < c->nnotes; i++)
+		fprintf(out, "  note: %s\n", c->notes[i]);
+}
+
 /* Prints c; *fixes_shown grows by the NACL entries it suggested. */
 static void
 text_write_check(const struct report *r, const struct report_check *c,
@@ -115,6 +148,7 @@ text_write_check(const struct report *r, const struct report_check *c,
 		if (*sep)
 			fputc('\n', out);
 	}
+	text_write_measures(c, out);
 	if (c->nat_translated > 0)
 		fprintf(out,
 			"  warning: a NAT on the path rewrote %zu source %s;\n"
@@ -187,12 +221,38 @@ text_write_check(const struct report *r, const struct report_check *c,
 	report_fixes_free(fixes, nfixes);
 }
 
+/* The target's error, notes, control connection and outages. */
+static void
+text_write_target_run(const struct report_target *t, FILE *out)
+{
+	size_t i;
+
+	if (t->error != NULL)
+		fprintf(out, "  ERROR: %s\n", t->error);
+	for (i = 0; i < t->nnotes; i++)
+		fprintf(out, "  note: %s\n", t->notes[i]);
+	if (t->ncontrol_failed > 0) {
+		fprintf(out, "  control connection failed from source %s",
+			text_plural(t->ncontrol_failed, "port", "ports"));
+		for (i = 0; i < t->ncontrol_failed; i++)
+			fprintf(out, "%s%u", i ? ", " : " ",
+				t->control_failed[i]);
+		fprintf(out, "; it ran from %u\n", t->control_sport);
+	}
+	for (i = 0; i < t->noutages; i++)
+		fprintf(out,
+			"  outage: no answer for %.1f s from %.1f s after the "
+			"start\n",
+			t->outages[i].seconds, t->outages[i].start_s);
+}
+
 static void
 text_write_target(const struct report_target *t, FILE *out)
 {
 	fprintf(out, "target %s: %s -> %s (%s)\n", *t->name ? t->name : "-",
 		*t->bind ? t->bind : "any", t->address,
 		t->agent ? "agent" : "no agent");
+	text_write_target_run(t, out);
 }
 
 void
@@ -214,6 +274,14 @@ report_write_text(const struct report *r, FILE *out)
 			r->target_agent ? "agent" : "no agent",
 			r->started_at ? r->started_at : "?",
 			r->finished_at ? r->finished_at : "?");
+	if (r->error != NULL)
+		fprintf(out, "ERROR: %s\n", r->error);
+	if (r->partial)
+		fputs("PARTIAL: the run stopped before every port was "
+		      "measured; unfinished ports meet no expectation\n",
+		      out);
+	if (!grouped && r->ntargets > 0)
+		text_write_target_run(&r->targets[0], out);
 	/* Target by target, each with its checks. */
 	for (t = 0; t < ntargets; t++) {
 		if (grouped && r->ntargets > 0)

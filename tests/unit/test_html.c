@@ -410,3 +410,56 @@ Test(html, scenario_shows_targets_and_expectations)
 	free(page);
 	report_free(&r);
 }
+
+Test(html, a_failed_run_shows_its_error_notes_and_measures)
+{
+	struct report r;
+	struct report_check *c;
+	char *text;
+
+	report_init(&r);
+	report_set_tool(&r, "nacl-probe", "0.2.0");
+	report_add_target(&r, "", "198.18.2.1", true, "198.18.1.1");
+	report_set_target_error(&r, 0, "the agent <lost>");
+	report_target_add_note(&r.targets[0], "slowed to 20 connections");
+	report_target_add_outage(&r.targets[0], 2, 1.5);
+	c = add_check(&r, PROTO_TCP, 7000, "40000-40009", 40005, 40009,
+		      STATUS_UNFINISHED);
+	c->no_answer = 1;
+	c->has_loss = true;
+	c->loss = 0.125;
+	c->has_rtt = true;
+	c->rtt_p50_ms = 0.5;
+	c->rtt_p99_ms = 3;
+	c->evidence = xstrdup("capture");
+	report_check_add_note(c, "queue & overflow");
+	report_set_error(&r, "interrupted by SIGINT");
+	report_finish(&r);
+	text = render(&r);
+	cr_assert_not_null(strstr(text, "<div><dt>Version</dt><dd>0.2.0</dd>"
+					"</div>\n</dl>\n<p class=\"warn\"><b>"
+					"The run failed:</b> interrupted by "
+					"SIGINT</p>\n<p class=\"warn\"><b>"
+					"Partial:</b> the run stopped before "
+					"every port was measured; unfinished "
+					"ports meet no expectation.</p>\n"
+					"<p class=\"warn\"><b>Error:</b> the "
+					"agent &lt;lost&gt;</p>\n<p "
+					"class=\"warn\"><b>Note:</b> slowed to "
+					"20 connections</p>\n<p class=\"warn\">"
+					"<b>Outage:</b> no answer for 1.5 s "
+					"from 2.0 s after the start</p>\n"),
+			   "%s", text);
+	cr_assert_not_null(strstr(text, "<p class=\"measures\">loss <b>12.50%"
+					"</b> rtt p50 <b>0.5 ms</b> p99 <b>3.0 "
+					"ms</b> evidence <b>capture</b></p>\n"
+					"<p class=\"warn\">1 source port: the "
+					"TCP handshake completed, the echo "
+					"service sent nothing (counted ok: the "
+					"path is open).</p>\n<p class=\"warn\">"
+					"<b>Note:</b> queue &amp; "
+					"overflow</p>\n"),
+			   "%s", text);
+	free(text);
+	report_free(&r);
+}

@@ -382,3 +382,51 @@ Test(junit, scenario_has_a_testsuite_per_target)
 	free(xml);
 	report_free(&r);
 }
+
+Test(junit, unfinished_checks_are_errors_naming_the_cause)
+{
+	struct report r;
+	struct report_check *c;
+	char *text;
+
+	report_init(&r);
+	report_set_tool(&r, "nacl-probe", "0.2.0");
+	add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40001", 0, 0,
+		  STATUS_OK);
+	c = add_check(&r, PROTO_TCP, 7000, SERVICE_ECHO, "40000-40001", 40000,
+		      40001, STATUS_UNFINISHED);
+	c->no_answer = 1;
+	report_check_add_note(c, "a <note>");
+	report_set_error(&r, "cannot reach the agent's control port at "
+			     "198.18.2.1:7455: Connection refused");
+	report_finish(&r);
+	text = render(&r);
+	cr_assert_not_null(strstr(text, "<testsuites name=\"nacl-probe\" "
+					"tests=\"2\" failures=\"0\" "
+					"errors=\"1\""),
+			   "%s", text);
+	cr_assert_not_null(strstr(text, "tests=\"2\" failures=\"0\" "
+					"errors=\"1\" skipped=\"0\""),
+			   "%s", text);
+	cr_assert_not_null(
+		strstr(text,
+		       "      <property name=\"tool.version\" "
+		       "value=\"0.2.0\"/>\n      <property "
+		       "name=\"error\" value=\"cannot reach the agent&apos;s "
+		       "control port at 198.18.2.1:7455: Connection "
+		       "refused\"/>\n"),
+		"%s", text);
+	cr_assert_not_null(
+		strstr(text,
+		       "      <error message=\"cannot reach the agent&apos;s "
+		       "control port at 198.18.2.1:7455: Connection "
+		       "refused\" type=\"unfinished\">"),
+		"%s", text);
+	cr_assert_not_null(strstr(text, "1 port: TCP handshake completed, "
+					"the echo service sent nothing "
+					"(counted ok)\nnote: a &lt;note&gt;\n"
+					"</error>\n"),
+			   "%s", text);
+	free(text);
+	report_free(&r);
+}

@@ -19,6 +19,7 @@ report_init(struct report *r)
 	r->probe_bind = xstrdup("198.18.1.1");
 	r->target_address = xstrdup("198.18.2.1");
 	r->target_agent = true;
+	report_set_tool(r, "nacl-probe", "0.2.0");
 }
 
 /* Adds a check whose ports are ok, except [from, to] which get bad. */
@@ -72,9 +73,20 @@ Test(prom, one_failing_check_renders_exactly)
 		->nat_translated = 3;
 	report_finish(&r);
 	text = render(&r);
-#define L "{target=\"198.18.2.1\",proto=\"udp\",port=\"53\",service=\"dns\""
+#define L                                                                      \
+	"{scenario=\"\",name=\"\",target=\"198.18.2.1\",proto=\"udp\",port="   \
+	"\"53\",service=\"dns\""
 	cr_assert_str_eq(
 		text,
+		"# HELP naclprobe_build_info The nacl-probe version that "
+		"wrote these series; always 1.\n"
+		"# TYPE naclprobe_build_info gauge\n"
+		"naclprobe_build_info{version=\"0.2.0\"} 1\n"
+		"# HELP naclprobe_up 1 when the last run swept the target to "
+		"the end, 0 when it failed or was interrupted.\n"
+		"# TYPE naclprobe_up gauge\n"
+		"naclprobe_up{scenario=\"\",name=\"\",target=\"198.18.2.1\"} "
+		"1\n"
 		"# HELP naclprobe_ports Source ports of a check by outcome in "
 		"the last run.\n"
 		"# TYPE naclprobe_ports gauge\n"
@@ -102,19 +114,33 @@ Test(prom, one_failing_check_renders_exactly)
 		"agent saw rewritten by a NAT on the path in the last run.\n"
 		"# TYPE naclprobe_check_nat_translated_ports gauge\n"
 		"naclprobe_check_nat_translated_ports" L "} 3\n"
+		"# HELP naclprobe_no_answer_ports Source ports of the check "
+		"whose TCP handshake completed while the service sent "
+		"nothing, in the last run.\n"
+		"# TYPE naclprobe_no_answer_ports gauge\n"
+		"naclprobe_no_answer_ports" L "} 0\n"
+		"# HELP naclprobe_loss_ratio Attempts lost to source ports "
+		"that answered, 0 to 1, in the last run.\n"
+		"# TYPE naclprobe_loss_ratio gauge\n"
+		"# HELP naclprobe_rtt_seconds Round-trip time of the check's "
+		"answered attempts in the last run, by quantile.\n"
+		"# TYPE naclprobe_rtt_seconds gauge\n"
 		"# HELP naclprobe_run_pass 1 when every check of the last run "
 		"passed, else 0.\n"
 		"# TYPE naclprobe_run_pass gauge\n"
-		"naclprobe_run_pass{target=\"198.18.2.1\"} 0\n"
+		"naclprobe_run_pass{scenario=\"\",name=\"\",target=\"198.18.2."
+		"1\"} 0\n"
 		"# HELP naclprobe_run_timestamp_seconds Unix time the last run "
 		"started.\n"
 		"# TYPE naclprobe_run_timestamp_seconds gauge\n"
-		"naclprobe_run_timestamp_seconds{target=\"198.18.2.1\"} "
+		"naclprobe_run_timestamp_seconds{scenario=\"\",name=\"\","
+		"target=\"198.18.2.1\"} "
 		"1795218480\n"
 		"# HELP naclprobe_run_duration_seconds How long the last run "
 		"took, in seconds.\n"
 		"# TYPE naclprobe_run_duration_seconds gauge\n"
-		"naclprobe_run_duration_seconds{target=\"198.18.2.1\"} 31\n");
+		"naclprobe_run_duration_seconds{scenario=\"\",name=\"\",target="
+		"\"198.18.2.1\"} 31\n");
 #undef L
 	free(text);
 	report_free(&r);
@@ -133,16 +159,18 @@ Test(prom, passing_checks_have_a_series_per_status)
 	report_finish(&r);
 	text = render(&r);
 	cr_assert_not_null(strstr(
-		text, "naclprobe_ports{target=\"198.18.2.1\",proto=\"tcp\","
+		text, "naclprobe_ports{scenario=\"\",name=\"\",target=\"198.18."
+		      "2.1\",proto=\"tcp\","
 		      "port=\"80\",service=\"http\",status=\"ok\"} 3976\n"));
-	cr_assert_not_null(strstr(
-		text,
-		"naclprobe_check_pass{target=\"198.18.2.1\",proto=\"udp\","
-		"port=\"123\",service=\"ntp\"} 1\n"
-		"naclprobe_check_pass{target=\"198.18.2.1\",proto=\"tcp\","
-		"port=\"80\",service=\"http\"} 1\n"));
-	cr_assert_not_null(
-		strstr(text, "naclprobe_run_pass{target=\"198.18.2.1\"} 1\n"));
+	cr_assert_not_null(strstr(text,
+				  "naclprobe_check_pass{scenario=\"\",name="
+				  "\"\",target=\"198.18.2.1\",proto=\"udp\","
+				  "port=\"123\",service=\"ntp\"} 1\n"
+				  "naclprobe_check_pass{scenario=\"\",name="
+				  "\"\",target=\"198.18.2.1\",proto=\"tcp\","
+				  "port=\"80\",service=\"http\"} 1\n"));
+	cr_assert_not_null(strstr(text, "naclprobe_run_pass{scenario=\"\",name="
+					"\"\",target=\"198.18.2.1\"} 1\n"));
 	free(text);
 	report_free(&r);
 }
@@ -158,8 +186,9 @@ Test(prom, label_values_are_escaped)
 	add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100", 0, 0, STATUS_OK);
 	report_finish(&r);
 	text = render(&r);
-	cr_assert_not_null(strstr(
-		text, "naclprobe_run_pass{target=\"a\\\"b\\\\c\\nd\"} 1\n"));
+	cr_assert_not_null(strstr(text,
+				  "naclprobe_run_pass{scenario=\"\",name=\"\","
+				  "target=\"a\\\"b\\\\c\\nd\"} 1\n"));
 	free(text);
 	report_free(&r);
 }
@@ -187,7 +216,7 @@ Test(prom, times_that_are_not_rfc3339_leave_their_samples_out)
 	report_free(&r);
 }
 
-Test(prom, each_target_address_gets_its_run_gauges)
+Test(prom, each_target_gets_its_run_gauges)
 {
 	struct report r;
 	struct report_check *c;
@@ -205,24 +234,91 @@ Test(prom, each_target_address_gets_its_run_gauges)
 	c->target = 2;
 	report_finish(&r);
 	text = render(&r);
-	cr_assert_not_null(strstr(
-		text,
-		"naclprobe_check_pass{target=\"198.18.2.53\",proto=\"udp\","
-		"port=\"53\",service=\"dns\"} 1\n"));
-	cr_assert_not_null(strstr(
-		text,
-		"naclprobe_check_pass{target=\"198.18.2.1\",proto=\"udp\","
-		"port=\"7100\",service=\"echo\"} 0\n"));
-	/* Two targets share 198.18.2.1: one series, failing with edge. */
 	cr_assert_not_null(
-		strstr(text, "# TYPE naclprobe_run_pass gauge\n"
-			     "naclprobe_run_pass{target=\"198.18.2.1\"} 0\n"
-			     "naclprobe_run_pass{target=\"198.18.2.53\"} 1\n"
-			     "# HELP naclprobe_run_timestamp_seconds"));
+		strstr(text, "naclprobe_check_pass{scenario=\"\",name=\"dns\","
+			     "target=\"198.18.2.53\",proto=\"udp\","
+			     "port=\"53\",service=\"dns\"} 1\n"));
+	cr_assert_not_null(
+		strstr(text, "naclprobe_check_pass{scenario=\"\",name=\"edge\","
+			     "target=\"198.18.2.1\",proto=\"udp\","
+			     "port=\"7100\",service=\"echo\"} 0\n"));
+	/* Two targets share 198.18.2.1: their names keep them apart. */
 	cr_assert_not_null(strstr(
-		text, "naclprobe_run_duration_seconds{target=\"198.18.2.1\"} "
-		      "31\nnaclprobe_run_duration_seconds{target="
-		      "\"198.18.2.53\"} 31\n"));
+		text, "# TYPE naclprobe_run_pass gauge\n"
+		      "naclprobe_run_pass{scenario=\"\",name=\"app\",target="
+		      "\"198.18.2.1\"} 1\n"
+		      "naclprobe_run_pass{scenario=\"\",name=\"edge\",target="
+		      "\"198.18.2.1\"} 0\n"
+		      "naclprobe_run_pass{scenario=\"\",name=\"dns\",target="
+		      "\"198.18.2.53\"} 1\n"
+		      "# HELP naclprobe_run_timestamp_seconds"));
+	cr_assert_not_null(strstr(
+		text, "naclprobe_run_duration_seconds{scenario=\"\",name="
+		      "\"edge\",target=\"198.18.2.1\"} 31\n"));
+	free(text);
+	report_free(&r);
+}
+
+Test(prom, a_failed_run_is_down_with_its_build_info)
+{
+	struct report r;
+	struct report_check *c;
+	char *text;
+
+	report_init(&r);
+	free(r.scenario_name);
+	r.scenario_name = xstrdup("nightly");
+	report_add_target(&r, "app", "198.18.2.1", true, "198.18.1.1");
+	report_add_target(&r, "dns", "198.18.2.53", false, "198.18.1.1");
+	add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", 0, 0, STATUS_OK);
+	c = add_check(&r, PROTO_TCP, 443, SERVICE_ECHO, "1-2", 1, 2,
+		      STATUS_UNFINISHED);
+	c->target = 1;
+	c->no_answer = 1;
+	c->has_loss = true;
+	c->loss = 0.25;
+	c->has_rtt = true;
+	c->rtt_p50_ms = 0.5;
+	c->rtt_p99_ms = 12;
+	report_set_target_error(&r, 1, "cannot reach it");
+	report_finish(&r);
+	text = render(&r);
+#define L "{scenario=\"nightly\",name=\"dns\",target=\"198.18.2.53\""
+	cr_assert_not_null(
+		strstr(text,
+		       "naclprobe_build_info{version=\"0.2.0\"} 1\n"
+		       "# HELP naclprobe_up 1 when the last run swept the "
+		       "target to the end, 0 when it failed or was "
+		       "interrupted.\n# TYPE naclprobe_up gauge\n"
+		       "naclprobe_up{scenario=\"nightly\",name=\"app\","
+		       "target=\"198.18.2.1\"} 1\n"
+		       "naclprobe_up" L "} 0\n"),
+		"%s", text);
+	cr_assert_not_null(
+		strstr(text,
+		       "naclprobe_no_answer_ports" L
+		       ",proto=\"tcp\",port=\"443\",service=\"echo\"} 1\n"),
+		"%s", text);
+	cr_assert_not_null(strstr(text,
+				  "# TYPE naclprobe_loss_ratio gauge\n"
+				  "naclprobe_loss_ratio" L ",proto=\"tcp\","
+				  "port=\"443\",service=\"echo\"} 0.2500\n"),
+			   "%s", text);
+	cr_assert_not_null(
+		strstr(text, "naclprobe_rtt_seconds" L ",proto=\"tcp\","
+			     "port=\"443\",service=\"echo\",quantile=\"0.5\"} "
+			     "0.000500\nnaclprobe_rtt_seconds" L
+			     ",proto=\"tcp\",port=\"443\",service=\"echo\","
+			     "quantile=\"0.99\"} 0.012000\n"),
+		"%s", text);
+#undef L
+	/* A run that failed as a whole is down for every target. */
+	report_set_error(&r, "interrupted by SIGINT");
+	free(text);
+	text = render(&r);
+	cr_assert_not_null(strstr(text, "naclprobe_up{scenario=\"nightly\","
+					"name=\"app\",target=\"198.18.2.1\"} "
+					"0\n"));
 	free(text);
 	report_free(&r);
 }

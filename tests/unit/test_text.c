@@ -425,3 +425,76 @@ Test(text, scenario_groups_checks_by_target_with_expectations)
 	free(text);
 	report_free(&r);
 }
+
+Test(text, a_failed_run_shows_its_error_notes_outages_and_measures)
+{
+	struct report r;
+	struct report_check *c;
+	struct report_target *t;
+	char *text;
+
+	report_init(&r, true);
+	report_add_target(&r, "", "198.18.2.1", true, "198.18.1.1");
+	t = &r.targets[0];
+	report_target_add_note(t, "slowed to 20 connections at once");
+	report_target_add_outage(t, 3.25, 1.5);
+	t->control_sport = 40001;
+	t->control_failed = xcalloc(1, sizeof *t->control_failed);
+	t->control_failed[0] = 40000;
+	t->ncontrol_failed = 1;
+	c = add_check(&r, PROTO_TCP, 7000, "40000-40009", STATUS_OK, 40005,
+		      40009, STATUS_UNFINISHED);
+	c->no_answer = 2;
+	c->has_loss = true;
+	c->loss = 0.025;
+	c->has_rtt = true;
+	c->rtt_p50_ms = 0.41;
+	c->rtt_p99_ms = 12.04;
+	report_check_add_note(c, "evidence lost: the agent's UDP queue "
+				 "overflowed");
+	report_set_error(&r, "the agent was lost mid-sweep");
+	report_finish(&r);
+	text = render(&r);
+	cr_assert_str_eq(
+		text,
+		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
+		"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+		"ERROR: the agent was lost mid-sweep\n"
+		"PARTIAL: the run stopped before every port was measured; "
+		"unfinished ports meet no expectation\n"
+		"  note: slowed to 20 connections at once\n"
+		"  control connection failed from source port 40000; it ran "
+		"from 40001\n"
+		"  outage: no answer for 1.5 s from 3.2 s after the start\n"
+		"tcp/7000 echo  sports 40000-40009 (10 ports): FAIL\n"
+		"  ok 5, unfinished 5\n"
+		"  loss: 2.5% of attempts to ports that answered; rtt p50 0.4 "
+		"ms, p99 12.0 ms\n"
+		"  2 ports: the TCP handshake completed, the echo service sent "
+		"nothing (counted ok: the path is open)\n"
+		"  note: evidence lost: the agent's UDP queue overflowed\n"
+		"  40005-40009  unfinished (5 ports): not measured: the run "
+		"ended before this port's outcome was known\n"
+		"Summary: 1 check, 10 probes: FAIL (1 check failed)\n");
+	free(text);
+	report_free(&r);
+}
+
+Test(text, loss_of_one_percent_or_less_is_not_shown)
+{
+	struct report r;
+	struct report_check *c;
+	char *text;
+
+	report_init(&r, true);
+	c = add_check(&r, PROTO_UDP, 7000, "40000-40009", STATUS_OK, 0, 0,
+		      STATUS_OK);
+	c->has_loss = true;
+	c->loss = 0.01;
+	c->has_rtt = true;
+	report_finish(&r);
+	text = render(&r);
+	cr_assert_null(strstr(text, "loss"), "%s", text);
+	free(text);
+	report_free(&r);
+}
