@@ -96,7 +96,10 @@ diff_add_range(struct diff_check *dc, uint16_t from, uint16_t to,
 	bool met_before = report_status_meets(old_status, old_expect);
 	bool met_now = report_status_meets(new_status, new_expect);
 
-	if (met_before && !met_now)
+	/* A port one run never measured neither regressed nor was fixed. */
+	if (old_status == STATUS_UNFINISHED || new_status == STATUS_UNFINISHED)
+		dc->changed += n;
+	else if (met_before && !met_now)
 		dc->regressed += n;
 	else if (!met_before && met_now)
 		dc->fixed += n;
@@ -260,7 +263,7 @@ report_diff_free(struct report_diff *d)
 bool
 report_diff_regressed(const struct report_diff *d)
 {
-	return d->regressed > 0;
+	return d->regressed > 0 || d->nonly_old > 0;
 }
 
 static void
@@ -297,7 +300,10 @@ diff_write_range(FILE *out, const struct diff_range *dr)
 	const char *kind;
 	char *impact;
 
-	if (dr->old_expect == EXPECT_OPEN && dr->new_expect == EXPECT_OPEN)
+	if (dr->old_status == STATUS_UNFINISHED ||
+	    dr->new_status == STATUS_UNFINISHED)
+		kind = "not measured in one run";
+	else if (dr->old_expect == EXPECT_OPEN && dr->new_expect == EXPECT_OPEN)
 		kind = dr->old_status == STATUS_OK   ? "newly not ok"
 		       : dr->new_status == STATUS_OK ? "fixed"
 						     : "still not ok";
@@ -359,7 +365,7 @@ report_diff_write(const struct report_diff *d, const char *old_name,
 	for (i = 0; i < d->nonly_old; i++) {
 		fputs("no longer probed: ", out);
 		diff_write_check_name(out, NULL, d->only_old[i]);
-		fputc('\n', out);
+		fputs(" (vanished: it may no longer be checked)\n", out);
 	}
 	for (i = 0; i < d->nonly_new; i++) {
 		fputs("newly probed: ", out);
@@ -372,11 +378,15 @@ report_diff_write(const struct report_diff *d, const char *old_name,
 			expectations = true;
 	fprintf(out,
 		"Summary: %zu %s compared: %zu %s %s, %zu %s, %zu changed "
-		"status: %s\n",
+		"status",
 		d->nchecks, diff_plural(d->nchecks, "check", "checks"),
 		d->regressed, diff_plural(d->regressed, "port", "ports"),
 		expectations ? "no longer as expected" : "newly not ok",
 		d->fixed, expectations ? "now as expected" : "fixed",
-		d->changed,
+		d->changed);
+	if (d->nonly_old > 0)
+		fprintf(out, ", %zu %s vanished", d->nonly_old,
+			diff_plural(d->nonly_old, "check", "checks"));
+	fprintf(out, ": %s\n",
 		report_diff_regressed(d) ? "REGRESSION" : "no regression");
 }

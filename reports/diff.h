@@ -53,7 +53,8 @@ int report_diff_compute(const struct report *old, const struct report *new,
 			struct report_diff *d, char **cause);
 void report_diff_free(struct report_diff *d);
 /* True when a port that met its expectation in old (by default: was ok)
- * does not in new. */
+ * does not in new, or a check of old is gone from new. Ports either run
+ * left unfinished count as neither. */
 bool report_diff_regressed(const struct report_diff *d);
 /*
  * The diff for a person: a header naming both reports (old_name, new_name),

@@ -221,14 +221,15 @@ Test(diff, checks_in_one_report_only_are_listed)
 	add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "100-199", "");
 	add_check(&new, PROTO_TCP, 80, SERVICE_HTTP, "100-199",
 		  "100-100=rejected");
-	assert_diff(&old, &new, false,
+	assert_diff(&old, &new, true,
 		    "--- old.json  A  198.18.1.1 -> 198.18.2.1  pass\n"
 		    "+++ new.json  B  198.18.1.1 -> 198.18.2.1  FAIL\n"
 		    "udp/7000 echo  sports 100-199: unchanged (pass)\n"
-		    "no longer probed: udp/53 dns  sports 100-199\n"
+		    "no longer probed: udp/53 dns  sports 100-199 (vanished: "
+		    "it may no longer be checked)\n"
 		    "newly probed: tcp/80 http  sports 100-199 (FAIL)\n"
 		    "Summary: 1 check compared: 0 ports newly not ok, 0 fixed, "
-		    "0 changed status: no regression\n");
+		    "0 changed status, 1 check vanished: REGRESSION\n");
 }
 
 Test(diff, a_changed_service_is_shown)
@@ -426,4 +427,28 @@ Test(diff, checks_match_by_their_own_target)
 		    "udp/7000 echo  sports 1-2: unchanged (pass)\n"
 		    "Summary: 2 checks compared: 1 port newly not ok, 0 fixed, "
 		    "0 changed status: REGRESSION\n");
+}
+
+Test(diff, unfinished_ports_are_neither_regressed_nor_fixed)
+{
+	struct report old, new;
+
+	report_init(&old, "A");
+	report_init(&new, "B");
+	add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "100-109",
+		  "105-109=unfinished");
+	add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "100-109",
+		  "100-101=unfinished");
+	assert_diff(
+		&old, &new, false,
+		"--- old.json  A  198.18.1.1 -> 198.18.2.1  FAIL\n"
+		"+++ new.json  B  198.18.1.1 -> 198.18.2.1  FAIL\n"
+		"udp/7000 echo  sports 100-109: FAIL -> FAIL, 2 ranges "
+		"changed\n"
+		"  100-101  ok -> unfinished (2 ports): not measured in one "
+		"run\n"
+		"  105-109  unfinished -> ok (5 ports): not measured in one "
+		"run\n"
+		"Summary: 1 check compared: 0 ports newly not ok, 0 fixed, "
+		"7 changed status: no regression\n");
 }
