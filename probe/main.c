@@ -616,7 +616,7 @@ probe_run(const struct probe_options *o, struct run_target *targets,
 		return EXIT_RUNTIME;
 	}
 	if (o->events != NULL &&
-	    events_file_subscribe(&run_bus, o->events, &cause) != 0) {
+	    events_file_subscribe(&run_bus, o->events, NULL, &cause) != 0) {
 		fprintf(stderr, "nacl-probe: --events: %s\n", cause);
 		free(cause);
 		rc = EXIT_USAGE;

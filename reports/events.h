@@ -70,9 +70,20 @@ void event_bus_free(struct event_bus *bus);
  */
 /* A progress line on out (meant for a terminal): sent, answered, rate, ETA. */
 void progress_subscribe(struct event_bus *bus, FILE *out);
-/* One JSON object per line, flushed as results happen. -1 with *cause. */
+/* What every line of the events file carries besides the event. */
+struct events_context {
+	const char *target; /* the target being swept; the caller changes it
+			       between targets; NULL: none */
+	/* Wall-clock seconds since the epoch; NULL: the real clock. */
+	double (*now)(void);
+};
+/*
+ * One JSON object per line, flushed as results happen; "-" is standard
+ * output. With ctx (which must outlive the bus) each line carries "time"
+ * (RFC 3339, UTC, milliseconds) and "target". -1 with *cause.
+ */
 int events_file_subscribe(struct event_bus *bus, const char *path,
-			  char **cause);
+			  const struct events_context *ctx, char **cause);
 /*
  * Fills report (whose checks are already added, in sweep order) from RESULT
  * events; on DONE sets every check's ranges, counts, nat and verdict and

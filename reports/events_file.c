@@ -7,14 +7,17 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/log.h"
 #include "common/xmalloc.h"
+#include "reports/rfc3339.h"
 
 struct events_file {
 	FILE *f;
 	char *path;
 	bool failed; /* a write error was already reported */
+	const struct events_context *ctx;
 };
 
 static const char *const events_file_names[] = {
@@ -43,13 +46,49 @@ events_file_round(double v, double scale)
 	return round(v * scale) / scale;
 }
 
+static double
+events_file_real_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* "2026-11-20T10:00:00.125Z" */
+static void
+events_file_add_time(cJSON *obj, double now)
+{
+	time_t secs = (time_t)now;
+	long ms = lround((now - (double)secs) * 1000);
+	char *text, buf[40];
+
+	if (ms >= 1000) {
+		secs++;
+		ms -= 1000;
+	}
+	text = rfc3339_format(secs);
+	/* "...:SSZ" gains its milliseconds before the Z. */
+	snprintf(buf, sizeof buf, "%.*s.%03ldZ", (int)strlen(text) - 1, text,
+		 ms);
+	free(text);
+	events_file_add_string(obj, "time", buf);
+}
+
 static cJSON *
-events_file_event_to_json(const struct sweep_event *ev)
+events_file_event_to_json(const struct sweep_event *ev,
+			  const struct events_context *ctx)
 {
 	cJSON *obj = xcheck(cJSON_CreateObject());
 
 	events_file_add_string(obj, "event", events_file_names[ev->type]);
 	events_file_add_number(obj, "t", events_file_round(ev->elapsed, 1e6));
+	if (ctx != NULL) {
+		events_file_add_time(obj, ctx->now ? ctx->now()
+						   : events_file_real_clock());
+		if (ctx->target != NULL)
+			events_file_add_string(obj, "target", ctx->target);
+	}
 	switch (ev->type) {
 	case SWEEP_EVENT_START:
 		events_file_add_number(obj, "planned", (double)ev->planned);
@@ -100,7 +139,7 @@ events_file_event_callback(const struct sweep_event *ev, void *arg)
 
 	if ((unsigned)ev->type > SWEEP_EVENT_DONE)
 		return;
-	obj = events_file_event_to_json(ev);
+	obj = events_file_event_to_json(ev, ef->ctx);
 	line = xcheck(cJSON_PrintUnformatted(obj));
 	cJSON_Delete(obj);
 	fputs(line, ef->f);
@@ -120,7 +159,8 @@ events_file_free(void *arg)
 {
 	struct events_file *ef = arg;
 
-	if (fclose(ef->f) != 0 && !ef->failed)
+	if ((ef->f == stdout ? fflush(ef->f) : fclose(ef->f)) != 0 &&
+	    !ef->failed)
 		log_error("cannot write events file '%s': %s", ef->path,
 			  strerror(errno));
 	free(ef->path);
@@ -128,10 +168,11 @@ events_file_free(void *arg)
 }
 
 int
-events_file_subscribe(struct event_bus *bus, const char *path, char **cause)
+events_file_subscribe(struct event_bus *bus, const char *path,
+		      const struct events_context *ctx, char **cause)
 {
 	struct events_file *ef;
-	FILE *f = fopen(path, "w");
+	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
 
 	if (f == NULL) {
 		*cause = xasprintf("cannot open events file '%s': %s", path,
@@ -140,7 +181,8 @@ events_file_subscribe(struct event_bus *bus, const char *path, char **cause)
 	}
 	ef = xcalloc(1, sizeof *ef);
 	ef->f = f;
-	ef->path = xstrdup(path);
+	ef->path = xstrdup(strcmp(path, "-") == 0 ? "standard output" : path);
+	ef->ctx = ctx;
 	event_bus_subscribe(bus, events_file_event_callback, events_file_free,
 			    ef);
 	return 0;

@@ -72,7 +72,7 @@ Test(events_file, every_event_type_is_one_exact_line, .init = events_setup,
 	struct sweep_event ev;
 	char *cause = NULL, *text;
 
-	cr_assert_eq(events_file_subscribe(&bus, events_path, &cause), 0);
+	cr_assert_eq(events_file_subscribe(&bus, events_path, NULL, &cause), 0);
 	memset(&ev, 0, sizeof ev);
 	ev.type = SWEEP_EVENT_START;
 	ev.planned = 28232;
@@ -144,7 +144,7 @@ Test(events_file, times_are_rounded_to_microseconds, .init = events_setup,
 	char *cause = NULL, *text;
 
 	ev.rtt_ms = 0.12345;
-	cr_assert_eq(events_file_subscribe(&bus, events_path, &cause), 0);
+	cr_assert_eq(events_file_subscribe(&bus, events_path, NULL, &cause), 0);
 	event_bus_publish(&bus, &ev);
 	event_bus_free(&bus);
 	text = read_all(events_path);
@@ -161,7 +161,7 @@ Test(events_file, result_lines_are_flushed_at_once, .init = events_setup,
 	struct sweep_event ev = port_event(SWEEP_EVENT_RESULT, 1, 40000, 1);
 	char *cause = NULL, *text;
 
-	cr_assert_eq(events_file_subscribe(&bus, events_path, &cause), 0);
+	cr_assert_eq(events_file_subscribe(&bus, events_path, NULL, &cause), 0);
 	ev.status = STATUS_OK;
 	event_bus_publish(&bus, &ev);
 	/* Still subscribed: the line must already be on disk. */
@@ -182,7 +182,7 @@ Test(events_file, file_is_truncated_on_open, .init = events_setup,
 
 	fputs("old line\n", f);
 	fclose(f);
-	cr_assert_eq(events_file_subscribe(&bus, events_path, &cause), 0);
+	cr_assert_eq(events_file_subscribe(&bus, events_path, NULL, &cause), 0);
 	event_bus_free(&bus);
 	text = read_all(events_path);
 	cr_assert_str_eq(text, "");
@@ -194,8 +194,9 @@ Test(events_file, unopenable_path_names_path_and_reason)
 	struct event_bus bus = {NULL, 0};
 	char *cause = NULL;
 
-	cr_assert_eq(events_file_subscribe(
-			     &bus, "/nonexistent-nacl-dir/e.jsonl", &cause),
+	cr_assert_eq(events_file_subscribe(&bus,
+					   "/nonexistent-nacl-dir/e.jsonl",
+					   NULL, &cause),
 		     -1);
 	cr_assert_str_eq(cause, "cannot open events file "
 				"'/nonexistent-nacl-dir/e.jsonl': No such file "
@@ -203,4 +204,37 @@ Test(events_file, unopenable_path_names_path_and_reason)
 	cr_assert_eq(bus.count, 0);
 	free(cause);
 	event_bus_free(&bus);
+}
+
+static double
+fixed_clock(void)
+{
+	return 1795218480.1254;
+}
+
+Test(events_file, with_a_context_lines_carry_time_and_target,
+     .init = events_setup, .fini = events_teardown)
+{
+	struct events_context ctx = {"app", fixed_clock};
+	struct event_bus bus = {NULL, 0};
+	struct sweep_event ev = port_event(SWEEP_EVENT_RESULT, 1, 40000, 1);
+	char *cause = NULL, *text;
+
+	cr_assert_eq(events_file_subscribe(&bus, events_path, &ctx, &cause), 0);
+	ev.status = STATUS_OK;
+	event_bus_publish(&bus, &ev);
+	ctx.target = "db";
+	event_bus_publish(&bus, &ev);
+	event_bus_free(&bus);
+	text = read_all(events_path);
+	cr_assert_str_eq(text,
+			 "{\"event\":\"result\",\"t\":1,\"time\":\"2026-11-20T"
+			 "23:48:00.125Z\",\"target\":\"app\",\"proto\":\"udp\","
+			 "\"port\":7000,\"sport\":40000,\"attempt\":1,"
+			 "\"status\":\"ok\"}\n"
+			 "{\"event\":\"result\",\"t\":1,\"time\":\"2026-11-20T"
+			 "23:48:00.125Z\",\"target\":\"db\",\"proto\":\"udp\","
+			 "\"port\":7000,\"sport\":40000,\"attempt\":1,"
+			 "\"status\":\"ok\"}\n");
+	free(text);
 }
