@@ -3,6 +3,7 @@
 /* main() parses options, plans the targets (the command line or a scenario),
  * sweeps each in turn into one report, renders it. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -45,7 +46,13 @@
 #define PROBE_FD_RESERVE 64
 
 /* Exit codes of DESIGN.md. */
-enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
+enum {
+	EXIT_PASS = 0,
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 2,
+	EXIT_RUNTIME = 3,
+	EXIT_INTERRUPTED = 130
+};
 
 struct probe_options {
 	const char *agent;
@@ -56,7 +63,6 @@ struct probe_options {
 	const char *bind;
 	struct report_outputs outputs; /* --json, --junit, --prom, --html,
 					  --history, --keep */
-	const char *events;
 	const char *dns_name;
 	const char *key_file;
 	unsigned rate, window, attempts, timeout_ms;
@@ -245,6 +251,16 @@ probe_parse_number(const char *option, const char *text, unsigned min,
 	return (unsigned)v;
 }
 
+/* The long name of the option whose value is ch. */
+static const char *
+probe_option_name(const struct option *longopts, int ch)
+{
+	for (; longopts->name != NULL; longopts++)
+		if (longopts->val == ch)
+			return longopts->name;
+	return "?";
+}
+
 static void
 probe_parse_options(int argc, char **argv, struct probe_options *o,
 		    enum log_level *level)
@@ -277,6 +293,7 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 		{NULL, 0, NULL, 0},
 	};
 	char *cause = NULL;
+	bool seen[256] = {false};
 	int ch, index = 0;
 
 	o->ports = PROBE_DEFAULT_PORTS;
@@ -287,6 +304,13 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 	o->timeout_ms = PROBE_DEFAULT_TIMEOUT_MS;
 	o->attempts = PROBE_DEFAULT_ATTEMPTS;
 	while ((ch = getopt_long(argc, argv, "qvh", longopts, &index)) != -1) {
+		/* Only -v counts; a second value would silently win. */
+		if (ch > 0 && ch < 256 && strchr("qvhV?", ch) == NULL &&
+		    seen[ch])
+			probe_usage_error("--%s given twice: give it once",
+					  probe_option_name(longopts, ch));
+		if (ch > 0 && ch < 256)
+			seen[ch] = true;
 		switch (ch) {
 		case 'A':
 			o->agent = optarg;
@@ -333,7 +357,7 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 			o->outputs.json = optarg;
 			break;
 		case 'e':
-			o->events = optarg;
+			o->outputs.events = optarg;
 			break;
 		case 'U':
 			o->outputs.junit = optarg;
@@ -517,6 +541,75 @@ probe_scenario_error(char *cause)
 	exit(EXIT_USAGE);
 }
 
+/*
+ * Before the first probe: every bind address is one of this host's, and
+ * source ports below 1024 can be bound (CAP_NET_BIND_SERVICE). A test
+ * socket is bound and closed; no packet is sent.
+ */
+static void
+probe_check_local(const struct probe_options *o, const struct run_target *t,
+		  const struct report *report)
+{
+	struct sockaddr_storage ss;
+	char text[NETADDR_STRLEN];
+	uint16_t lowest = 65535;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < report->nchecks; i++) {
+		const struct report_check *c = &report->checks[i];
+
+		if (c->target == t->report_target && c->sports.count > 0 &&
+		    c->sports.ranges[0].from < lowest)
+			lowest = c->sports.ranges[0].from;
+	}
+	memset(&ss, 0, sizeof ss);
+	if (t->bind.ss_family != AF_UNSPEC)
+		ss = t->bind;
+	else
+		ss.ss_family = t->address.ss_family;
+	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	netaddr_set_port((struct sockaddr *)&ss, 0);
+	if (t->bind.ss_family != AF_UNSPEC &&
+	    bind(fd, (struct sockaddr *)&ss,
+		 netaddr_len((struct sockaddr *)&ss)) != 0 &&
+	    errno == EADDRNOTAVAIL) {
+		close(fd);
+		netaddr_format((struct sockaddr *)&t->bind, text);
+		if (o->scenario != NULL && o->bind == NULL)
+			probe_usage_error("target %s: bind %s is not an "
+					  "address of this host: give one of "
+					  "its addresses (ip -brief address)",
+					  t->label, text);
+		probe_usage_error(
+			"--bind %s: not an address of this host: give "
+			"one of its addresses (ip -brief address)",
+			text);
+	}
+	close(fd);
+	if (lowest >= 1024)
+		return;
+	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	netaddr_set_port((struct sockaddr *)&ss, lowest);
+	if (bind(fd, (struct sockaddr *)&ss,
+		 netaddr_len((struct sockaddr *)&ss)) != 0 &&
+	    errno == EACCES) {
+		close(fd);
+		probe_usage_error(
+			"source port %u: binding ports below 1024 is not "
+			"permitted: run nacl-probe as root or with "
+			"CAP_NET_BIND_SERVICE (setcap "
+			"cap_net_bind_service=ep), or sweep from 1024 up "
+			"(--sports)",
+			lowest);
+	}
+	close(fd);
+}
+
 /* The run of --scenario FILE: flags override its settings and targets. */
 static size_t
 probe_plan_scenario(const struct probe_options *o, struct report *report,
@@ -565,14 +658,16 @@ probe_plan_scenario(const struct probe_options *o, struct report *report,
 	return n;
 }
 
-/* Writes the summary and every output; the run's exit code. */
+/* Writes the summary and every output; rc is the run's exit code so far,
+ * raised to 1 by a regression in --history or to 3 by an output that
+ * failed. */
 static int
-probe_write_results(const struct probe_options *o, const struct report *report)
+probe_write_results(const struct probe_options *o, const struct report *report,
+		    int rc)
 {
 	bool stdout_taken = report_outputs_use_stdout(&o->outputs);
 	FILE *quiet_out, *diff_out;
 	char *cause = NULL;
-	int rc = report_exit_code(report);
 
 	/* With an output on stdout (FILE -), stdout holds it alone. */
 	if (!o->quiet && !stdout_taken)
@@ -586,7 +681,8 @@ probe_write_results(const struct probe_options *o, const struct report *report)
 	case -1:
 		fprintf(stderr, "nacl-probe: %s\n", cause);
 		free(cause);
-		rc = EXIT_RUNTIME;
+		if (rc == EXIT_PASS || rc == EXIT_FAIL)
+			rc = EXIT_RUNTIME;
 		break;
 	case 1:
 		/* A regression since the previous run in --history fails. */
@@ -596,54 +692,217 @@ probe_write_results(const struct probe_options *o, const struct report *report)
 	}
 	if (quiet_out != NULL)
 		fclose(quiet_out);
+	log_debug("outputs written; exit code %d", rc);
 	return rc;
 }
 
-/* Sweeps every target in turn into report, then writes it; the exit code. */
-static int
-probe_run(const struct probe_options *o, struct run_target *targets,
-	  size_t ntargets, struct run_settings *settings, struct report *report)
+/* The run in progress: what a signal needs to write its outputs. */
+struct probe_run {
+	const struct probe_options *o;
+	struct run_target *targets;
+	size_t ntargets;
+	struct run_settings *settings;
+	struct report *report;
+	struct events_context events;
+};
+
+/* The self-pipe: the handler writes the signal's number, the loop reads it.
+ */
+static volatile sig_atomic_t probe_signal;
+static int probe_signal_pipe[2] = {-1, -1};
+
+static void
+probe_signal_handler(int sig)
 {
+	int saved = errno;
+	unsigned char byte = (unsigned char)sig;
+
+	probe_signal = sig;
+	if (write(probe_signal_pipe[1], &byte, 1) < 0) {
+		/* The flag alone still stops the run at its next check. */
+	}
+	errno = saved;
+}
+
+/*
+ * SIGINT and SIGTERM stop the run with its outputs written. Without
+ * SA_RESTART a blocking wait on the agent fails with EINTR at once.
+ */
+static int
+probe_signals_install(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(probe_signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = probe_signal_handler;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) != 0 ||
+	    sigaction(SIGTERM, &sa, NULL) != 0)
+		return -1;
+	return 0;
+}
+
+static const char *
+probe_signal_name(int sig)
+{
+	return sig == SIGTERM ? "SIGTERM" : "SIGINT";
+}
+
+/*
+ * Ends the run however it went: ports not measured become unfinished, the
+ * times and settings are filled in, every output is written. error names why
+ * the run as a whole stopped (NULL: it did not). The exit code.
+ */
+static int
+probe_finish_run(struct probe_run *run, const char *error, int rc)
+{
+	struct report *report = run->report;
+
+	report->settings.rate = run->settings->rate;
+	report->settings.window = run->settings->window;
+	report->settings.attempts = run->settings->attempts;
+	report->settings.timeout_ms = run->settings->timeout_ms;
+	report_set_error(report, error);
+	report_mark_unfinished(report);
+	report_finish(report);
+	free(report->finished_at);
+	report->finished_at = rfc3339_now();
+	if (rc == EXIT_PASS)
+		rc = report_exit_code(report);
+	return probe_write_results(run->o, report, rc);
+}
+
+/* Interrupted: the outputs of what finished, then exit 130. */
+static void probe_interrupted(struct probe_run *run) __attribute__((noreturn));
+
+static void
+probe_interrupted(struct probe_run *run)
+{
+	char *error = xasprintf("interrupted by %s before the run finished",
+				probe_signal_name(probe_signal));
+
+	/* A second signal ends the program at once. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	fprintf(stderr, "nacl-probe: %s; writing what was measured\n", error);
+	probe_finish_run(run, error, EXIT_INTERRUPTED);
+	free(error);
+	exit(EXIT_INTERRUPTED);
+}
+
+/* The signal reached the sweep's event loop: stop where it is. */
+static void
+probe_signal_event_callback(evutil_socket_t fd, short what, void *arg)
+{
+	unsigned char byte;
+
+	(void)what;
+	while (read(fd, &byte, 1) > 0)
+		continue;
+	probe_interrupted(arg);
+}
+
+/* Sweeps target i; on failure records why in the report. 0 or -1. */
+static int
+probe_sweep_target(struct probe_run *run, struct event_base *base,
+		   struct event_bus *bus, size_t i)
+{
+	const struct run_target *t = &run->targets[i];
+	char *cause = NULL;
+
+	run->events.target = t->label;
+	log_debug("sweeping %s", t->label);
+	if (run_target_sweep(base, t, run->settings, run->report, bus,
+			     !run->o->quiet && isatty(STDERR_FILENO),
+			     &cause) == 0)
+		return 0;
+	if (probe_signal != 0) {
+		free(cause);
+		probe_interrupted(run);
+	}
+	if (run->o->scenario != NULL)
+		fprintf(stderr, "nacl-probe: target %s: %s\n", t->label, cause);
+	else
+		fprintf(stderr, "nacl-probe: %s\n", cause);
+	report_set_target_error(run->report, t->report_target, cause);
+	free(cause);
+	return -1;
+}
+
+/*
+ * Sweeps every target in turn into the report, then writes it, also when
+ * a target could not be swept (its checks read unfinished, exit 3) or a
+ * signal stopped the run (exit 130). The exit code.
+ */
+static int
+probe_run(struct probe_run *run)
+{
+	const struct probe_options *o = run->o;
 	struct event_bus run_bus = {0};
 	struct event_base *base;
-	char *cause = NULL;
-	size_t i;
-	int rc = EXIT_RUNTIME;
+	struct event *signal_event = NULL;
+	char *cause = NULL, *error = NULL;
+	size_t i, failed = 0, last_failed = 0;
+	int rc = EXIT_PASS;
 
 	base = event_base_new();
 	if (base == NULL) {
 		log_error("cannot create the event loop");
 		return EXIT_RUNTIME;
 	}
-	if (o->events != NULL &&
-	    events_file_subscribe(&run_bus, o->events, NULL, &cause) != 0) {
+	if (o->outputs.events != NULL &&
+	    events_file_subscribe(&run_bus, o->outputs.events, &run->events,
+				  &cause) != 0) {
 		fprintf(stderr, "nacl-probe: --events: %s\n", cause);
 		free(cause);
-		rc = EXIT_USAGE;
-		goto out;
+		event_base_free(base);
+		return EXIT_USAGE;
 	}
-	report->started_at = rfc3339_now();
-	for (i = 0; i < ntargets; i++) {
-		if (run_target_sweep(
-			    base, &targets[i], settings, report, &run_bus,
-			    !o->quiet && isatty(STDERR_FILENO), &cause) != 0) {
-			if (o->scenario != NULL)
-				fprintf(stderr, "nacl-probe: target %s: %s\n",
-					targets[i].label, cause);
-			else
-				fprintf(stderr, "nacl-probe: %s\n", cause);
-			free(cause);
-			goto out;
+	if (probe_signals_install() != 0) {
+		log_error("cannot handle SIGINT and SIGTERM: %s",
+			  strerror(errno));
+		event_bus_free(&run_bus);
+		event_base_free(base);
+		return EXIT_RUNTIME;
+	}
+	signal_event =
+		event_new(base, probe_signal_pipe[0], EV_READ | EV_PERSIST,
+			  probe_signal_event_callback, run);
+	if (signal_event == NULL || event_add(signal_event, NULL) != 0)
+		log_warn("SIGINT will not stop a sweep in progress");
+	run->report->started_at = rfc3339_now();
+	for (i = 0; i < run->ntargets; i++) {
+		if (probe_signal != 0)
+			probe_interrupted(run);
+		if (probe_sweep_target(run, base, &run_bus, i) != 0) {
+			failed++;
+			last_failed = i;
 		}
 	}
-	report->settings.rate = settings->rate;
-	report->settings.window = settings->window;
-	report->settings.attempts = settings->attempts;
-	report->settings.timeout_ms = settings->timeout_ms;
-	report_finish(report);
-	report->finished_at = rfc3339_now();
-	rc = probe_write_results(o, report);
-out:
+	if (probe_signal != 0)
+		probe_interrupted(run);
+	if (failed > 0) {
+		rc = EXIT_RUNTIME;
+		/* The run failed as a whole when no target could be swept. */
+		if (failed == run->ntargets)
+			error = xstrdup(
+				run->ntargets == 1
+					? run->report
+						  ->targets
+							  [run->targets[0]
+								   .report_target]
+						  .error
+					: "no target could be swept");
+		else
+			log_debug("%zu of %zu targets failed, the last %s",
+				  failed, run->ntargets,
+				  run->targets[last_failed].label);
+	}
+	rc = probe_finish_run(run, error, rc);
+	free(error);
+	event_free(signal_event);
 	event_bus_free(&run_bus);
 	event_base_free(base);
 	return rc;
@@ -655,6 +914,7 @@ main(int argc, char **argv)
 	struct probe_options o = {0};
 	enum log_level level = LOG_LEVEL_WARN;
 	struct report report = {0};
+	struct probe_run run = {0};
 	struct run_settings settings;
 	struct run_target *targets = NULL;
 	size_t i, ntargets;
@@ -685,7 +945,15 @@ main(int argc, char **argv)
 		probe_plan_command_line(&o, &report, targets);
 	}
 	settings.window = probe_cap_window(settings.window, window_set);
-	rc = probe_run(&o, targets, ntargets, &settings, &report);
+	for (i = 0; i < ntargets; i++)
+		probe_check_local(&o, &targets[i], &report);
+	report_set_tool(&report, "nacl-probe", nacl_version());
+	run.o = &o;
+	run.targets = targets;
+	run.ntargets = ntargets;
+	run.settings = &settings;
+	run.report = &report;
+	rc = probe_run(&run);
 	for (i = 0; i < ntargets; i++)
 		run_target_free(&targets[i]);
 	free(targets);

@@ -17,7 +17,7 @@
 struct outputs_file {
 	const char *option;
 	const char *path;
-	const char *format; /* a name of the render table */
+	const char *format; /* a name of the render table; NULL: not ours */
 	const char *what;
 };
 
@@ -29,6 +29,7 @@ outputs_list(const struct report_outputs *o, struct outputs_file *list)
 		{"--junit", o->junit, "junit", "JUnit report"},
 		{"--prom", o->prom, "prom", "metrics"},
 		{"--html", o->html, "html", "HTML report"},
+		{"--events", o->events, NULL, "events file"},
 	};
 	size_t i, n = 0;
 
@@ -64,7 +65,7 @@ outputs_try_file(const struct outputs_file *f, char **cause)
 bool
 report_outputs_use_stdout(const struct report_outputs *o)
 {
-	struct outputs_file list[4];
+	struct outputs_file list[5];
 	size_t i, n = outputs_list(o, list);
 
 	for (i = 0; i < n; i++)
@@ -76,7 +77,7 @@ report_outputs_use_stdout(const struct report_outputs *o)
 int
 report_outputs_check(const struct report_outputs *o, char **cause)
 {
-	struct outputs_file list[4];
+	struct outputs_file list[5];
 	const char *on_stdout = NULL;
 	size_t i, n = outputs_list(o, list);
 
@@ -132,12 +133,14 @@ int
 report_write_outputs(const struct report *r, const struct report_outputs *o,
 		     FILE *out, char **cause)
 {
-	struct outputs_file list[4];
+	struct outputs_file list[5];
 	size_t i, n = outputs_list(o, list), len;
 	char *failed = NULL, *inner = NULL, *data;
 	int rc = 0, stored;
 
 	for (i = 0; i < n; i++) {
+		if (list[i].format == NULL)
+			continue;
 		if (strcmp(list[i].path, "-") == 0) {
 			render_format_find(list[i].format)->write(r, stdout);
 			if (fflush(stdout) != 0 || ferror(stdout))

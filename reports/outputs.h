@@ -17,6 +17,9 @@ struct report_outputs {
 	const char *prom;
 	const char *html;
 	const char *history; /* directory of past reports */
+	/* JSON lines as the run goes (events_file_subscribe opens it); only
+	 * checked here. */
+	const char *events;
 	unsigned keep; /* reports kept in history; 0: HISTORY_DEFAULT_KEEP */
 };
 

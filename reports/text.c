@@ -26,7 +26,8 @@ report_status_phrase(enum probe_status status)
 		return "actively refused (TCP reset or ICMP unreachable)";
 	case STATUS_LOCAL_ERROR:
 		return "could not send from this port on the probe host (port "
-		       "in use?)";
+		       "in use, "
+		       "or below 1024 without CAP_NET_BIND_SERVICE?)";
 	case STATUS_UNFINISHED:
 		return "not measured: the run ended before this port's outcome "
 		       "was known";

@@ -17,7 +17,7 @@ np_need_output_flags()
 {
 	"$PROBE_BIN" --help 2>/dev/null | grep -q -- '--history DIR' ||
 		np_die "$PROBE_BIN has no --junit/--prom/--html/--history/--keep" \
-			"yet: wire report_write_outputs (reports/render.h) into" \
+			"yet: wire report_write_outputs (reports/outputs.h) into" \
 			"probe/main.c"
 }
 

@@ -217,7 +217,8 @@ Test(text, every_status_has_its_direction_phrase)
 		"unreachable comes from the far host (nothing listening?) or a "
 		"firewall that rejects; no NACL entry changes that\n"
 		"  6  local_error (1 port): could not send from this port on "
-		"the probe host (port in use?)\n"
+		"the probe host (port in use, or below 1024 without "
+		"CAP_NET_BIND_SERVICE?)\n"
 		"Note: <rule-number>: a free rule number below the entry that "
 		"now decides these packets (nacl-report explain names it); the "
 		"commands are printed, never run\n"
@@ -312,7 +313,8 @@ Test(text, local_error_range_has_no_client_impact)
 		"udp/7000 echo  sports 49152-49153 (2 ports): FAIL\n"
 		"  ok 1, local_error 1\n"
 		"  49153  local_error (1 port): could not send from this port "
-		"on the probe host (port in use?)\n"
+		"on the probe host (port in use, or below 1024 without "
+		"CAP_NET_BIND_SERVICE?)\n"
 		"Summary: 1 check, 2 probes: FAIL (1 check failed)\n");
 	free(text);
 	report_free(&r);

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Scenario 57: outputs never go stale. A run whose agent cannot be reached
+# still writes --prom (naclprobe_up 0 and build_info), --junit (an <error>
+# naming the cause), --history (the failed run is recorded) and --json
+# ("error" set, "partial": true, every port unfinished), and exits 3. An
+# output path that cannot be written is refused with exit 2 before the first
+# probe: no events file is ever created.
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=report_lib.sh source-path=SCRIPTDIR
+source "$(dirname "$0")/report_lib.sh"
+
+np_need_tool xmllint libxml2-utils
+np_need_tool promtool prometheus
+np_setup
+
+out=$NP_TMP/out
+mkdir -p "$out"
+version=$("$PROBE_BIN" --version | sed 's/^nacl-probe //')
+
+# No agent runs: the control port refuses the connection.
+probe_run --agent "$AGENT4" --ports udp/7000,tcp/7000 --sports 40000-40099 \
+	--prom "$out/r.prom" --junit "$out/r.xml" --history "$out/history" -q
+assert_exit 3
+assert_contains "the cause on stderr" "$PROBE_ERR" \
+	"^nacl-probe: cannot reach the agent's control port at 198\.18\.2\.1:7455: Connection refused"
+cause="cannot reach the agent's control port at 198.18.2.1:7455: Connection refused (is nacl-agent running there, and does the path allow TCP to that port?)"
+assert_json '.error' "$cause"
+assert_json '.partial' true
+assert_json '.targets[0].error' "$cause"
+assert_json '.tool' "{\"name\":\"nacl-probe\",\"version\":\"$version\"}"
+assert_ranges 0 '40000-40099 unfinished'
+assert_ranges 1 '40000-40099 unfinished'
+assert_json '[.checks[].counts.unfinished]' '[100,100]'
+assert_json '.summary.verdict' fail
+
+assert_contains "--prom: up is 0" "$out/r.prom" \
+	'^naclprobe_up\{scenario="",name="",target="198\.18\.2\.1"\} 0$'
+assert_eq "--prom: build_info" "naclprobe_build_info{version=\"$version\"} 1" \
+	"$(grep '^naclprobe_build_info{' "$out/r.prom")"
+assert_contains "--prom: the ports unfinished" "$out/r.prom" \
+	'^naclprobe_ports\{scenario="",name="",target="198\.18\.2\.1",proto="udp",port="7000",service="echo",status="unfinished"\} 100$'
+promtool check metrics <"$out/r.prom" >"$NP_TMP/promtool.out" 2>&1 ||
+	np_fail "promtool refuses --prom: $(cat "$NP_TMP/promtool.out")"
+
+xmllint --noout "$out/r.xml" 2>"$NP_TMP/xmllint.err" ||
+	np_fail "xmllint refuses --junit: $(cat "$NP_TMP/xmllint.err")"
+assert_eq "--junit: errors, failures" "2 0" \
+	"$(xmllint --xpath 'concat(/testsuites/@errors, " ", /testsuites/@failures)' "$out/r.xml")"
+assert_eq "--junit: the error names the cause" "$cause" \
+	"$(xmllint --xpath 'string((//testcase/error)[1]/@message)' "$out/r.xml")"
+
+assert_eq "--history: the failed run and latest.json" 2 \
+	"$(find "$out/history" -name '*.json' | wc -l)"
+assert_eq "--history: latest.json holds the error" "$cause" \
+	"$(jq -r .error "$out/history/latest.json")"
+
+# An output that cannot be written: exit 2 naming it, before any probe (the
+# events file would be created by the first one).
+probe_run --agent "$AGENT4" --ports udp/7000 --sports 40000-40099 \
+	--prom /nonexistent/r.prom --events "$out/events.jsonl"
+assert_exit 2
+assert_contains "--prom names the path" "$PROBE_ERR" \
+	"^nacl-probe: --prom: cannot write metrics '/nonexistent/r\.prom': creating a temporary file beside it: No such file or directory$"
+assert_eq "no events file: nothing was probed" no \
+	"$([ -e "$out/events.jsonl" ] && echo yes || echo no)"
+"$TESTBED" exec probe "$PROBE_BIN" --agent "$AGENT4" --ports udp/7000 \
+	--sports 40000-40099 --json /nonexistent/r.json \
+	--events "$out/events.jsonl" >"$NP_TMP/json.out" 2>&1
+assert_eq "--json /nonexistent/r.json: exit" 2 "$?"
+assert_contains "--json names the path" "$NP_TMP/json.out" \
+	"^nacl-probe: --json: cannot write report '/nonexistent/r\.json': creating a temporary file beside it: No such file or directory$"
+assert_eq "no events file after --json /nonexistent" no \
+	"$([ -e "$out/events.jsonl" ] && echo yes || echo no)"
+# A directory is not a file name.
+probe_run --agent "$AGENT4" --ports udp/7000 --junit "$out"
+assert_exit 2
+assert_contains "--junit DIR" "$PROBE_ERR" \
+	"^nacl-probe: --junit $out: is a directory: give a file name$"
+
+np_done
