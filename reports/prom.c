@@ -217,7 +217,10 @@ report_write_prom(const struct report *r, FILE *out)
 	prom_family(
 		out, "naclprobe_build_info",
 		"The nacl-probe version that wrote these series; always 1.");
-	fputs("naclprobe_build_info{version=\"", out);
+	/* With the scenario, so two scenarios' files never collide. */
+	fputs("naclprobe_build_info{scenario=\"", out);
+	prom_label_value(out, r->scenario_name);
+	fputs("\",version=\"", out);
 	prom_label_value(out,
 			 r->tool_version ? r->tool_version : nacl_version());
 	fputs("\"} 1\n", out);

@@ -36,7 +36,7 @@ assert_json '.summary.verdict' fail
 
 assert_contains "--prom: up is 0" "$out/r.prom" \
 	'^naclprobe_up\{scenario="",name="",target="198\.18\.2\.1"\} 0$'
-assert_eq "--prom: build_info" "naclprobe_build_info{version=\"$version\"} 1" \
+assert_eq "--prom: build_info" "naclprobe_build_info{scenario=\"\",version=\"$version\"} 1" \
 	"$(grep '^naclprobe_build_info{' "$out/r.prom")"
 assert_contains "--prom: the ports unfinished" "$out/r.prom" \
 	'^naclprobe_ports\{scenario="",name="",target="198\.18\.2\.1",proto="udp",port="7000",service="echo",status="unfinished"\} 100$'

@@ -81,7 +81,7 @@ Test(prom, one_failing_check_renders_exactly)
 		"# HELP naclprobe_build_info The nacl-probe version that "
 		"wrote these series; always 1.\n"
 		"# TYPE naclprobe_build_info gauge\n"
-		"naclprobe_build_info{version=\"0.2.0\"} 1\n"
+		"naclprobe_build_info{scenario=\"\",version=\"0.2.0\"} 1\n"
 		"# HELP naclprobe_up 1 when the last run swept the target to "
 		"the end, 0 when it failed or was interrupted.\n"
 		"# TYPE naclprobe_up gauge\n"
@@ -286,7 +286,8 @@ Test(prom, a_failed_run_is_down_with_its_build_info)
 #define L "{scenario=\"nightly\",name=\"dns\",target=\"198.18.2.53\""
 	cr_assert_not_null(
 		strstr(text,
-		       "naclprobe_build_info{version=\"0.2.0\"} 1\n"
+		       "naclprobe_build_info{scenario=\"nightly\",version=\"0."
+		       "2.0\"} 1\n"
 		       "# HELP naclprobe_up 1 when the last run swept the "
 		       "target to the end, 0 when it failed or was "
 		       "interrupted.\n# TYPE naclprobe_up gauge\n"

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Scenario 58: a run stopped early still reports what it measured. SIGINT
+# mid-sweep: exit 130, the JSON report is "partial" with "error" naming the
+# signal, the check swept before the signal keeps its exact ranges, the
+# check in progress holds unfinished ports and nothing else but ok; --prom
+# says naclprobe_up 0. SIGTERM: the same, exit 130. The agent killed
+# mid-sweep (lost): exit 3, its checks read unfinished, the error names
+# the agent.
+# The sweep runs at --rate 200 so that it is still going when the signal
+# comes; the test waits for the first result of the second check (bounded).
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=report_lib.sh source-path=SCRIPTDIR
+source "$(dirname "$0")/report_lib.sh"
+
+np_need_tool promtool prometheus
+np_setup
+agent_start --ports udp/7000,tcp/7000
+
+out=$NP_TMP/out
+mkdir -p "$out"
+# Two checks over other source ports: two sweeps, one after the other.
+SCENARIO=$NP_TMP/two-sweeps.json
+cat >"$SCENARIO" <<JSON
+{
+  "name": "two-sweeps",
+  "targets": [ { "name": "app", "agent": "$AGENT4",
+                 "key_file": "$NP_KEY", "bind": "$PROBE4" } ],
+  "settings": { "rate": 200, "timeout_ms": 500, "attempts": 2 },
+  "checks": [
+    { "proto": "udp", "port": 7000, "sports": "40000-40099" },
+    { "proto": "tcp", "port": 7000, "sports": "41000-42999" }
+  ]
+}
+JSON
+
+# interrupt SIGNAL: runs the scenario in the background and sends SIGNAL
+# once the second sweep has a result; sets PROBE_EXIT and REPORT.
+interrupt()
+{
+	local pid
+	NP_RUNS=$((NP_RUNS + 1))
+	REPORT=$out/report-$NP_RUNS.json
+	PROBE_OUT=$NP_TMP/probe-$NP_RUNS.out
+	PROBE_ERR=$NP_TMP/probe-$NP_RUNS.err
+	PROBE_CMD="nacl-probe --scenario two-sweeps.json (then $1)"
+	rm -f "$out/events.jsonl"
+	"$TESTBED" exec probe "$PROBE_BIN" --scenario "$SCENARIO" -q \
+		--json "$REPORT" --prom "$out/r.prom" \
+		--events "$out/events.jsonl" >"$PROBE_OUT" 2>"$PROBE_ERR" &
+	pid=$!
+	NP_HELPER_PIDS+=("$pid")
+	for _ in $(seq 200); do
+		grep -q '"event":"result".*"sport":4[12]' "$out/events.jsonl" \
+			2>/dev/null && break
+		np_alive "$pid" || break
+		sleep 0.05
+	done
+	np_alive "$pid" || np_die "the probe ended before $1: $(cat "$PROBE_ERR")"
+	kill "-$1" "$pid"
+	wait "$pid"
+	PROBE_EXIT=$?
+	np_log "probe: $PROBE_CMD -> exit $PROBE_EXIT"
+}
+
+for signal in INT TERM; do
+	interrupt "$signal"
+	assert_exit 130
+	assert_contains "SIG$signal: said on stderr" "$PROBE_ERR" \
+		"^nacl-probe: interrupted by SIG$signal before the run finished; writing what was measured$"
+	assert_json '.error' "interrupted by SIG$signal before the run finished"
+	assert_json '.partial' true
+	assert_ranges 0 '40000-40099 ok'
+	assert_json '.checks[1].counts.unfinished > 0' true
+	assert_json '.checks[1].counts.ok + .checks[1].counts.unfinished' 2000
+	assert_json '[.checks[].verdict]' '["pass","fail"]'
+	assert_contains "SIG$signal: --prom up 0" "$out/r.prom" \
+		'^naclprobe_up\{scenario="two-sweeps",name="app",target="198\.18\.2\.1"\} 0$'
+	promtool check metrics <"$out/r.prom" >"$NP_TMP/promtool.out" 2>&1 ||
+		np_fail "promtool refuses --prom: $(cat "$NP_TMP/promtool.out")"
+	assert_json '[.targets[0].name, (.checks | length)]' '["app",2]'
+done
+# Every event line carries its time and target.
+assert_eq "events: time and target on every line" 0 \
+	"$(jq -s 'map(select((.time | test("^[0-9-]+T[0-9:.]+Z$") | not) or .target != "app (198.18.2.1:7455)")) | length' "$out/events.jsonl")"
+
+# The agent lost mid-sweep: killed once the second sweep has begun.
+NP_RUNS=$((NP_RUNS + 1))
+REPORT=$out/report-$NP_RUNS.json
+PROBE_ERR=$NP_TMP/probe-$NP_RUNS.err
+PROBE_OUT=$NP_TMP/probe-$NP_RUNS.out
+PROBE_CMD="nacl-probe --scenario two-sweeps.json (agent killed)"
+rm -f "$out/events.jsonl"
+"$TESTBED" exec probe "$PROBE_BIN" --scenario "$SCENARIO" -q \
+	--json "$REPORT" --events "$out/events.jsonl" \
+	>"$PROBE_OUT" 2>"$PROBE_ERR" &
+pid=$!
+NP_HELPER_PIDS+=("$pid")
+for _ in $(seq 200); do
+	grep -q '"event":"result".*"sport":4[12]' "$out/events.jsonl" \
+		2>/dev/null && break
+	sleep 0.05
+done
+kill -KILL "$AGENT_PID"
+wait "$AGENT_PID" 2>/dev/null
+AGENT_PID=""
+wait "$pid"
+PROBE_EXIT=$?
+np_log "probe: $PROBE_CMD -> exit $PROBE_EXIT"
+assert_exit 3
+assert_json '.partial' true
+assert_json '.error | test("agent")' true
+assert_json '.targets[0].error == .error' true
+assert_ranges 0 '40000-40099 ok'
+assert_json '.checks[1].counts.unfinished > 0' true
+
+np_done
