@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,32 +22,58 @@ auth_init(void)
 	return sodium_init() < 0 ? -1 : 0;
 }
 
+/* " (reached through symlinks: REAL)" when path is not the file itself. */
+static void
+auth_key_where(const char *path, char *buf, size_t size)
+{
+	char *real = realpath(path, NULL);
+
+	if (real != NULL && strcmp(real, path) != 0)
+		snprintf(buf, size, " (reached through symlinks: %s)", real);
+	else
+		buf[0] = '\0';
+	free(real);
+}
+
 int
 auth_key_load(const char *path, struct auth_key *key, char **cause)
 {
 	uint8_t buf[AUTH_KEY_MAX + 2];
+	char where[PATH_MAX + 40];
 	struct stat st;
 	ssize_t n;
 	size_t len = 0;
 	int fd;
 
 	memset(key, 0, sizeof *key);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* Symlinks are followed (a Kubernetes Secret is agent.key ->
+	 * ..data/agent.key -> ..TIMESTAMP/agent.key): what is judged is the
+	 * file finally opened. */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		*cause = xasprintf("cannot open key file %s: %s", path,
 				   strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		*cause = xasprintf("key file %s is not a regular file", path);
+		auth_key_where(path, where, sizeof where);
+		*cause = xasprintf("key file %s%s is not a regular file", path,
+				   where);
 		close(fd);
 		return -1;
 	}
-	if (st.st_mode & 077) {
-		*cause = xasprintf("key file %s is readable or writable by "
-				   "group or others (mode %04o): run "
-				   "'chmod 600 %s'",
-				   path, (unsigned)(st.st_mode & 07777), path);
+	/* Group-readable is fine (a Secret mounted with fsGroup); group
+	 * write or any access by others is not. */
+	if (st.st_mode & 027) {
+		auth_key_where(path, where, sizeof where);
+		*cause = xasprintf("key file %s%s is %s by %s (mode %04o): run "
+				   "'chmod 600' (or 640 for a group that "
+				   "must read it) on it",
+				   path, where,
+				   st.st_mode & 007 ? "readable or writable"
+						    : "writable",
+				   st.st_mode & 007 ? "others" : "its group",
+				   (unsigned)(st.st_mode & 07777));
 		close(fd);
 		return -1;
 	}

@@ -28,8 +28,10 @@ struct auth_key {
 int auth_init(void);
 /*
  * Reads a key file: at least AUTH_KEY_MIN bytes (a trailing newline is not
- * part of the key), not readable by group or others. Returns 0, or -1 with
- * *cause (malloc'd) naming the file and what to do. auth_key_free() it.
+ * part of the key). Symlinks are followed; the file finally opened must be
+ * a regular file others cannot read or write and its group cannot write
+ * (group-readable is fine: a Secret mounted with fsGroup). Returns 0, or -1
+ * with *cause (malloc'd) naming the file and what to do. auth_key_free() it.
  */
 int auth_key_load(const char *path, struct auth_key *key, char **cause);
 /* Creates path (mode 0600, never over an existing file) with a new random

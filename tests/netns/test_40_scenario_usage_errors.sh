@@ -68,5 +68,9 @@ probe_run --scenario "$SCENARIOS/linux-clients.json" --key-file "$NP_KEY" \
 assert_exit 3
 assert_contains "the unreachable target is named" "$PROBE_ERR" \
 	'^nacl-probe: target app \(198\.18\.2\.1:7455\): .*198\.18\.2\.1'
-[ ! -s "$REPORT" ] || np_fail "a report was written for a run that failed"
+# The failed run is still reported: its target's error, every port
+# unfinished.
+assert_json '.error | startswith("cannot reach the agent'"'"'s control port at 198.18.2.1:7455")' true
+assert_json '[.partial, .targets[0].error == .error]' '[true,true]'
+assert_json '[.checks[].counts.unfinished] | unique' '[10]'
 np_done

@@ -33,7 +33,8 @@ junit_masked()
 		np_fail "xmllint refuses the JUnit report: $(cat "$NP_TMP/xmllint.err")"
 	sed -E -e 's/ time="[0-9.]+"/ time="T"/g' \
 		-e 's/ timestamp="[^"]*"/ timestamp="TS"/' \
-		-e 's/(name="(started|finished)_at" value=)"[^"]*"/\1"TIME"/' "$JUNIT"
+		-e 's/(name="(started|finished)_at" value=)"[^"]*"/\1"TIME"/' \
+		-e 's/(name="tool\.version" value=)"[^"]*"/\1"VERSION"/' "$JUNIT"
 }
 
 blocked_run
@@ -63,6 +64,7 @@ cat >"$NP_TMP/pass.expected" <<'XML'
       <property name="probe.bind" value="198.18.1.1"/>
       <property name="started_at" value="TIME"/>
       <property name="finished_at" value="TIME"/>
+      <property name="tool.version" value="VERSION"/>
       <property name="settings.rate" value="100000"/>
       <property name="settings.window" value="16384"/>
       <property name="settings.attempts" value="2"/>
@@ -102,6 +104,7 @@ cat >"$NP_TMP/fail.expected" <<'XML'
       <property name="probe.bind" value="198.18.1.1"/>
       <property name="started_at" value="TIME"/>
       <property name="finished_at" value="TIME"/>
+      <property name="tool.version" value="VERSION"/>
       <property name="settings.rate" value="100000"/>
       <property name="settings.window" value="16384"/>
       <property name="settings.attempts" value="2"/>

@@ -107,6 +107,7 @@ xmllint --noout "$out/r.xml" 2>"$NP_TMP/xmllint.err" ||
 sed -E -e 's/ time="[0-9.]+"/ time="T"/g' \
 	-e 's/ timestamp="[^"]*"/ timestamp="TS"/' \
 	-e 's/(name="(started|finished)_at" value=)"[^"]*"/\1"TIME"/' \
+	-e 's/(name="tool\.version" value=)"[^"]*"/\1"VERSION"/' \
 	"$out/r.xml" >"$NP_TMP/junit.xml"
 cat >"$NP_TMP/junit.expected" <<'XML'
 <?xml version="1.0" encoding="UTF-8"?>
@@ -120,6 +121,7 @@ cat >"$NP_TMP/junit.expected" <<'XML'
       <property name="probe.bind" value="198.18.1.1"/>
       <property name="started_at" value="TIME"/>
       <property name="finished_at" value="TIME"/>
+      <property name="tool.version" value="VERSION"/>
       <property name="settings.rate" value="100000"/>
       <property name="settings.window" value="16384"/>
       <property name="settings.attempts" value="2"/>
@@ -137,6 +139,7 @@ cat >"$NP_TMP/junit.expected" <<'XML'
       <property name="probe.bind" value="198.18.1.1"/>
       <property name="started_at" value="TIME"/>
       <property name="finished_at" value="TIME"/>
+      <property name="tool.version" value="VERSION"/>
       <property name="settings.rate" value="100000"/>
       <property name="settings.window" value="16384"/>
       <property name="settings.attempts" value="2"/>
@@ -166,6 +169,7 @@ Note: &lt;rule-number&gt;: a free rule number below the entry that now decides t
       <property name="probe.bind" value="198.18.1.1"/>
       <property name="started_at" value="TIME"/>
       <property name="finished_at" value="TIME"/>
+      <property name="tool.version" value="VERSION"/>
       <property name="settings.rate" value="100000"/>
       <property name="settings.window" value="16384"/>
       <property name="settings.attempts" value="2"/>
@@ -197,7 +201,7 @@ done
 promtool check metrics <"$out/r.prom" >"$NP_TMP/promtool.out" 2>&1 ||
 	np_fail "promtool refuses --prom: $(cat "$NP_TMP/promtool.out")"
 assert_contains "prom: the edge check fails" "$out/r.prom" \
-	'^naclprobe_check_pass\{target="198.18.2.1",proto="udp",port="7100",service="echo"\} 0$'
+	'^naclprobe_check_pass\{scenario="two-agents",name="edge",target="198.18.2.1",proto="udp",port="7100",service="echo"\} 0$'
 
 report_run explain "$REPORT" --nacl "$NP_ROOT/scenarios/nacl/correct.json" \
 	--probe-subnet subnet-0a1a1a1a1a1a1a1a1 \

@@ -60,22 +60,23 @@ if ! promtool check metrics <"$prom" >"$NP_TMP/promtool.out" 2>&1; then
 	np_fail "promtool check metrics failed: $(cat "$NP_TMP/promtool.out")"
 fi
 assert_eq "promtool check metrics output" "" "$(cat "$NP_TMP/promtool.out")"
-labels='target="198.18.2.1",proto="udp",port="7000",service="echo"'
+labels='scenario="",name="",target="198.18.2.1",proto="udp",port="7000",service="echo"'
 assert_contains "prom: udp reply_dropped ports" "$prom" \
 	"^naclprobe_ports\\{$labels,status=\"reply_dropped\"\\} 500\$"
 assert_contains "prom: udp ok ports" "$prom" \
 	"^naclprobe_ports\\{$labels,status=\"ok\"\\} 500\$"
 assert_contains "prom: tcp rejected ports" "$prom" \
-	'^naclprobe_ports\{target="198.18.2.1",proto="tcp",port="7000",service="echo",status="rejected"\} 100$'
+	'^naclprobe_ports\{scenario="",name="",target="198.18.2.1",proto="tcp",port="7000",service="echo",status="rejected"\} 100$'
 assert_contains "prom: udp check fails" "$prom" \
 	"^naclprobe_check_pass\\{$labels\\} 0\$"
 assert_contains "prom: run fails" "$prom" \
-	'^naclprobe_run_pass\{target="198.18.2.1"\} 0$'
+	'^naclprobe_run_pass\{scenario="",name="",target="198.18.2.1"\} 0$'
 started=$(date -u -d "$(jq -r .started_at "$REPORT")" +%s)
 assert_contains "prom: run timestamp is the report's start" "$prom" \
-	"^naclprobe_run_timestamp_seconds\\{target=\"198.18.2.1\"\\} $started\$"
-# 8 statuses x 2 checks, 4 per-check gauges x 2, 3 run gauges.
-assert_eq "prom: samples" 27 "$(grep -vc '^#' "$prom")"
+	"^naclprobe_run_timestamp_seconds\\{scenario=\"\",name=\"\",target=\"198.18.2.1\"\\} $started\$"
+# 8 statuses x 2 checks, 5 per-check gauges x 2 (loss and RTT only when
+# measured), build_info, up and 3 run gauges.
+assert_eq "prom: samples" 31 "$(grep -vc '^#' "$prom")"
 
 # JSON re-rendered is the probe's own report, byte for byte.
 report_run render "$REPORT" --format json

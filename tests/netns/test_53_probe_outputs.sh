@@ -45,10 +45,10 @@ assert_exit 1
 promtool check metrics <"$PROBE_OUT" >"$NP_TMP/promtool.out" 2>&1 ||
 	np_fail "promtool refuses --prom - output: $(cat "$NP_TMP/promtool.out")"
 assert_eq "--prom -: the first line" \
-	"# HELP naclprobe_ports Source ports of a check by outcome in the last run." \
+	"# HELP naclprobe_build_info The nacl-probe version that wrote these series; always 1." \
 	"$(head -n 1 "$PROBE_OUT")"
 assert_contains "--prom -: the udp hole" "$PROBE_OUT" \
-	'^naclprobe_ports\{target="198.18.2.1",proto="udp",port="7000",service="echo",status="reply_dropped"\} 500$'
+	'^naclprobe_ports\{scenario="",name="",target="198.18.2.1",proto="udp",port="7000",service="echo",status="reply_dropped"\} 500$'
 
 # Refused before any probe is sent: exit 2, naming the options.
 report_sweep --junit - --html -
@@ -64,11 +64,12 @@ assert_exit 2
 assert_contains "--history on a file" "$PROBE_ERR" \
 	"--history: '.*' exists and is not a directory"
 
-# An output that cannot be written: exit 3, the others are written.
+# An output that cannot be written is refused before the sweep: exit 2,
+# naming it; nothing is written.
 report_sweep --html /nonexistent-nacl-dir/r.html --prom "$out/again.prom"
-assert_exit 3
+assert_exit 2
 assert_contains "the failed output is named" "$PROBE_ERR" \
-	"--html: cannot write HTML report '/nonexistent-nacl-dir/r.html': creating a temporary file beside it: No such file or directory"
-[ -s "$out/again.prom" ] || np_fail "--prom was not written beside a failed --html"
-np_have_report
+	"^nacl-probe: --html: cannot write HTML report '/nonexistent-nacl-dir/r.html': creating a temporary file beside it: No such file or directory$"
+[ ! -e "$out/again.prom" ] || np_fail "--prom was written although the run was refused"
+[ ! -e "$REPORT" ] || np_fail "a report was written although the run was refused"
 np_done

@@ -37,7 +37,7 @@ chmod 644 "$NP_TMP/loose.key"
 err=$("$AGENT_BIN" --key-file "$NP_TMP/loose.key" 2>&1)
 assert_eq "agent with a 0644 key: exit" 2 $?
 assert_eq "agent with a 0644 key: message" \
-	"nacl-agent: --key-file: key file $NP_TMP/loose.key is readable or writable by group or others (mode 0644): run 'chmod 600 $NP_TMP/loose.key'" \
+	"nacl-agent: --key-file: key file $NP_TMP/loose.key is readable or writable by others (mode 0644): run 'chmod 600' (or 640 for a group that must read it) on it" \
 	"$(echo "$err" | head -n 1)"
 printf 'short\n' >"$NP_TMP/short.key"
 chmod 600 "$NP_TMP/short.key"

@@ -93,14 +93,75 @@ Test(auth, generate_never_overwrites)
 Test(auth, key_readable_by_others_is_refused)
 {
 	char *path = key_file("loose.key",
-			      "0123456789abcdef0123456789abcdef0123", 0640);
+			      "0123456789abcdef0123456789abcdef0123", 0644);
 	char expected[256];
 
 	snprintf(expected, sizeof expected,
-		 "key file %s is readable or writable by group or others "
-		 "(mode 0640): run 'chmod 600 %s'",
-		 path, path);
+		 "key file %s is readable or writable by others (mode 0644): "
+		 "run 'chmod 600' (or 640 for a group that must read it) on "
+		 "it",
+		 path);
 	assert_load_error(path, expected);
+}
+
+Test(auth, key_writable_by_its_group_is_refused)
+{
+	char *path = key_file("group.key",
+			      "0123456789abcdef0123456789abcdef0123", 0660);
+	char expected[256];
+
+	snprintf(expected, sizeof expected,
+		 "key file %s is writable by its group (mode 0660): run 'chmod "
+		 "600' (or 640 for a group that must read it) on it",
+		 path);
+	assert_load_error(path, expected);
+}
+
+/* The kubelet's Secret: agent.key -> ..data/agent.key, ..data ->
+ * ..2026_11_20_10_00_00.1/, the file 0440 for the pod's fsGroup. */
+Test(auth, a_secret_reached_through_symlinks_loads)
+{
+	char stamp[160], data[160], link[160], *path;
+	struct auth_key key;
+	char *cause = NULL;
+
+	snprintf(stamp, sizeof stamp, "%s/..2026_11_20_10_00_00.1", dir);
+	cr_assert_eq(mkdir(stamp, 0755), 0);
+	path = key_file("..2026_11_20_10_00_00.1/agent.key",
+			"0123456789abcdef0123456789abcdef0123\n", 0440);
+	(void)path;
+	snprintf(data, sizeof data, "%s/..data", dir);
+	cr_assert_eq(symlink("..2026_11_20_10_00_00.1", data), 0);
+	snprintf(link, sizeof link, "%s/agent.key", dir);
+	cr_assert_eq(symlink("..data/agent.key", link), 0);
+	cr_assert_eq(auth_key_load(link, &key, &cause), 0, "%s",
+		     cause ? cause : "");
+	cr_assert_eq(key.len, 36);
+	auth_key_free(&key);
+}
+
+Test(auth, refusals_name_the_file_behind_the_symlinks)
+{
+	char target[160], link[160], expected[512];
+	char *path = key_file("real.key",
+			      "0123456789abcdef0123456789abcdef0123", 0604);
+
+	snprintf(target, sizeof target, "%s", path);
+	snprintf(link, sizeof link, "%s/link.key", dir);
+	cr_assert_eq(symlink("real.key", link), 0);
+	snprintf(expected, sizeof expected,
+		 "key file %s (reached through symlinks: %s) is readable or "
+		 "writable by others (mode 0604): run 'chmod 600' (or 640 for "
+		 "a group that must read it) on it",
+		 link, target);
+	assert_load_error(link, expected);
+	snprintf(link, sizeof link, "%s/dir.key", dir);
+	cr_assert_eq(symlink(".", link), 0);
+	snprintf(expected, sizeof expected,
+		 "key file %s (reached through symlinks: %s) is not a regular "
+		 "file",
+		 link, dir);
+	assert_load_error(link, expected);
 }
 
 Test(auth, short_key_is_refused)
