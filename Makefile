@@ -41,6 +41,7 @@ HELPERS := $(BUILDDIR)/tests/holdport $(BUILDDIR)/tests/wire
 UNIT_BIN := $(BUILDDIR)/tests/unit-tests
 
 .PHONY: all test unit e2e san demo deps format format-check install clean \
+	man deb \
 	testbed-down fuzz soak bench FORCE version
 
 all: $(BINS) $(HELPERS)
@@ -180,9 +181,82 @@ format:
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRC)
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+# Man pages from scdoc sources (Debian's scdoc); man -l reads the results.
+MAN_SRC := $(wildcard docs/man/*.scd)
+MANS := $(patsubst docs/man/%.scd,$(BUILDDIR)/man/%,$(MAN_SRC))
+# Reproducible: the pages carry the date of the last commit, not today's.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+export SOURCE_DATE_EPOCH
+$(BUILDDIR)/man/%: docs/man/%.scd
+	@mkdir -p $(@D)
+	scdoc <$< >$@
+man: $(MANS)
+
+# What make install and the package put where. The units name BINDIR.
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/nacl-probe
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
+UNITS := contrib/systemd/nacl-agent.service contrib/systemd/nacl-probe.service \
+	contrib/systemd/nacl-probe.timer
+install: all man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(COMPLETIONDIR) \
+		$(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(SYSCONFDIR)/default \
+		$(DESTDIR)$(DATADIR)/scenarios/nacl
+	install -m 0755 $(INSTALL_STRIP) $(BINS) $(DESTDIR)$(BINDIR)/
+	for page in $(MANS); do \
+		section=$${page##*.}; \
+		gzip -9n <$$page >$(DESTDIR)$(MANDIR)/man$$section/$${page##*/}.gz; \
+		chmod 0644 $(DESTDIR)$(MANDIR)/man$$section/$${page##*/}.gz; \
+	done
+	install -m 0644 contrib/bash-completion/nacl-probe $(DESTDIR)$(COMPLETIONDIR)/
+	ln -sf nacl-probe $(DESTDIR)$(COMPLETIONDIR)/nacl-agent
+	ln -sf nacl-probe $(DESTDIR)$(COMPLETIONDIR)/nacl-report
+	for unit in $(UNITS); do \
+		sed -e 's|/usr/bin/|$(BINDIR)/|' -e 's|/etc/default/|$(SYSCONFDIR)/default/|' \
+			$$unit >$(DESTDIR)$(SYSTEMDDIR)/$${unit##*/}; \
+		chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/$${unit##*/}; \
+	done
+	install -m 0644 contrib/systemd/nacl-agent.env \
+		$(DESTDIR)$(SYSCONFDIR)/default/nacl-agent
+	install -m 0644 contrib/systemd/nacl-probe.env \
+		$(DESTDIR)$(SYSCONFDIR)/default/nacl-probe
+	install -m 0644 scenarios/*.json $(DESTDIR)$(DATADIR)/scenarios/
+	install -m 0644 scenarios/nacl/*.json $(DESTDIR)$(DATADIR)/scenarios/nacl/
+
+# The Debian package, from a staged tree (dpkg-deb; no debhelper needed):
+# build/deb/nacl-probe_VERSION_ARCH.deb. Depends from dpkg-shlibdeps.
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+DEB_DIR := $(BUILDDIR)/deb
+DEB_ROOT := $(DEB_DIR)/root
+DEB_FILE := $(DEB_DIR)/nacl-probe_$(VERSION)_$(DEB_ARCH).deb
+deb: $(DEB_FILE)
+$(DEB_FILE): all man debian/control.in debian/copyright debian/changelog \
+		debian/postinst debian/postrm $(UNITS) VERSION
+	rm -rf $(DEB_ROOT)
+	$(MAKE) install DESTDIR=$(abspath $(DEB_ROOT)) PREFIX=/usr \
+		SYSTEMDDIR=/lib/systemd/system INSTALL_STRIP=-s
+	install -d $(DEB_ROOT)/DEBIAN $(DEB_ROOT)/usr/share/doc/nacl-probe
+	install -m 0644 debian/copyright $(DEB_ROOT)/usr/share/doc/nacl-probe/
+	gzip -9n <debian/changelog >$(DEB_ROOT)/usr/share/doc/nacl-probe/changelog.gz
+	install -m 0755 debian/postinst debian/postrm $(DEB_ROOT)/DEBIAN/
+	cd $(DEB_ROOT) && find etc -type f -printf '/%p\n' | sort >DEBIAN/conffiles
+	mkdir -p $(DEB_DIR)/shlibs/debian
+	printf 'Source: nacl-probe\n\nPackage: nacl-probe\nArchitecture: any\n' \
+		>$(DEB_DIR)/shlibs/debian/control
+	cd $(DEB_DIR)/shlibs && dpkg-shlibdeps -O $(addprefix ../root/usr/bin/,$(notdir $(BINS))) \
+		| sed -n 's/^shlibs:Depends=//p' >../depends
+	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' \
+		-e "s/@DEPENDS@/$$(cat $(DEB_DIR)/depends)/" \
+		-e "s/@SIZE@/$$(du -sk --exclude=DEBIAN $(DEB_ROOT) | cut -f1)/" \
+		debian/control.in >$(DEB_ROOT)/DEBIAN/control
+	cd $(DEB_ROOT) && find usr lib -type f -exec md5sum {} + | sort -k 2 \
+		>DEBIAN/md5sums
+	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $@
+	@echo "deb: $@"
 
 clean:
 	rm -rf $(BUILDDIR) nacl-probe nacl-agent nacl-report

@@ -8,7 +8,7 @@ libldns-dev libsodium-dev libyaml-dev libpcap-dev libcriterion-dev nftables ipro
 libxml2-utils
 tcpdump
 chromium prometheus python3 python3-yaml bind9-dnsutils ntpsec-ntpdig curl dnsmasq-base chrony
-nginx-light caddy"
+nginx-light caddy scdoc lintian man-db dpkg-dev"
 if [ "${1:-}" = fuzz ]; then
 	pkgs="$pkgs clang libclang-rt-14-dev"
 fi

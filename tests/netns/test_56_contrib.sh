@@ -21,7 +21,7 @@ python3 -c 'import yaml' 2>/dev/null ||
 units=$NP_TMP/units
 mkdir -p "$units"
 for unit in nacl-agent.service nacl-probe.service nacl-probe.timer; do
-	sed -e "s|/usr/local/bin/|$NP_BUILD/|" \
+	sed -e "s|/usr/bin/|$NP_BUILD/|" \
 		-e "s|/etc/default/nacl-agent|$contrib/systemd/nacl-agent.env|" \
 		-e "s|/etc/default/nacl-probe|$contrib/systemd/nacl-probe.env|" \
 		"$contrib/systemd/$unit" >"$units/$unit"
@@ -38,13 +38,14 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 else
 	np_fail "systemd-analyze not installed: the units cannot be verified"
 fi
-# The agent: only the capability to bind low ports, the usual hardening,
-# and the key as a credential only its dynamic user reads.
-for line in '^CapabilityBoundingSet=CAP_NET_BIND_SERVICE$' \
-	'^AmbientCapabilities=CAP_NET_BIND_SERVICE$' '^DynamicUser=yes$' \
+# The agent: only the capabilities to bind low ports and capture, the usual
+# hardening, and the key as a credential only its user reads.
+for line in '^CapabilityBoundingSet=CAP_NET_BIND_SERVICE CAP_NET_RAW$' \
+	'^AmbientCapabilities=CAP_NET_BIND_SERVICE CAP_NET_RAW$' \
+	'^User=nacl-agent$' '^DynamicUser=yes$' \
 	'^NoNewPrivileges=yes$' '^ProtectSystem=strict$' '^ProtectHome=yes$' \
 	'^LoadCredential=agent.key:/etc/nacl-probe/agent.key$' \
-	'^ExecStart=/usr/local/bin/nacl-agent --key-file %d/agent.key \$NACL_AGENT_ARGS$'; do
+	'^ExecStart=/usr/bin/nacl-agent --key-file %d/agent.key \$NACL_AGENT_ARGS$'; do
 	assert_contains "agent unit: $line" "$contrib/systemd/nacl-agent.service" \
 		"$line"
 done
