@@ -120,7 +120,7 @@ probe: nacl-probe
 prom: --prom=/textfile/nacl-probe-\$(NAME).prom
 textfile: /textfile <- /var/lib/node_exporter/textfile
 schedule: 30 2 * * * Forbid
-agent key: nacl-probe-key 400 /etc/nacl-probe /etc/nacl-probe/agent.key
+agent key: nacl-probe-key 440 /etc/nacl-probe /etc/nacl-probe/agent.key
 probe key: nacl-probe-key 400 /etc/nacl-probe --key-file=/etc/nacl-probe/agent.key" \
 	"$(cat "$NP_TMP/k8s.out")"
 
