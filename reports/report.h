@@ -208,7 +208,7 @@ void report_set_tool(struct report *r, const char *name, const char *version);
 /*
  * For a run that stopped early: every check not yet measured (no ranges)
  * gets every port unfinished, what was measured keeps its statuses. Marks
- * r partial when any port is unfinished. Call report_finish after.
+ * report_finish (call it after) marks r partial when a port is unfinished.
  */
 void report_mark_unfinished(struct report *r);
 /* Recomputes probes and the run's verdict from the checks. */

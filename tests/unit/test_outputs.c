@@ -167,3 +167,55 @@ Test(outputs, write_outputs_returns_one_on_a_history_regression,
 	report_free(&clean);
 	report_free(&broken);
 }
+
+Test(outputs, check_tries_every_file_before_the_run, .init = dir_setup,
+     .fini = dir_teardown)
+{
+	char *ok = xasprintf("%s/r.json", test_dir), *cause = NULL, *want;
+	struct report_outputs o = {.json = ok,
+				   .prom = "/nonexistent-nacl-dir/m.prom"};
+
+	cr_assert_eq(report_outputs_check(&o, &cause), -1);
+	cr_assert_str_eq(cause, "--prom: cannot write metrics "
+				"'/nonexistent-nacl-dir/m.prom': creating a "
+				"temporary file beside it: No such file or "
+				"directory");
+	free(cause);
+	/* Nothing is left behind by the try. */
+	cr_assert_eq(dir_entries(test_dir), 0);
+	o.prom = NULL;
+	o.events = "/nonexistent-nacl-dir/e.jsonl";
+	cr_assert_eq(report_outputs_check(&o, &cause), -1);
+	cr_assert_str_eq(cause, "--events: cannot write events file "
+				"'/nonexistent-nacl-dir/e.jsonl': creating a "
+				"temporary file beside it: No such file or "
+				"directory");
+	free(cause);
+	o.events = "-";
+	o.json = "-";
+	cr_assert_eq(report_outputs_check(&o, &cause), -1);
+	cr_assert_str_eq(cause, "--json - and --events -: only one output "
+				"can go to standard output");
+	free(cause);
+	o.json = test_dir;
+	o.events = NULL;
+	cr_assert_eq(report_outputs_check(&o, &cause), -1);
+	want = xasprintf("--json %s: is a directory: give a file name",
+			 test_dir);
+	cr_assert_str_eq(cause, want);
+	free(want);
+	free(cause);
+	o.json = ok;
+	cr_assert_eq(report_outputs_check(&o, &cause), 0);
+	cr_assert_eq(dir_entries(test_dir), 0);
+	free(ok);
+}
+
+Test(outputs, events_on_stdout_take_it)
+{
+	struct report_outputs o = {.events = "-"};
+
+	cr_assert(report_outputs_use_stdout(&o));
+	o.events = "e.jsonl";
+	cr_assert_not(report_outputs_use_stdout(&o));
+}

@@ -551,3 +551,52 @@ Test(report, targets_fill_the_top_level_fields_from_the_first)
 	cr_assert_eq(report_check_target(&r, NULL, &scratch), &r.targets[0]);
 	report_free(&r);
 }
+
+Test(report, a_stopped_run_marks_what_it_never_measured_unfinished)
+{
+	struct report r = {0};
+	struct report_check *done, *open;
+	uint8_t *statuses;
+
+	add_check(&r, PROTO_UDP, 7000, "100-109");
+	add_check(&r, PROTO_TCP, 7000, "100-104,200-204");
+	/* Only the first was measured before the run stopped. */
+	done = &r.checks[0];
+	statuses = statuses_filled(done, STATUS_OK);
+	report_check_set_statuses(done, statuses);
+	free(statuses);
+	report_set_error(&r, "interrupted by SIGINT before the run finished");
+	report_mark_unfinished(&r);
+	report_finish(&r);
+	done = &r.checks[0];
+	open = &r.checks[1];
+	cr_assert_eq(done->nranges, 1);
+	assert_range(done, 0, 100, 109, STATUS_OK);
+	cr_assert(done->pass);
+	cr_assert_eq(open->nranges, 2);
+	assert_range(open, 0, 100, 104, STATUS_UNFINISHED);
+	assert_range(open, 1, 200, 204, STATUS_UNFINISHED);
+	cr_assert_eq(open->counts[STATUS_UNFINISHED], 10);
+	cr_assert_not(open->pass);
+	cr_assert(r.partial);
+	cr_assert_not(r.pass);
+	cr_assert_eq(report_exit_code(&r), 1);
+	report_free(&r);
+}
+
+Test(report, an_error_fails_a_run_whose_ports_all_passed)
+{
+	struct report r = {0};
+	struct report_check *c = add_check(&r, PROTO_UDP, 7000, "100-101");
+	uint8_t *statuses = statuses_filled(c, STATUS_OK);
+
+	report_check_set_statuses(c, statuses);
+	free(statuses);
+	report_finish(&r);
+	cr_assert(r.pass);
+	cr_assert_not(r.partial);
+	report_set_error(&r, "the agent was lost");
+	report_finish(&r);
+	cr_assert_not(r.pass);
+	report_free(&r);
+}
