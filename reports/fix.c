@@ -263,6 +263,58 @@ report_check_fixes(const struct report *r, const struct report_check *c,
 	return n;
 }
 
+static bool
+fix_rule_equal(const struct fix_rule *a, const struct fix_rule *b)
+{
+	return a->probe_side == b->probe_side && a->egress == b->egress &&
+	       a->allow == b->allow && a->proto == b->proto &&
+	       a->port_from == b->port_from && a->port_to == b->port_to &&
+	       strcmp(a->cidr, b->cidr) == 0 && strcmp(a->nacl, b->nacl) == 0;
+}
+
+size_t
+report_fix_entry_find(const struct report_fix_entry *entries, size_t n,
+		      const struct fix_rule *rule, bool agent)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (entries[i].agent == agent &&
+		    fix_rule_equal(&entries[i].rule, rule))
+			return i;
+	return SIZE_MAX;
+}
+
+size_t
+report_fix_entries(const struct report *r, size_t max,
+		   struct report_fix_entry **entries)
+{
+	struct report_fix_entry *out = NULL;
+	struct report_target scratch;
+	struct report_fix *fixes;
+	size_t i, k, j, nfixes, n = 0;
+	bool agent;
+
+	for (i = 0; i < r->nchecks; i++) {
+		agent = report_check_target(r, &r->checks[i], &scratch)->agent;
+		nfixes = report_check_fixes(r, &r->checks[i], max, &fixes);
+		for (k = 0; k < nfixes; k++) {
+			for (j = 0; j < fixes[k].nrules; j++) {
+				if (report_fix_entry_find(out, n,
+							  &fixes[k].rules[j],
+							  agent) != SIZE_MAX)
+					continue;
+				out = xreallocarray(out, n + 1, sizeof *out);
+				out[n].rule = fixes[k].rules[j];
+				out[n++].agent = agent;
+			}
+		}
+		report_fixes_free(fixes, nfixes);
+	}
+	*entries = out;
+	return n;
+}
+
 void
 report_fixes_free(struct report_fix *fixes, size_t count)
 {

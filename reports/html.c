@@ -796,6 +796,43 @@ html_write_run(FILE *out, const struct report *r)
 	fputs("</dl>\n", out);
 }
 
+/* Fixes written out per check, as the text summary does. */
+#define HTML_MAX_FIXES 5
+
+/* The NACL entries that would repair the mismatches, each once. */
+static void
+html_write_fixes(FILE *out, const struct report *r)
+{
+	struct report_fix_entry *entries;
+	size_t i, n = report_fix_entries(r, HTML_MAX_FIXES, &entries);
+	char *text;
+
+	if (n == 0) {
+		free(entries);
+		return;
+	}
+	fputs("<section class=\"fixes\" id=\"fixes\">\n<h2>NACL entries that "
+	      "would fix it</h2>\n<ol>\n",
+	      out);
+	for (i = 0; i < n; i++) {
+		fputs("<li>", out);
+		text = report_fix_describe(&entries[i].rule,
+					   entries[i].agent ? "agent"
+							    : "target");
+		html_escape(out, text);
+		free(text);
+		fputs("<br><code>", out);
+		text = report_fix_command(&entries[i].rule);
+		html_escape(out, text);
+		free(text);
+		fputs("</code></li>\n", out);
+	}
+	fputs("</ol>\n<p class=\"sub\">", out);
+	html_escape(out, report_fix_note());
+	fputs("</p>\n</section>\n", out);
+	free(entries);
+}
+
 static void
 html_write_legend(FILE *out)
 {
@@ -872,6 +909,7 @@ report_write_html(const struct report *r, FILE *out)
 	html_write_legend(out);
 	for (i = 0; i < r->nchecks; i++)
 		html_write_check(out, r, &r->checks[i]);
+	html_write_fixes(out, r);
 	fputs("<footer>Written by nacl-probe (report schema " REPORT_SCHEMA
 	      "). Each strip spans the swept source ports; a column with any "
 	      "port not ok takes that status's colour (the top of it, at least "

@@ -296,6 +296,25 @@ size_t report_check_fixes(const struct report *r, const struct report_check *c,
 /* How many fixes c has in all (its mismatches but local_error ones). */
 size_t report_check_nfixes(const struct report_check *c);
 void report_fixes_free(struct report_fix *fixes, size_t count);
+/* One NACL entry some fix suggests, and the side it faces ("agent" or
+ * "target": the far end of its check). */
+struct report_fix_entry {
+	struct fix_rule rule;
+	bool agent;
+};
+
+/*
+ * The distinct NACL entries that the fixes of every check of r suggest (the
+ * first max fixes of each, as report_check_fixes gives them), in the order
+ * first suggested: a fix shared by several checks or ranges appears once.
+ * *entries gets a malloc'd array (free() it); the count is returned.
+ */
+size_t report_fix_entries(const struct report *r, size_t max,
+			  struct report_fix_entry **entries);
+/* The index of rule (of a check whose far end is an agent or not) in
+ * entries, or SIZE_MAX. */
+size_t report_fix_entry_find(const struct report_fix_entry *entries, size_t n,
+			     const struct fix_rule *rule, bool agent);
 /* "aws ec2 create-network-acl-entry --network-acl-id ..."; free() it. */
 char *report_fix_command(const struct fix_rule *rule);
 /*

@@ -66,20 +66,52 @@ text_write_expectations(const struct report_check *c, FILE *out)
 	fputc('\n', out);
 }
 
-/* The fix under a mismatch: what is at fault, each entry, its command. */
+/* The NACL entries of every fix, each once: the summary's last part. */
+struct text_entries {
+	struct report_fix_entry *list;
+	size_t n;
+};
+
+/* The fix under a mismatch: what is at fault, and which of the entries
+ * listed at the end repair it. */
 static void
-text_write_fix(const struct report_fix *f, const char *far, FILE *out)
+text_write_fix(const struct report_fix *f, bool agent,
+	       const struct text_entries *entries, FILE *out)
 {
-	char *line;
 	size_t k;
 
-	fprintf(out, "    fix: %s\n", f->summary);
-	for (k = 0; k < f->nrules; k++) {
-		line = report_fix_describe(&f->rules[k], far);
-		fprintf(out, "      %s\n", line);
+	fprintf(out, "    fix: %s", f->summary);
+	for (k = 0; k < f->nrules; k++)
+		fprintf(out, "%s%zu",
+			k == 0		     ? f->nrules == 1 ? "; NACL entry "
+							      : "; NACL entries "
+			: k + 1 == f->nrules ? " and "
+					     : ", ",
+			report_fix_entry_find(entries->list, entries->n,
+					      &f->rules[k], agent) +
+				1);
+	fputs(f->nrules > 0 ? " below\n" : "\n", out);
+}
+
+/* Each NACL entry once, numbered, with its command. */
+static void
+text_write_entries(const struct text_entries *entries, FILE *out)
+{
+	size_t i;
+	char *line;
+
+	if (entries->n == 0)
+		return;
+	fprintf(out, "NACL %s that would fix it, each once:\n",
+		text_plural(entries->n, "entry", "entries"));
+	for (i = 0; i < entries->n; i++) {
+		line = report_fix_describe(&entries->list[i].rule,
+					   entries->list[i].agent ? "agent"
+								  : "target");
+		fprintf(out, "  %zu. %s\n", i + 1, line);
 		free(line);
-		line = report_fix_command(&f->rules[k]);
-		fprintf(out, "        %s\n", line);
+		line = report_fix_command(&entries->list[i].rule);
+		fprintf(out, "     %s\n", line);
 		free(line);
 	}
 }
@@ -117,10 +149,10 @@ text_write_measures(const struct report_check *c, FILE *out)
 		fprintf(out, "  note: %s\n", c->notes[i]);
 }
 
-/* Prints c; *fixes_shown grows by the NACL entries it suggested. */
+/* Prints c, its fixes pointing into entries. */
 static void
 text_write_check(const struct report *r, const struct report_check *c,
-		 FILE *out, size_t *fixes_shown)
+		 const struct text_entries *entries, FILE *out)
 {
 	char *sports = range_list_format(&c->sports);
 	size_t i, size = range_list_size(&c->sports), shown = 0, failing = 0;
@@ -195,15 +227,10 @@ text_write_check(const struct report *r, const struct report_check *c,
 			fprintf(out, "    %s\n", impact);
 			free(impact);
 		}
-		if (fix != NULL) {
+		if (fix != NULL)
 			text_write_fix(
-				fix,
-				report_check_target(r, c, &scratch)->agent
-					? "agent"
-					: "target",
-				out);
-			*fixes_shown += fix->nrules;
-		}
+				fix, report_check_target(r, c, &scratch)->agent,
+				entries, out);
 	}
 	if (failing > shown)
 		fprintf(out,
@@ -259,7 +286,8 @@ text_write_target(const struct report_target *t, FILE *out)
 void
 report_write_text(const struct report *r, FILE *out)
 {
-	size_t i, t, failed = 0, fixes_shown = 0;
+	struct text_entries entries;
+	size_t i, t, failed = 0;
 	size_t ntargets = r->ntargets ? r->ntargets : 1;
 	bool grouped = r->scenario_name != NULL || r->ntargets > 1;
 
@@ -283,6 +311,7 @@ report_write_text(const struct report *r, FILE *out)
 		      out);
 	if (!grouped && r->ntargets > 0)
 		text_write_target_run(&r->targets[0], out);
+	entries.n = report_fix_entries(r, TEXT_MAX_FIXES, &entries.list);
 	/* Target by target, each with its checks. */
 	for (t = 0; t < ntargets; t++) {
 		if (grouped && r->ntargets > 0)
@@ -291,13 +320,15 @@ report_write_text(const struct report *r, FILE *out)
 			if (r->checks[i].target != t &&
 			    !(t == 0 && r->checks[i].target >= ntargets))
 				continue;
-			text_write_check(r, &r->checks[i], out, &fixes_shown);
+			text_write_check(r, &r->checks[i], &entries, out);
 			if (!r->checks[i].pass)
 				failed++;
 		}
 	}
-	if (fixes_shown > 0)
+	text_write_entries(&entries, out);
+	if (entries.n > 0)
 		fprintf(out, "Note: %s\n", report_fix_note());
+	free(entries.list);
 	fputs("Summary: ", out);
 	if (r->ntargets > 1)
 		fprintf(out, "%zu targets, ", r->ntargets);

@@ -96,7 +96,7 @@ assert_json '.checks[0].impact[0].clients | map("\(.family) \(.ports)/\(.of)") |
 	'Linux 100/28232,Linux (legacy) 100/28233,NAT gateway/ELB 100/64512'
 assert_json '.summary.verdict' fail
 assert_contains "the summary prints the fix" "$PROBE_OUT" \
-	'^        aws ec2 create-network-acl-entry --network-acl-id acl-0b2b2b2b2b2b2b2b2 --egress --rule-number <rule-number> --protocol 17 --port-range From=40100,To=40199 --cidr-block 198.18.1.0/24 --rule-action allow$'
+	'^     aws ec2 create-network-acl-entry --network-acl-id acl-0b2b2b2b2b2b2b2b2 --egress --rule-number <rule-number> --protocol 17 --port-range From=40100,To=40199 --cidr-block 198.18.1.0/24 --rule-action allow$'
 assert_contains "the summary's last line" "$PROBE_OUT" \
 	'^Summary: 6 checks, 1200 probes: FAIL \(2 checks failed\)$'
 junit_masked >"$NP_TMP/fail.xml"

@@ -463,3 +463,32 @@ Test(html, a_failed_run_shows_its_error_notes_and_measures)
 	free(text);
 	report_free(&r);
 }
+
+Test(html, the_fixes_are_listed_once_with_their_commands)
+{
+	struct report r;
+	char *text;
+
+	report_init(&r);
+	add_check(&r, PROTO_UDP, 7000, "40000-40009", 40005, 40009,
+		  STATUS_REPLY_DROPPED);
+	add_check(&r, PROTO_UDP, 7001, "40000-40009", 40005, 40009,
+		  STATUS_REPLY_DROPPED);
+	report_finish(&r);
+	text = render(&r);
+	cr_assert_not_null(
+		strstr(text,
+		       "<section class=\"fixes\" id=\"fixes\">\n<h2>NACL "
+		       "entries that would fix it</h2>\n<ol>\n<li>probe "
+		       "subnet NACL &lt;probe-subnet-nacl-id&gt; inbound: "
+		       "allow udp 40005-40009 from 198.18.2.1/32<br><code>aws "
+		       "ec2 create-network-acl-entry --network-acl-id "
+		       "&lt;probe-subnet-nacl-id&gt; --ingress --rule-number "
+		       "&lt;rule-number&gt; --protocol 17 --port-range "
+		       "From=40005,To=40009 --cidr-block 198.18.2.1/32 "
+		       "--rule-action allow</code></li>\n<li>agent subnet"),
+		"%s", text);
+	cr_assert_eq(count(text, "<li>"), 2);
+	free(text);
+	report_free(&r);
+}

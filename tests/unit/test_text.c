@@ -88,21 +88,22 @@ Test(text, failing_and_passing_checks_render_exactly)
 		"are dropped by the "
 		"probe subnet's NACL inbound or the agent subnet's NACL "
 		"outbound: allow them in the one that lacks it (nacl-report "
-		"explain names it)\n"
-		"      probe subnet NACL <probe-subnet-nacl-id> inbound: allow "
+		"explain names it); NACL entries 1 and 2 below\n"
+		"tcp/7000 echo  sports 32768-65535 (32768 ports): pass\n"
+		"NACL entries that would fix it, each once:\n"
+		"  1. probe subnet NACL <probe-subnet-nacl-id> inbound: allow "
 		"udp 49152-65535 from 198.18.2.1/32\n"
-		"        aws ec2 create-network-acl-entry --network-acl-id "
+		"     aws ec2 create-network-acl-entry --network-acl-id "
 		"<probe-subnet-nacl-id> --ingress --rule-number <rule-number> "
 		"--protocol 17 --port-range From=49152,To=65535 --cidr-block "
 		"198.18.2.1/32 --rule-action allow\n"
-		"      agent subnet NACL <agent-subnet-nacl-id> outbound: "
+		"  2. agent subnet NACL <agent-subnet-nacl-id> outbound: "
 		"allow "
 		"udp 49152-65535 to 198.18.1.1/32\n"
-		"        aws ec2 create-network-acl-entry --network-acl-id "
+		"     aws ec2 create-network-acl-entry --network-acl-id "
 		"<agent-subnet-nacl-id> --egress --rule-number <rule-number> "
 		"--protocol 17 --port-range From=49152,To=65535 --cidr-block "
 		"198.18.1.1/32 --rule-action allow\n"
-		"tcp/7000 echo  sports 32768-65535 (32768 ports): pass\n"
 		"Note: <rule-number>: a free rule number below the entry that "
 		"now decides these packets (nacl-report explain names it); the "
 		"commands are printed, never run\n"
@@ -163,32 +164,16 @@ Test(text, every_status_has_its_direction_phrase)
 		"dropped on the way back\n"
 		"    hits no common client range\n"
 		"    fix: the requests arrive, the replies (tcp 2) are dropped "
-		"by the "
-		"probe subnet's NACL inbound or the agent subnet's NACL "
+		"by the probe subnet's NACL inbound or the agent subnet's NACL "
 		"outbound: allow them in the one that lacks it (nacl-report "
-		"explain names it)\n"
-		"      probe subnet NACL <probe-subnet-nacl-id> inbound: allow "
-		"tcp 2 from 198.18.2.1/32\n"
-		"        aws ec2 create-network-acl-entry --network-acl-id "
-		"<probe-subnet-nacl-id> --ingress --rule-number <rule-number> "
-		"--protocol 6 --port-range From=2,To=2 --cidr-block "
-		"198.18.2.1/32 --rule-action allow\n"
-		"      agent subnet NACL <agent-subnet-nacl-id> outbound: "
-		"allow "
-		"tcp 2 to 198.18.1.1/32\n"
-		"        aws ec2 create-network-acl-entry --network-acl-id "
-		"<agent-subnet-nacl-id> --egress --rule-number <rule-number> "
-		"--protocol 6 --port-range From=2,To=2 --cidr-block "
-		"198.18.1.1/32 --rule-action allow\n"
+		"explain names it); NACL entries 1 and 2 below\n"
 		"  3  request_dropped (1 port): requests are dropped on the "
-		"way "
-		"to the agent\n"
+		"way to the agent\n"
 		"    hits no common client range\n"
 		"    fix: requests to tcp 7000 from other source ports reach "
-		"the "
-		"agent, and a NACL cannot single out source ports: something "
-		"else drops these (a host firewall, a router ACL that matches "
-		"source ports); no NACL entry fixes it\n"
+		"the agent, and a NACL cannot single out source ports: "
+		"something else drops these (a host firewall, a router ACL "
+		"that matches source ports); no NACL entry fixes it\n"
 		"  4  dropped (1 port): no reply (direction unknown: no "
 		"agent)\n"
 		"    hits no common client range\n"
@@ -196,20 +181,7 @@ Test(text, every_status_has_its_direction_phrase)
 		"get replies, so the requests (tcp 7000) pass: the replies "
 		"(tcp 4) are dropped by the probe subnet's NACL inbound or the "
 		"agent subnet's NACL outbound: allow them in the one that "
-		"lacks it\n"
-		"      probe subnet NACL <probe-subnet-nacl-id> inbound: allow "
-		"tcp 4 from 198.18.2.1/32\n"
-		"        aws ec2 create-network-acl-entry --network-acl-id "
-		"<probe-subnet-nacl-id> --ingress --rule-number <rule-number> "
-		"--protocol 6 --port-range From=4,To=4 --cidr-block "
-		"198.18.2.1/32 --rule-action allow\n"
-		"      agent subnet NACL <agent-subnet-nacl-id> outbound: "
-		"allow "
-		"tcp 4 to 198.18.1.1/32\n"
-		"        aws ec2 create-network-acl-entry --network-acl-id "
-		"<agent-subnet-nacl-id> --egress --rule-number <rule-number> "
-		"--protocol 6 --port-range From=4,To=4 --cidr-block "
-		"198.18.1.1/32 --rule-action allow\n"
+		"lacks it; NACL entries 3 and 4 below\n"
 		"  5  rejected (1 port): actively refused (TCP reset or ICMP "
 		"unreachable)\n"
 		"    hits no common client range\n"
@@ -219,6 +191,31 @@ Test(text, every_status_has_its_direction_phrase)
 		"  6  local_error (1 port): could not send from this port on "
 		"the probe host (port in use, or below 1024 without "
 		"CAP_NET_BIND_SERVICE?)\n"
+		"NACL entries that would fix it, each once:\n"
+		"  1. probe subnet NACL <probe-subnet-nacl-id> inbound: allow "
+		"tcp 2 from 198.18.2.1/32\n"
+		"     aws ec2 create-network-acl-entry --network-acl-id "
+		"<probe-subnet-nacl-id> --ingress --rule-number <rule-number> "
+		"--protocol 6 --port-range From=2,To=2 --cidr-block "
+		"198.18.2.1/32 --rule-action allow\n"
+		"  2. agent subnet NACL <agent-subnet-nacl-id> outbound: allow "
+		"tcp 2 to 198.18.1.1/32\n"
+		"     aws ec2 create-network-acl-entry --network-acl-id "
+		"<agent-subnet-nacl-id> --egress --rule-number <rule-number> "
+		"--protocol 6 --port-range From=2,To=2 --cidr-block "
+		"198.18.1.1/32 --rule-action allow\n"
+		"  3. probe subnet NACL <probe-subnet-nacl-id> inbound: allow "
+		"tcp 4 from 198.18.2.1/32\n"
+		"     aws ec2 create-network-acl-entry --network-acl-id "
+		"<probe-subnet-nacl-id> --ingress --rule-number <rule-number> "
+		"--protocol 6 --port-range From=4,To=4 --cidr-block "
+		"198.18.2.1/32 --rule-action allow\n"
+		"  4. agent subnet NACL <agent-subnet-nacl-id> outbound: allow "
+		"tcp 4 to 198.18.1.1/32\n"
+		"     aws ec2 create-network-acl-entry --network-acl-id "
+		"<agent-subnet-nacl-id> --egress --rule-number <rule-number> "
+		"--protocol 6 --port-range From=4,To=4 --cidr-block "
+		"198.18.1.1/32 --rule-action allow\n"
 		"Note: <rule-number>: a free rule number below the entry that "
 		"now decides these packets (nacl-report explain names it); the "
 		"commands are printed, never run\n"
@@ -284,14 +281,17 @@ Test(text, many_failing_ranges_are_cut_after_twenty)
 		"them all)\n"
 		"  ... the fixes of 20 more ranges are in the JSON report "
 		"(\"fixes\")\n"
-		"Note: "));
-	/* Five fixes are written out, each with its two entries. */
+		"NACL entries that would fix it, each once:\n"));
+	/* Five fixes are written out, their ten entries listed once. */
 	for (listed = 0, line = strstr(text, "    fix: "); line != NULL;
 	     line = strstr(line + 1, "    fix: "))
 		listed++;
 	cr_assert_eq(listed, 5);
 	cr_assert_not_null(strstr(text, "From=40009,To=40009"));
 	cr_assert_null(strstr(text, "From=40011,To=40011"));
+	cr_assert_not_null(strstr(text, "; NACL entries 9 and 10 below\n"));
+	cr_assert_not_null(strstr(text, "\n  10. agent subnet NACL "));
+	cr_assert_null(strstr(text, "\n  11. "));
 	free(text);
 	report_free(&r);
 }
@@ -400,13 +400,7 @@ Test(text, scenario_groups_checks_by_target_with_expectations)
 		"deny the replies (udp 1007-1009) in the probe subnet's NACL "
 		"inbound, numbered below the entry that allows them (a NACL "
 		"cannot match a request's source port: the replies' "
-		"destination port is where it shows)\n"
-		"      probe subnet NACL acl-0a1 inbound: deny udp 1007-1009 "
-		"from 198.18.2.0/24\n"
-		"        aws ec2 create-network-acl-entry --network-acl-id "
-		"acl-0a1 --ingress --rule-number <rule-number> --protocol 17 "
-		"--port-range From=1007,To=1009 --cidr-block 198.18.2.0/24 "
-		"--rule-action deny\n"
+		"destination port is where it shows); NACL entry 1 below\n"
 		"target dns: 198.18.1.1 -> 198.18.2.53 (no agent)\n"
 		"udp/53 echo  sports 2000-2001 (2 ports): FAIL\n"
 		"  expected: rejected\n"
@@ -419,6 +413,13 @@ Test(text, scenario_groups_checks_by_target_with_expectations)
 		"    fix: a NACL drops silently and never rejects: a rejection "
 		"must come from the far host or a firewall that rejects; no "
 		"NACL entry gives one\n"
+		"NACL entry that would fix it, each once:\n"
+		"  1. probe subnet NACL acl-0a1 inbound: deny udp 1007-1009 "
+		"from 198.18.2.0/24\n"
+		"     aws ec2 create-network-acl-entry --network-acl-id "
+		"acl-0a1 --ingress --rule-number <rule-number> --protocol 17 "
+		"--port-range From=1007,To=1009 --cidr-block 198.18.2.0/24 "
+		"--rule-action deny\n"
 		"Note: <rule-number>: a free rule number below the entry that "
 		"now decides these packets (nacl-report explain names it); the "
 		"commands are printed, never run\n"
@@ -497,6 +498,35 @@ Test(text, loss_of_one_percent_or_less_is_not_shown)
 	report_finish(&r);
 	text = render(&r);
 	cr_assert_null(strstr(text, "loss"), "%s", text);
+	free(text);
+	report_free(&r);
+}
+
+Test(text, an_entry_two_checks_need_is_listed_once)
+{
+	struct report r;
+	char *text, *at;
+	size_t n = 0;
+
+	report_init(&r, true);
+	add_check(&r, PROTO_UDP, 53, "40000-40009", STATUS_OK, 40005, 40009,
+		  STATUS_REPLY_DROPPED);
+	add_check(&r, PROTO_UDP, 123, "40000-40009", STATUS_OK, 40005, 40009,
+		  STATUS_REPLY_DROPPED);
+	report_finish(&r);
+	text = render(&r);
+	for (at = strstr(text, "aws ec2 "); at != NULL;
+	     at = strstr(at + 1, "aws ec2 "))
+		n++;
+	cr_assert_eq(n, 2, "%s", text);
+	cr_assert_not_null(strstr(text, "explain names it); NACL entries 1 "
+					"and 2 below\nudp/123 echo"),
+			   "%s", text);
+	n = 0;
+	for (at = strstr(text, "; NACL entries 1 and 2 below\n"); at != NULL;
+	     at = strstr(at + 1, "; NACL entries 1 and 2 below\n"))
+		n++;
+	cr_assert_eq(n, 2, "%s", text);
 	free(text);
 	report_free(&r);
 }
