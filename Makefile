@@ -4,7 +4,10 @@
 CC ?= cc
 BUILDDIR ?= build
 PREFIX ?= /usr/local
-PKGS := libevent libcjson libmnl ldns libsodium yaml-0.1 libpcap
+PKGS ?= libevent libcjson libmnl ldns libsodium yaml-0.1 libpcap
+# make static asks pkg-config for the libraries' own dependencies too.
+PKG_CONFIG_LIBS ?= --libs
+PKG_CONFIG ?= pkg-config
 
 WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wwrite-strings -Wimplicit-fallthrough
@@ -12,10 +15,11 @@ ifeq ($(CI),true)
 WARNINGS += -Werror
 endif
 
-override CPPFLAGS += -D_GNU_SOURCE -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+override CPPFLAGS += -D_GNU_SOURCE -I. $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=c17 $(WARNINGS) -MMD -MP
-override LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+override LDLIBS += $(shell $(PKG_CONFIG) $(PKG_CONFIG_LIBS) $(PKGS) 2>/dev/null) -lm \
+	$(EXTRA_LIBS)
 
 # One source of truth: VERSION; from a clone that is not at the tag
 # v$(VERSION), the commit rides along as semver build metadata.
@@ -41,7 +45,7 @@ HELPERS := $(BUILDDIR)/tests/holdport $(BUILDDIR)/tests/wire
 UNIT_BIN := $(BUILDDIR)/tests/unit-tests
 
 .PHONY: all test unit e2e san demo deps format format-check install clean \
-	man deb \
+	man deb static static-probe \
 	testbed-down fuzz soak bench FORCE version
 
 all: $(BINS) $(HELPERS)
@@ -257,6 +261,31 @@ $(DEB_FILE): all man debian/control.in debian/copyright debian/changelog \
 		>DEBIAN/md5sums
 	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $@
 	@echo "deb: $@"
+
+# Self-contained programs for a host of another distribution: glibc and
+# every library linked statically (build/static). Debian ships no libcjson.a
+# or libmnl.a: build-aux/static-deps.sh builds them from Debian's source
+# packages. nacl-probe and nacl-report need cJSON; nacl-agent libmnl too.
+STATIC_DIR := build/static
+STATIC_DEPS := $(abspath $(STATIC_DIR))/deps
+STATIC_MAKE = $(MAKE) BUILDDIR=$(STATIC_DIR) LDFLAGS=-static \
+	PKG_CONFIG="env PKG_CONFIG_PATH=$(STATIC_DEPS)/pkgconfig pkg-config" \
+	PKG_CONFIG_LIBS="--static --libs" \
+	EXTRA_LIBS="-lssl -lcrypto -ldl -lpthread"
+static-probe:
+	-sh build-aux/static-deps.sh $(STATIC_DEPS)
+	@test -f $(STATIC_DEPS)/lib/libcjson.a || \
+		{ echo "static: no libcjson.a (see above)" >&2; exit 1; }
+	$(STATIC_MAKE) PKGS="libevent libcjson ldns libsodium yaml-0.1" \
+		$(STATIC_DIR)/nacl-probe $(STATIC_DIR)/nacl-report
+	@ls -l $(STATIC_DIR)/nacl-probe $(STATIC_DIR)/nacl-report
+static: static-probe
+	@test -f $(STATIC_DEPS)/lib/libmnl.a || \
+		{ echo "static: nacl-agent needs libmnl.a, which Debian's" \
+			"source of libmnl would give (see above); nacl-probe" \
+			"and nacl-report are in $(STATIC_DIR)" >&2; exit 1; }
+	$(STATIC_MAKE) $(STATIC_DIR)/nacl-agent
+	@ls -l $(STATIC_DIR)/nacl-agent
 
 clean:
 	rm -rf $(BUILDDIR) nacl-probe nacl-agent nacl-report
