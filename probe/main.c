@@ -908,6 +908,17 @@ probe_run(struct probe_run *run)
 	return rc;
 }
 
+/* Source ports summed over the checks: what the run will sweep. */
+static size_t
+probe_planned_ports(const struct report *report)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < report->nchecks; i++)
+		n += range_list_size(&report->checks[i].sports);
+	return n;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -947,6 +958,12 @@ main(int argc, char **argv)
 	settings.window = probe_cap_window(settings.window, window_set);
 	for (i = 0; i < ntargets; i++)
 		probe_check_local(&o, &targets[i], &report);
+	log_debug("plan: %zu %s, %zu %s, %zu source ports; rate %u, window "
+		  "%u, timeout %u ms, attempts %u",
+		  ntargets, ntargets == 1 ? "target" : "targets",
+		  report.nchecks, report.nchecks == 1 ? "check" : "checks",
+		  probe_planned_ports(&report), settings.rate, settings.window,
+		  settings.timeout_ms, settings.attempts);
 	report_set_tool(&report, "nacl-probe", nacl_version());
 	run.o = &o;
 	run.targets = targets;

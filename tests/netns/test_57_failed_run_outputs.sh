@@ -72,6 +72,33 @@ assert_contains "--json names the path" "$NP_TMP/json.out" \
 	"^nacl-probe: --json: cannot write report '/nonexistent/r\.json': creating a temporary file beside it: No such file or directory$"
 assert_eq "no events file after --json /nonexistent" no \
 	"$([ -e "$out/events.jsonl" ] && echo yes || echo no)"
+# -vv adds debug lines, -v does not.
+probe_run --agent "$AGENT4" --ports udp/7000,tcp/7000 --sports 40000-40099 -vv
+assert_exit 3
+assert_contains "-vv: the plan" "$PROBE_ERR" \
+	' nacl-probe: debug: plan: 1 target, 2 checks, 200 source ports; rate 2000, window 16384, timeout 1000 ms, attempts 3$'
+probe_run --agent "$AGENT4" --ports udp/7000,tcp/7000 --sports 40000-40099 -v
+assert_exit 3
+assert_eq "-v: no debug line" 0 "$(grep -c ': debug: ' "$PROBE_ERR")"
+
+# The real cause, before any probe: exit 2.
+probe_run --agent "$AGENT4" --ports udp/7000 --bind 198.18.9.9
+assert_exit 2
+assert_contains "--bind not local" "$PROBE_ERR" \
+	'^nacl-probe: --bind 198\.18\.9\.9: not an address of this host: give one of its addresses \(ip -brief address\)$'
+probe_run --agent "$AGENT4" --ports udp/7000 --rate 10 --rate 20
+assert_exit 2
+assert_contains "an option given twice" "$PROBE_ERR" \
+	'^nacl-probe: --rate given twice: give it once$'
+# Below 1024 without CAP_NET_BIND_SERVICE (the probe's namespace keeps the
+# kernel's ip_unprivileged_port_start, 1024).
+"$TESTBED" exec probe setpriv --reuid=65534 --regid=65534 --clear-groups \
+	--inh-caps=-all --bounding-set=-all "$PROBE_BIN" --agent "$AGENT4" \
+	--ports udp/7000 --sports 900-1100 >"$NP_TMP/low.out" 2>&1
+assert_eq "source ports below 1024 unprivileged: exit" 2 "$?"
+assert_contains "source ports below 1024: the cause" "$NP_TMP/low.out" \
+	'^nacl-probe: source port 900: binding ports below 1024 is not permitted: run nacl-probe as root or with CAP_NET_BIND_SERVICE \(setcap cap_net_bind_service=ep\), or sweep from 1024 up \(--sports\)$'
+
 # A directory is not a file name.
 probe_run --agent "$AGENT4" --ports udp/7000 --junit "$out"
 assert_exit 2
