@@ -520,27 +520,42 @@ json_get_bool(const cJSON *obj, const char *parent, const char *name, bool *out,
 	return 0;
 }
 
+/* A number from min to max; whole when integer. */
 static int
-json_get_integer(const cJSON *obj, const char *parent, const char *name,
-		 double min, double max, double *out, char **cause)
+json_get_number(const cJSON *obj, const char *parent, const char *name,
+		double min, double max, bool integer, double *out, char **cause)
 {
 	const cJSON *item = json_field(obj, parent, name, cause);
+	const char *kind = integer ? "an integer" : "a number";
 	struct json_path path;
 	double v;
 
 	if (item == NULL || json_expect(item, cJSON_IsNumber(item), parent,
-					name, "an integer", cause) != 0)
+					name, kind, cause) != 0)
 		return -1;
 	v = item->valuedouble;
-	if (v != v || v < min || v > max || v != (double)(long long)v) {
-		*cause = xasprintf("%s: expected an integer from %.0f to %.0f, "
-				   "found %g",
-				   json_path_join(&path, parent, name), min,
-				   max, v);
+	if (v != v || v < min || v > max ||
+	    (integer && v != (double)(long long)v)) {
+		*cause =
+			integer ? xasprintf("%s: expected an integer from %.0f "
+					    "to %.0f, found %g",
+					    json_path_join(&path, parent, name),
+					    min, max, v)
+				: xasprintf("%s: expected a number from %g to "
+					    "%g, found %g",
+					    json_path_join(&path, parent, name),
+					    min, max, v);
 		return -1;
 	}
 	*out = v;
 	return 0;
+}
+
+static int
+json_get_integer(const cJSON *obj, const char *parent, const char *name,
+		 double min, double max, double *out, char **cause)
+{
+	return json_get_number(obj, parent, name, min, max, true, out, cause);
 }
 
 static int
@@ -704,23 +719,7 @@ static int
 json_get_real(const cJSON *obj, const char *parent, const char *name,
 	      double min, double max, double *out, char **cause)
 {
-	const cJSON *item = json_field(obj, parent, name, cause);
-	struct json_path path;
-	double v;
-
-	if (item == NULL || json_expect(item, cJSON_IsNumber(item), parent,
-					name, "a number", cause) != 0)
-		return -1;
-	v = item->valuedouble;
-	if (v != v || v < min || v > max) {
-		*cause = xasprintf("%s: expected a number from %g to %g, "
-				   "found %g",
-				   json_path_join(&path, parent, name), min,
-				   max, v);
-		return -1;
-	}
-	*out = v;
-	return 0;
+	return json_get_number(obj, parent, name, min, max, false, out, cause);
 }
 
 /* "notes": an array of strings, when present. */

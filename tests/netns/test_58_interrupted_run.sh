@@ -34,11 +34,10 @@ cat >"$SCENARIO" <<JSON
 }
 JSON
 
-# interrupt SIGNAL: runs the scenario in the background and sends SIGNAL
-# once the second sweep has a result; sets PROBE_EXIT and REPORT.
-interrupt()
+# start_sweeps WHAT: runs the scenario in the background (PROBE_PID) and
+# returns once the second sweep has a result; sets REPORT and the files.
+start_sweeps()
 {
-	local pid
 	NP_RUNS=$((NP_RUNS + 1))
 	REPORT=$out/report-$NP_RUNS.json
 	PROBE_OUT=$NP_TMP/probe-$NP_RUNS.out
@@ -48,23 +47,30 @@ interrupt()
 	"$TESTBED" exec probe "$PROBE_BIN" --scenario "$SCENARIO" -q \
 		--json "$REPORT" --prom "$out/r.prom" \
 		--events "$out/events.jsonl" >"$PROBE_OUT" 2>"$PROBE_ERR" &
-	pid=$!
-	NP_HELPER_PIDS+=("$pid")
+	PROBE_PID=$!
+	NP_HELPER_PIDS+=("$PROBE_PID")
 	for _ in $(seq 200); do
 		grep -q '"event":"result".*"sport":4[12]' "$out/events.jsonl" \
 			2>/dev/null && break
-		np_alive "$pid" || break
+		np_alive "$PROBE_PID" || break
 		sleep 0.05
 	done
-	np_alive "$pid" || np_die "the probe ended before $1: $(cat "$PROBE_ERR")"
-	kill "-$1" "$pid"
-	wait "$pid"
+	np_alive "$PROBE_PID" ||
+		np_die "the probe ended before $1: $(cat "$PROBE_ERR")"
+}
+
+# Waits for the probe started by start_sweeps: PROBE_EXIT.
+wait_sweeps()
+{
+	wait "$PROBE_PID"
 	PROBE_EXIT=$?
 	np_log "probe: $PROBE_CMD -> exit $PROBE_EXIT"
 }
 
 for signal in INT TERM; do
-	interrupt "$signal"
+	start_sweeps "SIG$signal"
+	kill "-$signal" "$PROBE_PID"
+	wait_sweeps
 	assert_exit 130
 	assert_contains "SIG$signal: said on stderr" "$PROBE_ERR" \
 		"^nacl-probe: interrupted by SIG$signal before the run finished; writing what was measured$"
@@ -85,28 +91,11 @@ assert_eq "events: time and target on every line" 0 \
 	"$(jq -s 'map(select((.time | test("^[0-9-]+T[0-9:.]+Z$") | not) or .target != "app (198.18.2.1:7455)")) | length' "$out/events.jsonl")"
 
 # The agent lost mid-sweep: killed once the second sweep has begun.
-NP_RUNS=$((NP_RUNS + 1))
-REPORT=$out/report-$NP_RUNS.json
-PROBE_ERR=$NP_TMP/probe-$NP_RUNS.err
-PROBE_OUT=$NP_TMP/probe-$NP_RUNS.out
-PROBE_CMD="nacl-probe --scenario two-sweeps.json (agent killed)"
-rm -f "$out/events.jsonl"
-"$TESTBED" exec probe "$PROBE_BIN" --scenario "$SCENARIO" -q \
-	--json "$REPORT" --events "$out/events.jsonl" \
-	>"$PROBE_OUT" 2>"$PROBE_ERR" &
-pid=$!
-NP_HELPER_PIDS+=("$pid")
-for _ in $(seq 200); do
-	grep -q '"event":"result".*"sport":4[12]' "$out/events.jsonl" \
-		2>/dev/null && break
-	sleep 0.05
-done
+start_sweeps "the agent killed"
 kill -KILL "$AGENT_PID"
 wait "$AGENT_PID" 2>/dev/null
 AGENT_PID=""
-wait "$pid"
-PROBE_EXIT=$?
-np_log "probe: $PROBE_CMD -> exit $PROBE_EXIT"
+wait_sweeps
 assert_exit 3
 assert_json '.partial' true
 assert_json '.error | test("agent")' true

@@ -20,37 +20,9 @@
 #include "common/xmalloc.h"
 #include "reports/history.h"
 #include "reports/render.h"
+#include "tests/unit/fixture_dir.h"
 
 TestSuite(history);
-
-static char test_dir[64];
-
-static void
-dir_setup(void)
-{
-	snprintf(test_dir, sizeof test_dir, "/tmp/nacl-history-test-XXXXXX");
-	cr_assert_not_null(mkdtemp(test_dir));
-}
-
-static void
-dir_teardown(void)
-{
-	DIR *d = opendir(test_dir);
-	struct dirent *e;
-	char *path;
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		path = xasprintf("%s/%s", test_dir, e->d_name);
-		unlink(path);
-		free(path);
-	}
-	closedir(d);
-	rmdir(test_dir);
-}
 
 /* The directory's names, sorted, hidden ones too, joined by spaces. */
 static char *

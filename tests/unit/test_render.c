@@ -6,34 +6,9 @@
 
 #include "common/xmalloc.h"
 #include "reports/render.h"
+#include "tests/unit/fixture_report.h"
 
 TestSuite(render);
-
-static void
-sample_report(struct report *r, const char *started_at, uint16_t hole_from,
-	      uint16_t hole_to)
-{
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
-	uint8_t statuses[1000];
-	size_t i;
-
-	memset(r, 0, sizeof *r);
-	r->started_at = xstrdup(started_at);
-	r->finished_at = xstrdup(started_at);
-	r->probe_bind = xstrdup("198.18.1.1");
-	r->target_address = xstrdup("198.18.2.1");
-	r->target_agent = true;
-	range_list_add(&sports, 40000, 40999);
-	c = report_add_check(r, PROTO_UDP, 7000, SERVICE_ECHO, &sports);
-	range_list_free(&sports);
-	for (i = 0; i < 1000; i++)
-		statuses[i] = 40000 + i >= hole_from && 40000 + i <= hole_to
-				      ? STATUS_REPLY_DROPPED
-				      : STATUS_OK;
-	report_check_set_statuses(c, statuses);
-	report_finish(r);
-}
 
 Test(render, the_table_holds_every_format_by_name)
 {

@@ -13,6 +13,7 @@
 
 #include "common/xmalloc.h"
 #include "reports/report.h"
+#include "tests/unit/fixture_dir.h"
 
 TestSuite(report_json);
 
@@ -645,49 +646,6 @@ Test(report_json, missing_summary_is_refused)
 
 /* Files: each test works in its own temporary directory. */
 
-static char test_dir[64];
-
-static void
-dir_setup(void)
-{
-	snprintf(test_dir, sizeof test_dir, "/tmp/nacl-report-test-XXXXXX");
-	cr_assert_not_null(mkdtemp(test_dir));
-}
-
-static void
-dir_teardown(void)
-{
-	DIR *d = opendir(test_dir);
-	struct dirent *e;
-	char path[512];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof path, "%s/%s", test_dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(test_dir);
-}
-
-static size_t
-dir_entries(void)
-{
-	DIR *d = opendir(test_dir);
-	struct dirent *e;
-	size_t n = 0;
-
-	cr_assert_not_null(d);
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			n++;
-	closedir(d);
-	return n;
-}
-
 static void
 write_file(const char *path, const char *text)
 {
@@ -727,7 +685,8 @@ Test(report_json, write_then_read_gives_the_same_report, .init = dir_setup,
 	cr_assert_eq(report_write_json(&r, path, &cause), 0, "%s",
 		     cause ? cause : "");
 	umask(old);
-	cr_assert_eq(dir_entries(), 1, "a temporary file was left behind");
+	cr_assert_eq(dir_entries(test_dir), 1,
+		     "a temporary file was left behind");
 	cr_assert_eq(stat(path, &st), 0);
 	cr_assert_eq(st.st_mode & 0777, 0644);
 	cr_assert_eq(report_read_json(path, &back, &cause), 0, "%s",
@@ -750,7 +709,7 @@ Test(report_json, write_replaces_an_existing_report, .init = dir_setup,
 	cr_assert_eq(report_read_json(path, &back, &cause), 0, "%s",
 		     cause ? cause : "");
 	cr_assert_eq(back.nchecks, 2);
-	cr_assert_eq(dir_entries(), 1);
+	cr_assert_eq(dir_entries(test_dir), 1);
 	report_free(&r);
 	report_free(&back);
 	free(path);
