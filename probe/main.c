@@ -160,7 +160,13 @@ probe_usage(FILE *out)
 		"  --keep N             reports kept in --history (default "
 		"%d)\n"
 		"  --events FILE        one JSON object per line as results\n"
-		"                       happen\n"
+		"                       happen, with its time and target\n"
+		"                       (- for stdout)\n"
+		"                       (every output is tried before the\n"
+		"                       first probe, and written however\n"
+		"                       the run ends: a failed or stopped\n"
+		"                       run marks what it did not finish\n"
+		"                       unfinished)\n"
 		"  -q, --quiet          no summary on stdout, no progress "
 		"line\n"
 		"  -v, --verbose        more log lines on stderr (twice: "
@@ -207,9 +213,11 @@ probe_usage(FILE *out)
 		"\n"
 		"Exit status: 0 every expectation met (without a scenario:\n"
 		"every port answered); 1 some port missed its expectation;\n"
-		"2 usage or scenario error; 3 runtime failure (agent\n"
+		"2 usage or scenario error (an output that cannot be\n"
+		"written, an option given twice); 3 runtime failure (agent\n"
 		"unreachable, authentication failed, the agent lost\n"
-		"mid-sweep, its seen-log too small for the plan).\n",
+		"mid-sweep, its seen-log too small for the plan); 130\n"
+		"interrupted by SIGINT or SIGTERM.\n",
 		CONTROL_DEFAULT_PORT, PROBE_DEFAULT_PORTS, services,
 		PROBE_DEFAULT_SPORTS, PROBE_DEFAULT_DNS_NAME,
 		PROBE_AGENT_DNS_BASE, PROBE_DEFAULT_RATE, PROBE_DEFAULT_WINDOW,
@@ -304,7 +312,7 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 	o->timeout_ms = PROBE_DEFAULT_TIMEOUT_MS;
 	o->attempts = PROBE_DEFAULT_ATTEMPTS;
 	while ((ch = getopt_long(argc, argv, "qvh", longopts, &index)) != -1) {
-		/* Only -v counts; a second value would silently win. */
+		/* A second value would silently win; flags may repeat. */
 		if (ch > 0 && ch < 256 && strchr("qvhV?", ch) == NULL &&
 		    seen[ch])
 			probe_usage_error("--%s given twice: give it once",
