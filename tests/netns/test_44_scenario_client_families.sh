@@ -44,9 +44,9 @@ assert_ranges 3 '50000-50049 request_dropped'
 assert_json '.checks[3].fixes[0].rules | map("\(.subnet) \(.direction) \(.action) \(.protocol) \(.port_from)-\(.port_to) \(.cidr) \(.nacl)") | join(",")' \
 	'probe outbound allow 6 80-80 198.18.2.0/24 acl-0a1a1a1a1a1a1a1a1,agent inbound allow 6 80-80 198.18.1.0/24 acl-0b2b2b2b2b2b2b2b2'
 assert_contains "the request fix, in the summary" "$PROBE_OUT" \
-	'^        aws ec2 create-network-acl-entry --network-acl-id acl-0a1a1a1a1a1a1a1a1 --egress --rule-number <rule-number> --protocol 6 --port-range From=80,To=80 --cidr-block 198.18.2.0/24 --rule-action allow$'
+	'^     aws ec2 create-network-acl-entry --network-acl-id acl-0a1a1a1a1a1a1a1a1 --egress --rule-number <rule-number> --protocol 6 --port-range From=80,To=80 --cidr-block 198.18.2.0/24 --rule-action allow$'
 assert_contains "and the other side" "$PROBE_OUT" \
-	'^      agent subnet NACL acl-0b2b2b2b2b2b2b2b2 inbound: allow tcp 80 from 198.18.1.0/24$'
+	'^  [0-9]+\. agent subnet NACL acl-0b2b2b2b2b2b2b2b2 inbound: allow tcp 80 from 198.18.1.0/24$'
 
 # Replies from the services get back only to 32768-65535.
 np_rules <<'RULES'
