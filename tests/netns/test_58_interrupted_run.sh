@@ -90,6 +90,33 @@ done
 assert_eq "events: time and target on every line" 0 \
 	"$(jq -s 'map(select((.time | test("^[0-9-]+T[0-9:.]+Z$") | not) or .target != "app (198.18.2.1:7455)")) | length' "$out/events.jsonl")"
 
+# SIGINT while the probe waits for the agent's control port (the router
+# drops the SYNs): the wait ends at once, nothing was measured.
+np_rules <<'RULES'
+ip daddr 198.18.2.1 tcp dport 7455 drop
+RULES
+NP_RUNS=$((NP_RUNS + 1))
+REPORT=$out/report-$NP_RUNS.json
+PROBE_CMD="nacl-probe --scenario two-sweeps.json (SIGINT while connecting)"
+"$TESTBED" exec probe "$PROBE_BIN" --scenario "$SCENARIO" -q \
+	--json "$REPORT" >"$NP_TMP/connect.out" 2>"$NP_TMP/connect.err" &
+PROBE_PID=$!
+NP_HELPER_PIDS+=("$PROBE_PID")
+# Bounded: the SYN is sent within a moment of the start.
+for _ in $(seq 50); do
+	"$TESTBED" exec probe ss -Htn state syn-sent 2>/dev/null |
+		grep -q '198.18.2.1:7455' && break
+	sleep 0.05
+done
+kill -INT "$PROBE_PID"
+wait "$PROBE_PID"
+PROBE_EXIT=$?
+np_log "probe: $PROBE_CMD -> exit $PROBE_EXIT"
+assert_exit 130
+assert_json '.error' 'interrupted by SIGINT before the run finished'
+assert_json '[.checks[].counts.unfinished]' '[100,2000]'
+np_rules </dev/null
+
 # The agent lost mid-sweep: killed once the second sweep has begun.
 start_sweeps "the agent killed"
 kill -KILL "$AGENT_PID"
