@@ -224,10 +224,12 @@ install: all man
 			$$unit >$(DESTDIR)$(SYSTEMDDIR)/$${unit##*/}; \
 		chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/$${unit##*/}; \
 	done
-	install -m 0644 contrib/systemd/nacl-agent.env \
-		$(DESTDIR)$(SYSCONFDIR)/default/nacl-agent
-	install -m 0644 contrib/systemd/nacl-probe.env \
-		$(DESTDIR)$(SYSCONFDIR)/default/nacl-probe
+	# An edited environment file is kept.
+	for name in nacl-agent nacl-probe; do \
+		[ -e $(DESTDIR)$(SYSCONFDIR)/default/$$name ] || \
+			install -m 0644 contrib/systemd/$$name.env \
+				$(DESTDIR)$(SYSCONFDIR)/default/$$name; \
+	done
 	install -m 0644 scenarios/*.json $(DESTDIR)$(DATADIR)/scenarios/
 	install -m 0644 scenarios/nacl/*.json $(DESTDIR)$(DATADIR)/scenarios/nacl/
 
