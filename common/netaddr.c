@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,12 +122,35 @@ netaddr_format(const struct sockaddr *sa, char *buf)
 	return buf;
 }
 
+/* The address as 16 bytes, an IPv4 one mapped; false for other families. */
+static bool
+netaddr_v6_bytes(const struct sockaddr *sa, uint8_t out[16])
+{
+	if (sa->sa_family == AF_INET6) {
+		memcpy(out,
+		       &((const struct sockaddr_in6 *)(const void *)sa)
+				->sin6_addr,
+		       16);
+		return true;
+	}
+	if (sa->sa_family != AF_INET)
+		return false;
+	memset(out, 0, 10);
+	out[10] = out[11] = 0xff;
+	memcpy(out + 12,
+	       &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+	return true;
+}
+
 int
 netaddr_equal(const struct sockaddr *a, const struct sockaddr *b)
 {
-	char x[NETADDR_STRLEN], y[NETADDR_STRLEN];
+	uint8_t x[16], y[16];
 
-	return strcmp(netaddr_format(a, x), netaddr_format(b, y)) == 0;
+	/* Compared as IPv6, an IPv4 address mapped: on the probe's hot path,
+	 * so no formatting. */
+	return netaddr_v6_bytes(a, x) && netaddr_v6_bytes(b, y) &&
+	       memcmp(x, y, 16) == 0;
 }
 
 int

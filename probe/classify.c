@@ -10,6 +10,8 @@ static const struct {
 	const char *name, *text;
 } classify_reasons[CLASSIFY_REASON_COUNT] = {
 	{"answered", "a valid reply came back"},
+	{"handshake", "the TCP handshake completed (both directions pass); "
+		      "the service gave no valid answer"},
 	{"refused", "actively refused: a TCP reset or an ICMP unreachable"},
 	{"not_sent", "the probe could not send from this source port"},
 	{"no_agent", "no reply, and without an agent the direction cannot "
@@ -117,6 +119,10 @@ classify_port(const struct classify_input *in)
 	/* Any one good attempt is enough; random loss is not a rule. */
 	if (in->flags & PORT_OK)
 		return classify_as(STATUS_OK, CLASSIFY_ANSWERED);
+	/* A completed handshake proved both directions, whatever the service
+	 * did after. */
+	if (in->flags & PORT_HANDSHAKE)
+		return classify_as(STATUS_OK, CLASSIFY_HANDSHAKE);
 	/* An active refusal is not silent, even if other attempts timed out. */
 	if (in->flags & PORT_REJECTED)
 		return classify_as(STATUS_REJECTED, CLASSIFY_REFUSED);

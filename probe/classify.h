@@ -14,6 +14,7 @@
 
 enum classify_reason {
 	CLASSIFY_ANSWERED, /* ok: a valid reply */
+	CLASSIFY_HANDSHAKE, /* ok: a TCP handshake, the service silent */
 	CLASSIFY_REFUSED, /* rejected: RST or ICMP unreachable */
 	CLASSIFY_NOT_SENT, /* local_error: nothing left this host */
 	CLASSIFY_NO_AGENT, /* dropped: no agent to tell the direction */

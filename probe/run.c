@@ -86,11 +86,10 @@ run_classify(struct sweep *sweep, const struct sweep_config *cfg,
 	struct classify_result r;
 	struct sweep_event ev;
 
+	/* Every result from here, once the agent's evidence is in. */
 	for (i = 0; i < sweep_nports(sweep); i++) {
 		const struct sweep_port *p = sweep_port_at(sweep, i);
 
-		if (p->flags & PORT_OK)
-			continue; /* published when it answered */
 		check = i / nsports;
 		index = i % nsports;
 		memset(&in, 0, sizeof in);
@@ -110,6 +109,9 @@ run_classify(struct sweep *sweep, const struct sweep_config *cfg,
 			ev.nat_translated =
 				seen_report_get(seen, check, SEEN_NAT, index);
 		}
+		if (p->flags & PORT_NAT)
+			ev.nat_translated = true;
+		ev.observed_port = p->observed_port;
 		r = classify_port(&in);
 		ev.status = r.status;
 		if (r.reason == CLASSIFY_EVIDENCE_LOST ||
@@ -314,16 +316,22 @@ run_group_sweep(struct event_base *base, const struct run_target *t,
 	if (progress)
 		progress_subscribe(&bus, stderr);
 
-	sweep = sweep_new(base, &cfg, &bus);
+	sweep = sweep_new(&cfg, &bus);
+	sweep_start(sweep);
 	if (session != NULL)
 		probe_session_watch(session, base, run_lost_callback, &lost);
-	if (sweep_run(sweep) != 0) {
+	if (sweep_run(sweep, base) != 0) {
 		*cause = xstrdup("the event loop failed");
 		goto out;
 	}
 	probe_session_unwatch(session);
 	if (lost.cause != NULL) {
 		*cause = xasprintf("lost the agent mid-sweep: %s", lost.cause);
+		goto out;
+	}
+	if (sweep_error(sweep) != NULL || !sweep_over(sweep)) {
+		*cause = xstrdup(sweep_error(sweep) ? sweep_error(sweep)
+						    : "the sweep did not end");
 		goto out;
 	}
 	if (session != NULL && run_needs_seen(sweep, &cfg)) {

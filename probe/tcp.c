@@ -1,173 +1,196 @@
-/* TCP probes: connect from the bound port, send the request, read the reply,
- * let the agent close first. */
-/* The agent's FIN comes first so TIME_WAIT stays on its side and the next sweep
- * can reuse our ports. */
+/* TCP probes: connect from the bound port, send the request once connected,
+ * read the reply. */
+/* A completed handshake is reported at once (it proves the path); the reply
+ * only tells whether the service answered. The connection ends with a RST
+ * unless the peer closed first: no TIME_WAIT on either side to stop the next
+ * sweep from this port. */
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/xmalloc.h"
+#include "probe/poller.h"
 #include "probe/sweep.h"
 
-enum tcp_phase { TCP_CONNECTING, TCP_READING, TCP_DRAINING };
+enum tcp_phase {
+	TCP_CONNECTING,
+	TCP_READING,
+	TCP_PEER_CLOSED, /* the peer's FIN came: close without a RST */
+};
 
-/* How long to wait for the agent's FIN after its reply before resetting. */
-static const struct timeval tcp_drain_timeout = {0, 500000};
-
-/* The event stays registered (edge-triggered, read and write) for the whole
- * attempt: a new phase only moves its deadline, with no epoll_ctl. */
-static void
-tcp_set_deadline(struct attempt *a, const struct timeval *timeout)
+/* The poller's data: which slot, and which use of it. */
+static uint64_t
+tcp_data(const struct attempt *a)
 {
-	event_add(&a->ev, timeout);
+	return SWEEP_IO_TCP | (uint64_t)(a->generation & 0x7fffffffu) << 32 |
+	       sweep_attempt_slot_index(a);
+}
+
+static enum transport_start
+tcp_start(struct sweep *s, struct attempt *a)
+{
+	const struct sweep_config *cfg = sweep_config(s);
+	struct sockaddr_storage local, remote = cfg->target;
+	int one = 1, fd, saved;
+
+	fd = socket(remote.ss_family,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return TRANSPORT_LOCAL_ERROR;
+	if (cfg->bind.ss_family != AF_UNSPEC)
+		local = cfg->bind;
+	else {
+		memset(&local, 0, sizeof local);
+		local.ss_family = remote.ss_family;
+	}
+	netaddr_set_port((struct sockaddr *)&local,
+			 sweep_sport_of(s, a->index));
+	netaddr_set_port((struct sockaddr *)&remote,
+			 sweep_check_of(s, a->index)->port);
+	/* A port left in TIME_WAIT by someone else's connection is bound
+	 * again (the 4-tuple differs). */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&local,
+		 netaddr_len((struct sockaddr *)&local)) != 0)
+		goto local_error;
+	if (connect(fd, (struct sockaddr *)&remote,
+		    netaddr_len((struct sockaddr *)&remote)) != 0 &&
+	    errno != EINPROGRESS) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return saved == ECONNREFUSED ? TRANSPORT_REJECTED
+					     : TRANSPORT_LOCAL_ERROR;
+	}
+	/* Edge-triggered: one registration serves connecting and reading. */
+	if (poller_add(sweep_io(s), fd,
+		       EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+		       tcp_data(a)) != 0)
+		goto local_error;
+	a->fd = fd;
+	a->phase = TCP_CONNECTING;
+	return TRANSPORT_STARTED;
+local_error:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return TRANSPORT_LOCAL_ERROR;
 }
 
 static void
-tcp_remaining(const struct attempt *a, struct timeval *tv)
+tcp_stop(struct sweep *s, struct attempt *a, bool abort)
 {
-	const struct timeval *t = sweep_timeout(a->sweep);
-	uint64_t limit = (uint64_t)t->tv_sec * 1000000000u +
-			 (uint64_t)(t->tv_usec % 1000000) * 1000u;
-	uint64_t spent = sweep_now_ns() - a->sent_ns;
-	uint64_t left = spent < limit ? limit - spent : 0;
+	(void)s;
+	if (a->fd < 0)
+		return;
+	/* Ours to end, or the reply came and the peer has not closed: a RST
+	 * leaves no TIME_WAIT behind. */
+	if (abort || a->phase != TCP_PEER_CLOSED) {
+		struct linger l = {1, 0};
 
-	tv->tv_sec = (time_t)(left / 1000000000u);
-	tv->tv_usec = (suseconds_t)(left % 1000000000u / 1000);
+		setsockopt(a->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+	}
+	close(a->fd);
+	a->fd = -1;
 }
 
 static void
-tcp_send_request(struct attempt *a)
+tcp_send_request(struct sweep *s, struct attempt *a)
 {
 	uint8_t buf[SERVICE_MAX_MESSAGE];
 	size_t len = sweep_attempt_request(a, buf, sizeof buf);
-	struct timeval left;
 
+	(void)s;
 	/* An empty send buffer takes a request of a few hundred bytes whole. */
 	if (len == 0 || send(a->fd, buf, len, MSG_NOSIGNAL) != (ssize_t)len) {
-		if (transport_error_is_rejection(errno))
-			sweep_attempt_result(a, ATTEMPT_REJECTED, errno, 0);
-		sweep_attempt_release(a, true);
+		sweep_attempt_no_answer(a);
 		return;
 	}
 	a->phase = TCP_READING;
 	a->buf = xmalloc(SWEEP_TCP_BUFFER);
 	a->have = 0;
-	tcp_remaining(a, &left);
-	tcp_set_deadline(a, &left);
 }
 
 static void
-tcp_read(struct attempt *a)
+tcp_read(struct sweep *s, struct attempt *a)
 {
-	uint8_t drain[512];
 	uint16_t observed;
 	ssize_t n;
 
-	if (a->phase == TCP_DRAINING) {
-		do
-			n = recv(a->fd, drain, sizeof drain, MSG_DONTWAIT);
-		while (n > 0);
-		if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
-			sweep_attempt_release(a, n != 0);
-		return;
+	(void)s;
+	for (;;) {
+		n = recv(a->fd, a->buf + a->have, SWEEP_TCP_BUFFER - a->have,
+			 MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n < 0) {
+			/* A reset after the handshake: the path answered, the
+			 * service did not. */
+			sweep_attempt_no_answer(a);
+			return;
+		}
+		a->have = (uint16_t)(a->have + n);
+		if (n == 0)
+			a->phase = TCP_PEER_CLOSED;
+		/* A full buffer is judged as it stands: headers fit in it. */
+		switch (sweep_attempt_match(
+			a, a->buf, a->have,
+			n == 0 || a->have == SWEEP_TCP_BUFFER, &observed)) {
+		case REPLY_INCOMPLETE:
+			if (n > 0)
+				continue;
+			sweep_attempt_no_answer(a);
+			return;
+		case REPLY_INVALID:
+			sweep_attempt_no_answer(a);
+			return;
+		case REPLY_MATCH:
+			sweep_attempt_reply(a, observed);
+			return;
+		}
 	}
-	n = recv(a->fd, a->buf + a->have, SWEEP_TCP_BUFFER - a->have,
-		 MSG_DONTWAIT);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		return;
-	if (n < 0 && transport_error_is_rejection(errno)) {
-		sweep_attempt_result(a, ATTEMPT_REJECTED, errno, 0);
-		sweep_attempt_release(a, false);
-		return;
-	}
-	if (n < 0) {
-		sweep_attempt_release(a, true);
-		return;
-	}
-	a->have = (uint16_t)(a->have + n);
-	/* A full buffer is judged as it stands: headers fit in it. */
-	switch (sweep_attempt_match(a, a->buf, a->have,
-				    n == 0 || a->have == SWEEP_TCP_BUFFER,
-				    &observed)) {
-	case REPLY_INCOMPLETE:
-		return;
-	case REPLY_INVALID:
-		/* Closed without a valid reply: as good as none. */
-		sweep_attempt_release(a, true);
-		return;
-	case REPLY_MATCH:
-		break;
-	}
-	if (n == 0) {
-		sweep_attempt_result(a, ATTEMPT_OK, 0, observed);
-		sweep_attempt_release(a, false);
-		return;
-	}
-	sweep_attempt_result(a, ATTEMPT_OK, 0, observed);
-	/* A DNS or echo server waits for the client to close: reset, so
-	 * no TIME_WAIT blocks the next sweep from this source port. */
-	if (!sweep_config(a->sweep)->agent &&
-	    !service_ops(sweep_check_of(a->sweep, a->index)->service)
-		     ->server_closes) {
-		sweep_attempt_release(a, true);
-		return;
-	}
-	a->phase = TCP_DRAINING;
-	tcp_set_deadline(a, &tcp_drain_timeout);
-	tcp_read(a);
 }
 
 static void
-tcp_event_callback(evutil_socket_t fd, short what, void *arg)
+tcp_ready(struct sweep *s, uint64_t data, uint32_t events)
 {
-	struct attempt *a = arg;
+	struct attempt *a = sweep_attempt_slot(s, (size_t)(data & 0xffffffffu));
 	socklen_t len = sizeof(int);
 	int error = 0;
 
-	if (what & EV_TIMEOUT) {
-		/* Connected but silent, or no FIN after the reply: reset. */
-		sweep_attempt_release(a, a->phase != TCP_CONNECTING);
-		return;
-	}
+	if (a == NULL || a->fd < 0 ||
+	    (a->generation & 0x7fffffffu) != ((data >> 32) & 0x7fffffffu))
+		return; /* released earlier in this batch */
 	if (a->phase != TCP_CONNECTING) {
-		tcp_read(a);
+		if (events & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP))
+			tcp_read(s, a);
 		return;
 	}
-	/* Connected or failed: writable either way (errors set both). */
-	if (!(what & EV_WRITE))
+	if (!(events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
 		return;
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0)
+	if ((events & (EPOLLERR | EPOLLHUP)) &&
+	    getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0)
 		error = errno;
-	if (error == 0) {
-		tcp_send_request(a);
+	if (error == 0 && (events & (EPOLLERR | EPOLLHUP)))
+		error = ECONNRESET;
+	if (error != 0) {
+		if (transport_error_is_rejection(error))
+			sweep_attempt_rejected(a, error);
+		else
+			sweep_attempt_error(a, error);
 		return;
 	}
-	sweep_attempt_result(a,
-			     transport_error_is_rejection(error)
-				     ? ATTEMPT_REJECTED
-				     : ATTEMPT_LOCAL_ERROR,
-			     error, 0);
-	sweep_attempt_release(a, false);
+	sweep_attempt_handshake(a);
+	if (a->fd < 0 || a->canary)
+		return; /* a canary is done once connected */
+	tcp_send_request(s, a);
+	if (a->fd >= 0 && a->phase == TCP_READING)
+		tcp_read(s, a);
 }
 
-static enum transport_start
-tcp_start(struct attempt *a)
-{
-	int fd = transport_socket(a, SOCK_STREAM);
-
-	if (fd < 0)
-		return fd == -2 && errno == ECONNREFUSED
-			       ? TRANSPORT_REJECTED
-			       : TRANSPORT_LOCAL_ERROR;
-	a->fd = fd;
-	a->phase = TCP_CONNECTING;
-	/* Edge-triggered: a readable or writable socket fires once per change,
-	 * so one registration serves connecting, reading and draining. */
-	event_assign(&a->ev, sweep_base(a->sweep), fd,
-		     EV_READ | EV_WRITE | EV_ET | EV_PERSIST,
-		     tcp_event_callback, a);
-	event_add(&a->ev, sweep_timeout(a->sweep));
-	return TRANSPORT_STARTED;
-}
-
-const struct transport tcp_transport = {tcp_start};
+const struct transport_ops tcp_transport = {
+	"tcp", NULL, NULL, tcp_start, tcp_stop, tcp_ready,
+};

@@ -1,77 +1,265 @@
-/* UDP probes: one connected socket per attempt, so ICMP errors come back on it.
- */
-/* A reply is ours when its echo header names our session, sequence and ports.
- */
+/* UDP probes (the socket engine): one socket per source port, bound, serves
+ * every UDP check and attempt of that port while any is in flight. */
+/* Unconnected, with IP_RECVERR: ICMP errors come back on the error queue
+ * naming the destination they answer, so one socket tells its checks
+ * apart. */
 #include <errno.h>
+#include <time.h>
+
+#include <linux/errqueue.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/xmalloc.h"
+#include "probe/poller.h"
 #include "probe/sweep.h"
 
-static void
-udp_event_callback(evutil_socket_t fd, short what, void *arg)
-{
-	struct attempt *a = arg;
-	uint8_t buf[SERVICE_MAX_MESSAGE];
-	uint16_t observed;
-	ssize_t n;
+struct udp_socket {
+	int fd;
+	uint32_t users; /* attempts in flight on it */
+};
 
-	if (what & EV_TIMEOUT) {
-		sweep_attempt_release(a, false);
+struct udp_state {
+	struct udp_socket *sockets; /* by source port index */
+	size_t nsports;
+	int *check_of_port; /* UDP check index by destination port, -1 */
+};
+
+static void *
+udp_open(struct sweep *s)
+{
+	const struct sweep_config *cfg = sweep_config(s);
+	struct udp_state *st = xcalloc(1, sizeof *st);
+	size_t i;
+
+	st->nsports = sweep_nsports(s);
+	st->sockets = xcalloc(st->nsports + 1, sizeof *st->sockets);
+	for (i = 0; i < st->nsports; i++)
+		st->sockets[i].fd = -1;
+	st->check_of_port = xmalloc(65536 * sizeof *st->check_of_port);
+	for (i = 0; i < 65536; i++)
+		st->check_of_port[i] = -1;
+	for (i = 0; i < cfg->checks.count; i++)
+		if (cfg->checks.checks[i].proto == PROTO_UDP)
+			st->check_of_port[cfg->checks.checks[i].port] = (int)i;
+	return st;
+}
+
+static void
+udp_close(void *arg)
+{
+	struct udp_state *st = arg;
+	size_t i;
+
+	if (st == NULL)
 		return;
+	for (i = 0; i < st->nsports; i++)
+		if (st->sockets[i].fd >= 0)
+			close(st->sockets[i].fd);
+	free(st->sockets);
+	free(st->check_of_port);
+	free(st);
+}
+
+/* A socket bound to source port index i, in the poller; -1 with errno. */
+static int
+udp_socket_open(struct sweep *s, struct udp_state *st, size_t i)
+{
+	const struct sweep_config *cfg = sweep_config(s);
+	struct sockaddr_storage local;
+	int one = 1, fd, saved;
+
+	fd = socket(cfg->target.ss_family,
+		    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (cfg->bind.ss_family != AF_UNSPEC)
+		local = cfg->bind;
+	else {
+		memset(&local, 0, sizeof local);
+		local.ss_family = cfg->target.ss_family;
 	}
-	for (;;) {
-		n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
-			if (transport_error_is_rejection(errno)) {
-				sweep_attempt_result(a, ATTEMPT_REJECTED, errno,
-						     0);
-				sweep_attempt_release(a, false);
-				return;
-			}
-			continue;
-		}
-		if (sweep_attempt_match(a, buf, (size_t)n, false, &observed) ==
-		    REPLY_MATCH) {
-			sweep_attempt_result(a, ATTEMPT_OK, 0, observed);
-			sweep_attempt_release(a, false);
-			return;
-		}
+	netaddr_set_port((struct sockaddr *)&local,
+			 sweep_sport_of(s, sweep_port_index(s, 0, i)));
+	if ((cfg->target.ss_family == AF_INET6
+		     ? setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one,
+				  sizeof one)
+		     : setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one,
+				  sizeof one)) != 0 ||
+	    bind(fd, (struct sockaddr *)&local,
+		 netaddr_len((struct sockaddr *)&local)) != 0 ||
+	    poller_add(sweep_io(s), fd, EPOLLIN, i) != 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	st->sockets[i].fd = fd;
+	return fd;
+}
+
+static void
+udp_socket_release(struct udp_state *st, size_t i)
+{
+	struct udp_socket *u = &st->sockets[i];
+
+	if (u->users > 0 && --u->users == 0 && u->fd >= 0) {
+		close(u->fd);
+		u->fd = -1;
 	}
 }
 
 static enum transport_start
-udp_start(struct attempt *a)
+udp_start(struct sweep *s, struct attempt *a)
 {
+	struct udp_state *st = sweep_transport_state(s, PROTO_UDP);
+	size_t i = sweep_sport_index(s, a->index);
+	struct udp_socket *u = &st->sockets[i];
+	struct sockaddr_storage remote = sweep_config(s)->target;
 	uint8_t buf[SERVICE_MAX_MESSAGE];
 	size_t len;
-	int fd, saved;
+	int saved;
 
 	len = sweep_attempt_request(a, buf, sizeof buf);
 	if (len == 0) {
 		errno = EMSGSIZE;
 		return TRANSPORT_LOCAL_ERROR;
 	}
-	fd = transport_socket(a, SOCK_DGRAM);
-	if (fd < 0)
-		return fd == -2 && errno == ECONNREFUSED
-			       ? TRANSPORT_REJECTED
-			       : TRANSPORT_LOCAL_ERROR;
-	if (send(fd, buf, len, 0) != (ssize_t)len) {
+	if (u->fd < 0 && udp_socket_open(s, st, i) < 0)
+		return TRANSPORT_LOCAL_ERROR;
+	u->users++;
+	netaddr_set_port((struct sockaddr *)&remote,
+			 sweep_check_of(s, a->index)->port);
+	if (sendto(u->fd, buf, len, 0, (struct sockaddr *)&remote,
+		   netaddr_len((struct sockaddr *)&remote)) != (ssize_t)len) {
 		saved = errno;
-		close(fd);
+		udp_socket_release(st, i);
 		errno = saved;
 		return transport_error_is_rejection(saved)
 			       ? TRANSPORT_REJECTED
 			       : TRANSPORT_LOCAL_ERROR;
 	}
-	a->fd = fd;
-	event_assign(&a->ev, sweep_base(a->sweep), fd, EV_READ | EV_PERSIST,
-		     udp_event_callback, a);
-	event_add(&a->ev, sweep_timeout(a->sweep));
 	return TRANSPORT_STARTED;
 }
 
-const struct transport udp_transport = {udp_start};
+static void
+udp_stop(struct sweep *s, struct attempt *a, bool abort)
+{
+	(void)abort;
+	udp_socket_release(sweep_transport_state(s, PROTO_UDP),
+			   sweep_sport_index(s, a->index));
+}
+
+/* The attempt in flight on source port index i for destination port. */
+static struct attempt *
+udp_attempt_for(struct sweep *s, struct udp_state *st, size_t i, uint16_t port)
+{
+	int check = st->check_of_port[port];
+
+	if (check < 0)
+		return NULL;
+	return sweep_attempt_of(s, sweep_port_index(s, (size_t)check, i));
+}
+
+/* ICMP errors: each names, as msg_name, the destination it answers. */
+static void
+udp_read_errors(struct sweep *s, struct udp_state *st, size_t i, int fd)
+{
+	union {
+		char space[512];
+		struct cmsghdr align;
+	} control;
+	struct sockaddr_storage dest;
+	uint8_t buf[64];
+
+	for (;;) {
+		struct iovec iov = {buf, sizeof buf};
+		struct msghdr msg = {
+			.msg_name = &dest,
+			.msg_namelen = sizeof dest,
+			.msg_iov = &iov,
+			.msg_iovlen = 1,
+			.msg_control = control.space,
+			.msg_controllen = sizeof control.space,
+		};
+		const struct sock_extended_err *ee = NULL;
+		struct cmsghdr *c;
+		struct attempt *a;
+
+		if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+			return;
+		for (c = CMSG_FIRSTHDR(&msg); c != NULL;
+		     c = CMSG_NXTHDR(&msg, c))
+			if ((c->cmsg_level == IPPROTO_IP &&
+			     c->cmsg_type == IP_RECVERR) ||
+			    (c->cmsg_level == IPPROTO_IPV6 &&
+			     c->cmsg_type == IPV6_RECVERR))
+				ee = (const void *)CMSG_DATA(c);
+		if (ee == NULL || (ee->ee_origin != SO_EE_ORIGIN_ICMP &&
+				   ee->ee_origin != SO_EE_ORIGIN_ICMP6))
+			continue;
+		a = udp_attempt_for(s, st, i,
+				    netaddr_port((struct sockaddr *)&dest));
+		if (a != NULL &&
+		    transport_error_is_rejection((int)ee->ee_errno))
+			sweep_attempt_rejected(a, (int)ee->ee_errno);
+		/* The socket may be closed now: its last user went. */
+		if (st->sockets[i].fd != fd)
+			return;
+	}
+}
+
+static void
+udp_ready(struct sweep *s, uint64_t data, uint32_t events)
+{
+	struct udp_state *st = sweep_transport_state(s, PROTO_UDP);
+	size_t i = (size_t)data;
+	const struct sockaddr *target =
+		(const struct sockaddr *)&sweep_config(s)->target;
+	uint8_t buf[SERVICE_MAX_MESSAGE];
+	struct sockaddr_storage from;
+	socklen_t fromlen;
+	uint16_t observed;
+	int fd;
+
+	if (i >= st->nsports || (fd = st->sockets[i].fd) < 0)
+		return; /* closed earlier in this batch */
+	if (events & EPOLLERR) {
+		udp_read_errors(s, st, i, fd);
+		if (st->sockets[i].fd != fd)
+			return;
+	}
+	for (;;) {
+		struct attempt *a;
+		ssize_t n;
+
+		fromlen = sizeof from;
+		n = recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT,
+			     (struct sockaddr *)&from, &fromlen);
+		if (n < 0) {
+			/* A pending ICMP error is reported here once too;
+			 * the error queue said which check it was. */
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			continue;
+		}
+		if (!netaddr_equal((struct sockaddr *)&from, target))
+			continue;
+		a = udp_attempt_for(s, st, i,
+				    netaddr_port((struct sockaddr *)&from));
+		if (a == NULL || sweep_attempt_match(a, buf, (size_t)n, false,
+						     &observed) != REPLY_MATCH)
+			continue;
+		sweep_attempt_reply(a, observed);
+		if (st->sockets[i].fd != fd)
+			return;
+	}
+}
+
+const struct transport_ops udp_transport = {
+	"udp", udp_open, udp_close, udp_start, udp_stop, udp_ready,
+};

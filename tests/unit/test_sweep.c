@@ -1,0 +1,501 @@
+/* Unit tests for probe/sweep.c: the scheduler driven by a fake clock and a
+ * fake transport, without sockets or an event loop. */
+/* Each test decides, per (port, attempt), what the far side does; the
+ * driver moves time to the next thing due, so every figure is exact. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe/classify.h"
+#include "probe/sweep.h"
+
+TestSuite(sweep);
+
+#define MS 1000000ULL
+
+enum fake_outcome {
+	FAKE_REPLY, /* a valid reply after the round trip */
+	FAKE_SILENT, /* nothing, ever */
+	FAKE_REJECT, /* an ICMP error after the round trip */
+	FAKE_HANDSHAKE_ONLY, /* TCP: connected, then the service is silent */
+};
+
+struct fake_event {
+	uint64_t at;
+	uint32_t slot, generation;
+	enum fake_outcome kind;
+	bool handshake; /* TCP: this event is the handshake */
+};
+
+struct fake {
+	uint64_t now;
+	struct sweep *s;
+	enum fake_outcome (*decide)(const struct fake *f, size_t index,
+				    unsigned attempt, bool canary);
+	uint64_t rtt_ns;
+	uint64_t outage_from, outage_to; /* everything silent between */
+	struct fake_event *events;
+	size_t nevents, alloc;
+	size_t inflight, max_inflight, starts;
+	size_t *first_order; /* ports in the order of their first attempt */
+	size_t nfirst;
+	uint64_t *last_send; /* per port, the last attempt's time */
+	uint64_t min_gap; /* the least time between two attempts of a port */
+	struct event_bus bus; /* nobody listens */
+};
+
+static struct fake *F;
+
+static uint64_t
+fake_now(void *arg)
+{
+	(void)arg;
+	return F->now;
+}
+
+static const struct sweep_clock fake_clock = {fake_now, NULL};
+
+static void
+fake_schedule(struct attempt *a, uint64_t at, enum fake_outcome kind,
+	      bool handshake)
+{
+	if (F->nevents == F->alloc) {
+		F->alloc = F->alloc ? F->alloc * 2 : 1024;
+		F->events = realloc(F->events, F->alloc * sizeof *F->events);
+	}
+	F->events[F->nevents++] =
+		(struct fake_event){at, (uint32_t)sweep_attempt_slot_index(a),
+				    a->generation, kind, handshake};
+}
+
+static enum transport_start
+fake_start(struct sweep *s, struct attempt *a)
+{
+	enum proto proto = sweep_check_of(s, a->index)->proto;
+	enum fake_outcome kind;
+
+	F->starts++;
+	if (!a->canary) {
+		if (F->last_send[a->index] == 0)
+			F->first_order[F->nfirst++] = a->index;
+		else if (F->now - F->last_send[a->index] < F->min_gap)
+			F->min_gap = F->now - F->last_send[a->index];
+		F->last_send[a->index] = F->now;
+	}
+	kind = F->decide(F, a->index, a->number, a->canary);
+	if (F->now >= F->outage_from && F->now < F->outage_to)
+		kind = FAKE_SILENT;
+	if (++F->inflight > F->max_inflight)
+		F->max_inflight = F->inflight;
+	if (kind == FAKE_SILENT)
+		return TRANSPORT_STARTED;
+	if (proto == PROTO_TCP && kind != FAKE_REJECT) {
+		fake_schedule(a, F->now + F->rtt_ns, kind, true);
+		if (kind == FAKE_REPLY)
+			fake_schedule(a, F->now + 2 * F->rtt_ns, kind, false);
+		return TRANSPORT_STARTED;
+	}
+	fake_schedule(a, F->now + F->rtt_ns, kind, false);
+	return TRANSPORT_STARTED;
+}
+
+static void
+fake_stop(struct sweep *s, struct attempt *a, bool abort)
+{
+	(void)s;
+	(void)a;
+	(void)abort;
+	F->inflight--;
+}
+
+static const struct transport_ops fake_transport = {
+	"fake", NULL, NULL, fake_start, fake_stop, NULL,
+};
+
+static void
+fake_deliver(const struct fake_event *e)
+{
+	struct attempt *a = sweep_attempt_slot(F->s, e->slot);
+
+	if (a == NULL || a->generation != e->generation ||
+	    sweep_attempt_of(F->s, a->index) != a)
+		return; /* released before: its deadline passed */
+	if (e->handshake)
+		sweep_attempt_handshake(a);
+	else if (e->kind == FAKE_REJECT)
+		sweep_attempt_rejected(a, ECONNREFUSED);
+	else
+		sweep_attempt_reply(a, 0);
+}
+
+/* Runs the sweep (or the pass set up before) to its end. */
+static void
+fake_drive(struct fake *f)
+{
+	size_t i, steps = 0;
+	uint64_t next, soonest;
+
+	for (;;) {
+		cr_assert_lt(steps++, 2000000,
+			     "the sweep does not end: at %llu ms, %zu started, "
+			     "%zu in flight, %zu events",
+			     (unsigned long long)(f->now / MS), f->starts,
+			     f->inflight, f->nevents);
+		next = sweep_step(f->s);
+		if (next == 0)
+			break;
+		soonest = next;
+		for (i = 0; i < f->nevents; i++)
+			if (f->events[i].at < soonest)
+				soonest = f->events[i].at;
+		if (soonest > f->now)
+			f->now = soonest;
+		for (i = 0; i < f->nevents;) {
+			if (f->events[i].at <= f->now) {
+				struct fake_event e = f->events[i];
+
+				f->events[i] = f->events[--f->nevents];
+				fake_deliver(&e);
+			} else
+				i++;
+		}
+	}
+}
+
+/* A sweep of one check per spec ("udp/7000" style) over sports. */
+static struct fake *
+fake_new(const char *spec, const char *sports, unsigned window,
+	 unsigned attempts, unsigned rate,
+	 enum fake_outcome (*decide)(const struct fake *, size_t, unsigned,
+				     bool))
+{
+	struct fake *f = calloc(1, sizeof *f);
+	struct sweep_config cfg;
+	char *cause = NULL;
+
+	memset(&cfg, 0, sizeof cfg);
+	cr_assert_eq(check_list_parse(spec, &cfg.checks, &cause), 0, "%s",
+		     cause);
+	cr_assert_eq(range_list_parse(sports, &cfg.sports, 1, &cause), 0, "%s",
+		     cause);
+	cfg.target.ss_family = AF_INET;
+	cfg.agent = true;
+	cfg.window = window;
+	cfg.attempts = attempts;
+	cfg.rate = rate;
+	cfg.timeout_ms = 300;
+	cfg.seed = 99;
+	cfg.transports[PROTO_UDP] = &fake_transport;
+	cfg.transports[PROTO_TCP] = &fake_transport;
+	cfg.clock = &fake_clock;
+	F = f;
+	f->now = 1000 * MS;
+	f->rtt_ns = 1 * MS;
+	f->decide = decide;
+	f->min_gap = UINT64_MAX;
+	f->s = sweep_new(&cfg, &f->bus);
+	f->first_order = calloc(sweep_nports(f->s) + 1, sizeof *f->first_order);
+	f->last_send = calloc(sweep_nports(f->s) + 1, sizeof *f->last_send);
+	check_list_free(&cfg.checks);
+	range_list_free(&cfg.sports);
+	return f;
+}
+
+static void
+fake_free(struct fake *f)
+{
+	sweep_free(f->s);
+	free(f->events);
+	free(f->first_order);
+	free(f->last_send);
+	free(f);
+	F = NULL;
+}
+
+static enum fake_outcome
+all_reply(const struct fake *f, size_t index, unsigned attempt, bool canary)
+{
+	(void)f;
+	(void)index;
+	(void)attempt;
+	(void)canary;
+	return FAKE_REPLY;
+}
+
+Test(sweep, every_port_answers_its_first_attempt)
+{
+	struct fake *f = fake_new("udp/7000,tcp/7000", "40000-40999", 64, 3, 0,
+				  all_reply);
+	size_t i;
+
+	sweep_start(f->s);
+	fake_drive(f);
+	cr_assert_null(sweep_error(f->s));
+	cr_assert(sweep_over(f->s));
+	for (i = 0; i < sweep_nports(f->s); i++) {
+		const struct sweep_port *p = sweep_port_at(f->s, i);
+
+		cr_assert(p->flags & PORT_OK, "port %zu", i);
+		cr_assert_eq(p->attempts, 1, "port %zu", i);
+	}
+	cr_assert_eq(f->nfirst, 2000);
+	cr_assert_leq(f->max_inflight, 64 + 1); /* the window and a canary */
+	cr_assert_eq(f->inflight, 0);
+	fake_free(f);
+}
+
+Test(sweep, the_order_is_a_keyed_shuffle_not_ascending)
+{
+	struct fake *f =
+		fake_new("udp/7000", "1024-65535", 16384, 1, 0, all_reply);
+	size_t i, ascending = 0;
+
+	sweep_start(f->s);
+	fake_drive(f);
+	cr_assert_eq(f->nfirst, 64512);
+	for (i = 0; i + 1 < f->nfirst; i++)
+		ascending += f->first_order[i + 1] == f->first_order[i] + 1;
+	cr_assert_lt(ascending, 100, "%zu ascending neighbours", ascending);
+	fake_free(f);
+}
+
+static enum fake_outcome
+first_attempt_lost(const struct fake *f, size_t index, unsigned attempt,
+		   bool canary)
+{
+	(void)f;
+	if (canary)
+		return FAKE_REPLY;
+	return index % 10 == 0 && attempt == 1 ? FAKE_SILENT : FAKE_REPLY;
+}
+
+Test(sweep, a_lost_attempt_is_retried_spaced_and_then_answers)
+{
+	struct fake *f = fake_new("udp/7000", "40000-40999", 1024, 3, 0,
+				  first_attempt_lost);
+	size_t i;
+
+	sweep_start(f->s);
+	fake_drive(f);
+	for (i = 0; i < 1000; i++) {
+		const struct sweep_port *p = sweep_port_at(f->s, i);
+
+		cr_assert(p->flags & PORT_OK);
+		cr_assert_eq(p->attempts, i % 10 == 0 ? 2 : 1, "port %zu", i);
+	}
+	/* The first deadline (--timeout, 300 ms) and the spacing. */
+	cr_assert_geq(f->min_gap, 300 * MS, "gap %llu ns",
+		      (unsigned long long)f->min_gap);
+	fake_free(f);
+}
+
+static enum fake_outcome
+hole_of_a_hundred(const struct fake *f, size_t index, unsigned attempt,
+		  bool canary)
+{
+	(void)f;
+	(void)attempt;
+	(void)canary;
+	return index >= 500 && index < 600 ? FAKE_SILENT : FAKE_REPLY;
+}
+
+Test(sweep, silent_ports_get_the_attempts_the_loss_calls_for)
+{
+	struct fake *f = fake_new("udp/7000", "40000-40999", 1024, 2, 0,
+				  hole_of_a_hundred);
+	size_t i;
+
+	sweep_start(f->s);
+	fake_drive(f);
+	/* 900 answered at once: loss 1/902, 3/902 after a loss; 1000 ports
+	 * need 3 attempts to leave under 0.001 expected false drops. */
+	cr_assert_eq(sweep_stats(f->s, 0)->confirm_attempts, 3);
+	for (i = 0; i < 1000; i++) {
+		const struct sweep_port *p = sweep_port_at(f->s, i);
+
+		if (i >= 500 && i < 600) {
+			cr_assert_eq(p->flags & (PORT_OK | PORT_TIMEOUT),
+				     PORT_TIMEOUT);
+			cr_assert_eq(p->attempts, 3, "port %zu", i);
+			cr_assert_eq(p->fails, 3);
+		} else
+			cr_assert_eq(p->attempts, 1);
+	}
+	fake_free(f);
+}
+
+static enum fake_outcome
+handshake_only(const struct fake *f, size_t index, unsigned attempt,
+	       bool canary)
+{
+	(void)f;
+	(void)index;
+	(void)attempt;
+	(void)canary;
+	return FAKE_HANDSHAKE_ONLY;
+}
+
+Test(sweep, a_completed_handshake_ends_the_port_without_a_reply)
+{
+	struct fake *f =
+		fake_new("tcp/7000", "40000-40099", 1024, 3, 0, handshake_only);
+	size_t i;
+
+	sweep_start(f->s);
+	fake_drive(f);
+	for (i = 0; i < 100; i++) {
+		const struct sweep_port *p = sweep_port_at(f->s, i);
+
+		cr_assert_eq(p->flags &
+				     (PORT_OK | PORT_HANDSHAKE | PORT_TIMEOUT),
+			     PORT_HANDSHAKE);
+		cr_assert_eq(p->attempts, 1);
+		cr_assert_eq(
+			classify_port(&(struct classify_input){
+					      .flags = p->flags, .agent = true})
+				.status,
+			STATUS_OK);
+	}
+	fake_free(f);
+}
+
+static enum fake_outcome
+rejects_some(const struct fake *f, size_t index, unsigned attempt, bool canary)
+{
+	(void)f;
+	(void)attempt;
+	(void)canary;
+	return index < 10 ? FAKE_REJECT : FAKE_REPLY;
+}
+
+Test(sweep, a_rejection_is_final)
+{
+	struct fake *f =
+		fake_new("udp/7000", "40000-40099", 1024, 3, 0, rejects_some);
+
+	sweep_start(f->s);
+	fake_drive(f);
+	cr_assert_eq(sweep_port_at(f->s, 3)->flags & PORT_REJECTED,
+		     PORT_REJECTED);
+	cr_assert_eq(sweep_port_at(f->s, 3)->attempts, 1);
+	cr_assert_eq(sweep_port_at(f->s, 3)->rejected_error, ECONNREFUSED);
+	fake_free(f);
+}
+
+Test(sweep, the_rate_paces_the_first_attempts)
+{
+	struct fake *f =
+		fake_new("udp/7000", "40000-41999", 16384, 1, 1000, all_reply);
+	uint64_t start = f->now;
+
+	sweep_start(f->s);
+	fake_drive(f);
+	/* 2000 attempts at 1000 per second: about two seconds. */
+	cr_assert(f->now - start >= 1990 * MS && f->now - start <= 2100 * MS,
+		  "took %llu ms", (unsigned long long)((f->now - start) / MS));
+	fake_free(f);
+}
+
+/* 70% of every attempt lost, canaries too: no way to tell holes. */
+static enum fake_outcome
+everything_lost_often(const struct fake *f, size_t index, unsigned attempt,
+		      bool canary)
+{
+	static uint64_t x = 1;
+
+	(void)f;
+	(void)index;
+	(void)attempt;
+	(void)canary;
+	x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (x >> 33) % 10 < 7 ? FAKE_SILENT : FAKE_REPLY;
+}
+
+Test(sweep, loss_too_high_to_tell_holes_stops_with_a_cause)
+{
+	struct fake *f = fake_new("udp/7000", "40000-40999", 1024, 3, 0,
+				  everything_lost_often);
+
+	sweep_start(f->s);
+	fake_drive(f);
+	cr_assert_not_null(sweep_error(f->s));
+	cr_assert(strstr(sweep_error(f->s), "a hole cannot be told from "
+					    "chance") != NULL,
+		  "%s", sweep_error(f->s));
+	fake_free(f);
+}
+
+Test(sweep, an_outage_is_waited_out_and_never_becomes_a_range)
+{
+	struct fake *f =
+		fake_new("udp/7000", "10000-39999", 512, 3, 10000, all_reply);
+	const struct sweep_outage *o;
+	size_t i, n;
+
+	/* Three seconds of silence, a second into a three-second sweep. */
+	f->outage_from = f->now + 1000 * MS;
+	f->outage_to = f->now + 4000 * MS;
+	sweep_start(f->s);
+	fake_drive(f);
+	cr_assert_null(sweep_error(f->s));
+	for (i = 0; i < sweep_nports(f->s); i++)
+		cr_assert(sweep_port_at(f->s, i)->flags & PORT_OK, "port %zu",
+			  i);
+	o = sweep_outages(f->s, &n);
+	cr_assert_eq(n, 1);
+	cr_assert(o[0].start_s >= 0.9 && o[0].start_s <= 1.5, "start %f",
+		  o[0].start_s);
+	cr_assert(o[0].seconds >= 2.5 && o[0].seconds <= 3.5, "lasted %f",
+		  o[0].seconds);
+	fake_free(f);
+}
+
+Test(sweep, a_rerun_gives_the_named_ports_more_attempts)
+{
+	struct fake *f = fake_new("udp/7000", "40000-40999", 1024, 2, 0,
+				  hole_of_a_hundred);
+	uint32_t again[3] = {500, 550, 599};
+	uint64_t start;
+
+	sweep_start(f->s);
+	fake_drive(f);
+	cr_assert_eq(sweep_port_at(f->s, 550)->attempts, 3);
+	start = f->now;
+	sweep_rerun(f->s, again, 3, 2, 10, 1000, 0);
+	fake_drive(f);
+	cr_assert_eq(sweep_port_at(f->s, 500)->attempts, 5);
+	cr_assert_eq(sweep_port_at(f->s, 550)->attempts, 5);
+	cr_assert_eq(sweep_port_at(f->s, 501)->attempts, 3);
+	/* Spaced a second apart. */
+	cr_assert_geq(f->now - start, 1000 * MS);
+	fake_free(f);
+}
+
+static enum fake_outcome
+swamped_far_side(const struct fake *f, size_t index, unsigned attempt,
+		 bool canary)
+{
+	(void)index;
+	(void)attempt;
+	(void)canary;
+	/* More than 50 in flight and the far side drops what comes. */
+	return f->inflight > 50 ? FAKE_SILENT : FAKE_REPLY;
+}
+
+Test(sweep, a_swamped_far_side_slows_the_sweep_and_nothing_is_lost)
+{
+	struct fake *f = fake_new("udp/7000", "40000-44999", 4096, 3, 0,
+				  swamped_far_side);
+	size_t i;
+
+	sweep_start(f->s);
+	fake_drive(f);
+	cr_assert_null(sweep_error(f->s));
+	for (i = 0; i < 5000; i++)
+		cr_assert(sweep_port_at(f->s, i)->flags & PORT_OK, "port %zu",
+			  i);
+	cr_assert_gt(sweep_slowed_to(f->s, PROTO_UDP), 0);
+	cr_assert_leq(sweep_slowed_to(f->s, PROTO_UDP), 64);
+	fake_free(f);
+}
