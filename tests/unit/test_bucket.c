@@ -72,9 +72,10 @@ Test(bucket, a_stall_is_paid_back_without_a_burst_over_the_bucket)
 	while (bucket_take(&b, now, &wait))
 		burst++;
 	cr_assert_leq(burst, 20);
-	/* Over the next second the rate plus at most 5% catches up. */
+	/* Over the next second the rate, and 5% of it paying back the
+	 * stall, after the burst: 2000 + 100 + 19 at most. */
 	taken = burst + bucket_drain(&b, &now, 1000 * MS, 1 * MS);
-	cr_assert(taken >= 2000 && taken <= 2100, "took %u", taken);
+	cr_assert(taken >= 2100 && taken <= 2120, "took %u", taken);
 }
 
 Test(bucket, a_slow_rate_never_stalls)
