@@ -91,8 +91,8 @@ rejects_extend(struct reject_block *b, bool (*probe)(void *arg, size_t i),
 {
 	size_t start = budget;
 
-	b->hull_to = rejects_extend_side(b->hull_to, b->to, 1, probe, arg,
-					 &budget);
+	b->hull_to =
+		rejects_extend_side(b->hull_to, b->to, 1, probe, arg, &budget);
 	b->hull_from = rejects_extend_side(b->hull_from, b->from, -1, probe,
 					   arg, &budget);
 	return start - budget;

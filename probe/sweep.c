@@ -110,6 +110,18 @@ struct failure {
 	uint32_t sent_ms;
 };
 
+/* One check's share of the sweep: its queue and its pace. */
+struct sweep_lane {
+	struct retry_heap heap; /* ports waiting for their next attempt */
+	/* First-pass ports set aside while the lane was full, in order. */
+	uint32_t deferred[DEFERRED_MAX];
+	size_t dhead, dcount;
+	size_t inflight;
+	double limit, limit_before_outage; /* attempts in flight at most */
+	bool slowed;
+	size_t lowest;
+};
+
 struct sweep {
 	struct sweep_config cfg;
 	struct event_bus *bus;
@@ -127,11 +139,8 @@ struct sweep {
 	size_t canaries_inflight;
 	struct permutation order;
 	uint64_t next_initial;
-	struct retry_heap heaps[2]; /* by proto */
+	struct sweep_lane *lanes; /* by check */
 	uint32_t retry_seq;
-	/* First-pass ports whose protocol's window was full, in order. */
-	uint32_t deferred[2][DEFERRED_MAX];
-	size_t dhead[2], dcount[2];
 	struct wheel wheel;
 	struct bucket bucket;
 	uint64_t start_ns;
@@ -155,11 +164,6 @@ struct sweep {
 	uint64_t outage_start_ns;
 	struct sweep_outage *outages;
 	size_t noutages;
-	/* Agentless pacing, by protocol. */
-	double limit[2];
-	double limit_before_outage[2];
-	bool slowed[2];
-	size_t lowest[2];
 	uint64_t last_cut_ns;
 	uint8_t canary_history; /* the last 8 canaries: bit set, failed */
 	struct failure *failures; /* a ring, oldest at head */
@@ -305,9 +309,9 @@ sweep_outages(const struct sweep *s, size_t *n)
 }
 
 size_t
-sweep_slowed_to(const struct sweep *s, enum proto proto)
+sweep_slowed_to(const struct sweep *s, size_t check)
 {
-	return s->slowed[proto] ? s->lowest[proto] : 0;
+	return s->lanes[check].slowed ? s->lanes[check].lowest : 0;
 }
 
 double
@@ -485,12 +489,13 @@ sweep_add_rtt(struct rtt_histogram *all, struct rtt_histogram *recent,
 		rtt_decay(recent);
 }
 
-static void sweep_slow_down(struct sweep *s, const char *why);
+static void sweep_slow_down(struct sweep *s, size_t check, const char *why);
 
 /* Replies taking more than half the time allowed are queues filling: slow
  * down before they take it all. Looked at every RTT_CHECK_EVERY replies. */
 static void
-sweep_watch_delay(struct sweep *s, const struct rtt_histogram *recent)
+sweep_watch_delay(struct sweep *s, size_t check,
+		  const struct rtt_histogram *recent)
 {
 	char why[96];
 	double p90;
@@ -503,7 +508,7 @@ sweep_watch_delay(struct sweep *s, const struct rtt_histogram *recent)
 	snprintf(why, sizeof why,
 		 "replies take %.0f ms (90th percentile) of the %u ms allowed",
 		 p90, s->cfg.timeout_ms);
-	sweep_slow_down(s, why);
+	sweep_slow_down(s, check, why);
 }
 
 /* TCP: how long the service has to answer once connected. */
@@ -555,7 +560,7 @@ sweep_queue(struct sweep *s, size_t index, uint32_t ready_ms)
 	p->flags |= PORT_QUEUED;
 	if (ready_ms < p->ready_ms)
 		ready_ms = p->ready_ms;
-	retry_push(&s->heaps[sweep_check_of(s, index)->proto], (uint32_t)index,
+	retry_push(&s->lanes[index / s->nsports].heap, (uint32_t)index,
 		   ready_ms, s->retry_seq++);
 }
 
@@ -659,10 +664,10 @@ sweep_outage_streak(const struct sweep *s)
 	return k;
 }
 
-/* Failed attempts of proto (both: -1) sent since from_ns are tried again,
- * and their failures do not count: not the path's. */
+/* Failed attempts to port (every port: -1) sent since from_ns are tried
+ * again, and their failures do not count: not the path's. */
 static size_t
-sweep_forgive(struct sweep *s, uint64_t from_ns, int proto)
+sweep_forgive(struct sweep *s, uint64_t from_ns, int port)
 {
 	uint32_t from_ms = sweep_ms(s, from_ns);
 	size_t i, kept = 0, forgiven = 0;
@@ -671,8 +676,7 @@ sweep_forgive(struct sweep *s, uint64_t from_ns, int proto)
 		struct failure f = s->failures[(s->fhead + i) % s->falloc];
 
 		if (f.sent_ms < from_ms ||
-		    (proto >= 0 &&
-		     (int)sweep_check_of(s, f.index)->proto != proto)) {
+		    (port >= 0 && sweep_check_of(s, f.index)->port != port)) {
 			s->failures[(s->fhead + kept++) % s->falloc] = f;
 			continue;
 		}
@@ -695,51 +699,63 @@ sweep_forgive(struct sweep *s, uint64_t from_ns, int proto)
  * serves both protocols (a DNS server busy with TCP drops UDP), so both
  * slow down.
  */
+/* Divides the pace of a lane by factor (at most 1 in flight more than now
+ * as the base), down to the floor. */
 static void
-sweep_slow_down(struct sweep *s, const char *why)
+sweep_lane_cut(struct sweep_lane *l, double factor)
+{
+	if (l->limit > l->inflight + 1.0)
+		l->limit = (double)l->inflight + 1.0;
+	l->limit /= factor;
+	if (l->limit < PACE_FLOOR)
+		l->limit = PACE_FLOOR;
+	l->slowed = true;
+	if (l->lowest == 0 || (size_t)l->limit < l->lowest)
+		l->lowest = (size_t)l->limit;
+}
+
+/* The checks of check's port (udp/53 and tcp/53: one DNS server, which
+ * busy with TCP drops UDP) halve their pace, once per deadline. */
+static void
+sweep_slow_down(struct sweep *s, size_t check, const char *why)
 {
 	uint64_t deadline_ns =
 		(uint64_t)sweep_longest_deadline_ms(s) * 1000000u;
-	size_t forgiven;
-	int p;
+	uint16_t port = s->cfg.checks.checks[check].port;
+	size_t c, forgiven;
 
 	if (s->now_ns - s->last_cut_ns < deadline_ns)
 		return;
-	for (p = 0; p < 2; p++) {
-		if (s->limit[p] > s->inflight[p] + 1.0)
-			s->limit[p] = (double)s->inflight[p] + 1.0;
-		s->limit[p] /= 2;
-		if (s->limit[p] < PACE_FLOOR)
-			s->limit[p] = PACE_FLOOR;
-		s->slowed[p] = true;
-		if (s->lowest[p] == 0 || (size_t)s->limit[p] < s->lowest[p])
-			s->lowest[p] = (size_t)s->limit[p];
-	}
+	for (c = 0; c < s->nchecks; c++)
+		if (s->cfg.checks.checks[c].port == port)
+			sweep_lane_cut(&s->lanes[c], 2);
 	s->last_cut_ns = s->now_ns;
 	s->canary_history = 0;
-	forgiven = sweep_forgive(s, s->now_ns - 2 * deadline_ns, -1);
-	log_info("%s: the far side is not keeping up; at most %.0f UDP and "
-		 "%.0f TCP attempts at once from now; %zu failed ones again",
-		 why, s->limit[PROTO_UDP], s->limit[PROTO_TCP], forgiven);
+	forgiven = sweep_forgive(s, s->now_ns - 2 * deadline_ns, port);
+	log_info("port %u: %s: the far side is not keeping up; at most %.0f "
+		 "attempts at once to it from now; %zu failed ones again",
+		 port, why, s->lanes[check].limit, forgiven);
 }
 
 static void
-sweep_congestion(struct sweep *s, bool ok)
+sweep_congestion(struct sweep *s, size_t check, bool ok)
 {
 	s->canary_history = (uint8_t)(s->canary_history << 1 | !ok);
 	if (!ok &&
 	    (unsigned)__builtin_popcount(s->canary_history) >= CONGESTION_FAILS)
-		sweep_slow_down(s, "canaries to ports that answered before "
-				   "failed");
+		sweep_slow_down(s, check,
+				"canaries to ports that answered before "
+				"failed");
 }
 
 static void
 sweep_canary_outcome(struct sweep *s, const struct attempt *a, bool ok)
 {
-	(void)a;
+	size_t c;
+
 	s->canaries++;
 	s->canaries_failed += !ok;
-	sweep_congestion(s, ok);
+	sweep_congestion(s, a->index / s->nsports, ok);
 	if (ok) {
 		s->canary_fails = 0;
 		if (!s->outage) {
@@ -766,8 +782,8 @@ sweep_canary_outcome(struct sweep *s, const struct attempt *a, bool ok)
 					(uint64_t)sweep_longest_deadline_ms(s) *
 						1000000u,
 				-1));
-		s->limit[0] = s->limit_before_outage[0];
-		s->limit[1] = s->limit_before_outage[1];
+		for (c = 0; c < s->nchecks; c++)
+			s->lanes[c].limit = s->lanes[c].limit_before_outage;
 		s->streak_start_ns = 0;
 		return;
 	}
@@ -785,8 +801,8 @@ sweep_canary_outcome(struct sweep *s, const struct attempt *a, bool ok)
 		}
 		s->outage = true;
 		s->outage_start_ns = s->streak_start_ns;
-		s->limit_before_outage[0] = s->limit[0];
-		s->limit_before_outage[1] = s->limit[1];
+		for (c = 0; c < s->nchecks; c++)
+			s->lanes[c].limit_before_outage = s->lanes[c].limit;
 		log_warn("%u canaries in a row to ports that answered before "
 			 "got no answer: the path is out; waiting (up to "
 			 "%d s) before probing on",
@@ -842,6 +858,7 @@ sweep_launch(struct sweep *s, size_t index, bool canary)
 	} else {
 		p->flags &= (uint8_t)~PORT_QUEUED;
 		s->inflight[c->proto]++;
+		s->lanes[index / s->nsports].inflight++;
 		a->number = ++p->attempts;
 	}
 	p->flags |= PORT_BUSY;
@@ -886,6 +903,7 @@ sweep_release(struct sweep *s, struct attempt *a, bool abort)
 		s->canaries_inflight--;
 	else {
 		s->inflight[c->proto]--;
+		s->lanes[a->index / s->nsports].inflight--;
 		p->ready_ms = sweep_ms(s, s->now_ns) + spacing;
 		if (!(p->flags & PORT_FINAL) && p->attempts < p->max_attempts)
 			sweep_queue(s, a->index, p->ready_ms);
@@ -901,18 +919,16 @@ static void
 sweep_count_answer(struct sweep *s, struct attempt *a)
 {
 	struct sweep_port *p = &s->ports[a->index];
+	struct sweep_lane *l = &s->lanes[a->index / s->nsports];
 
 	if (a->counted || (p->flags & PORT_ANSWERED))
 		return;
 	a->counted = true;
 	loss_add_port(&s->stats[a->index / s->nsports].loss, p->fails);
-	{
-		enum proto proto = sweep_check_of(s, a->index)->proto;
-
-		s->limit[proto] += s->slowed[proto] ? 1 / s->limit[proto] : 1;
-		if (s->limit[proto] > s->cfg.window)
-			s->limit[proto] = s->cfg.window;
-	}
+	/* One more per answer until the first cut, then one per window. */
+	l->limit += l->slowed ? 1 / l->limit : 1;
+	if (l->limit > s->cfg.window)
+		l->limit = s->cfg.window;
 	s->answered++;
 	sweep_offer_canary(s, a->index);
 }
@@ -931,11 +947,12 @@ sweep_attempt_handshake(struct attempt *a)
 	    (uint64_t)TCP_SYN_RETRANSMIT_MS * 1000000u) {
 		sweep_add_rtt(&s->stats[check].rtt, &s->stats[check].recent,
 			      a->connected_ns - a->sent_ns);
-		sweep_watch_delay(s, &s->stats[check].recent);
+		sweep_watch_delay(s, check, &s->stats[check].recent);
 	} else if (!s->cfg.agent)
 		/* The first SYN went unanswered: a full listen queue, most
 		 * likely, when no agent says otherwise. */
-		sweep_slow_down(s, "a TCP handshake needed the SYN again");
+		sweep_slow_down(s, check,
+				"a TCP handshake needed the SYN again");
 	if (a->canary) {
 		sweep_canary_outcome(s, a, true);
 		sweep_release(s, a, true);
@@ -968,7 +985,7 @@ sweep_attempt_reply(struct attempt *a, uint16_t observed_port)
 	} else {
 		sweep_add_rtt(&s->stats[check].rtt, &s->stats[check].recent,
 			      now - a->sent_ns);
-		sweep_watch_delay(s, &s->stats[check].recent);
+		sweep_watch_delay(s, check, &s->stats[check].recent);
 	}
 	sweep_count_answer(s, a);
 	p->flags |= PORT_OK;
@@ -1147,19 +1164,12 @@ static void
 sweep_recheck(struct sweep *s)
 {
 	size_t i;
-	int p;
 
 	s->rechecked = true;
-	for (p = 0; p < 2; p++) {
-		s->limit[p] /= 4;
-		if (s->limit[p] < PACE_FLOOR)
-			s->limit[p] = PACE_FLOOR;
-		s->slowed[p] = true;
-		if (s->lowest[p] == 0 || (size_t)s->limit[p] < s->lowest[p])
-			s->lowest[p] = (size_t)s->limit[p];
-	}
-	for (i = 0; i < s->nchecks; i++)
+	for (i = 0; i < s->nchecks; i++) {
+		sweep_lane_cut(&s->lanes[i], 4);
 		memset(&s->stats[i].loss, 0, sizeof s->stats[i].loss);
+	}
 	for (i = 0; i < s->nports; i++) {
 		const struct sweep_port *port = &s->ports[i];
 
@@ -1276,24 +1286,26 @@ sweep_release_canaries(struct sweep *s)
 static bool
 sweep_pass_over(const struct sweep *s)
 {
-	return s->inflight[PROTO_UDP] == 0 && s->inflight[PROTO_TCP] == 0 &&
-	       s->heaps[PROTO_UDP].count == 0 &&
-	       s->heaps[PROTO_TCP].count == 0 && s->dcount[PROTO_UDP] == 0 &&
-	       s->dcount[PROTO_TCP] == 0 &&
-	       (s->phase != PHASE_MAIN || s->next_initial == s->nports);
+	size_t c;
+
+	for (c = 0; c < s->nchecks; c++)
+		if (s->lanes[c].inflight > 0 || s->lanes[c].heap.count > 0 ||
+		    s->lanes[c].dcount > 0)
+			return false;
+	return s->phase != PHASE_MAIN || s->next_initial == s->nports;
 }
 
-/* May another attempt of proto start now? */
+/* May another attempt of check start now? */
 static bool
-sweep_room(const struct sweep *s, enum proto proto)
+sweep_room(const struct sweep *s, size_t check)
 {
-	size_t total = s->inflight[PROTO_UDP] + s->inflight[PROTO_TCP];
+	const struct sweep_lane *l = &s->lanes[check];
 
-	if (total >= s->cfg.window)
+	if (s->inflight[PROTO_UDP] + s->inflight[PROTO_TCP] >= s->cfg.window ||
+	    (double)l->inflight >= l->limit)
 		return false;
-	if ((double)s->inflight[proto] >= s->limit[proto])
-		return false;
-	return proto != PROTO_TCP || s->inflight[PROTO_TCP] < s->cfg.tcp_window;
+	return s->cfg.checks.checks[check].proto != PROTO_TCP ||
+	       s->inflight[PROTO_TCP] < s->cfg.tcp_window;
 }
 
 /* The next port to start, or SIZE_MAX; *wake_ms gets when one will be due. */
@@ -1301,10 +1313,10 @@ static size_t
 sweep_next(struct sweep *s, uint32_t now_ms, uint32_t *wake_ms)
 {
 	struct retry_heap *h;
-	int proto, best = -1;
+	size_t c, best = SIZE_MAX;
 
-	for (proto = 0; proto < 2; proto++) {
-		h = &s->heaps[proto];
+	for (c = 0; c < s->nchecks; c++) {
+		h = &s->lanes[c].heap;
 		if (h->count == 0)
 			continue;
 		if (h->items[0].ready_ms > now_ms) {
@@ -1312,20 +1324,22 @@ sweep_next(struct sweep *s, uint32_t now_ms, uint32_t *wake_ms)
 				*wake_ms = h->items[0].ready_ms;
 			continue;
 		}
-		if (!sweep_room(s, (enum proto)proto))
+		if (!sweep_room(s, c))
 			continue;
-		if (best < 0 ||
-		    retry_before(&h->items[0], &s->heaps[best].items[0]))
-			best = proto;
+		if (best == SIZE_MAX ||
+		    retry_before(&h->items[0], &s->lanes[best].heap.items[0]))
+			best = c;
 	}
-	if (best >= 0)
-		return retry_pop(&s->heaps[best]).index;
-	for (proto = 0; proto < 2; proto++) {
-		if (s->dcount[proto] > 0 && sweep_room(s, (enum proto)proto)) {
-			uint32_t index = s->deferred[proto][s->dhead[proto]];
+	if (best != SIZE_MAX)
+		return retry_pop(&s->lanes[best].heap).index;
+	for (c = 0; c < s->nchecks; c++) {
+		struct sweep_lane *l = &s->lanes[c];
 
-			s->dhead[proto] = (s->dhead[proto] + 1) % DEFERRED_MAX;
-			s->dcount[proto]--;
+		if (l->dcount > 0 && sweep_room(s, c)) {
+			uint32_t index = l->deferred[l->dhead];
+
+			l->dhead = (l->dhead + 1) % DEFERRED_MAX;
+			l->dcount--;
 			return index;
 		}
 	}
@@ -1340,18 +1354,18 @@ sweep_next(struct sweep *s, uint32_t now_ms, uint32_t *wake_ms)
 					 sweep_mix(s->cfg.seed ^ sport)) %
 					s->nchecks);
 		size_t index = check * s->nsports + sport;
-		enum proto kind = s->cfg.checks.checks[check].proto;
+		struct sweep_lane *l = &s->lanes[check];
 
-		if (sweep_room(s, kind))
+		if (sweep_room(s, check))
 			return index;
-		/* Its protocol's window is full: set aside, in order, while
-		 * the other protocol goes on; when full too, wait. */
-		if (s->dcount[kind] == DEFERRED_MAX) {
+		/* Its lane is full: set aside, in order, while the other
+		 * checks go on; when full too, wait. */
+		if (l->dcount == DEFERRED_MAX) {
 			s->next_initial--;
 			break;
 		}
-		s->deferred[kind][(s->dhead[kind] + s->dcount[kind]++) %
-				  DEFERRED_MAX] = (uint32_t)index;
+		l->deferred[(l->dhead + l->dcount++) % DEFERRED_MAX] =
+			(uint32_t)index;
 	}
 	return SIZE_MAX;
 }
@@ -1412,9 +1426,9 @@ sweep_step(struct sweep *s)
 	if (s->budget_end_ms != 0 && now_ms >= s->budget_end_ms) {
 		size_t p;
 
-		for (p = 0; p < 2; p++)
-			while (s->heaps[p].count > 0) {
-				index = retry_pop(&s->heaps[p]).index;
+		for (p = 0; p < s->nchecks; p++)
+			while (s->lanes[p].heap.count > 0) {
+				index = retry_pop(&s->lanes[p].heap).index;
 				s->ports[index].flags &= (uint8_t)~PORT_QUEUED;
 				s->ports[index].max_attempts =
 					s->ports[index].attempts;
@@ -1485,9 +1499,9 @@ sweep_stop(struct sweep *s, const char *cause)
 		if (a->index < s->nports && s->ports[a->index].slot == i)
 			sweep_release(s, a, true);
 	}
-	for (i = 0; i < 2; i++)
-		while (s->heaps[i].count > 0)
-			s->ports[retry_pop(&s->heaps[i]).index].flags &=
+	for (i = 0; i < s->nchecks; i++)
+		while (s->lanes[i].heap.count > 0)
+			s->ports[retry_pop(&s->lanes[i].heap).index].flags &=
 				(uint8_t)~PORT_QUEUED;
 	s->phase = PHASE_DONE;
 }
@@ -1570,10 +1584,12 @@ sweep_new(const struct sweep_config *config, struct event_bus *bus)
 	}
 	s->free_list = &s->pool[0];
 	permutation_init(&s->order, s->nsports, s->cfg.seed);
-	s->limit[PROTO_UDP] =
-		s->cfg.agent ? s->cfg.window : AGENTLESS_UDP_START;
-	s->limit[PROTO_TCP] =
-		s->cfg.agent ? s->cfg.window : AGENTLESS_TCP_START;
+	s->lanes = xcalloc(s->nchecks + 1, sizeof *s->lanes);
+	for (i = 0; i < s->nchecks; i++)
+		s->lanes[i].limit = s->cfg.agent ? s->cfg.window
+				    : s->cfg.checks.checks[i].proto == PROTO_UDP
+					    ? AGENTLESS_UDP_START
+					    : AGENTLESS_TCP_START;
 	s->spacing_ms[PROTO_UDP] = UDP_SPACING_MS;
 	s->spacing_ms[PROTO_TCP] = TCP_SPACING_MS;
 	for (p = 0; p < 2; p++)
@@ -1599,6 +1615,7 @@ sweep_start(struct sweep *s)
 void
 sweep_free(struct sweep *s)
 {
+	size_t c;
 	int p;
 
 	if (s == NULL)
@@ -1611,8 +1628,9 @@ sweep_free(struct sweep *s)
 	sodium_memzero(s->cfg.session_key, sizeof s->cfg.session_key);
 	check_list_free(&s->cfg.checks);
 	range_list_free(&s->cfg.sports);
-	free(s->heaps[0].items);
-	free(s->heaps[1].items);
+	for (c = 0; c < s->nchecks; c++)
+		free(s->lanes[c].heap.items);
+	free(s->lanes);
 	free(s->pool);
 	free(s->ports);
 	free(s->stats);

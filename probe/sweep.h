@@ -246,9 +246,9 @@ const struct sweep_port *sweep_port_at(const struct sweep *s, size_t index);
 const struct sweep_check_stats *sweep_stats(const struct sweep *s,
 					    size_t check);
 const struct sweep_outage *sweep_outages(const struct sweep *s, size_t *n);
-/* Agentless: the fewest attempts of proto in flight the server's pace cut
- * the sweep to, 0 when it never slowed. */
-size_t sweep_slowed_to(const struct sweep *s, enum proto proto);
+/* The fewest attempts of check in flight the far side's pace cut it to, 0
+ * when it never slowed. */
+size_t sweep_slowed_to(const struct sweep *s, size_t check);
 /* Publishes one event filled from index (check, sport, totals). */
 void sweep_publish(struct sweep *s, enum sweep_event_type type, size_t index,
 		   struct sweep_event *ev);
