@@ -67,6 +67,7 @@ struct probe_options {
 	const char *key_file;
 	unsigned rate, window, attempts, timeout_ms;
 	uint16_t control_sport;
+	bool raw;
 	bool rate_set, window_set, attempts_set, timeout_set;
 	bool ports_set, sports_set;
 	bool quiet;
@@ -139,7 +140,14 @@ probe_usage(FILE *out)
 		"  --window N           attempts in flight at most (default\n"
 		"                       %d, capped below the open-file limit,\n"
 		"                       which is raised as far as allowed)\n"
-		"  --timeout MS         wait for a reply (default %d)\n"
+		"  --timeout MS         the longest wait for a reply\n"
+		"                       (default %d); silent ports cost a\n"
+		"                       few measured round trips, TCP\n"
+		"                       handshakes at least 1.1 s\n"
+		"  --engine socket|raw  UDP from one socket per source port\n"
+		"                       (default), or from one raw socket\n"
+		"                       with replies read in batches (IPv4,\n"
+		"                       CAP_NET_RAW; else sockets)\n"
 		"  --attempts N         tries per source port before the\n"
 		"                       confirmation pass re-probes silent\n"
 		"                       ports (default %d)\n"
@@ -286,6 +294,7 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 		{"json", required_argument, NULL, 'j'},
 		{"events", required_argument, NULL, 'e'},
 		{"dns-name", required_argument, NULL, 'D'},
+		{"engine", required_argument, NULL, 'G'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -382,6 +391,16 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 		case 'K':
 			o->outputs.keep =
 				probe_parse_number("--keep", optarg, 1, 100000);
+			break;
+		case 'G':
+			if (strcmp(optarg, "raw") == 0)
+				o->raw = true;
+			else if (strcmp(optarg, "socket") == 0)
+				o->raw = false;
+			else
+				probe_usage_error("--engine: bad value '%s': "
+						  "expected socket or raw",
+						  optarg);
 			break;
 		case 'D':
 			o->dns_name = optarg;
@@ -954,6 +973,7 @@ main(int argc, char **argv)
 	settings.attempts = o.attempts;
 	settings.timeout_ms = o.timeout_ms;
 	settings.control_sport = o.control_sport;
+	settings.raw = o.raw;
 	window_set = o.window_set;
 	if (o.scenario != NULL)
 		ntargets = probe_plan_scenario(&o, &report, &targets, &settings,

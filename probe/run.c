@@ -266,6 +266,8 @@ run_group_sweep(struct event_base *base, const struct run_target *t,
 	cfg.attempts = settings->attempts;
 	cfg.timeout_ms = settings->timeout_ms;
 	cfg.window = settings->window;
+	if (settings->raw)
+		cfg.transports[PROTO_UDP] = &raw_transport;
 
 	if (cfg.bind.ss_family != AF_UNSPEC)
 		local = cfg.bind;

@@ -20,6 +20,7 @@ struct run_settings {
 	unsigned attempts;
 	unsigned timeout_ms;
 	uint16_t control_sport; /* --control-sport, 0: none */
+	bool raw; /* UDP from a raw socket where it can (--engine raw) */
 };
 
 /* One target of the run, resolved and with its key loaded. */

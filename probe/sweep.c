@@ -1396,8 +1396,8 @@ sweep_launch_canary(struct sweep *s)
 	sweep_launch(s, index, true);
 }
 
-uint64_t
-sweep_step(struct sweep *s)
+static uint64_t
+sweep_step_inner(struct sweep *s)
 {
 	uint32_t now_ms, wake_ms = UINT32_MAX;
 	uint64_t wake_ns = UINT64_MAX, wait_ns, next;
@@ -1482,6 +1482,24 @@ sweep_step(struct sweep *s)
 	/* Nothing due now could start (the window is full): a reply or a
 	 * deadline will free a slot; never spin. */
 	return wake_ns > s->now_ns ? wake_ns : s->now_ns + 1000000u;
+}
+
+uint64_t
+sweep_step(struct sweep *s)
+{
+	uint64_t next = sweep_step_inner(s);
+	int p;
+
+	for (p = 0; p < 2; p++)
+		if (s->transports[p]->flush != NULL)
+			s->transports[p]->flush(s);
+	return next;
+}
+
+const char *
+sweep_engine(const struct sweep *s)
+{
+	return s->transports[PROTO_UDP]->name;
 }
 
 void
@@ -1592,10 +1610,19 @@ sweep_new(const struct sweep_config *config, struct event_bus *bus)
 					    : AGENTLESS_TCP_START;
 	s->spacing_ms[PROTO_UDP] = UDP_SPACING_MS;
 	s->spacing_ms[PROTO_TCP] = TCP_SPACING_MS;
-	for (p = 0; p < 2; p++)
+	for (p = 0; p < 2; p++) {
 		s->transport_state[p] = s->transports[p]->open
 						? s->transports[p]->open(s)
 						: NULL;
+		if (s->transport_state[p] == NULL &&
+		    s->transports[p]->fallback != NULL) {
+			s->transports[p] = s->transports[p]->fallback;
+			s->transport_state[p] =
+				s->transports[p]->open
+					? s->transports[p]->open(s)
+					: NULL;
+		}
+	}
 	return s;
 }
 

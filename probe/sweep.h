@@ -44,6 +44,10 @@ struct transport_ops {
 	void (*stop)(struct sweep *s, struct attempt *a, bool abort);
 	/* A descriptor it added to the poller (probe/poller.h) is ready. */
 	void (*ready)(struct sweep *s, uint64_t data, uint32_t events);
+	/* Sends what start queued (may be NULL): at the end of each step. */
+	void (*flush)(struct sweep *s);
+	/* Used instead when open finds this one cannot run (may be NULL). */
+	const struct transport_ops *fallback;
 };
 
 /* Poller data of a transport's descriptor: the top bit says which. */
@@ -254,11 +258,16 @@ void sweep_publish(struct sweep *s, enum sweep_event_type type, size_t index,
 		   struct sweep_event *ev);
 double sweep_elapsed(const struct sweep *s);
 uint64_t sweep_seed(const struct sweep *s);
+/* The UDP transport in use: "udp" (sockets) or "raw". */
+const char *sweep_engine(const struct sweep *s);
 
 /* errno values that mean the path actively refused: RST or ICMP. */
 bool transport_error_is_rejection(int error);
 
 extern const struct transport_ops udp_transport;
 extern const struct transport_ops tcp_transport;
+/* UDP from one raw socket, replies through one packet socket (IPv4,
+ * CAP_NET_RAW); falls back to udp_transport when it cannot open. */
+extern const struct transport_ops raw_transport;
 
 #endif

@@ -192,5 +192,5 @@ tcp_ready(struct sweep *s, uint64_t data, uint32_t events)
 }
 
 const struct transport_ops tcp_transport = {
-	"tcp", NULL, NULL, tcp_start, tcp_stop, tcp_ready,
+	"tcp", NULL, NULL, tcp_start, tcp_stop, tcp_ready, NULL, NULL,
 };

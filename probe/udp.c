@@ -261,5 +261,5 @@ udp_ready(struct sweep *s, uint64_t data, uint32_t events)
 }
 
 const struct transport_ops udp_transport = {
-	"udp", udp_open, udp_close, udp_start, udp_stop, udp_ready,
+	"udp", udp_open, udp_close, udp_start, udp_stop, udp_ready, NULL, NULL,
 };

@@ -110,7 +110,7 @@ fake_stop(struct sweep *s, struct attempt *a, bool abort)
 }
 
 static const struct transport_ops fake_transport = {
-	"fake", NULL, NULL, fake_start, fake_stop, NULL,
+	"fake", NULL, NULL, fake_start, fake_stop, NULL, NULL, NULL,
 };
 
 static void
