@@ -46,7 +46,7 @@ UNIT_BIN := $(BUILDDIR)/tests/unit-tests
 
 .PHONY: all test unit e2e san demo deps format format-check install clean \
 	man deb static static-probe \
-	testbed-down fuzz soak bench FORCE version
+	testbed-down fuzz soak bench stress-test FORCE version
 
 all: $(BINS) $(HELPERS)
 	@ln -sf $(BUILDDIR)/nacl-probe nacl-probe
@@ -97,6 +97,13 @@ unit: $(UNIT_BIN)
 
 e2e: all
 	bash tests/netns/run.sh
+
+# The e2e suite STRESS_ROUNDS times (default 5) beside a busy loop per core,
+# and a tally; not part of make test (about an hour).
+STRESS_ROUNDS ?= 5
+stress-test: deps
+	$(MAKE) all
+	bash tests/netns/stress.sh $(STRESS_ROUNDS)
 
 test: deps
 	$(MAKE) unit
