@@ -14,6 +14,7 @@
 #include "common/netaddr.h"
 #include "common/xmalloc.h"
 #include "probe/classify.h"
+#include "probe/rejects.h"
 #include "probe/session.h"
 #include "probe/sweep.h"
 
@@ -74,56 +75,6 @@ run_check_losses(const struct seen_report *seen, size_t check)
 
 	l.socket_overflows = seen->checks[check].socket_overflows;
 	return l;
-}
-
-/* Publishes the final status of every port that did not answer. */
-static void
-run_classify(struct sweep *sweep, const struct sweep_config *cfg,
-	     const struct seen_report *seen)
-{
-	size_t i, nsports = sweep_nsports(sweep), check, index;
-	struct classify_input in;
-	struct classify_result r;
-	struct sweep_event ev;
-
-	/* Every result from here, once the agent's evidence is in. */
-	for (i = 0; i < sweep_nports(sweep); i++) {
-		const struct sweep_port *p = sweep_port_at(sweep, i);
-
-		check = i / nsports;
-		index = i % nsports;
-		memset(&in, 0, sizeof in);
-		in.flags = p->flags;
-		in.agent = cfg->agent;
-		in.proto = cfg->checks.checks[check].proto;
-		memset(&ev, 0, sizeof ev);
-		if (seen != NULL) {
-			in.evidence = seen->evidence;
-			in.wire_in = seen_report_get(seen, check, SEEN_WIRE_IN,
-						     index);
-			in.socket = seen_report_get(seen, check, SEEN_SOCKET,
-						    index);
-			in.wire_out = seen_report_get(seen, check,
-						      SEEN_WIRE_OUT, index);
-			in.losses = run_check_losses(seen, check);
-			ev.nat_translated =
-				seen_report_get(seen, check, SEEN_NAT, index);
-		}
-		if (p->flags & PORT_NAT)
-			ev.nat_translated = true;
-		ev.observed_port = p->observed_port;
-		r = classify_port(&in);
-		ev.status = r.status;
-		if (r.reason == CLASSIFY_EVIDENCE_LOST ||
-		    r.reason == CLASSIFY_REPLY_WITHHELD ||
-		    r.reason == CLASSIFY_HOST_KEPT)
-			log_debug("%s/%u from %u: %s: %s", proto_name(in.proto),
-				  cfg->checks.checks[check].port,
-				  sweep_sport_of(sweep, i),
-				  status_name(r.status),
-				  classify_reason_text(r.reason));
-		sweep_publish(sweep, SWEEP_EVENT_RESULT, i, &ev);
-	}
 }
 
 /* The source address used toward target, for the report: no packet is sent. */
@@ -215,151 +166,482 @@ run_copy_results(const struct report *part, const struct run_group *g,
 	}
 }
 
-/* One session (with an agent) and one sweep over the checks of g. */
+/* Evidence re-probes: how fast and how often, and how long they may take. */
+#define RECHECK_RATE 500
+#define RECHECK_ATTEMPTS 2
+#define RECHECK_SPACING_MS 500
+/*
+ * Rejected blocks: one probe at a time, past the per-peer ICMP limit of
+ * Linux routers and hosts (a token a second once the burst of six is
+ * spent), a dozen probes per block at most, half a minute per group.
+ */
+#define ICMP_SPACING_MS 1100
+#define ICMP_PROBES_PER_BLOCK 12
+#define ICMP_BUDGET_MS 30000
+
+/* One sweep over the checks that share a set of source ports: its session,
+ * its sweep, the agent's evidence and each port's outcome. */
+struct group {
+	struct event_base *base;
+	const struct run_target *target;
+	struct run_settings *settings;
+	struct report *report;
+	const struct run_group *checks; /* indices into the report */
+	struct sweep_config cfg;
+	struct event_bus bus; /* the sweep's events */
+	struct report part; /* the aggregator's, copied into report */
+	struct probe_session *session;
+	struct probe_session_info info;
+	struct run_lost lost;
+	struct sweep *sweep;
+	struct seen_report seen;
+	bool have_seen;
+	struct seen_losses *losses_before; /* per check, at the last fetch */
+	struct classify_result *results; /* per port of the sweep */
+	bool *settled; /* its result rests on complete evidence */
+	size_t *rejected_inferred; /* per check */
+	uint64_t icmp_spent_ms;
+};
+
+static void
+group_free(struct group *g)
+{
+	sweep_free(g->sweep);
+	if (g->have_seen)
+		seen_report_free(&g->seen);
+	probe_session_close(g->session);
+	free(g->lost.cause);
+	event_bus_free(&g->bus);
+	report_free(&g->part);
+	check_list_free(&g->cfg.checks);
+	range_list_free(&g->cfg.sports);
+	free(g->losses_before);
+	free(g->results);
+	free(g->settled);
+	free(g->rejected_inferred);
+	sodium_memzero(g->cfg.session_key, sizeof g->cfg.session_key);
+	sodium_memzero(g->info.session_key, sizeof g->info.session_key);
+}
+
+/* The sweep's configuration from the report's checks and the settings. */
+static void
+group_configure(struct group *g)
+{
+	const struct run_target *t = g->target;
+	struct sweep_config *cfg = &g->cfg;
+	char addr_text[NETADDR_STRLEN];
+	size_t i;
+
+	cfg->target = t->address;
+	cfg->bind = t->bind;
+	cfg->agent = t->agent;
+	cfg->dns_name = t->dns_name;
+	netaddr_format((struct sockaddr *)&cfg->target, addr_text);
+	snprintf(cfg->host, sizeof cfg->host,
+		 cfg->target.ss_family == AF_INET6 ? "[%s]" : "%s", addr_text);
+	range_list_copy(&cfg->sports,
+			&g->report->checks[g->checks->checks[0]].sports);
+	for (i = 0; i < g->checks->nchecks; i++) {
+		const struct report_check *c =
+			&g->report->checks[g->checks->checks[i]];
+		struct check_spec *spec;
+
+		cfg->checks.checks =
+			xreallocarray(cfg->checks.checks, cfg->checks.count + 1,
+				      sizeof *cfg->checks.checks);
+		spec = &cfg->checks.checks[cfg->checks.count++];
+		spec->proto = c->proto;
+		spec->port = c->port;
+		spec->service = c->service;
+		report_add_check(&g->part, c->proto, c->port, c->service,
+				 &c->sports);
+	}
+	cfg->rate = g->settings->rate;
+	cfg->attempts = g->settings->attempts;
+	cfg->timeout_ms = g->settings->timeout_ms;
+	cfg->window = g->settings->window;
+	if (g->settings->raw)
+		cfg->transports[PROTO_UDP] = &raw_transport;
+	g->losses_before =
+		xcalloc(cfg->checks.count + 1, sizeof *g->losses_before);
+	g->rejected_inferred =
+		xcalloc(cfg->checks.count + 1, sizeof *g->rejected_inferred);
+}
+
+/* With an agent: its session, and what it tells of the pace. */
+static int
+group_open(struct group *g, char **cause)
+{
+	struct probe_session_params params;
+	struct range_list avoid = {NULL, 0};
+	struct sweep_config *cfg = &g->cfg;
+	unsigned queue;
+
+	run_swept_ports(g->report, &avoid);
+	memset(&params, 0, sizeof params);
+	params.agent = (struct sockaddr *)&g->target->address;
+	params.bind = (struct sockaddr *)&cfg->bind;
+	params.key = g->target->key.bytes != NULL ? &g->target->key : NULL;
+	params.checks = &cfg->checks;
+	params.sports = &cfg->sports;
+	params.avoid = &avoid;
+	params.control_sport = g->settings->control_sport;
+	params.planned = cfg->checks.count * range_list_size(&cfg->sports);
+	g->session = probe_session_open(&params, &g->info, cause);
+	range_list_free(&avoid);
+	if (g->session == NULL)
+		return -1;
+	cfg->session = g->info.session;
+	cfg->keyed = g->info.keyed;
+	memcpy(cfg->session_key, g->info.session_key, sizeof cfg->session_key);
+	/* Above the agent's per-source limit, replies would be withheld and
+	 * read as drops. */
+	if (g->info.max_rate > 0 &&
+	    (cfg->rate == 0 || cfg->rate > g->info.max_rate)) {
+		if (g->settings->rate != 0)
+			log_warn("--rate %u is above the agent's %u replies "
+				 "per second to one source; sweeping at %u",
+				 g->settings->rate, g->info.max_rate,
+				 g->info.max_rate);
+		cfg->rate = g->info.max_rate;
+		g->settings->rate = g->info.max_rate;
+	}
+	/*
+	 * Half-open connections beyond the agent's SYN queue or listen
+	 * backlog make it fall back to syncookies (no SYN_RECV entry left
+	 * to prove a SYN arrived) or drop SYNs: keep TCP in flight at half
+	 * the smaller.
+	 */
+	queue = g->info.syn_backlog;
+	if (g->info.listen_backlog > 0 &&
+	    (queue == 0 || g->info.listen_backlog < queue))
+		queue = g->info.listen_backlog;
+	if (queue >= 16)
+		cfg->tcp_window = queue / 2;
+	return 0;
+}
+
+/* Runs the pass set up (the sweep, or a rerun) to its end, watching the
+ * agent; -1 with *cause when it was lost or the sweep failed. */
+static int
+group_drive(struct group *g, char **cause)
+{
+	if (g->session != NULL)
+		probe_session_watch(g->session, g->base, run_lost_callback,
+				    &g->lost);
+	if (sweep_run(g->sweep, g->base) != 0) {
+		probe_session_unwatch(g->session);
+		*cause = xstrdup("the event loop failed");
+		return -1;
+	}
+	probe_session_unwatch(g->session);
+	if (g->lost.cause != NULL) {
+		sweep_stop(g->sweep, NULL);
+		*cause = xasprintf("lost the agent mid-sweep: %s",
+				   g->lost.cause);
+		return -1;
+	}
+	if (sweep_error(g->sweep) != NULL || !sweep_over(g->sweep)) {
+		*cause = xstrdup(sweep_error(g->sweep)
+					 ? sweep_error(g->sweep)
+					 : "the sweep did not end");
+		return -1;
+	}
+	return 0;
+}
+
+/* The agent's seen-log now; the losses of the last fetch are kept, so the
+ * next classification counts only what was lost since. */
+static int
+group_fetch(struct group *g, char **cause)
+{
+	size_t c;
+
+	if (g->have_seen) {
+		for (c = 0; c < g->cfg.checks.count; c++)
+			g->losses_before[c] = run_check_losses(&g->seen, c);
+		seen_report_free(&g->seen);
+		g->have_seen = false;
+	}
+	if (probe_session_seen(g->session, &g->seen, cause) != 0)
+		return -1;
+	g->have_seen = true;
+	return 0;
+}
+
+/* Losses of check since the fetch before the last one. */
+static struct seen_losses
+group_losses_since(const struct group *g, size_t check)
+{
+	struct seen_losses now = run_check_losses(&g->seen, check);
+	const struct seen_losses *b = &g->losses_before[check];
+
+#define SINCE(f) now.f = now.f > b->f ? now.f - b->f : 0
+	SINCE(socket_overflows);
+	SINCE(listen_overflows);
+	SINCE(listen_drops);
+	SINCE(syncookies_sent);
+	SINCE(capture_drops);
+	SINCE(not_kept);
+	SINCE(withheld);
+#undef SINCE
+	return now;
+}
+
+/* Classifies port i from its flags and the evidence now at hand. */
+static void
+group_classify_port(struct group *g, size_t i, bool since_last)
+{
+	size_t nsports = sweep_nsports(g->sweep), check = i / nsports;
+	const struct sweep_port *p = sweep_port_at(g->sweep, i);
+	struct classify_input in;
+
+	memset(&in, 0, sizeof in);
+	in.flags = p->flags;
+	in.agent = g->cfg.agent;
+	in.proto = g->cfg.checks.checks[check].proto;
+	if (g->have_seen) {
+		in.evidence = g->seen.evidence;
+		in.wire_in = seen_report_get(&g->seen, check, SEEN_WIRE_IN,
+					     i % nsports);
+		in.socket = seen_report_get(&g->seen, check, SEEN_SOCKET,
+					    i % nsports);
+		in.wire_out = seen_report_get(&g->seen, check, SEEN_WIRE_OUT,
+					      i % nsports);
+		in.losses = since_last ? group_losses_since(g, check)
+				       : run_check_losses(&g->seen, check);
+	}
+	g->results[i] = classify_port(&in);
+	g->settled[i] =
+		g->have_seen || !g->cfg.agent || (p->flags & PORT_FINAL);
+}
+
+/* The ports whose result rests on evidence the agent may have lost, or on
+ * replies it held back: tried again more slowly, then judged by what was
+ * lost in that pass alone. */
+static int
+group_recheck(struct group *g, char **cause)
+{
+	static const struct sweep_rerun how = {RECHECK_ATTEMPTS, RECHECK_RATE,
+					       RECHECK_SPACING_MS, 0, 0};
+	size_t i, n = 0, nports = sweep_nports(g->sweep);
+	uint32_t *again = xcalloc(nports + 1, sizeof *again);
+
+	for (i = 0; i < nports; i++)
+		if (g->results[i].reason == CLASSIFY_EVIDENCE_LOST ||
+		    g->results[i].reason == CLASSIFY_REPLY_WITHHELD)
+			again[n++] = (uint32_t)i;
+	if (n == 0) {
+		free(again);
+		return 0;
+	}
+	log_info("%zu ports rest on evidence the agent may have lost: trying "
+		 "them again at %d per second",
+		 n, RECHECK_RATE);
+	for (i = 0; i < n; i++)
+		g->settled[again[i]] = false;
+	sweep_rerun(g->sweep, again, n, &how);
+	if (group_drive(g, cause) != 0 || group_fetch(g, cause) != 0) {
+		free(again);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		group_classify_port(g, again[i], true);
+	free(again);
+	return 0;
+}
+
+/* One paced attempt at a port of a rejected block: was it rejected? */
+struct group_probe {
+	struct group *g;
+	size_t check;
+	char **cause;
+	int failed;
+};
+
+static bool
+group_icmp_probe(void *arg, size_t sport)
+{
+	struct group_probe *gp = arg;
+	struct group *g = gp->g;
+	const struct sweep_rerun how = {1, 0, 0, 0, ICMP_SPACING_MS};
+	uint32_t index = (uint32_t)sweep_port_index(g->sweep, gp->check, sport);
+	uint64_t start = sweep_now(g->sweep);
+
+	if (gp->failed || g->icmp_spent_ms >= ICMP_BUDGET_MS)
+		return false;
+	sweep_rerun(g->sweep, &index, 1, &how);
+	if (group_drive(g, gp->cause) != 0) {
+		gp->failed = -1;
+		return false;
+	}
+	g->icmp_spent_ms += (sweep_now(g->sweep) - start) / 1000000u;
+	return (sweep_port_at(g->sweep, index)->flags & PORT_REJECTED) != 0;
+}
+
+/*
+ * Rejects interleaved with silence where no request reached the agent: a
+ * device that rejects them but rate-limits its ICMP. Each block's edges are
+ * probed at the ICMP pace, and the silent ports between its outermost
+ * rejects are rejected too (counted as inferred): one range, not shards.
+ */
+static int
+group_rejected_blocks(struct group *g, char **cause)
+{
+	size_t nsports = sweep_nsports(g->sweep), c, k, b, nblocks;
+	uint8_t *statuses = xmalloc(nsports + 1);
+	struct reject_block *blocks;
+
+	for (c = 0; c < g->cfg.checks.count; c++) {
+		struct group_probe gp = {g, c, cause, 0};
+
+		for (k = 0; k < nsports; k++)
+			statuses[k] =
+				(uint8_t)g->results[c * nsports + k].status;
+		nblocks = rejects_find(statuses, nsports, &blocks);
+		for (b = 0; b < nblocks && !gp.failed; b++) {
+			struct reject_block *blk = &blocks[b];
+
+			rejects_extend(blk, group_icmp_probe, &gp,
+				       ICMP_PROBES_PER_BLOCK);
+			for (k = blk->hull_from; k <= blk->hull_to; k++) {
+				struct classify_result *r =
+					&g->results[c * nsports + k];
+
+				if (sweep_port_at(g->sweep, c * nsports + k)
+					    ->flags &
+				    PORT_REJECTED) {
+					r->status = STATUS_REJECTED;
+					r->reason = CLASSIFY_REFUSED;
+				} else if (rejects_silent(r->status)) {
+					r->status = STATUS_REJECTED;
+					r->reason = CLASSIFY_REFUSED;
+					g->rejected_inferred[c]++;
+				}
+			}
+		}
+		if (nblocks > 0)
+			log_info("%s/%u: %zu rejected ports stayed silent: the "
+				 "rejecting device rate-limits its ICMP",
+				 proto_name(g->cfg.checks.checks[c].proto),
+				 g->cfg.checks.checks[c].port,
+				 g->rejected_inferred[c]);
+		free(blocks);
+		if (gp.failed) {
+			free(statuses);
+			return -1;
+		}
+	}
+	free(statuses);
+	return 0;
+}
+
+/* Publishes every port's result, from here alone: RESULT events. A port
+ * whose result does not rest on complete evidence (the agent was lost
+ * before it was in) is unfinished. */
+static void
+group_publish(struct group *g)
+{
+	size_t i, nsports = sweep_nsports(g->sweep), check;
+	struct sweep_event ev;
+
+	for (i = 0; i < sweep_nports(g->sweep); i++) {
+		const struct sweep_port *p = sweep_port_at(g->sweep, i);
+
+		check = i / nsports;
+		memset(&ev, 0, sizeof ev);
+		ev.status = g->settled[i] ? g->results[i].status
+					  : STATUS_UNFINISHED;
+		if (g->have_seen &&
+		    seen_report_get(&g->seen, check, SEEN_NAT, i % nsports))
+			ev.nat_translated = true;
+		if (p->flags & PORT_NAT)
+			ev.nat_translated = true;
+		ev.observed_port = p->observed_port;
+		if (ev.status != STATUS_OK &&
+		    g->results[i].reason != CLASSIFY_REFUSED)
+			log_debug("%s/%u from %u: %s: %s",
+				  proto_name(g->cfg.checks.checks[check].proto),
+				  g->cfg.checks.checks[check].port,
+				  sweep_sport_of(g->sweep, i),
+				  status_name(ev.status),
+				  classify_reason_text(g->results[i].reason));
+		sweep_publish(g->sweep, SWEEP_EVENT_RESULT, i, &ev);
+	}
+	memset(&ev, 0, sizeof ev);
+	sweep_publish(g->sweep, SWEEP_EVENT_DONE, SIZE_MAX, &ev);
+}
+
+/* One session (with an agent) and one sweep over the checks of checks. */
 static int
 run_group_sweep(struct event_base *base, const struct run_target *t,
-		const struct run_group *g, struct run_settings *settings,
+		const struct run_group *checks, struct run_settings *settings,
 		struct report *report, struct event_bus *run_bus, bool progress,
 		char **cause)
 {
-	struct probe_session *session = NULL;
-	struct probe_session_params params;
-	struct probe_session_info info;
-	struct range_list avoid = {NULL, 0};
-	struct run_lost lost = {base, NULL};
-	struct seen_report seen, *have_seen = NULL;
-	struct event_bus bus = {0};
-	struct report part = {0};
+	struct group g;
 	struct sockaddr_storage local;
-	struct sweep_config cfg;
-	struct sweep_event ev;
-	struct sweep *sweep = NULL;
 	char addr_text[NETADDR_STRLEN];
 	size_t i;
 	int rc = -1;
 
-	memset(&cfg, 0, sizeof cfg);
-	memset(&info, 0, sizeof info);
-	cfg.target = t->address;
-	cfg.bind = t->bind;
-	cfg.agent = t->agent;
-	cfg.dns_name = t->dns_name;
-	netaddr_format((struct sockaddr *)&cfg.target, addr_text);
-	snprintf(cfg.host, sizeof cfg.host,
-		 cfg.target.ss_family == AF_INET6 ? "[%s]" : "%s", addr_text);
-	range_list_copy(&cfg.sports, &report->checks[g->checks[0]].sports);
-	for (i = 0; i < g->nchecks; i++) {
-		const struct report_check *c = &report->checks[g->checks[i]];
-		struct check_spec *spec;
-
-		cfg.checks.checks =
-			xreallocarray(cfg.checks.checks, cfg.checks.count + 1,
-				      sizeof *cfg.checks.checks);
-		spec = &cfg.checks.checks[cfg.checks.count++];
-		spec->proto = c->proto;
-		spec->port = c->port;
-		spec->service = c->service;
-		report_add_check(&part, c->proto, c->port, c->service,
-				 &c->sports);
-	}
-	cfg.rate = settings->rate;
-	cfg.attempts = settings->attempts;
-	cfg.timeout_ms = settings->timeout_ms;
-	cfg.window = settings->window;
-	if (settings->raw)
-		cfg.transports[PROTO_UDP] = &raw_transport;
-
-	if (cfg.bind.ss_family != AF_UNSPEC)
-		local = cfg.bind;
+	memset(&g, 0, sizeof g);
+	g.base = base;
+	g.target = t;
+	g.settings = settings;
+	g.report = report;
+	g.checks = checks;
+	g.lost.base = base;
+	group_configure(&g);
+	if (g.cfg.bind.ss_family != AF_UNSPEC)
+		local = g.cfg.bind;
 	else
-		run_local_address((struct sockaddr *)&cfg.target, &local);
-	if (cfg.agent) {
-		run_swept_ports(report, &avoid);
-		memset(&params, 0, sizeof params);
-		params.agent = (struct sockaddr *)&t->address;
-		params.bind = (struct sockaddr *)&cfg.bind;
-		params.key = t->key.bytes != NULL ? &t->key : NULL;
-		params.checks = &cfg.checks;
-		params.sports = &cfg.sports;
-		params.avoid = &avoid;
-		params.control_sport = settings->control_sport;
-		params.planned =
-			cfg.checks.count * range_list_size(&cfg.sports);
-		session = probe_session_open(&params, &info, cause);
-		if (session == NULL)
+		run_local_address((struct sockaddr *)&g.cfg.target, &local);
+	if (g.cfg.agent) {
+		if (group_open(&g, cause) != 0)
 			goto out;
-		cfg.session = info.session;
-		cfg.keyed = info.keyed;
-		memcpy(cfg.session_key, info.session_key,
-		       sizeof cfg.session_key);
-		/* Above the agent's per-source limit, replies would be
-		 * withheld and read as drops. */
-		if (info.max_rate > 0 &&
-		    (cfg.rate == 0 || cfg.rate > info.max_rate)) {
-			if (settings->rate != 0)
-				log_warn("--rate %u is above the agent's %u "
-					 "replies per second to one source; "
-					 "sweeping at %u",
-					 settings->rate, info.max_rate,
-					 info.max_rate);
-			cfg.rate = info.max_rate;
-			settings->rate = info.max_rate;
-		}
-		if (cfg.bind.ss_family == AF_UNSPEC)
-			local = info.local;
+		if (g.cfg.bind.ss_family == AF_UNSPEC)
+			local = g.info.local;
 	}
 	report_set_target_bind(
 		report, t->report_target,
 		local.ss_family != AF_UNSPEC
 			? netaddr_format((struct sockaddr *)&local, addr_text)
 			: "");
-	aggregator_subscribe(&bus, &part);
-	event_bus_subscribe(&bus, run_forward_event_callback, NULL, run_bus);
+	aggregator_subscribe(&g.bus, &g.part);
+	event_bus_subscribe(&g.bus, run_forward_event_callback, NULL, run_bus);
 	if (progress)
-		progress_subscribe(&bus, stderr);
+		progress_subscribe(&g.bus, stderr);
 
-	sweep = sweep_new(&cfg, &bus);
-	sweep_start(sweep);
-	if (session != NULL)
-		probe_session_watch(session, base, run_lost_callback, &lost);
-	if (sweep_run(sweep, base) != 0) {
-		*cause = xstrdup("the event loop failed");
-		goto out;
-	}
-	probe_session_unwatch(session);
-	if (lost.cause != NULL) {
-		*cause = xasprintf("lost the agent mid-sweep: %s", lost.cause);
-		goto out;
-	}
-	if (sweep_error(sweep) != NULL || !sweep_over(sweep)) {
-		*cause = xstrdup(sweep_error(sweep) ? sweep_error(sweep)
-						    : "the sweep did not end");
-		goto out;
-	}
-	if (session != NULL && run_needs_seen(sweep, &cfg)) {
-		if (probe_session_seen(session, &seen, cause) != 0)
-			goto out;
-		have_seen = &seen;
-	}
-	probe_session_close(session);
-	session = NULL;
-	run_classify(sweep, &cfg, have_seen);
-	memset(&ev, 0, sizeof ev);
-	sweep_publish(sweep, SWEEP_EVENT_DONE, SIZE_MAX, &ev);
-	run_copy_results(&part, g, report);
+	g.sweep = sweep_new(&g.cfg, &g.bus);
+	g.results = xcalloc(sweep_nports(g.sweep) + 1, sizeof *g.results);
+	g.settled = xcalloc(sweep_nports(g.sweep) + 1, sizeof *g.settled);
+	sweep_start(g.sweep);
+	if (group_drive(&g, cause) != 0)
+		goto partial;
+	if (g.session != NULL && run_needs_seen(g.sweep, &g.cfg) &&
+	    group_fetch(&g, cause) != 0)
+		goto partial;
+	for (i = 0; i < sweep_nports(g.sweep); i++)
+		group_classify_port(&g, i, false);
+	if (g.have_seen && group_recheck(&g, cause) != 0)
+		goto partial;
+	if (group_rejected_blocks(&g, cause) != 0)
+		goto partial;
+	probe_session_close(g.session);
+	g.session = NULL;
 	rc = 0;
+partial:
+	/* What was settled keeps its status, answered and refused ports too;
+	 * the rest is unfinished. */
+	for (i = 0; i < sweep_nports(g.sweep); i++)
+		if (!g.settled[i] &&
+		    (sweep_port_at(g.sweep, i)->flags & PORT_FINAL))
+			group_classify_port(&g, i, false);
+	group_publish(&g);
+	run_copy_results(&g.part, checks, report);
 out:
-	sweep_free(sweep);
-	seen_report_free(have_seen);
-	probe_session_close(session);
-	free(lost.cause);
-	event_bus_free(&bus);
-	report_free(&part);
-	check_list_free(&cfg.checks);
-	range_list_free(&cfg.sports);
-	range_list_free(&avoid);
-	sodium_memzero(cfg.session_key, sizeof cfg.session_key);
-	sodium_memzero(info.session_key, sizeof info.session_key);
+	group_free(&g);
 	return rc;
 }
 

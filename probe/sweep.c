@@ -1526,23 +1526,30 @@ sweep_stop(struct sweep *s, const char *cause)
 
 void
 sweep_rerun(struct sweep *s, const uint32_t *indices, size_t n,
-	    unsigned attempts, unsigned rate, unsigned spacing_ms,
-	    unsigned budget_ms)
+	    const struct sweep_rerun *how)
 {
+	uint32_t now_ms;
 	size_t i;
 
 	s->now_ns = sweep_now(s);
+	now_ms = sweep_ms(s, s->now_ns);
 	s->phase = PHASE_RERUN;
 	s->stopped = false;
-	bucket_init(&s->bucket, rate ? rate : s->cfg.rate, s->now_ns);
-	s->spacing_ms[PROTO_UDP] = spacing_ms;
-	s->spacing_ms[PROTO_TCP] =
-		spacing_ms > TCP_SPACING_MS ? spacing_ms : TCP_SPACING_MS;
-	s->budget_end_ms = budget_ms ? sweep_ms(s, s->now_ns) + budget_ms : 0;
-	for (i = 0; i < n; i++)
+	bucket_init(&s->bucket, how->rate ? how->rate : s->cfg.rate, s->now_ns);
+	s->spacing_ms[PROTO_UDP] = how->spacing_ms;
+	s->spacing_ms[PROTO_TCP] = how->spacing_ms > TCP_SPACING_MS
+					   ? how->spacing_ms
+					   : TCP_SPACING_MS;
+	s->budget_end_ms =
+		how->budget_ms ? now_ms + how->delay_ms + how->budget_ms : 0;
+	for (i = 0; i < n; i++) {
+		struct sweep_port *p = &s->ports[indices[i]];
+
+		if (p->ready_ms < now_ms + how->delay_ms)
+			p->ready_ms = now_ms + how->delay_ms;
 		sweep_reopen(s, indices[i],
-			     (unsigned)s->ports[indices[i]].attempts + attempts,
-			     0);
+			     (unsigned)p->attempts + how->attempts, 0);
+	}
 }
 
 struct sweep *

@@ -186,16 +186,22 @@ const char *sweep_error(const struct sweep *s);
 /* The pass is over (sweep_step returned 0). */
 bool sweep_over(const struct sweep *s);
 
+/* How sweep_rerun probes again. */
+struct sweep_rerun {
+	unsigned attempts; /* more for each port */
+	unsigned rate; /* per second, 0: the sweep's */
+	unsigned spacing_ms; /* between two attempts of a port */
+	unsigned budget_ms; /* none starts after, 0: no end */
+	unsigned delay_ms; /* none starts before */
+};
+
 /*
- * Another pass over ports (indices into the sweep): each gets up to
- * attempts more, at most rate per second (0: the sweep's rate), the next no
- * closer than spacing_ms to the last; after budget_ms (0: none) no attempt
- * starts. For ports whose evidence was incomplete, or that a rate-limited
- * ICMP left silent. Drive it with sweep_step until it returns 0.
+ * Another pass over ports (indices into the sweep), as how says: for ports
+ * whose evidence was incomplete, or that a rate-limited ICMP left silent.
+ * Drive it with sweep_step (or sweep_run) until it is over.
  */
 void sweep_rerun(struct sweep *s, const uint32_t *indices, size_t n,
-		 unsigned attempts, unsigned rate, unsigned spacing_ms,
-		 unsigned budget_ms);
+		 const struct sweep_rerun *how);
 
 /*
  * Runs the pass (sweep_start first, or sweep_rerun) on base with the real

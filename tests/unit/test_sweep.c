@@ -462,7 +462,9 @@ Test(sweep, a_rerun_gives_the_named_ports_more_attempts)
 	fake_drive(f);
 	cr_assert_eq(sweep_port_at(f->s, 550)->attempts, 3);
 	start = f->now;
-	sweep_rerun(f->s, again, 3, 2, 10, 1000, 0);
+	sweep_rerun(f->s, again, 3,
+		    &(struct sweep_rerun){
+			    .attempts = 2, .rate = 10, .spacing_ms = 1000});
 	fake_drive(f);
 	cr_assert_eq(sweep_port_at(f->s, 500)->attempts, 5);
 	cr_assert_eq(sweep_port_at(f->s, 550)->attempts, 5);
