@@ -170,6 +170,9 @@ run_copy_results(const struct report *part, const struct run_group *g,
 #define RECHECK_RATE 500
 #define RECHECK_ATTEMPTS 2
 #define RECHECK_SPACING_MS 500
+/* Rounds at most, each after a longer pause: the losses are counted for
+ * the whole agent host, and other sessions may still be sweeping it. */
+#define RECHECK_ROUNDS 3
 /*
  * Rejected blocks: one probe at a time, past the per-peer ICMP limit of
  * Linux routers and hosts (a token a second once the burst of six is
@@ -418,35 +421,37 @@ group_classify_port(struct group *g, size_t i, bool since_last)
 
 /* The ports whose result rests on evidence the agent may have lost, or on
  * replies it held back: tried again more slowly, then judged by what was
- * lost in that pass alone. */
+ * lost in that pass alone; again, after a longer pause, while it is not
+ * complete. What still cannot be told stays dropped, with the reason. */
 static int
 group_recheck(struct group *g, char **cause)
 {
-	static const struct sweep_rerun how = {RECHECK_ATTEMPTS, RECHECK_RATE,
-					       RECHECK_SPACING_MS, 0, 0};
-	size_t i, n = 0, nports = sweep_nports(g->sweep);
+	struct sweep_rerun how = {RECHECK_ATTEMPTS, RECHECK_RATE,
+				  RECHECK_SPACING_MS, 0, 0};
+	size_t i, n, round, nports = sweep_nports(g->sweep);
 	uint32_t *again = xcalloc(nports + 1, sizeof *again);
 
-	for (i = 0; i < nports; i++)
-		if (g->results[i].reason == CLASSIFY_EVIDENCE_LOST ||
-		    g->results[i].reason == CLASSIFY_REPLY_WITHHELD)
-			again[n++] = (uint32_t)i;
-	if (n == 0) {
-		free(again);
-		return 0;
+	for (round = 1; round <= RECHECK_ROUNDS; round++) {
+		for (i = n = 0; i < nports; i++)
+			if (g->results[i].reason == CLASSIFY_EVIDENCE_LOST ||
+			    g->results[i].reason == CLASSIFY_REPLY_WITHHELD)
+				again[n++] = (uint32_t)i;
+		if (n == 0)
+			break;
+		log_info("%zu ports rest on evidence the agent may have lost: "
+			 "trying them again at %d per second (round %zu of %d)",
+			 n, RECHECK_RATE, round, RECHECK_ROUNDS);
+		for (i = 0; i < n; i++)
+			g->settled[again[i]] = false;
+		how.delay_ms = (unsigned)(round - 1) * 1000;
+		sweep_rerun(g->sweep, again, n, &how);
+		if (group_drive(g, cause) != 0 || group_fetch(g, cause) != 0) {
+			free(again);
+			return -1;
+		}
+		for (i = 0; i < n; i++)
+			group_classify_port(g, again[i], true);
 	}
-	log_info("%zu ports rest on evidence the agent may have lost: trying "
-		 "them again at %d per second",
-		 n, RECHECK_RATE);
-	for (i = 0; i < n; i++)
-		g->settled[again[i]] = false;
-	sweep_rerun(g->sweep, again, n, &how);
-	if (group_drive(g, cause) != 0 || group_fetch(g, cause) != 0) {
-		free(again);
-		return -1;
-	}
-	for (i = 0; i < n; i++)
-		group_classify_port(g, again[i], true);
 	free(again);
 	return 0;
 }
