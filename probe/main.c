@@ -23,8 +23,8 @@
 #include "common/scenario.h"
 #include "common/service.h"
 #include "common/xmalloc.h"
-#include "probe/run.h"
-#include "probe/scenario_plan.h"
+#include "probe/plan.h"
+#include "probe/target.h"
 #include "reports/events.h"
 #include "reports/outputs.h"
 #include "reports/rfc3339.h"
@@ -32,18 +32,10 @@
 
 #define PROBE_DEFAULT_PORTS "udp/7000,tcp/7000"
 #define PROBE_DEFAULT_SPORTS "linux"
-/* Agentless DNS asks a name every resolver can answer. */
-#define PROBE_DEFAULT_DNS_NAME "example.com"
-/* With an agent the identity label goes under this name. */
-#define PROBE_AGENT_DNS_BASE "nacl-probe.test"
 #define PROBE_DEFAULT_RATE 2000
 #define PROBE_DEFAULT_WINDOW 16384
-#define PROBE_MAX_WINDOW 65536
 #define PROBE_DEFAULT_TIMEOUT_MS 1000
 #define PROBE_DEFAULT_ATTEMPTS 3
-/* File descriptors kept back from the window for stdio, control, epoll, files.
- */
-#define PROBE_FD_RESERVE 64
 
 /* Exit codes of DESIGN.md. */
 enum {
@@ -227,8 +219,8 @@ probe_usage(FILE *out)
 		"mid-sweep, its seen-log too small for the plan); 130\n"
 		"interrupted by SIGINT or SIGTERM.\n",
 		CONTROL_DEFAULT_PORT, PROBE_DEFAULT_PORTS, services,
-		PROBE_DEFAULT_SPORTS, PROBE_DEFAULT_DNS_NAME,
-		PROBE_AGENT_DNS_BASE, PROBE_DEFAULT_RATE, PROBE_DEFAULT_WINDOW,
+		PROBE_DEFAULT_SPORTS, PLAN_DEFAULT_DNS_NAME,
+		PLAN_AGENT_DNS_BASE, PROBE_DEFAULT_RATE, PROBE_DEFAULT_WINDOW,
 		PROBE_DEFAULT_TIMEOUT_MS, PROBE_DEFAULT_ATTEMPTS,
 		HISTORY_DEFAULT_KEEP);
 	free(services);
@@ -448,45 +440,6 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 				  "--scenario FILE");
 }
 
-/* Raises the open-file limit as far as allowed and caps the window below it. */
-static unsigned
-probe_cap_window(unsigned window, bool window_set)
-{
-	struct rlimit rl;
-	unsigned cap;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-		return window;
-	if (rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-		getrlimit(RLIMIT_NOFILE, &rl);
-	}
-	cap = rl.rlim_cur > PROBE_MAX_WINDOW + PROBE_FD_RESERVE
-		      ? PROBE_MAX_WINDOW
-		      : (unsigned)(rl.rlim_cur > PROBE_FD_RESERVE * 2
-					   ? rl.rlim_cur - PROBE_FD_RESERVE
-					   : PROBE_FD_RESERVE);
-	if (window <= cap)
-		return window;
-	if (window_set)
-		log_warn("--window %u is above what the open-file limit (%llu) "
-			 "allows; using %u",
-			 window, (unsigned long long)rl.rlim_cur, cap);
-	return cap;
-}
-
-static void
-probe_check_services(const struct check_list *checks)
-{
-	char *cause = NULL;
-	size_t i;
-
-	for (i = 0; i < checks->count; i++)
-		if (service_check_transport(&checks->checks[i], &cause) != 0)
-			probe_usage_error("--ports: %s", cause);
-}
-
 /* The DNS name to ask: checked here so the error names the option. */
 static void
 probe_check_dns_name(const char *name)
@@ -501,62 +454,6 @@ probe_check_dns_name(const char *name)
 	ldns_rdf_deep_free(rdf);
 }
 
-/* The run of a plain command line: one target, its checks expect open. */
-static void
-probe_plan_command_line(const struct probe_options *o, struct report *report,
-			struct run_target *t)
-{
-	struct check_list checks = {NULL, 0};
-	struct range_list sports = {NULL, 0};
-	char *cause = NULL, addr_text[NETADDR_STRLEN];
-	socklen_t len;
-	size_t i;
-
-	memset(t, 0, sizeof *t);
-	if (check_list_parse(o->ports, &checks, &cause) != 0)
-		probe_usage_error("--ports: %s", cause);
-	probe_check_services(&checks);
-	if (range_list_parse(o->sports, &sports, 1, &cause) != 0)
-		probe_usage_error("--sports: %s", cause);
-	if (netaddr_parse(o->agent ? o->agent : o->target,
-			  o->agent ? CONTROL_DEFAULT_PORT : 0, &t->address,
-			  &len, &cause) != 0)
-		probe_usage_error("%s: %s", o->agent ? "--agent" : "--target",
-				  cause);
-	t->agent = o->agent != NULL;
-	t->label = xstrdup(o->agent ? o->agent : o->target);
-	if (o->key_file != NULL) {
-		if (!t->agent)
-			probe_usage_error("--key-file goes with --agent: real "
-					  "servers (--target) take no key");
-		if (auth_key_load(o->key_file, &t->key, &cause) != 0)
-			probe_usage_error("--key-file: %s", cause);
-	}
-	t->dns_name = o->dns_name ? o->dns_name
-		      : t->agent  ? PROBE_AGENT_DNS_BASE
-				  : PROBE_DEFAULT_DNS_NAME;
-	if (o->bind != NULL) {
-		if (netaddr_parse(o->bind, 0, &t->bind, &len, &cause) != 0)
-			probe_usage_error("--bind: %s", cause);
-		if (t->bind.ss_family != t->address.ss_family)
-			probe_usage_error("--bind %s and the target %s are not "
-					  "the same address family",
-					  o->bind,
-					  o->agent ? o->agent : o->target);
-	}
-	t->report_target = report_add_target(
-		report, "",
-		netaddr_format((struct sockaddr *)&t->address, addr_text),
-		t->agent, "");
-	for (i = 0; i < checks.count; i++)
-		report_add_check(report, checks.checks[i].proto,
-				 checks.checks[i].port,
-				 checks.checks[i].service, &sports)
-			->target = t->report_target;
-	check_list_free(&checks);
-	range_list_free(&sports);
-}
-
 /* Exits 2 with the scenario's own message: it names the file and path. */
 static void probe_scenario_error(char *cause) __attribute__((noreturn));
 
@@ -566,123 +463,6 @@ probe_scenario_error(char *cause)
 	fprintf(stderr, "nacl-probe: %s\n", cause);
 	free(cause);
 	exit(EXIT_USAGE);
-}
-
-/*
- * Before the first probe: every bind address is one of this host's, and
- * source ports below 1024 can be bound (CAP_NET_BIND_SERVICE). A test
- * socket is bound and closed; no packet is sent.
- */
-static void
-probe_check_local(const struct probe_options *o, const struct run_target *t,
-		  const struct report *report)
-{
-	struct sockaddr_storage ss;
-	char text[NETADDR_STRLEN];
-	uint16_t lowest = 65535;
-	size_t i;
-	int fd;
-
-	for (i = 0; i < report->nchecks; i++) {
-		const struct report_check *c = &report->checks[i];
-
-		if (c->target == t->report_target && c->sports.count > 0 &&
-		    c->sports.ranges[0].from < lowest)
-			lowest = c->sports.ranges[0].from;
-	}
-	memset(&ss, 0, sizeof ss);
-	if (t->bind.ss_family != AF_UNSPEC)
-		ss = t->bind;
-	else
-		ss.ss_family = t->address.ss_family;
-	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	netaddr_set_port((struct sockaddr *)&ss, 0);
-	if (t->bind.ss_family != AF_UNSPEC &&
-	    bind(fd, (struct sockaddr *)&ss,
-		 netaddr_len((struct sockaddr *)&ss)) != 0 &&
-	    errno == EADDRNOTAVAIL) {
-		close(fd);
-		netaddr_format((struct sockaddr *)&t->bind, text);
-		if (o->scenario != NULL && o->bind == NULL)
-			probe_usage_error("target %s: bind %s is not an "
-					  "address of this host: give one of "
-					  "its addresses (ip -brief address)",
-					  t->label, text);
-		probe_usage_error(
-			"--bind %s: not an address of this host: give "
-			"one of its addresses (ip -brief address)",
-			text);
-	}
-	close(fd);
-	if (lowest >= 1024)
-		return;
-	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	netaddr_set_port((struct sockaddr *)&ss, lowest);
-	if (bind(fd, (struct sockaddr *)&ss,
-		 netaddr_len((struct sockaddr *)&ss)) != 0 &&
-	    errno == EACCES) {
-		close(fd);
-		probe_usage_error(
-			"source port %u: binding ports below 1024 is not "
-			"permitted: run nacl-probe as root or with "
-			"CAP_NET_BIND_SERVICE (setcap "
-			"cap_net_bind_service=ep), or sweep from 1024 up "
-			"(--sports)",
-			lowest);
-	}
-	close(fd);
-}
-
-/* The run of --scenario FILE: flags override its settings and targets. */
-static size_t
-probe_plan_scenario(const struct probe_options *o, struct report *report,
-		    struct run_target **targets, struct run_settings *settings,
-		    bool *window_set)
-{
-	struct scenario_overrides overrides = {
-		o->key_file,
-		o->bind,
-		o->dns_name,
-		PROBE_AGENT_DNS_BASE,
-		PROBE_DEFAULT_DNS_NAME,
-	};
-	struct range_list only = {NULL, 0};
-	struct scenario s;
-	char *cause = NULL, *inner;
-	size_t n;
-
-	if (scenario_read_file(o->scenario, &s, &cause) != 0)
-		probe_scenario_error(cause);
-	if (o->sports_set) {
-		if (range_list_parse(o->sports, &only, 1, &cause) != 0)
-			probe_usage_error("--sports: %s", cause);
-		if (scenario_narrow(&s, &only, &inner) != 0) {
-			cause = xasprintf("--sports: %s", inner);
-			free(inner);
-			probe_scenario_error(cause);
-		}
-		range_list_free(&only);
-	}
-	if (!o->rate_set && s.settings.has_rate)
-		settings->rate = s.settings.rate;
-	if (!o->window_set && s.settings.has_window) {
-		settings->window = s.settings.window;
-		*window_set = true;
-	}
-	if (!o->timeout_set && s.settings.has_timeout)
-		settings->timeout_ms = s.settings.timeout_ms;
-	if (!o->attempts_set && s.settings.has_attempts)
-		settings->attempts = s.settings.attempts;
-	if (scenario_plan(&s, &overrides, report, targets, &n, &cause) != 0) {
-		scenario_free(&s);
-		probe_scenario_error(cause);
-	}
-	scenario_free(&s);
-	return n;
 }
 
 /* Writes the summary and every output; rc is the run's exit code so far,
@@ -726,10 +506,9 @@ probe_write_results(const struct probe_options *o, const struct report *report,
 /* The run in progress: what a signal needs to write its outputs. */
 struct probe_run {
 	const struct probe_options *o;
-	struct run_target *targets;
-	size_t ntargets;
-	struct run_settings *settings;
+	const struct plan *plan;
 	struct report *report;
+	struct event_base *base;
 	struct events_context events;
 };
 
@@ -787,10 +566,10 @@ probe_finish_run(struct probe_run *run, const char *error, int rc)
 {
 	struct report *report = run->report;
 
-	report->settings.rate = run->settings->rate;
-	report->settings.window = run->settings->window;
-	report->settings.attempts = run->settings->attempts;
-	report->settings.timeout_ms = run->settings->timeout_ms;
+	report->settings.rate = run->plan->settings.rate;
+	report->settings.window = run->plan->settings.window;
+	report->settings.attempts = run->plan->settings.attempts;
+	report->settings.timeout_ms = run->plan->settings.timeout_ms;
 	report_set_error(report, error);
 	report_mark_unfinished(report);
 	report_finish(report);
@@ -819,16 +598,18 @@ probe_interrupted(struct probe_run *run)
 	exit(EXIT_INTERRUPTED);
 }
 
-/* The signal reached the sweep's event loop: stop where it is. */
+/* The signal reached the sweep's event loop: stop it there, so that the
+ * sweep hands in what it settled before the outputs are written. */
 static void
 probe_signal_event_callback(evutil_socket_t fd, short what, void *arg)
 {
+	struct probe_run *run = arg;
 	unsigned char byte;
 
 	(void)what;
 	while (read(fd, &byte, 1) > 0)
 		continue;
-	probe_interrupted(arg);
+	event_base_loopbreak(run->base);
 }
 
 /* Sweeps target i; on failure records why in the report. 0 or -1. */
@@ -836,14 +617,13 @@ static int
 probe_sweep_target(struct probe_run *run, struct event_base *base,
 		   struct event_bus *bus, size_t i)
 {
-	const struct run_target *t = &run->targets[i];
+	const struct plan_target *t = &run->plan->targets[i];
 	char *cause = NULL;
 
 	run->events.target = t->label;
 	log_debug("sweeping %s", t->label);
-	if (run_target_sweep(base, t, run->settings, run->report, bus,
-			     !run->o->quiet && isatty(STDERR_FILENO),
-			     &cause) == 0)
+	if (target_sweep(base, run->plan, i, bus,
+			 !run->o->quiet && isatty(STDERR_FILENO), &cause) == 0)
 		return 0;
 	if (probe_signal != 0) {
 		free(cause);
@@ -879,6 +659,9 @@ probe_run(struct probe_run *run)
 		log_error("cannot create the event loop");
 		return EXIT_RUNTIME;
 	}
+	run->base = base;
+	/* One aggregator for the whole run: results of every target. */
+	aggregator_subscribe(&run_bus, run->report);
 	if (o->outputs.events != NULL &&
 	    events_file_subscribe(&run_bus, o->outputs.events, &run->events,
 				  &cause) != 0) {
@@ -900,7 +683,7 @@ probe_run(struct probe_run *run)
 	if (signal_event == NULL || event_add(signal_event, NULL) != 0)
 		log_warn("SIGINT will not stop a sweep in progress");
 	run->report->started_at = rfc3339_now();
-	for (i = 0; i < run->ntargets; i++) {
+	for (i = 0; i < run->plan->ntargets; i++) {
 		if (probe_signal != 0)
 			probe_interrupted(run);
 		if (probe_sweep_target(run, base, &run_bus, i) != 0) {
@@ -913,19 +696,19 @@ probe_run(struct probe_run *run)
 	if (failed > 0) {
 		rc = EXIT_RUNTIME;
 		/* The run failed as a whole when no target could be swept. */
-		if (failed == run->ntargets)
+		if (failed == run->plan->ntargets)
 			error = xstrdup(
-				run->ntargets == 1
+				run->plan->ntargets == 1
 					? run->report
 						  ->targets
-							  [run->targets[0]
+							  [run->plan->targets[0]
 								   .report_target]
 						  .error
 					: "no target could be swept");
 		else
 			log_debug("%zu of %zu targets failed, the last %s",
-				  failed, run->ntargets,
-				  run->targets[last_failed].label);
+				  failed, run->plan->ntargets,
+				  run->plan->targets[last_failed].label);
 	}
 	rc = probe_finish_run(run, error, rc);
 	free(error);
@@ -935,15 +718,30 @@ probe_run(struct probe_run *run)
 	return rc;
 }
 
-/* Source ports summed over the checks: what the run will sweep. */
-static size_t
-probe_planned_ports(const struct report *report)
+/* The plan's request: what the command line asks. */
+static void
+probe_request(const struct probe_options *o, struct plan_request *rq)
 {
-	size_t i, n = 0;
-
-	for (i = 0; i < report->nchecks; i++)
-		n += range_list_size(&report->checks[i].sports);
-	return n;
+	memset(rq, 0, sizeof *rq);
+	rq->agent = o->agent;
+	rq->target = o->target;
+	rq->scenario = o->scenario;
+	rq->ports = o->ports;
+	rq->sports = o->sports;
+	rq->sports_set = o->sports_set;
+	rq->bind = o->bind;
+	rq->key_file = o->key_file;
+	rq->dns_name = o->dns_name;
+	rq->settings.rate = o->rate;
+	rq->settings.window = o->window;
+	rq->settings.attempts = o->attempts;
+	rq->settings.timeout_ms = o->timeout_ms;
+	rq->settings.control_sport = o->control_sport;
+	rq->settings.raw = o->raw;
+	rq->rate_set = o->rate_set;
+	rq->window_set = o->window_set;
+	rq->attempts_set = o->attempts_set;
+	rq->timeout_set = o->timeout_set;
 }
 
 int
@@ -953,10 +751,9 @@ main(int argc, char **argv)
 	enum log_level level = LOG_LEVEL_WARN;
 	struct report report = {0};
 	struct probe_run run = {0};
-	struct run_settings settings;
-	struct run_target *targets = NULL;
-	size_t i, ntargets;
-	bool window_set;
+	struct plan_request request;
+	struct plan plan;
+	char *cause = NULL;
 	int rc;
 
 	probe_parse_options(argc, argv, &o, &level);
@@ -968,40 +765,27 @@ main(int argc, char **argv)
 	}
 	if (o.dns_name != NULL)
 		probe_check_dns_name(o.dns_name);
-	settings.rate = o.rate;
-	settings.window = o.window;
-	settings.attempts = o.attempts;
-	settings.timeout_ms = o.timeout_ms;
-	settings.control_sport = o.control_sport;
-	settings.raw = o.raw;
-	window_set = o.window_set;
-	if (o.scenario != NULL)
-		ntargets = probe_plan_scenario(&o, &report, &targets, &settings,
-					       &window_set);
-	else {
-		ntargets = 1;
-		targets = xcalloc(1, sizeof *targets);
-		probe_plan_command_line(&o, &report, targets);
+	probe_request(&o, &request);
+	switch (plan_build(&plan, &request, &report, &cause)) {
+	case PLAN_OK:
+		break;
+	case PLAN_USAGE:
+		probe_usage_error("%s", cause);
+	case PLAN_SCENARIO:
+		probe_scenario_error(cause);
 	}
-	settings.window = probe_cap_window(settings.window, window_set);
-	for (i = 0; i < ntargets; i++)
-		probe_check_local(&o, &targets[i], &report);
 	log_debug("plan: %zu %s, %zu %s, %zu source ports; rate %u, window "
 		  "%u, timeout %u ms, attempts %u",
-		  ntargets, ntargets == 1 ? "target" : "targets",
+		  plan.ntargets, plan.ntargets == 1 ? "target" : "targets",
 		  report.nchecks, report.nchecks == 1 ? "check" : "checks",
-		  probe_planned_ports(&report), settings.rate, settings.window,
-		  settings.timeout_ms, settings.attempts);
+		  plan_ports(&plan), plan.settings.rate, plan.settings.window,
+		  plan.settings.timeout_ms, plan.settings.attempts);
 	report_set_tool(&report, "nacl-probe", nacl_version());
 	run.o = &o;
-	run.targets = targets;
-	run.ntargets = ntargets;
-	run.settings = &settings;
+	run.plan = &plan;
 	run.report = &report;
 	rc = probe_run(&run);
-	for (i = 0; i < ntargets; i++)
-		run_target_free(&targets[i]);
-	free(targets);
+	plan_free(&plan);
 	report_free(&report);
 	return rc;
 }

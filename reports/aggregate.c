@@ -1,5 +1,7 @@
 /* The aggregator: RESULT events into one status per port, ranges at DONE. */
-/* Ports never given a result become local_error. */
+/* One for a whole run: at each DONE (a sweep's end) the checks that got
+ * results since write their ranges, and a port of theirs never given one
+ * becomes local_error; other checks wait for theirs. */
 #include "reports/events.h"
 
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 struct aggregator {
 	struct report *report;
 	uint8_t **ports; /* per check, per port: status | AGGREGATE_NAT */
+	bool *touched; /* per check: results since the last DONE */
 	size_t nchecks;
 };
 
@@ -26,6 +29,7 @@ aggregator_allocate(struct aggregator *a)
 		return;
 	a->nchecks = a->report->nchecks;
 	a->ports = xcalloc(a->nchecks ? a->nchecks : 1, sizeof *a->ports);
+	a->touched = xcalloc(a->nchecks ? a->nchecks : 1, sizeof *a->touched);
 	for (i = 0; i < a->nchecks; i++) {
 		n = range_list_size(&a->report->checks[i].sports);
 		a->ports[i] = xmalloc(n);
@@ -47,6 +51,7 @@ aggregator_result(struct aggregator *a, const struct sweep_event *ev)
 	a->ports[ev->check][index] =
 		(uint8_t)(ev->status |
 			  (ev->nat_translated ? AGGREGATE_NAT : 0));
+	a->touched[ev->check] = true;
 }
 
 static void
@@ -58,6 +63,9 @@ aggregator_done(struct aggregator *a)
 		struct report_check *c = &a->report->checks[i];
 		uint8_t *statuses;
 
+		if (!a->touched[i])
+			continue;
+		a->touched[i] = false;
 		n = range_list_size(&c->sports);
 		statuses = xmalloc(n);
 		c->nat_translated = 0;
@@ -72,7 +80,6 @@ aggregator_done(struct aggregator *a)
 		report_check_set_statuses(c, statuses);
 		free(statuses);
 	}
-	report_finish(a->report);
 }
 
 static void
@@ -106,6 +113,7 @@ aggregator_free(void *arg)
 	for (i = 0; i < a->nchecks; i++)
 		free(a->ports[i]);
 	free(a->ports);
+	free(a->touched);
 	free(a);
 }
 

@@ -85,9 +85,10 @@ struct events_context {
 int events_file_subscribe(struct event_bus *bus, const char *path,
 			  const struct events_context *ctx, char **cause);
 /*
- * Fills report (whose checks are already added, in sweep order) from RESULT
- * events; on DONE sets every check's ranges, counts, nat and verdict and
- * calls report_finish. Ports never given a RESULT count as local_error.
+ * Fills report (whose checks are already added) from RESULT events, one
+ * aggregator for a whole run: on each DONE, the checks that got results
+ * since write their ranges, counts, nat and verdict (their ports never
+ * given a result count as local_error); the caller calls report_finish.
  */
 void aggregator_subscribe(struct event_bus *bus, struct report *report);
 

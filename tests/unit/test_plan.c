@@ -1,366 +1,254 @@
-/* Unit tests for reports/plan.c: a change judged before apply, its broken
- * ranges, their fixes, the findings and the scenario it emits. */
-/* Plans and templates as scenarios/terraform and cloudformation ship them. */
+/* Unit tests for probe/plan.c: the command line and scenarios into one plan:
+ * the report's targets and checks, resolved targets, keys, groups, flag
+ * overrides and the errors that name the flag or the file. */
+/* Literal addresses only: nothing here may look a name up. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "common/netaddr.h"
 #include "common/xmalloc.h"
-#include "reports/cfn.h"
-#include "reports/plan.h"
-#include "reports/tfplan.h"
+#include "probe/plan.h"
 
 TestSuite(plan);
 
-#define NARROW "scenarios/terraform/narrow-ephemeral.json"
-#define UNRELATED "scenarios/terraform/unrelated-change.json"
-#define TEMPLATE "scenarios/cloudformation/narrow-ephemeral.yaml"
-#define CORRECT "scenarios/nacl/correct.json"
+static const char text[] =
+	"{\"name\":\"two\",\"description\":\"d\",\"targets\":["
+	"{\"name\":\"app\",\"agent\":\"198.18.2.1:7456\",\"bind\":"
+	"\"127.0.0.1\",\"probe_cidr\":\"127.0.0.0/8\",\"agent_nacl\":"
+	"\"acl-0b2\",\"checks\":[1,0,3]},"
+	"{\"name\":\"dns\",\"target\":\"198.18.2.53\",\"checks\":[2]}],"
+	"\"checks\":["
+	"{\"proto\":\"udp\",\"port\":7000,\"sports\":\"40001-40010\","
+	"\"expect\":\"blocked\",\"ranges\":[{\"sports\":\"40005\","
+	"\"expect\":\"open\"}]},"
+	"{\"proto\":\"tcp\",\"port\":7000,\"sports\":\"40001-40010\"},"
+	"{\"proto\":\"udp\",\"port\":53,\"sports\":\"40020-40030\"},"
+	"{\"proto\":\"udp\",\"port\":123,\"sports\":\"50000-50010\"}]}";
 
-#define SCENARIO_TEXT                                                          \
-	"{\"name\":\"s\",\"targets\":[{\"name\":\"app\",\"agent\":"            \
-	"\"198.18.2.1\",\"bind\":\"198.18.1.1\",\"agent_cidr\":"               \
-	"\"198.18.2.0/24\",\"probe_nacl\":\"subnet-0a1a1a1a1a1a1a1a1\","       \
-	"\"agent_nacl\":\"subnet-0b2b2b2b2b2b2b2b2\"}],\"checks\":["           \
-	"{\"proto\":\"udp\",\"port\":7000,\"sports\":\"1024-65535\"},"         \
-	"{\"proto\":\"tcp\",\"port\":7000,\"sports\":\"1024-65535\"}]}"
-
-struct fixture {
-	struct nacl_change change;
-	struct nacl_set current;
-	struct scenario s;
-	struct plan p;
-};
-
-static void
-fixture_scenario(struct fixture *f, const char *text)
+/* A request for the defaults of the command line. */
+static struct plan_request
+request(void)
 {
-	char *cause = NULL;
+	struct plan_request rq;
 
-	cr_assert_eq(
-		scenario_parse(text, strlen(text), "s.json", &f->s, &cause), 0,
-		"%s", cause ? cause : "");
+	memset(&rq, 0, sizeof rq);
+	rq.ports = "udp/7000,tcp/7000";
+	rq.sports = "40000-40999";
+	rq.settings.rate = 2000;
+	rq.settings.window = 1024;
+	rq.settings.attempts = 3;
+	rq.settings.timeout_ms = 1000;
+	return rq;
 }
 
-static void
-fixture_plan(struct fixture *f, const char *plan, const char *current,
-	     unsigned quota)
-{
-	char *cause = NULL;
-
-	memset(f, 0, sizeof *f);
-	if (strstr(plan, ".yaml") != NULL)
-		cr_assert_eq(cfn_read_file(plan, &f->change, &cause), 0);
-	else
-		cr_assert_eq(tfplan_read_file(plan, &f->change, &cause), 0);
-	if (current != NULL)
-		cr_assert_eq(nacl_set_read_file(current, &f->current, &cause),
-			     0);
-	fixture_scenario(f, SCENARIO_TEXT);
-	cr_assert_eq(plan_build(&f->p, &f->change, current ? &f->current : NULL,
-				current, &f->s, quota, &cause),
-		     0, "%s", cause ? cause : "");
-}
-
-static void
-fixture_free(struct fixture *f)
-{
-	plan_free(&f->p);
-	scenario_free(&f->s);
-	nacl_set_free(&f->current);
-	nacl_change_free(&f->change);
-}
-
-/* "KIND FROM-TO before->after fix-rule, ..." of the plan's check k. */
+/* Writes json to NAME in a fresh directory; the path, free() it. */
 static char *
-plan_text(const struct plan *p, size_t k)
+scenario_file(char *dir, const char *json)
 {
-	static const char *const kinds[] = {"broken", "fixed", "changed",
-					    "still"};
-	const struct plan_check *pc = &p->checks[k];
-	char *out = xstrdup(""), *next;
-	size_t j;
+	char *path = xasprintf("%s/s.json", dir);
+	FILE *f = fopen(path, "w");
 
-	for (j = 0; j < pc->nranges; j++) {
-		const struct plan_range *pr = &pc->ranges[j];
+	cr_assert_not_null(f);
+	fputs(json, f);
+	fclose(f);
+	return path;
+}
 
-		next = xasprintf(
-			"%s%s%s %u-%u %s->%s fix %u", out, j ? ", " : "",
-			kinds[pr->kind], pr->from, pr->to,
-			pr->before == STATUS_COUNT ? "-"
-						   : status_name(pr->before),
-			status_name(pr->after),
-			pr->has_fix ? pr->fix.entry.rule_number : 0);
-		free(out);
-		out = next;
-	}
-	return out;
+Test(plan, the_command_line_is_one_target_expecting_open)
+{
+	struct plan_request rq = request();
+	struct report r = {0};
+	struct plan p;
+	char *cause = NULL;
+
+	rq.agent = "198.18.2.1";
+	cr_assert_eq(plan_build(&p, &rq, &r, &cause), PLAN_OK, "%s",
+		     cause ? cause : "");
+	cr_assert_null(r.scenario_name);
+	cr_assert_eq(p.ntargets, 1);
+	cr_assert_str_eq(p.targets[0].label, "198.18.2.1");
+	cr_assert(p.targets[0].agent);
+	cr_assert_eq(netaddr_port((struct sockaddr *)&p.targets[0].address),
+		     7455);
+	cr_assert_str_eq(p.targets[0].dns_name, PLAN_AGENT_DNS_BASE);
+	cr_assert_eq(r.ntargets, 1);
+	cr_assert_str_eq(r.targets[0].name, "");
+	cr_assert_eq(r.nchecks, 2);
+	cr_assert_eq(r.checks[0].proto, PROTO_UDP);
+	cr_assert_eq(r.checks[1].proto, PROTO_TCP);
+	cr_assert_eq(r.checks[1].expect, EXPECT_OPEN);
+	cr_assert_eq(range_list_size(&r.checks[1].sports), 1000);
+	/* Same source ports: one group, one sweep. */
+	cr_assert_eq(p.targets[0].ngroups, 1);
+	cr_assert_eq(p.targets[0].groups[0].nchecks, 2);
+	cr_assert_eq(plan_ports(&p), 2000);
+	cr_assert_eq(p.settings.rate, 2000);
+	plan_free(&p);
+	report_free(&r);
+}
+
+Test(plan, a_scenario_lands_in_the_report_and_groups_by_source_ports)
+{
+	struct plan_request rq = request();
+	struct report r = {0};
+	struct plan p;
+	char dir[] = "/tmp/nacl-plan-XXXXXX", *path, *cause = NULL;
+	char addr[NETADDR_STRLEN];
+
+	cr_assert_not_null(mkdtemp(dir));
+	path = scenario_file(dir, text);
+	rq.scenario = path;
+	cr_assert_eq(plan_build(&p, &rq, &r, &cause), PLAN_OK, "%s",
+		     cause ? cause : "");
+	cr_assert_str_eq(r.scenario_name, "two");
+	cr_assert_str_eq(r.scenario_description, "d");
+	cr_assert_eq(p.ntargets, 2);
+	cr_assert_str_eq(r.targets[0].name, "app");
+	cr_assert_str_eq(r.targets[0].address, "198.18.2.1");
+	cr_assert_str_eq(r.targets[0].bind, "127.0.0.1");
+	cr_assert_str_eq(r.targets[0].probe_cidr, "127.0.0.0/8");
+	cr_assert_str_eq(r.targets[0].agent_nacl, "acl-0b2");
+	/* Each target's checks in the order it lists them. */
+	cr_assert_eq(r.nchecks, 4);
+	cr_assert_eq(r.checks[0].proto, PROTO_TCP);
+	cr_assert_eq(r.checks[1].expect, EXPECT_BLOCKED);
+	cr_assert_eq(r.checks[1].nexpectations, 1);
+	cr_assert_eq(r.checks[1].expectations[0].from, 40005);
+	cr_assert_eq(r.checks[3].port, 53);
+	cr_assert_eq(r.checks[3].target, 1);
+	cr_assert_eq(netaddr_port((struct sockaddr *)&p.targets[0].address),
+		     7456);
+	cr_assert_str_eq(
+		netaddr_format((struct sockaddr *)&p.targets[0].bind, addr),
+		"127.0.0.1");
+	cr_assert_str_eq(p.targets[0].label, "app (198.18.2.1:7456)");
+	cr_assert_str_eq(p.targets[1].label, "dns (198.18.2.53)");
+	cr_assert_str_eq(p.targets[1].dns_name, PLAN_DEFAULT_DNS_NAME);
+	/* app: udp/123 sweeps other ports than tcp+udp/7000: two sweeps. */
+	cr_assert_eq(p.targets[0].ngroups, 2);
+	cr_assert_eq(p.targets[0].groups[0].nchecks, 2);
+	cr_assert_eq(p.targets[0].groups[0].checks[0], 0);
+	cr_assert_eq(p.targets[0].groups[0].checks[1], 1);
+	cr_assert_eq(p.targets[0].groups[1].checks[0], 2);
+	cr_assert_eq(p.targets[1].ngroups, 1);
+	plan_free(&p);
+	report_free(&r);
+	unlink(path);
+	free(path);
+	rmdir(dir);
+}
+
+Test(plan, flags_override_the_scenario_settings_and_names)
+{
+	struct plan_request rq = request();
+	struct report r = {0};
+	struct plan p;
+	char dir[] = "/tmp/nacl-plan-XXXXXX", *path, *cause = NULL;
+
+	cr_assert_not_null(mkdtemp(dir));
+	path = scenario_file(dir,
+			     "{\"name\":\"s\",\"settings\":{\"rate\":50,"
+			     "\"timeout_ms\":300},\"targets\":[{\"name\":\"a\","
+			     "\"agent\":\"198.18.2.1\"}],\"checks\":[{"
+			     "\"proto\":\"udp\",\"port\":7000,\"sports\":"
+			     "\"40000-40099\"}]}");
+	rq.scenario = path;
+	rq.dns_name = "name.test";
+	rq.settings.rate = 10;
+	rq.rate_set = true;
+	rq.sports = "40050-40059";
+	rq.sports_set = true;
+	cr_assert_eq(plan_build(&p, &rq, &r, &cause), PLAN_OK, "%s",
+		     cause ? cause : "");
+	cr_assert_eq(p.settings.rate, 10);
+	cr_assert_eq(p.settings.timeout_ms, 300);
+	cr_assert_str_eq(p.targets[0].dns_name, "name.test");
+	cr_assert_eq(range_list_size(&r.checks[0].sports), 10);
+	plan_free(&p);
+	report_free(&r);
+	unlink(path);
+	free(path);
+	rmdir(dir);
 }
 
 static void
-assert_plan_check(const struct plan *p, size_t k, const char *expected)
+assert_plan_error(const struct plan_request *rq, enum plan_error want,
+		  const char *expected)
 {
-	char *text = plan_text(p, k);
-
-	cr_assert_str_eq(text, expected);
-	free(text);
-}
-
-Test(plan, narrowed_ephemeral_rule_breaks_two_ranges_with_fixes)
-{
-	struct fixture f;
-	char *text;
-
-	fixture_plan(&f, NARROW, NULL, PLAN_DEFAULT_RULE_QUOTA);
-	cr_assert(f.p.has_before);
-	cr_assert_eq(f.p.nchecks, 2);
-	assert_plan_check(&f.p, 0,
-			  "broken 1024-32767 ok->reply_dropped fix 120, "
-			  "broken 61000-65535 ok->reply_dropped fix 130");
-	assert_plan_check(&f.p, 1,
-			  "broken 1024-32767 ok->reply_dropped fix 140, "
-			  "broken 61000-65535 ok->reply_dropped fix 150");
-	cr_assert_eq(f.p.broken, 2 * (31744 + 4536));
-	cr_assert_eq(f.p.fixed, 0);
-	cr_assert_eq(plan_exit_code(&f.p), 1);
-	cr_assert_eq(f.p.nfindings, 0);
-	/* The NACL declares its rules inline: the fix is a block of it. */
-	text = plan_fix_text(&f.p, &f.p.checks[0].ranges[0].fix);
-	cr_assert_str_eq(text, "in aws_network_acl.probe, add:\n"
-			       "  ingress {\n"
-			       "    rule_no    = 120\n"
-			       "    action     = \"allow\"\n"
-			       "    protocol   = \"udp\"\n"
-			       "    cidr_block = \"198.18.2.0/24\"\n"
-			       "    from_port  = 1024\n"
-			       "    to_port    = 32767\n"
-			       "  }");
-	free(text);
-	fixture_free(&f);
-}
-
-Test(plan, a_change_that_touches_nothing_relevant_passes)
-{
-	struct fixture f;
-
-	fixture_plan(&f, UNRELATED, NULL, PLAN_DEFAULT_RULE_QUOTA);
-	cr_assert_eq(f.p.nchecks, 0);
-	cr_assert_eq(f.p.broken, 0);
-	cr_assert_eq(plan_exit_code(&f.p), 0);
-	cr_assert_eq(f.p.nfindings, 0);
-	fixture_free(&f);
-	/* Three inbound rules against a quota of two. */
-	fixture_plan(&f, UNRELATED, NULL, 2);
-	cr_assert_eq(f.p.nfindings, 1);
-	cr_assert_eq(f.p.findings[0].kind, PLAN_QUOTA);
-	cr_assert_str_eq(f.p.findings[0].text,
-			 "acl-0a1a1a1a1a1a1a1a1 (aws_network_acl.probe) "
-			 "inbound: 3 rules, more than the quota of 2 per "
-			 "direction assumed (AWS's default; --rule-quota N "
-			 "for a raised one): apply will fail");
-	fixture_free(&f);
-}
-
-/* A template has no before of its own: the deployed NACLs are. */
-Test(plan, template_over_the_deployed_nacls)
-{
-	struct fixture f;
-	char *text;
-
-	fixture_plan(&f, TEMPLATE, CORRECT, PLAN_DEFAULT_RULE_QUOTA);
-	cr_assert(f.p.has_before);
-	assert_plan_check(&f.p, 0,
-			  "broken 1024-32767 ok->reply_dropped fix 120, "
-			  "broken 61000-65535 ok->reply_dropped fix 130");
-	text = plan_fix_text(&f.p, &f.p.checks[0].ranges[1].fix);
-	cr_assert_str_eq(text, "under Resources, add:\n"
-			       "  ProbeNaclInUdp6100065535:\n"
-			       "    Type: AWS::EC2::NetworkAclEntry\n"
-			       "    Properties:\n"
-			       "      NetworkAclId: !Ref ProbeNacl\n"
-			       "      RuleNumber: 130\n"
-			       "      Protocol: 17\n"
-			       "      RuleAction: allow\n"
-			       "      Egress: false\n"
-			       "      CidrBlock: 198.18.2.0/24\n"
-			       "      PortRange: {From: 61000, To: 65535}");
-	free(text);
-	fixture_free(&f);
-	/* Without them the agent's subnet is nowhere. */
-	memset(&f, 0, sizeof f);
-	cr_assert_eq(cfn_read_file(TEMPLATE, &f.change, &text), 0);
-	fixture_scenario(&f, SCENARIO_TEXT);
-	cr_assert_eq(plan_build(&f.p, &f.change, NULL, NULL, &f.s,
-				PLAN_DEFAULT_RULE_QUOTA, &text),
-		     -1);
-	cr_assert_str_eq(text, "s.json: targets[0].agent_nacl: "
-			       "subnet-0b2b2b2b2b2b2b2b2 names no NACL or "
-			       "subnet of " TEMPLATE "; known: ProbeNacl, "
-			       "subnet-0a1a1a1a1a1a1a1a1 (in ProbeNacl)");
-	free(text);
-	fixture_free(&f);
-}
-
-static void
-plan_inline(struct fixture *f, const char *json, const char *scenario,
-	    bool with_current)
-{
-	char *cause = NULL;
-	cJSON *root = cJSON_Parse(json);
-
-	memset(f, 0, sizeof *f);
-	cr_assert_not_null(root, "%s", json);
-	cr_assert_eq(tfplan_from_json(root, "p.json", &f->change, &cause), 0,
-		     "%s", cause ? cause : "");
-	cJSON_Delete(root);
-	if (with_current)
-		cr_assert_eq(nacl_set_read_file(CORRECT, &f->current, &cause),
-			     0);
-	fixture_scenario(f, scenario);
-	cr_assert_eq(plan_build(&f->p, &f->change,
-				with_current ? &f->current : NULL,
-				with_current ? CORRECT : NULL, &f->s,
-				PLAN_DEFAULT_RULE_QUOTA, &cause),
-		     0, "%s", cause ? cause : "");
-}
-
-#define RULE(addr, no, egress, proto, action, from, to, cidr, v6)              \
-	"{\"address\":\"" addr "\",\"mode\":\"managed\",\"type\":"             \
-	"\"aws_network_acl_rule\",\"name\":\"r\",\"change\":{\"actions\":"     \
-	"[\"create\"],\"before\":null,\"after\":{\"network_acl_id\":"          \
-	"\"acl-0a1a1a1a1a1a1a1a1\",\"rule_number\":" #no ",\"egress\":" egress \
-	",\"protocol\":\"" proto "\",\"rule_action\":\"" action                \
-	"\",\"cidr_block\":\"" cidr "\",\"ipv6_cidr_block\":\"" v6             \
-	"\",\"from_port\":" #from ",\"to_port\":" #to "}}}"
-
-/* Rules on a deployed NACL: a deny of the agent's replies, a duplicate
- * number, a deny an allow shadows, IPv4 rules without twins in a subnet
- * with IPv6; the fix of the drop is an aws ec2 command there. */
-Test(plan, findings_on_the_nacls_the_change_touches)
-{
-	struct fixture f;
-	char *text;
-	size_t i, kinds[4] = {0, 0, 0, 0};
-
-	plan_inline(
-		&f,
-		"{\"format_version\":\"1.2\",\"resource_changes\":["
-		"{\"address\":\"aws_subnet.probe\",\"mode\":\"managed\","
-		"\"type\":\"aws_subnet\",\"name\":\"probe\",\"change\":{"
-		"\"actions\":[\"no-op\"],\"before\":{\"id\":"
-		"\"subnet-0a1a1a1a1a1a1a1a1\",\"ipv6_cidr_block\":"
-		"\"2001:db8:1::/64\"}}}," RULE(
-			"aws_network_acl_rule.block", 90, "false", "tcp",
-			"deny", 1024, 65535, "198.18.2.0/24",
-			"") "," RULE("aws_network_acl_rule.scanner", 105,
-				     "false", "tcp", "deny", 1024, 2048,
-				     "203.0.113.0/24",
-				     "") "," RULE("aws_network_acl_rule.dup",
-						  110, "false", "udp", "allow",
-						  7000, 7000, "0.0.0.0/0",
-						  "") "]}",
-		SCENARIO_TEXT, true);
-	for (i = 0; i < f.p.nfindings; i++)
-		kinds[f.p.findings[i].kind]++;
-	cr_assert_eq(kinds[PLAN_QUOTA], 0);
-	cr_assert_eq(kinds[PLAN_DUPLICATE], 1);
-	/* in 100, both 110s, out 100: all for 0.0.0.0/0 without ::/0. */
-	cr_assert_eq(kinds[PLAN_NO_IPV6_TWIN], 4);
-	cr_assert_eq(kinds[PLAN_SHADOWED_DENY], 1);
-	cr_assert_eq(f.p.findings[0].kind, PLAN_DUPLICATE);
-	cr_assert_str_eq(
-		f.p.findings[0].text,
-		"acl-0a1a1a1a1a1a1a1a1 inbound: rule 110 (allow udp "
-		"1024-65535 from 0.0.0.0/0) and rule 110 (allow udp 7000 from "
-		"0.0.0.0/0, in aws_network_acl_rule.dup) share a rule number: "
-		"AWS refuses the second, and which one holds is not yours to "
-		"choose");
-	cr_assert_eq(f.p.findings[1].kind, PLAN_NO_IPV6_TWIN);
-	cr_assert_str_eq(f.p.findings[1].text,
-			 "acl-0a1a1a1a1a1a1a1a1 inbound: rule 100 (allow tcp "
-			 "1024-65535 from 0.0.0.0/0) has no IPv6 twin (allow "
-			 "tcp 1024-65535 from ::/0), yet subnet "
-			 "subnet-0a1a1a1a1a1a1a1a1 has an IPv6 block: its "
-			 "IPv6 traffic falls to the final deny");
-	cr_assert_eq(f.p.findings[5].kind, PLAN_SHADOWED_DENY);
-	cr_assert_str_eq(
-		f.p.findings[5].text,
-		"acl-0a1a1a1a1a1a1a1a1 inbound: rule 105 (deny tcp 1024-2048 "
-		"from 203.0.113.0/24, in aws_network_acl_rule.scanner) never "
-		"matches: rule 100 (allow tcp 1024-65535 from 0.0.0.0/0) "
-		"comes first and allows all it would deny; number the deny "
-		"below 100");
-	/* The deny at 90 drops tcp's replies: allow them at 89. */
-	cr_assert_eq(f.p.nchecks, 1);
-	assert_plan_check(&f.p, 0,
-			  "broken 1024-65535 ok->reply_dropped fix 89");
-	text = plan_fix_text(&f.p, &f.p.checks[0].ranges[0].fix);
-	cr_assert_str_eq(text,
-			 "aws ec2 create-network-acl-entry --network-acl-id "
-			 "acl-0a1a1a1a1a1a1a1a1 --ingress --rule-number 89 "
-			 "--protocol 6 --port-range From=1024,To=65535 "
-			 "--cidr-block 198.18.2.0/24 --rule-action allow");
-	free(text);
-	fixture_free(&f);
-}
-
-Test(plan, emitted_scenario_expects_the_prediction)
-{
-	struct fixture f;
-	char *cause = NULL, *json;
-	cJSON *root;
-
-	fixture_plan(&f, NARROW, NULL, PLAN_DEFAULT_RULE_QUOTA);
-	root = plan_emit_scenario(&f.p, &f.s, "narrow.json", &cause);
-	cr_assert_not_null(root, "%s", cause ? cause : "");
-	json = cJSON_PrintUnformatted(root);
-	cr_assert_str_eq(
-		json,
-		"{\"name\":\"s, after narrow.json\",\"description\":\"emitted "
-		"by nacl-report plan: expects what the NACLs after the change "
-		"predict, open where they allow, dropped where they drop\","
-		"\"targets\":[{\"name\":\"app\",\"agent\":\"198.18.2.1:7455\","
-		"\"bind\":\"198.18.1.1\",\"agent_cidr\":\"198.18.2.0/24\","
-		"\"probe_nacl\":\"subnet-0a1a1a1a1a1a1a1a1\",\"agent_nacl\":"
-		"\"subnet-0b2b2b2b2b2b2b2b2\",\"checks\":[0,1]}],\"checks\":["
-		"{\"proto\":\"udp\",\"port\":7000,\"service\":\"echo\","
-		"\"sports\":\"1024-65535\",\"expect\":\"open\",\"ranges\":[{"
-		"\"sports\":\"1024-32767,61000-65535\",\"expect\":"
-		"\"dropped\"}]},{\"proto\":\"tcp\",\"port\":7000,\"service\":"
-		"\"echo\",\"sports\":\"1024-65535\",\"expect\":\"open\","
-		"\"ranges\":[{\"sports\":\"1024-32767,61000-65535\","
-		"\"expect\":\"dropped\"}]}]}");
-	/* It parses as a scenario. */
-	scenario_free(&f.s);
-	fixture_scenario(&f, json);
-	cr_assert_eq(f.s.checks[0].nexpectations, 2);
-	free(json);
-	cJSON_Delete(root);
-	fixture_free(&f);
-}
-
-Test(plan, targets_that_share_a_check_but_not_its_fate_cannot_be_emitted)
-{
-	struct fixture f;
+	struct report r = {0};
+	struct plan p;
 	char *cause = NULL;
 
-	plan_inline(
-		&f, "{\"format_version\":\"1.2\",\"resource_changes\":[]}",
-		"{\"name\":\"s\",\"targets\":[{\"name\":\"a\",\"agent\":"
-		"\"198.18.2.1\",\"bind\":\"198.18.1.1\",\"probe_nacl\":"
-		"\"subnet-0a1a1a1a1a1a1a1a1\",\"agent_nacl\":"
-		"\"subnet-0b2b2b2b2b2b2b2b2\"},{\"name\":\"b\",\"agent\":"
-		"\"198.18.2.1\",\"bind\":\"198.18.1.1\",\"probe_nacl\":"
-		"\"subnet-0c3c3c3c3c3c3c3c3\",\"agent_nacl\":"
-		"\"subnet-0c3c3c3c3c3c3c3c3\"}],\"checks\":[{\"proto\":\"udp\","
-		"\"port\":7000,\"sports\":\"1000-1100\"}]}",
-		true);
-	cr_assert_null(plan_emit_scenario(&f.p, &f.s, "p.json", &cause));
-	cr_assert_str_eq(cause, "checks[0] (udp/7000): targets a and b share "
-				"it but not its prediction; a scenario gives a "
-				"check one expectation: emit one scenario per "
-				"target");
+	cr_assert_eq(plan_build(&p, rq, &r, &cause), want);
+	cr_assert_str_eq(cause, expected);
 	free(cause);
-	fixture_free(&f);
+	report_free(&r);
+}
+
+Test(plan, command_line_errors_name_the_flag)
+{
+	struct plan_request rq = request();
+
+	rq.agent = "198.18.2.1";
+	rq.ports = "udp/7000,sctp/1";
+	assert_plan_error(&rq, PLAN_USAGE,
+			  "--ports: bad protocol 'sctp' in 'sctp/1': "
+			  "expected udp or tcp");
+	rq = request();
+	rq.target = "198.18.2.1";
+	rq.key_file = "/nonexistent.key";
+	assert_plan_error(&rq, PLAN_USAGE,
+			  "--key-file goes with --agent: real servers "
+			  "(--target) take no key");
+	rq = request();
+	rq.agent = "198.18.2.1";
+	rq.bind = "2001:db8:1::1";
+	assert_plan_error(&rq, PLAN_USAGE,
+			  "--bind 2001:db8:1::1 and the target 198.18.2.1 "
+			  "are not the same address family");
+	rq = request();
+	rq.agent = "198.18.2.1";
+	rq.bind = "198.18.9.9";
+	assert_plan_error(&rq, PLAN_USAGE,
+			  "--bind 198.18.9.9: not an address of this host: "
+			  "give one of its addresses (ip -brief address)");
+}
+
+Test(plan, scenario_errors_name_the_file)
+{
+	struct plan_request rq = request();
+	char dir[] = "/tmp/nacl-plan-XXXXXX", *path, *want;
+
+	cr_assert_not_null(mkdtemp(dir));
+	path = scenario_file(dir,
+			     "{\"name\":\"s\",\"targets\":[{\"name\":\"a\","
+			     "\"agent\":\"198.18.2.1\",\"key_file\":"
+			     "\"none.key\"}],\"checks\":[{\"proto\":\"udp\","
+			     "\"port\":7000,\"sports\":\"40000\"}]}");
+	rq.scenario = path;
+	want = xasprintf("%s: targets[0].key_file: cannot open key file "
+			 "%s/none.key: No such file or directory",
+			 path, dir);
+	assert_plan_error(&rq, PLAN_SCENARIO, want);
+	free(want);
+	unlink(path);
+	free(path);
+	path = scenario_file(dir,
+			     "{\"name\":\"s\",\"targets\":[{\"name\":\"a\","
+			     "\"target\":\"198.18.2.53\"}],\"checks\":[{"
+			     "\"proto\":\"udp\",\"port\":53,\"sports\":"
+			     "\"40000\"}]}");
+	rq.scenario = path;
+	rq.key_file = "/nonexistent.key";
+	want = xasprintf("--key-file goes with agents: the targets of %s have "
+			 "none (real servers take no key)",
+			 path);
+	assert_plan_error(&rq, PLAN_SCENARIO, want);
+	free(want);
+	unlink(path);
+	free(path);
+	rmdir(dir);
 }

@@ -1,8 +1,12 @@
-/* Sweeping one target: its agent session, one sweep per set of source ports,
- * the seen-log, the results into the run's report. */
-/* The reporter never sees a socket: results reach it as events. */
-#include "probe/run.h"
+/* Sweeping one target of the plan: per group of checks that share source
+ * ports, its agent session, its sweep, the agent's evidence, re-probes
+ * where the evidence or the ICMP was short, then every port's result. */
+/* Results leave here alone, as RESULT events after the evidence is in; the
+ * run's aggregator writes them into the report (docs/design.md §Data
+ * flow). What the sweep measured of the path goes to the report beside. */
+#include "probe/target.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +21,7 @@
 #include "probe/rejects.h"
 #include "probe/session.h"
 #include "probe/sweep.h"
+#include "probe/unfiltered.h"
 
 /*
  * The seen-log tells a silent port's direction, and NAT for services whose
@@ -25,7 +30,7 @@
  * skipped: they were a third of a clean UDP sweep's time.
  */
 static bool
-run_needs_seen(const struct sweep *sweep, const struct sweep_config *cfg)
+target_needs_seen(const struct sweep *sweep, const struct sweep_config *cfg)
 {
 	size_t i;
 
@@ -40,15 +45,15 @@ run_needs_seen(const struct sweep *sweep, const struct sweep_config *cfg)
 }
 
 /* Why the agent was lost during the sweep (probe_session_watch). */
-struct run_lost {
+struct target_lost {
 	struct event_base *base;
 	char *cause;
 };
 
 static void
-run_lost_callback(void *arg, const char *cause)
+target_lost_callback(void *arg, const char *cause)
 {
-	struct run_lost *lost = arg;
+	struct target_lost *lost = arg;
 
 	lost->cause = xstrdup(cause);
 	event_base_loopbreak(lost->base);
@@ -57,7 +62,7 @@ run_lost_callback(void *arg, const char *cause)
 /* Every source port the run sweeps, whatever the check: the control
  * connection must take none of them. */
 static void
-run_swept_ports(const struct report *r, struct range_list *out)
+target_swept_ports(const struct report *r, struct range_list *out)
 {
 	size_t i, k;
 
@@ -69,7 +74,7 @@ run_swept_ports(const struct report *r, struct range_list *out)
 
 /* The agent's losses that bear on check: its own socket overflows. */
 static struct seen_losses
-run_check_losses(const struct seen_report *seen, size_t check)
+target_check_losses(const struct seen_report *seen, size_t check)
 {
 	struct seen_losses l = seen->losses;
 
@@ -79,7 +84,7 @@ run_check_losses(const struct seen_report *seen, size_t check)
 
 /* The source address used toward target, for the report: no packet is sent. */
 static void
-run_local_address(const struct sockaddr *target, struct sockaddr_storage *ss)
+target_local_address(const struct sockaddr *target, struct sockaddr_storage *ss)
 {
 	socklen_t len = sizeof *ss;
 	int fd = socket(target->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -90,80 +95,6 @@ run_local_address(const struct sockaddr *target, struct sockaddr_storage *ss)
 	if (connect(fd, target, netaddr_len(target)) == 0)
 		getsockname(fd, (struct sockaddr *)ss, &len);
 	close(fd);
-}
-
-/* Hands every event of one sweep on to the run's bus (--events). */
-static void
-run_forward_event_callback(const struct sweep_event *ev, void *arg)
-{
-	event_bus_publish(arg, ev);
-}
-
-/* The checks of one sweep: indices into the report, one set of sports. */
-struct run_group {
-	size_t *checks;
-	size_t nchecks;
-};
-
-/* Groups the target's checks by their source ports, in report order. */
-static size_t
-run_groups(const struct report *r, size_t target, struct run_group **out)
-{
-	struct run_group *groups = NULL;
-	size_t i, g, n = 0;
-
-	for (i = 0; i < r->nchecks; i++) {
-		const struct report_check *c = &r->checks[i];
-
-		if (c->target != target)
-			continue;
-		for (g = 0; g < n; g++) {
-			const struct range_list *s =
-				&r->checks[groups[g].checks[0]].sports;
-
-			if (s->count == c->sports.count &&
-			    memcmp(s->ranges, c->sports.ranges,
-				   s->count * sizeof *s->ranges) == 0)
-				break;
-		}
-		if (g == n) {
-			groups = xreallocarray(groups, n + 1, sizeof *groups);
-			memset(&groups[n++], 0, sizeof *groups);
-		}
-		groups[g].checks =
-			xreallocarray(groups[g].checks, groups[g].nchecks + 1,
-				      sizeof *groups[g].checks);
-		groups[g].checks[groups[g].nchecks++] = i;
-	}
-	*out = groups;
-	return n;
-}
-
-/* Copies one sweep's results (in part, a report of its own) into report. */
-static void
-run_copy_results(const struct report *part, const struct run_group *g,
-		 struct report *report)
-{
-	size_t i, k, index;
-	uint8_t *statuses;
-
-	for (i = 0; i < g->nchecks; i++) {
-		const struct report_check *from = &part->checks[i];
-		struct report_check *to = &report->checks[g->checks[i]];
-
-		statuses = xmalloc(range_list_size(&from->sports) + 1);
-		index = 0;
-		for (k = 0; k < from->nranges; k++) {
-			size_t n = (size_t)from->ranges[k].to -
-				   from->ranges[k].from + 1;
-
-			memset(statuses + index, from->ranges[k].status, n);
-			index += n;
-		}
-		report_check_set_statuses(to, statuses);
-		to->nat_translated = from->nat_translated;
-		free(statuses);
-	}
 }
 
 /* Evidence re-probes: how fast and how often, and how long they may take. */
@@ -186,16 +117,16 @@ run_copy_results(const struct report *part, const struct run_group *g,
  * its sweep, the agent's evidence and each port's outcome. */
 struct group {
 	struct event_base *base;
-	const struct run_target *target;
-	struct run_settings *settings;
+	const struct plan_target *target;
+	const struct plan_settings *settings;
 	struct report *report;
-	const struct run_group *checks; /* indices into the report */
+	const struct plan_group *checks; /* indices into the report */
+	struct event_bus *run_bus; /* results go there */
 	struct sweep_config cfg;
-	struct event_bus bus; /* the sweep's events */
-	struct report part; /* the aggregator's, copied into report */
+	struct event_bus bus; /* the sweep's own events */
 	struct probe_session *session;
 	struct probe_session_info info;
-	struct run_lost lost;
+	struct target_lost lost;
 	struct sweep *sweep;
 	struct seen_report seen;
 	bool have_seen;
@@ -206,6 +137,9 @@ struct group {
 	uint64_t icmp_spent_ms;
 };
 
+static void target_note(struct group *g, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 static void
 group_free(struct group *g)
 {
@@ -215,7 +149,6 @@ group_free(struct group *g)
 	probe_session_close(g->session);
 	free(g->lost.cause);
 	event_bus_free(&g->bus);
-	report_free(&g->part);
 	check_list_free(&g->cfg.checks);
 	range_list_free(&g->cfg.sports);
 	free(g->losses_before);
@@ -230,7 +163,7 @@ group_free(struct group *g)
 static void
 group_configure(struct group *g)
 {
-	const struct run_target *t = g->target;
+	const struct plan_target *t = g->target;
 	struct sweep_config *cfg = &g->cfg;
 	char addr_text[NETADDR_STRLEN];
 	size_t i;
@@ -256,8 +189,6 @@ group_configure(struct group *g)
 		spec->proto = c->proto;
 		spec->port = c->port;
 		spec->service = c->service;
-		report_add_check(&g->part, c->proto, c->port, c->service,
-				 &c->sports);
 	}
 	cfg->rate = g->settings->rate;
 	cfg->attempts = g->settings->attempts;
@@ -280,7 +211,7 @@ group_open(struct group *g, char **cause)
 	struct sweep_config *cfg = &g->cfg;
 	unsigned queue;
 
-	run_swept_ports(g->report, &avoid);
+	target_swept_ports(g->report, &avoid);
 	memset(&params, 0, sizeof params);
 	params.agent = (struct sockaddr *)&g->target->address;
 	params.bind = (struct sockaddr *)&cfg->bind;
@@ -307,7 +238,10 @@ group_open(struct group *g, char **cause)
 				 g->settings->rate, g->info.max_rate,
 				 g->info.max_rate);
 		cfg->rate = g->info.max_rate;
-		g->settings->rate = g->info.max_rate;
+		target_note(g,
+			    "swept at %u per second: the agent allows no "
+			    "more replies to one source address",
+			    cfg->rate);
 	}
 	/*
 	 * Half-open connections beyond the agent's SYN queue or listen
@@ -330,7 +264,7 @@ static int
 group_drive(struct group *g, char **cause)
 {
 	if (g->session != NULL)
-		probe_session_watch(g->session, g->base, run_lost_callback,
+		probe_session_watch(g->session, g->base, target_lost_callback,
 				    &g->lost);
 	if (sweep_run(g->sweep, g->base) != 0) {
 		probe_session_unwatch(g->session);
@@ -362,7 +296,7 @@ group_fetch(struct group *g, char **cause)
 
 	if (g->have_seen) {
 		for (c = 0; c < g->cfg.checks.count; c++)
-			g->losses_before[c] = run_check_losses(&g->seen, c);
+			g->losses_before[c] = target_check_losses(&g->seen, c);
 		seen_report_free(&g->seen);
 		g->have_seen = false;
 	}
@@ -376,7 +310,7 @@ group_fetch(struct group *g, char **cause)
 static struct seen_losses
 group_losses_since(const struct group *g, size_t check)
 {
-	struct seen_losses now = run_check_losses(&g->seen, check);
+	struct seen_losses now = target_check_losses(&g->seen, check);
 	const struct seen_losses *b = &g->losses_before[check];
 
 #define SINCE(f) now.f = now.f > b->f ? now.f - b->f : 0
@@ -412,7 +346,7 @@ group_classify_port(struct group *g, size_t i, bool since_last)
 		in.wire_out = seen_report_get(&g->seen, check, SEEN_WIRE_OUT,
 					      i % nsports);
 		in.losses = since_last ? group_losses_since(g, check)
-				       : run_check_losses(&g->seen, check);
+				       : target_check_losses(&g->seen, check);
 	}
 	g->results[i] = classify_port(&in);
 	g->settled[i] =
@@ -577,12 +511,145 @@ group_publish(struct group *g)
 	sweep_publish(g->sweep, SWEEP_EVENT_DONE, SIZE_MAX, &ev);
 }
 
-/* One session (with an agent) and one sweep over the checks of checks. */
+/* Hands the sweep's events on to the run's bus, its checks renumbered as the
+ * report's. */
+static void
+group_forward_event_callback(const struct sweep_event *ev, void *arg)
+{
+	struct group *g = arg;
+	struct sweep_event copy = *ev;
+
+	if (ev->type != SWEEP_EVENT_START && ev->type != SWEEP_EVENT_DONE)
+		copy.check = g->checks->checks[ev->check];
+	event_bus_publish(g->run_bus, &copy);
+}
+
+/* A note (printf-like) on the group's target. */
+static void
+target_note(struct group *g, const char *fmt, ...)
+{
+	va_list ap;
+	char *note;
+
+	va_start(ap, fmt);
+	note = xvasprintf(fmt, ap);
+	va_end(ap);
+	report_target_add_note(&g->report->targets[g->target->report_target],
+			       note);
+	free(note);
+}
+
+/* Why ports that are not ok have their status, for people: one note per
+ * reason that is not the status's own meaning. */
+static void
+group_reason_notes(struct group *g, size_t c, struct report_check *rc)
+{
+	size_t nsports = sweep_nsports(g->sweep), i,
+	       count[CLASSIFY_REASON_COUNT];
+	static const enum classify_reason said[] = {
+		CLASSIFY_EVIDENCE_LOST,
+		CLASSIFY_REPLY_WITHHELD,
+		CLASSIFY_HOST_KEPT,
+	};
+	char *note;
+	size_t k;
+
+	memset(count, 0, sizeof count);
+	for (i = 0; i < nsports; i++)
+		if (g->settled[c * nsports + i])
+			count[g->results[c * nsports + i].reason]++;
+	for (k = 0; k < sizeof said / sizeof *said; k++) {
+		if (count[said[k]] == 0)
+			continue;
+		note = xasprintf("%zu %s %s: %s", count[said[k]],
+				 count[said[k]] == 1 ? "port" : "ports",
+				 said[k] == CLASSIFY_HOST_KEPT ? "host_dropped"
+							       : "dropped",
+				 classify_reason_text(said[k]));
+		report_check_add_note(rc, note);
+		free(note);
+	}
+}
+
+/* What the sweep measured of each check and of the path, into the report. */
+static void
+group_measure(struct group *g)
+{
+	size_t nsports = sweep_nsports(g->sweep), c, i, n;
+	struct report_target *t = &g->report->targets[g->target->report_target];
+	const struct sweep_outage *outages;
+
+	for (c = 0; c < g->cfg.checks.count; c++) {
+		struct report_check *rc =
+			&g->report->checks[g->checks->checks[c]];
+		const struct sweep_check_stats *st = sweep_stats(g->sweep, c);
+		size_t slowed = sweep_slowed_to(g->sweep, c);
+
+		rc->no_answer = 0;
+		for (i = 0; i < nsports; i++) {
+			const struct sweep_port *p =
+				sweep_port_at(g->sweep, c * nsports + i);
+
+			if ((p->flags & PORT_HANDSHAKE) &&
+			    !(p->flags & PORT_OK))
+				rc->no_answer++;
+		}
+		rc->rejected_inferred = g->rejected_inferred[c];
+		if (st->loss.first > 0) {
+			rc->has_loss = true;
+			rc->loss = loss_ratio(&st->loss);
+		}
+		if (st->rtt.count > 0) {
+			rc->has_rtt = true;
+			rc->rtt_p50_ms = rtt_quantile_ms(&st->rtt, 0.5);
+			rc->rtt_p99_ms = rtt_quantile_ms(&st->rtt, 0.99);
+		}
+		free(rc->evidence);
+		rc->evidence = xstrdup(
+			!g->cfg.agent	? "none"
+			: !g->have_seen ? (g->info.evidence == EVIDENCE_CAPTURE
+						   ? "capture"
+						   : "socket")
+			: g->seen.evidence == EVIDENCE_CAPTURE ? "capture"
+							       : "socket");
+		if (slowed > 0) {
+			char *note = xasprintf(
+				"slowed to %zu attempts at once: the far side "
+				"did not keep up (canaries to answering ports "
+				"failed, or replies came late)",
+				slowed);
+
+			report_check_add_note(rc, note);
+			free(note);
+		}
+		group_reason_notes(g, c, rc);
+	}
+	if (g->cfg.agent) {
+		t->control_sport = g->info.control_sport;
+		n = g->info.nfailed;
+		t->control_failed = xreallocarray(t->control_failed, n + 1,
+						  sizeof *t->control_failed);
+		for (i = 0; i < n; i++)
+			t->control_failed[i] = g->info.failed_sports[i];
+		t->ncontrol_failed = n;
+		if (g->info.evidence != EVIDENCE_CAPTURE &&
+		    g->info.evidence_note[0] != '\0')
+			target_note(g,
+				    "the agent's evidence rests on its "
+				    "sockets: %s",
+				    g->info.evidence_note);
+	}
+	outages = sweep_outages(g->sweep, &n);
+	for (i = 0; i < n; i++)
+		report_target_add_outage(t, outages[i].start_s,
+					 outages[i].seconds);
+}
+
+/* One session (with an agent) and one sweep over the checks of group. */
 static int
-run_group_sweep(struct event_base *base, const struct run_target *t,
-		const struct run_group *checks, struct run_settings *settings,
-		struct report *report, struct event_bus *run_bus, bool progress,
-		char **cause)
+target_group_sweep(struct event_base *base, const struct plan *plan,
+		   const struct plan_target *t, const struct plan_group *group,
+		   struct event_bus *run_bus, bool progress, char **cause)
 {
 	struct group g;
 	struct sockaddr_storage local;
@@ -593,15 +660,16 @@ run_group_sweep(struct event_base *base, const struct run_target *t,
 	memset(&g, 0, sizeof g);
 	g.base = base;
 	g.target = t;
-	g.settings = settings;
-	g.report = report;
-	g.checks = checks;
+	g.settings = &plan->settings;
+	g.report = plan->report;
+	g.checks = group;
+	g.run_bus = run_bus;
 	g.lost.base = base;
 	group_configure(&g);
 	if (g.cfg.bind.ss_family != AF_UNSPEC)
 		local = g.cfg.bind;
 	else
-		run_local_address((struct sockaddr *)&g.cfg.target, &local);
+		target_local_address((struct sockaddr *)&g.cfg.target, &local);
 	if (g.cfg.agent) {
 		if (group_open(&g, cause) != 0)
 			goto out;
@@ -609,12 +677,11 @@ run_group_sweep(struct event_base *base, const struct run_target *t,
 			local = g.info.local;
 	}
 	report_set_target_bind(
-		report, t->report_target,
+		g.report, t->report_target,
 		local.ss_family != AF_UNSPEC
 			? netaddr_format((struct sockaddr *)&local, addr_text)
 			: "");
-	aggregator_subscribe(&g.bus, &g.part);
-	event_bus_subscribe(&g.bus, run_forward_event_callback, NULL, run_bus);
+	event_bus_subscribe(&g.bus, group_forward_event_callback, NULL, &g);
 	if (progress)
 		progress_subscribe(&g.bus, stderr);
 
@@ -624,7 +691,7 @@ run_group_sweep(struct event_base *base, const struct run_target *t,
 	sweep_start(g.sweep);
 	if (group_drive(&g, cause) != 0)
 		goto partial;
-	if (g.session != NULL && run_needs_seen(g.sweep, &g.cfg) &&
+	if (g.session != NULL && target_needs_seen(g.sweep, &g.cfg) &&
 	    group_fetch(&g, cause) != 0)
 		goto partial;
 	for (i = 0; i < sweep_nports(g.sweep); i++)
@@ -643,35 +710,45 @@ partial:
 		if (!g.settled[i] &&
 		    (sweep_port_at(g.sweep, i)->flags & PORT_FINAL))
 			group_classify_port(&g, i, false);
+	group_measure(&g);
 	group_publish(&g);
-	run_copy_results(&g.part, checks, report);
 out:
 	group_free(&g);
 	return rc;
 }
 
-int
-run_target_sweep(struct event_base *base, const struct run_target *t,
-		 struct run_settings *settings, struct report *report,
-		 struct event_bus *run_bus, bool progress, char **cause)
+/* NACLs never filter traffic to some addresses: a false all-clear. */
+static void
+target_unfiltered_note(const struct plan *plan, const struct plan_target *t)
 {
-	struct run_group *groups;
-	size_t g, n = run_groups(report, t->report_target, &groups);
-	int rc = 0;
+	struct report_target *rt = &plan->report->targets[t->report_target];
+	const char *what = unfiltered_address(
+		(const struct sockaddr *)&t->address, rt->agent_cidr);
+	char text[NETADDR_STRLEN], *note;
 
-	for (g = 0; g < n && rc == 0; g++)
-		rc = run_group_sweep(base, t, &groups[g], settings, report,
-				     run_bus, progress, cause);
-	for (g = 0; g < n; g++)
-		free(groups[g].checks);
-	free(groups);
-	return rc;
+	if (what == NULL)
+		return;
+	note = xasprintf(
+		"%s is %s: NACLs never filter traffic to it, so this "
+		"result says nothing about NACLs",
+		netaddr_format((const struct sockaddr *)&t->address, text),
+		what);
+	report_target_add_note(rt, note);
+	log_warn("%s", note);
+	free(note);
 }
 
-void
-run_target_free(struct run_target *t)
+int
+target_sweep(struct event_base *base, const struct plan *plan, size_t index,
+	     struct event_bus *run_bus, bool progress, char **cause)
 {
-	free(t->label);
-	auth_key_free(&t->key);
-	memset(t, 0, sizeof *t);
+	const struct plan_target *t = &plan->targets[index];
+	size_t g;
+
+	target_unfiltered_note(plan, t);
+	for (g = 0; g < t->ngroups; g++)
+		if (target_group_sweep(base, plan, t, &t->groups[g], run_bus,
+				       progress, cause) != 0)
+			return -1;
+	return 0;
 }
