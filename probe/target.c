@@ -232,16 +232,20 @@ group_open(struct group *g, char **cause)
 	 * read as drops. */
 	if (g->info.max_rate > 0 &&
 	    (cfg->rate == 0 || cfg->rate > g->info.max_rate)) {
-		if (g->settings->rate != 0)
+		/* --rate 0 asks for the path's pace, and this cap is part
+		 * of it: only a rate the user set is worth a note. */
+		if (g->settings->rate != 0) {
 			log_warn("--rate %u is above the agent's %u replies "
 				 "per second to one source; sweeping at %u",
 				 g->settings->rate, g->info.max_rate,
 				 g->info.max_rate);
+			target_note(g,
+				    "swept at %u per second, not %u: the "
+				    "agent allows no more replies to one "
+				    "source address",
+				    g->info.max_rate, g->settings->rate);
+		}
 		cfg->rate = g->info.max_rate;
-		target_note(g,
-			    "swept at %u per second: the agent allows no "
-			    "more replies to one source address",
-			    cfg->rate);
 	}
 	/*
 	 * Half-open connections beyond the agent's SYN queue or listen
