@@ -652,8 +652,8 @@ html_write_measures(FILE *out, const struct report_check *c)
 	if (c->rejected_inferred > 0)
 		fprintf(out,
 			"<p class=\"warn\">%zu rejected %s counted without an "
-			"ICMP each (the rejecting device rate-limits "
-			"them).</p>\n",
+			"ICMP error each: the rejecting device rate-limits "
+			"ICMP.</p>\n",
 			c->rejected_inferred,
 			html_plural(c->rejected_inferred, "port", "ports"));
 	for (i = 0; i < c->nnotes; i++)

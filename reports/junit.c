@@ -456,6 +456,14 @@ junit_write_suite(FILE *out, const struct report *r, size_t index,
 		junit_property(out, "target.error", t->error);
 	for (i = 0; i < t->nnotes; i++)
 		junit_property(out, "target.note", t->notes[i]);
+	for (i = 0; i < t->noutages; i++) {
+		char outage[96];
+
+		snprintf(outage, sizeof outage,
+			 "no answer for %.1f s from %.1f s after the start",
+			 t->outages[i].seconds, t->outages[i].start_s);
+		junit_property(out, "target.outage", outage);
+	}
 	junit_property_unsigned(out, "settings.rate", r->settings.rate);
 	junit_property_unsigned(out, "settings.window", r->settings.window);
 	junit_property_unsigned(out, "settings.attempts", r->settings.attempts);

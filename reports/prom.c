@@ -131,8 +131,20 @@ prom_target_up(const struct report *r, const struct report_target *t)
 enum prom_run_gauge {
 	PROM_RUN_PASS,
 	PROM_RUN_UP,
+	PROM_RUN_OUTAGE, /* the target's outages, in seconds all told */
 	PROM_RUN_VALUE,
 };
+
+static double
+prom_target_outage(const struct report_target *t)
+{
+	double seconds = 0;
+	size_t i;
+
+	for (i = 0; i < t->noutages; i++)
+		seconds += t->outages[i].seconds;
+	return seconds;
+}
 
 /* A gauge of the run, once per target. */
 static void
@@ -149,11 +161,15 @@ prom_run_values(FILE *out, const char *name, const struct report *r,
 		t = prom_target_at(r, i, &scratch);
 		fprintf(out, "%s{", name);
 		prom_target_labels(out, r, t);
-		fprintf(out, "} %lld\n",
-			gauge == PROM_RUN_PASS
-				? (long long)prom_target_pass(r, t)
-			: gauge == PROM_RUN_UP ? (long long)prom_target_up(r, t)
-					       : value);
+		if (gauge == PROM_RUN_OUTAGE)
+			fprintf(out, "} %g\n", prom_target_outage(t));
+		else
+			fprintf(out, "} %lld\n",
+				gauge == PROM_RUN_PASS
+					? (long long)prom_target_pass(r, t)
+				: gauge == PROM_RUN_UP
+					? (long long)prom_target_up(r, t)
+					: value);
 	}
 }
 
@@ -166,6 +182,32 @@ prom_bad_ranges(const struct report_check *c)
 		if (c->ranges[i].status != STATUS_OK)
 			n++;
 	return n;
+}
+
+/*
+ * One gauge per quantile: a "quantile" label belongs to a summary, which
+ * also needs _sum and _count the report does not keep.
+ */
+static void
+prom_write_rtt(const struct report *r, FILE *out, const char *name,
+	       const char *what, bool p99)
+{
+	char help[128];
+	size_t i;
+
+	snprintf(help, sizeof(help),
+		 "Round-trip time of the check's answered attempts in the "
+		 "last run, %s.", what);
+	prom_family(out, name, help);
+	for (i = 0; i < r->nchecks; i++) {
+		const struct report_check *c = &r->checks[i];
+
+		if (!c->has_rtt)
+			continue;
+		prom_check_labels(out, name, r, c);
+		fprintf(out, "} %.6f\n",
+			(p99 ? c->rtt_p99_ms : c->rtt_p50_ms) / 1000);
+	}
 }
 
 /* The evidence work's gauges: loss and RTT where measured, no_answer. */
@@ -190,21 +232,9 @@ prom_write_measures(const struct report *r, FILE *out)
 				  &r->checks[i]);
 		fprintf(out, "} %.4f\n", r->checks[i].loss);
 	}
-	prom_family(out, "naclprobe_rtt_seconds",
-		    "Round-trip time of the check's answered attempts in the "
-		    "last run, by quantile.");
-	for (i = 0; i < r->nchecks; i++) {
-		if (!r->checks[i].has_rtt)
-			continue;
-		prom_check_labels(out, "naclprobe_rtt_seconds", r,
-				  &r->checks[i]);
-		fprintf(out, ",quantile=\"0.5\"} %.6f\n",
-			r->checks[i].rtt_p50_ms / 1000);
-		prom_check_labels(out, "naclprobe_rtt_seconds", r,
-				  &r->checks[i]);
-		fprintf(out, ",quantile=\"0.99\"} %.6f\n",
-			r->checks[i].rtt_p99_ms / 1000);
-	}
+	prom_write_rtt(r, out, "naclprobe_rtt_p50_seconds", "median", false);
+	prom_write_rtt(r, out, "naclprobe_rtt_p99_seconds", "99th percentile",
+		       true);
 }
 
 void
@@ -228,6 +258,11 @@ report_write_prom(const struct report *r, FILE *out)
 		    "1 when the last run swept the target to the end, 0 when "
 		    "it failed or was interrupted.");
 	prom_run_values(out, "naclprobe_up", r, PROM_RUN_UP, 0);
+	prom_family(out, "naclprobe_outage_seconds",
+		    "Seconds the path to the target gave no answer at all "
+		    "during the last run (waited out, never read as drops).");
+	prom_run_values(out, "naclprobe_outage_seconds", r, PROM_RUN_OUTAGE,
+			0);
 	prom_family(out, "naclprobe_ports",
 		    "Source ports of a check by outcome in the last run.");
 	for (i = 0; i < r->nchecks; i++) {

@@ -141,8 +141,8 @@ text_write_measures(const struct report_check *c, FILE *out)
 			service_name(c->service));
 	if (c->rejected_inferred > 0)
 		fprintf(out,
-			"  %zu rejected %s counted without an ICMP each (the "
-			"rejecting device rate-limits them)\n",
+			"  %zu rejected %s counted without an ICMP error each: "
+			"the rejecting device rate-limits ICMP\n",
 			c->rejected_inferred,
 			text_plural(c->rejected_inferred, "port", "ports"));
 	for (i = 0; i < c->nnotes; i++)

@@ -432,3 +432,22 @@ Test(junit, unfinished_checks_are_errors_naming_the_cause)
 	free(text);
 	report_free(&r);
 }
+
+Test(junit, outages_are_properties_of_their_target)
+{
+	struct report r;
+	char *xml;
+
+	report_init(&r);
+	add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", 0, 0, STATUS_OK);
+	report_add_target(&r, "", "198.18.2.1", true, "198.18.1.1");
+	report_target_add_outage(&r.targets[0], 2.54, 3.25);
+	report_finish(&r);
+	xml = render(&r);
+	cr_assert_not_null(strstr(xml, "<property name=\"target.outage\" "
+				       "value=\"no answer for 3.2 s from 2.5 "
+				       "s after the start\"/>\n"),
+			   "%s", xml);
+	free(xml);
+	report_free(&r);
+}

@@ -87,6 +87,12 @@ Test(prom, one_failing_check_renders_exactly)
 		"# TYPE naclprobe_up gauge\n"
 		"naclprobe_up{scenario=\"\",name=\"\",target=\"198.18.2.1\"} "
 		"1\n"
+		"# HELP naclprobe_outage_seconds Seconds the path to the "
+		"target gave no answer at all during the last run (waited "
+		"out, never read as drops).\n"
+		"# TYPE naclprobe_outage_seconds gauge\n"
+		"naclprobe_outage_seconds{scenario=\"\",name=\"\",target=\"198."
+		"18.2.1\"} 0\n"
 		"# HELP naclprobe_ports Source ports of a check by outcome in "
 		"the last run.\n"
 		"# TYPE naclprobe_ports gauge\n"
@@ -122,9 +128,13 @@ Test(prom, one_failing_check_renders_exactly)
 		"# HELP naclprobe_loss_ratio Attempts lost to source ports "
 		"that answered, 0 to 1, in the last run.\n"
 		"# TYPE naclprobe_loss_ratio gauge\n"
-		"# HELP naclprobe_rtt_seconds Round-trip time of the check's "
-		"answered attempts in the last run, by quantile.\n"
-		"# TYPE naclprobe_rtt_seconds gauge\n"
+		"# HELP naclprobe_rtt_p50_seconds Round-trip time of the "
+		"check's answered attempts in the last run, median.\n"
+		"# TYPE naclprobe_rtt_p50_seconds gauge\n"
+		"# HELP naclprobe_rtt_p99_seconds Round-trip time of the "
+		"check's answered attempts in the last run, 99th "
+		"percentile.\n"
+		"# TYPE naclprobe_rtt_p99_seconds gauge\n"
 		"# HELP naclprobe_run_pass 1 when every check of the last run "
 		"passed, else 0.\n"
 		"# TYPE naclprobe_run_pass gauge\n"
@@ -281,8 +291,17 @@ Test(prom, a_failed_run_is_down_with_its_build_info)
 	c->rtt_p50_ms = 0.5;
 	c->rtt_p99_ms = 12;
 	report_set_target_error(&r, 1, "cannot reach it");
+	report_target_add_outage(&r.targets[0], 2.5, 3.25);
+	report_target_add_outage(&r.targets[0], 9, 1);
 	report_finish(&r);
 	text = render(&r);
+	/* Outages add up per target; a target without any reads 0. */
+	cr_assert_not_null(
+		strstr(text, "naclprobe_outage_seconds{scenario=\"nightly\","
+			     "name=\"app\",target=\"198.18.2.1\"} 4.25\n"
+			     "naclprobe_outage_seconds{scenario=\"nightly\","
+			     "name=\"dns\",target=\"198.18.2.53\"} 0\n"),
+		"%s", text);
 #define L "{scenario=\"nightly\",name=\"dns\",target=\"198.18.2.53\""
 	cr_assert_not_null(
 		strstr(text,
@@ -306,11 +325,12 @@ Test(prom, a_failed_run_is_down_with_its_build_info)
 				  "port=\"443\",service=\"echo\"} 0.2500\n"),
 			   "%s", text);
 	cr_assert_not_null(
-		strstr(text, "naclprobe_rtt_seconds" L ",proto=\"tcp\","
-			     "port=\"443\",service=\"echo\",quantile=\"0.5\"} "
-			     "0.000500\nnaclprobe_rtt_seconds" L
-			     ",proto=\"tcp\",port=\"443\",service=\"echo\","
-			     "quantile=\"0.99\"} 0.012000\n"),
+		strstr(text, "naclprobe_rtt_p50_seconds" L ",proto=\"tcp\","
+			     "port=\"443\",service=\"echo\"} 0.000500\n"),
+		"%s", text);
+	cr_assert_not_null(
+		strstr(text, "naclprobe_rtt_p99_seconds" L ",proto=\"tcp\","
+			     "port=\"443\",service=\"echo\"} 0.012000\n"),
 		"%s", text);
 #undef L
 	/* A run that failed as a whole is down for every target. */
