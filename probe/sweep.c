@@ -56,9 +56,11 @@
 #define LOSS_TOO_HIGH 0.30
 /* Answering ports a check needs for its own loss estimate; else pooled. */
 #define LOSS_OWN_PORTS 200
-/* Canaries: one every interval to a port that answered; an outage is a run
- * of failed canaries, waited out up to OUTAGE_MAX_MS. */
+/* Canaries: one every interval to a port that answered, several in flight
+ * (a TCP one waits over a second for its answer); an outage is a run of
+ * failed canaries, waited out up to OUTAGE_MAX_MS. */
 #define CANARY_INTERVAL_MS 100
+#define CANARY_INFLIGHT_MAX 16
 #define CANARY_POOL 64
 #define CANARY_OK_TO_END 2
 #define OUTAGE_MAX_MS 30000
@@ -66,7 +68,8 @@
  * The far side sets the pace. Attempts in flight per protocol start at the
  * window (a real server without an agent: at these, growing by one per
  * answer) and halve, once per deadline, down to the floor, when canaries to
- * ports that answered before start failing (2 of the last 8), when a TCP
+ * ports that answered before start failing (more of the last 8 than the
+ * loss measured would explain once in a thousand times, 2 at least), when a TCP
  * handshake needed its SYN again (no agent: a full listen queue), or when
  * replies take more than half the time allowed; after, they grow by one
  * per window of answers. What failed while the far side was swamped is
@@ -160,6 +163,7 @@ struct sweep {
 	unsigned canary_fails, canary_oks; /* consecutive */
 	uint64_t canaries, canaries_failed; /* all so far */
 	uint64_t streak_start_ns; /* first failed canary of the run */
+	uint64_t canary_ok_sent_ns; /* when the latest answered one left */
 	bool outage;
 	uint64_t outage_start_ns;
 	struct sweep_outage *outages;
@@ -737,12 +741,47 @@ sweep_slow_down(struct sweep *s, size_t check, const char *why)
 		 port, why, s->lanes[check].limit, forgiven);
 }
 
+/*
+ * Failed canaries among the last 8 that the loss measured explains less than
+ * once in a thousand times: more mean the far side is swamped. Random loss
+ * alone must never slow a sweep down to a crawl.
+ */
+static unsigned
+sweep_congestion_fails(const struct sweep *s)
+{
+	struct loss_counts all = {0};
+	double p, tail, term;
+	unsigned k, j;
+	size_t c;
+
+	for (c = 0; c < s->nchecks; c++)
+		loss_merge(&all, &s->stats[c].loss);
+	p = loss_first(&all);
+	for (k = CONGESTION_FAILS; k <= 8; k++) {
+		/* P(at least k of 8 fail), term by term: C(8,j) p^j q^(8-j) */
+		tail = 0;
+		for (j = k; j <= 8; j++) {
+			unsigned i;
+
+			term = 1;
+			for (i = 0; i < j; i++)
+				term *= p * (double)(8 - i) / (double)(i + 1);
+			for (i = j; i < 8; i++)
+				term *= 1 - p;
+			tail += term;
+		}
+		if (tail < 1e-3)
+			return k;
+	}
+	return 9;
+}
+
 static void
 sweep_congestion(struct sweep *s, size_t check, bool ok)
 {
 	s->canary_history = (uint8_t)(s->canary_history << 1 | !ok);
-	if (!ok &&
-	    (unsigned)__builtin_popcount(s->canary_history) >= CONGESTION_FAILS)
+	if (!ok && (unsigned)__builtin_popcount(s->canary_history) >=
+			   sweep_congestion_fails(s))
 		sweep_slow_down(s, check,
 				"canaries to ports that answered before "
 				"failed");
@@ -756,7 +795,12 @@ sweep_canary_outcome(struct sweep *s, const struct attempt *a, bool ok)
 	s->canaries++;
 	s->canaries_failed += !ok;
 	sweep_congestion(s, a->index / s->nsports, ok);
+	/* Sent before one that answered: it says nothing newer. */
+	if (!ok && a->sent_ns < s->canary_ok_sent_ns)
+		return;
 	if (ok) {
+		if (a->sent_ns > s->canary_ok_sent_ns)
+			s->canary_ok_sent_ns = a->sent_ns;
 		s->canary_fails = 0;
 		if (!s->outage) {
 			s->streak_start_ns = 0;
@@ -1373,9 +1417,9 @@ sweep_next(struct sweep *s, uint32_t now_ms, uint32_t *wake_ms)
 static bool
 sweep_canary_due(struct sweep *s)
 {
-	/* One at a time, in a slot of its own beyond the window. */
+	/* In slots of their own beyond the window. */
 	return s->canary_count > 0 && s->now_ns >= s->next_canary_ns &&
-	       s->canaries_inflight == 0;
+	       s->canaries_inflight < CANARY_INFLIGHT_MAX;
 }
 
 static void
@@ -1476,7 +1520,7 @@ sweep_step_inner(struct sweep *s)
 	if (next != UINT64_MAX && sweep_ns(s, next) < wake_ns)
 		wake_ns = sweep_ns(s, next);
 	/* A canary in flight wakes us through its deadline. */
-	if (s->canary_count > 0 && s->canaries_inflight == 0 &&
+	if (s->canary_count > 0 && s->canaries_inflight < CANARY_INFLIGHT_MAX &&
 	    s->next_canary_ns < wake_ns)
 		wake_ns = s->next_canary_ns;
 	/* Nothing due now could start (the window is full): a reply or a
@@ -1597,8 +1641,8 @@ sweep_new(const struct sweep_config *config, struct event_bus *bus)
 		s->ports[i].slot = SLOT_NONE;
 	}
 	s->stats = xcalloc(s->nchecks + 1, sizeof *s->stats);
-	/* One slot more than the window: the canary's. */
-	s->npool = s->cfg.window + 1;
+	/* Slots beyond the window: the canaries'. */
+	s->npool = s->cfg.window + CANARY_INFLIGHT_MAX;
 	s->pool = xcalloc(s->npool, sizeof *s->pool);
 	for (i = 0; i < s->npool; i++) {
 		s->pool[i].sweep = s;

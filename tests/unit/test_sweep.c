@@ -240,7 +240,7 @@ Test(sweep, every_port_answers_its_first_attempt)
 		cr_assert_eq(p->attempts, 1, "port %zu", i);
 	}
 	cr_assert_eq(f->nfirst, 2000);
-	cr_assert_leq(f->max_inflight, 64 + 1); /* the window and a canary */
+	cr_assert_leq(f->max_inflight, 64 + 16); /* the window and canaries */
 	cr_assert_eq(f->inflight, 0);
 	fake_free(f);
 }
@@ -448,6 +448,66 @@ Test(sweep, an_outage_is_waited_out_and_never_becomes_a_range)
 		  o[0].start_s);
 	cr_assert(o[0].seconds >= 2.5 && o[0].seconds <= 3.5, "lasted %f",
 		  o[0].seconds);
+	fake_free(f);
+}
+
+/* TCP canaries wait over a second for their answer: several are in flight,
+ * so an outage of a TCP-only sweep is seen as one too. */
+Test(sweep, an_outage_of_a_tcp_sweep_is_waited_out_too)
+{
+	struct fake *f =
+		fake_new("tcp/7000", "10000-19999", 512, 3, 2000, all_reply);
+	const struct sweep_outage *o;
+	size_t i, n;
+
+	f->outage_from = f->now + 1000 * MS;
+	f->outage_to = f->now + 4000 * MS;
+	sweep_start(f->s);
+	fake_drive(f);
+	cr_assert_null(sweep_error(f->s));
+	for (i = 0; i < sweep_nports(f->s); i++)
+		cr_assert(sweep_port_at(f->s, i)->flags & PORT_OK, "port %zu",
+			  i);
+	o = sweep_outages(f->s, &n);
+	cr_assert_eq(n, 1);
+	cr_assert(o[0].start_s >= 0.9 && o[0].start_s <= 1.5, "start %f",
+		  o[0].start_s);
+	cr_assert(o[0].seconds >= 2.5 && o[0].seconds <= 4.5, "lasted %f",
+		  o[0].seconds);
+	fake_free(f);
+}
+
+/* 10% of attempts lost at random, canaries too. */
+static enum fake_outcome
+random_tenth_lost(const struct fake *f, size_t index, unsigned attempt,
+		  bool canary)
+{
+	static uint64_t x = 7;
+
+	(void)f;
+	(void)index;
+	(void)attempt;
+	(void)canary;
+	x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (x >> 33) % 10 == 0 ? FAKE_SILENT : FAKE_REPLY;
+}
+
+/* Random loss is no swamped far side: the pace stays (AIMD would crawl). */
+Test(sweep, random_loss_never_slows_the_sweep)
+{
+	struct fake *f = fake_new("udp/7000", "10000-29999", 1024, 3, 4000,
+				  random_tenth_lost);
+	size_t i;
+
+	sweep_start(f->s);
+	fake_drive(f);
+	cr_assert_null(sweep_error(f->s));
+	for (i = 0; i < sweep_nports(f->s); i++)
+		cr_assert(sweep_port_at(f->s, i)->flags & PORT_OK, "port %zu",
+			  i);
+	cr_assert_eq(sweep_slowed_to(f->s, 0), 0, "slowed to %zu",
+		     sweep_slowed_to(f->s, 0));
+	cr_assert_eq(sweep_outages(f->s, &i), NULL);
 	fake_free(f);
 }
 
