@@ -59,6 +59,7 @@ struct probe_options {
 	const char *key_file;
 	unsigned rate, window, attempts, timeout_ms;
 	uint16_t control_sport;
+	unsigned max_conntrack;
 	bool raw;
 	bool rate_set, window_set, attempts_set, timeout_set;
 	bool ports_set, sports_set;
@@ -136,6 +137,11 @@ probe_usage(FILE *out)
 		"                       (default %d); silent ports cost a\n"
 		"                       few measured round trips, TCP\n"
 		"                       handshakes at least 1.1 s\n"
+		"  --max-conntrack N    TCP attempts in flight at most, for a\n"
+		"                       NAT or stateful firewall on the path\n"
+		"                       whose connection table holds N more\n"
+		"                       (default: what the agent's SYN queue\n"
+		"                       and listen backlog allow)\n"
 		"  --engine socket|raw  UDP from one socket per source port\n"
 		"                       (default), or from one raw socket\n"
 		"                       with replies read in batches (IPv4,\n"
@@ -299,6 +305,7 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 		{"history", required_argument, NULL, 'Y'},
 		{"keep", required_argument, NULL, 'K'},
 		{"control-sport", required_argument, NULL, 'C'},
+		{"max-conntrack", required_argument, NULL, 'M'},
 		{NULL, 0, NULL, 0},
 	};
 	char *cause = NULL;
@@ -400,6 +407,11 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 		case 'C':
 			o->control_sport = (uint16_t)probe_parse_number(
 				"--control-sport", optarg, 1, 65535);
+			break;
+		case 'M':
+			o->max_conntrack = probe_parse_number(
+				"--max-conntrack", optarg, 1,
+				SCENARIO_MAX_WINDOW);
 			break;
 		case 'k':
 			o->key_file = optarg;
@@ -737,6 +749,7 @@ probe_request(const struct probe_options *o, struct plan_request *rq)
 	rq->settings.attempts = o->attempts;
 	rq->settings.timeout_ms = o->timeout_ms;
 	rq->settings.control_sport = o->control_sport;
+	rq->settings.max_conntrack = o->max_conntrack;
 	rq->settings.raw = o->raw;
 	rq->rate_set = o->rate_set;
 	rq->window_set = o->window_set;

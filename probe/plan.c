@@ -20,8 +20,8 @@
 
 #define PLAN_MAX_WINDOW 65536
 /* File descriptors kept back from the window for stdio, control, epoll,
- * files. */
-#define PLAN_FD_RESERVE 64
+ * files and the sweep's canaries (16 beyond the window). */
+#define PLAN_FD_RESERVE 80
 
 static void
 plan_target_free(struct plan_target *t)

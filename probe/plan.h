@@ -26,6 +26,7 @@ struct plan_settings {
 	unsigned attempts;
 	unsigned timeout_ms;
 	uint16_t control_sport; /* --control-sport, 0: none */
+	unsigned max_conntrack; /* --max-conntrack: TCP in flight, 0: none */
 	bool raw; /* UDP from a raw socket where it can (--engine raw) */
 };
 

@@ -194,6 +194,7 @@ group_configure(struct group *g)
 	cfg->attempts = g->settings->attempts;
 	cfg->timeout_ms = g->settings->timeout_ms;
 	cfg->window = g->settings->window;
+	cfg->tcp_window = g->settings->max_conntrack;
 	if (g->settings->raw)
 		cfg->transports[PROTO_UDP] = &raw_transport;
 	g->losses_before =
@@ -257,7 +258,7 @@ group_open(struct group *g, char **cause)
 	if (g->info.listen_backlog > 0 &&
 	    (queue == 0 || g->info.listen_backlog < queue))
 		queue = g->info.listen_backlog;
-	if (queue >= 16)
+	if (queue >= 16 && (cfg->tcp_window == 0 || queue / 2 < cfg->tcp_window))
 		cfg->tcp_window = queue / 2;
 	return 0;
 }
