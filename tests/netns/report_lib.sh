@@ -57,6 +57,21 @@ $(diff "$2" "$3" | head -n 20 | sed 's/^/    | /')"
 	return 1
 }
 
+# junit_masked FILE: the JUnit file, valid XML, with what changes run to
+# run masked: times, the version, and the measured loss and round-trip times
+# (asserted from the JSON report where a test needs them).
+junit_masked()
+{
+	xmllint --noout "$1" 2>"$NP_TMP/xmllint.err" ||
+		np_fail "xmllint refuses the JUnit report: $(cat "$NP_TMP/xmllint.err")"
+	sed -E -e 's/ time="[0-9.]+"/ time="T"/g' \
+		-e 's/ timestamp="[^"]*"/ timestamp="TS"/' \
+		-e 's/(name="(started|finished)_at" value=)"[^"]*"/\1"TIME"/' \
+		-e 's/(name="tool\.version" value=)"[^"]*"/\1"VERSION"/' \
+		-e 's/loss [0-9.]+%, rtt p50 [0-9.]+ ms, p99 [0-9.]+ ms/loss L, rtt p50 P ms, p99 P ms/' \
+		"$1"
+}
+
 # The two-hole router of the report tests: replies to UDP source ports
 # 40500-40999 dropped, TCP connections from 40200-40299 reset.
 report_rules_two_holes()

@@ -74,9 +74,12 @@ assert_contains "prom: run fails" "$prom" \
 started=$(date -u -d "$(jq -r .started_at "$REPORT")" +%s)
 assert_contains "prom: run timestamp is the report's start" "$prom" \
 	"^naclprobe_run_timestamp_seconds\\{scenario=\"\",name=\"\",target=\"198.18.2.1\"\\} $started\$"
-# 8 statuses x 2 checks, 5 per-check gauges x 2 (loss and RTT only when
-# measured), build_info, up and 3 run gauges.
-assert_eq "prom: samples" 31 "$(grep -vc '^#' "$prom")"
+# 8 statuses x 2 checks, 5 per-check gauges x 2, loss and the two RTT
+# quantiles x 2 (both checks measured them), build_info, up, outage and 3 run
+# gauges.
+assert_eq "prom: samples" 38 "$(grep -vc '^#' "$prom")"
+assert_json '[.checks[] | (.loss != null) and (.rtt_ms != null)]' '[true,true]'
+
 
 # JSON re-rendered is the probe's own report, byte for byte.
 report_run render "$REPORT" --format json

@@ -7,7 +7,7 @@
 # mid-sweep (lost): exit 3, its checks read unfinished, the error names
 # the agent.
 # The sweep runs at --rate 200 so that it is still going when the signal
-# comes; the test waits for the first result of the second check (bounded).
+# comes; the test waits for the first attempt of the second check (bounded).
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=report_lib.sh source-path=SCRIPTDIR
@@ -50,7 +50,7 @@ start_sweeps()
 	PROBE_PID=$!
 	NP_HELPER_PIDS+=("$PROBE_PID")
 	for _ in $(seq 200); do
-		grep -q '"event":"result".*"sport":4[12]' "$out/events.jsonl" \
+		grep -Eq '"event":"(sent|reply)".*"sport":4[12]' "$out/events.jsonl" \
 			2>/dev/null && break
 		np_alive "$PROBE_PID" || break
 		sleep 0.05

@@ -104,12 +104,12 @@ assert_eq "session A's probe replayed into session B: $WIRE_OUT" 1 \
 
 np_stop_pid "$probe_a"
 for _ in $(seq 30); do
-	grep -q "session $session_a from .* ended with its connection" \
+	grep -Eq "session $session_a from .* (ended with its connection|closed after)" \
 		"$NP_TMP/agent.log" && break
 	sleep 0.1
 done
 assert_contains "agent log: session A ended" "$NP_TMP/agent.log" \
-	"session $session_a from 198\.18\.1\.1 ended with its connection"
+	"session $session_a from 198\.18\.1\.1 (ended with its connection|closed after)"
 wire_send 7000 --sport "$echo_sport" --hex "$echo_hex"
 assert_eq "echo probe of ended session A replayed: $WIRE_OUT" 1 "$WIRE_EXIT"
 wire_send 53 --sport "$dns_sport" --hex "$dns_hex"

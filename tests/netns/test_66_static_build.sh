@@ -14,7 +14,7 @@ np_need_tool ldd libc-bin
 make -C "$NP_ROOT" static-probe >"$NP_TMP/make.out" 2>&1 ||
 	np_die "make static-probe failed: $(tail -n 20 "$NP_TMP/make.out")"
 static=$NP_ROOT/build/static
-version=$(make -s -C "$NP_ROOT" version)
+version=$(make -s --no-print-directory -C "$NP_ROOT" version)
 for program in nacl-probe nacl-report; do
 	assert_eq "ldd $program" "	not a dynamic executable" \
 		"$(ldd "$static/$program" 2>&1)"

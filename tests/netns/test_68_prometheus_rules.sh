@@ -124,10 +124,10 @@ dashboard=$NP_ROOT/contrib/grafana/nacl-probe.json
 jq -e . "$dashboard" >/dev/null 2>"$NP_TMP/jq.err" ||
 	np_fail "the dashboard is not JSON: $(cat "$NP_TMP/jq.err")"
 jq -r '[.panels[].targets[].expr, .templating.list[].query.query? // empty] | .[]' \
-	"$dashboard" | grep -oE 'naclprobe_[a-z_]+' | sort -u >"$NP_TMP/dash.metrics"
+	"$dashboard" | grep -oE 'naclprobe_[a-z0-9_]+' | sort -u >"$NP_TMP/dash.metrics"
 while read -r metric; do
 	assert_contains "the dashboard's $metric is written" "$out/clean.prom" \
 		"^# TYPE $metric gauge$"
 done <"$NP_TMP/dash.metrics"
-assert_eq "metrics the dashboard shows" 8 "$(wc -l <"$NP_TMP/dash.metrics")"
+assert_eq "metrics the dashboard shows" 9 "$(wc -l <"$NP_TMP/dash.metrics")"
 np_done

@@ -19,7 +19,7 @@
 #             in its first lines why it needs it.
 set -euo pipefail
 
-PROFILE=${NP_PROFILE:-tuned}
+PROFILE=${NP_PROFILE:-defaults}
 case $PROFILE in
 defaults | tuned) ;;
 *)
