@@ -10,6 +10,7 @@
 #include "common/fileread.h"
 #include "common/jsonread.h"
 #include "common/xmalloc.h"
+#include "reports/json_ranges.h"
 
 /* What the reader says a report is, in its errors. */
 #define REPORT_WHAT "a nacl-probe JSON report"
@@ -285,6 +286,34 @@ out:
 	return rv;
 }
 
+/* c's ranges as json_ranges lifted them from the text (at names them). */
+static int
+report_ranges_from_lifted(const struct json_ranges_check *lifted,
+			  const char *at, struct report_check *c, char **cause)
+{
+	struct ranges_cursor rc;
+	struct jsonread_at where;
+	size_t k;
+	int rv = -1;
+
+	ranges_cursor_init(&rc, &c->sports);
+	for (k = 0; k < lifted->count; k++) {
+		const struct status_range *sr = &lifted->ranges[k];
+
+		if (ranges_cursor_take(&rc, jsonread_index(&where, at, k),
+				       sr->from, sr->to, sr->status,
+				       cause) != 0)
+			goto out;
+	}
+	if (ranges_cursor_end(&rc, at, cause) != 0)
+		goto out;
+	report_check_set_statuses(c, rc.statuses);
+	rv = 0;
+out:
+	ranges_cursor_free(&rc);
+	return rv;
+}
+
 /* "notes": an array of strings, when present. */
 static int
 json_notes_member(const cJSON *obj, const char *at, char ***notes, size_t *n,
@@ -482,9 +511,10 @@ report_counts_from_json(const cJSON *item, const char *at,
 	return 0;
 }
 
+/* A check; lifted (may be NULL) holds its ranges when the text did not. */
 static int
 report_check_from_json(const cJSON *item, const char *at, struct report *r,
-		       char **cause)
+		       const struct json_ranges_check *lifted, char **cause)
 {
 	const cJSON *ranges, *nat;
 	const char *proto_text, *service_text, *sports_text;
@@ -532,9 +562,13 @@ report_check_from_json(const cJSON *item, const char *at, struct report *r,
 	range_list_free(&sports);
 
 	if (json_array_member(item, at, "ranges", "an array", true, &ranges,
-			      cause) != 0 ||
-	    report_ranges_from_json(ranges, jsonread_join(&where, at, "ranges"),
-				    c, cause) != 0 ||
+			      cause) != 0)
+		return -1;
+	jsonread_join(&where, at, "ranges");
+	if ((lifted != NULL && lifted->lifted
+		     ? report_ranges_from_lifted(lifted, where.text, c, cause)
+		     : report_ranges_from_json(ranges, where.text, c, cause)) !=
+		    0 ||
 	    report_counts_from_json(item, at, c, cause) != 0 ||
 	    json_object_member(item, at, "nat", true, &nat, cause) != 0 ||
 	    json_size_member(nat, jsonread_join(&where, at, "nat"),
@@ -768,8 +802,11 @@ report_schema_from_json(const cJSON *root, char **cause)
 	return 0;
 }
 
-int
-report_from_json(const cJSON *root, struct report *r, char **cause)
+/* The report of root; lifted (may be NULL) holds the ranges that json_ranges
+ * took out of its text. */
+static int
+report_from_tree(const cJSON *root, const struct json_ranges *lifted,
+		 struct report *r, char **cause)
 {
 	const cJSON *checks, *item, *summary;
 	struct jsonread_at at;
@@ -785,9 +822,14 @@ report_from_json(const cJSON *root, struct report *r, char **cause)
 		goto fail;
 	cJSON_ArrayForEach(item, checks)
 	{
-		jsonread_index(&at, "checks", k++);
-		if (report_check_from_json(item, at.text, &parsed, cause) != 0)
+		jsonread_index(&at, "checks", k);
+		if (report_check_from_json(item, at.text, &parsed,
+					   lifted != NULL && k < lifted->nchecks
+						   ? &lifted->checks[k]
+						   : NULL,
+					   cause) != 0)
 			goto fail;
+		k++;
 	}
 	report_finish(&parsed);
 	if (json_object_member(root, "", "summary", true, &summary, cause) !=
@@ -811,24 +853,38 @@ fail:
 	return -1;
 }
 
-/* Reports are read whole; a worst-case sweep writes about 30 MB. */
+int
+report_from_json(const cJSON *root, struct report *r, char **cause)
+{
+	return report_from_tree(root, NULL, r, cause);
+}
+
+/* Reports are read piece by piece; a worst-case sweep writes about 30 MB. */
 #define REPORT_MAX_FILE ((size_t)1 << 30)
 
 int
 report_read_json(const char *path, struct report *r, char **cause)
 {
-	cJSON *root = jsonread_file(path, REPORT_MAX_FILE,
-				    "a nacl-probe report", REPORT_WHAT, cause);
-	char *inner = NULL;
-	int rc;
+	const char *name = file_display_name(path);
+	struct json_ranges lifted;
+	char *text, *inner = NULL;
+	cJSON *root = NULL;
+	size_t len;
+	int rc = -1;
 
-	if (root == NULL)
-		return -1;
-	rc = report_from_json(root, r, &inner);
-	cJSON_Delete(root);
-	if (rc != 0) {
-		*cause = xasprintf("%s: %s", file_display_name(path), inner);
-		free(inner);
+	text = json_ranges_read(path, REPORT_MAX_FILE, "a nacl-probe report",
+				&lifted, &len, cause);
+	if (text != NULL)
+		root = jsonread_text(text, len, name, REPORT_WHAT, cause);
+	free(text);
+	if (root != NULL) {
+		rc = report_from_tree(root, &lifted, r, &inner);
+		cJSON_Delete(root);
+		if (rc != 0) {
+			*cause = xasprintf("%s: %s", name, inner);
+			free(inner);
+		}
 	}
+	json_ranges_free(&lifted);
 	return rc;
 }

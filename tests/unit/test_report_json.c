@@ -787,6 +787,57 @@ Test(report_json, read_error_names_file_and_field, .init = dir_setup,
 	free(json);
 }
 
+/* Ranges json_ranges lifted out of the text are judged as the tree's are. */
+Test(report_json, lifted_ranges_are_checked_like_the_trees, .init = dir_setup,
+     .fini = dir_teardown)
+{
+	char *late = sample_variant("{\"from\":32768,", "{\"from\":32769,");
+	char *gap = sample_variant(
+		"[{\"from\":1025,\"to\":5000,\"status\":\"ok\"},"
+		"{\"from\":49152,\"to\":65535,\"status\":\"ok\"}]",
+		"[{\"from\":1025,\"to\":65535,\"status\":\"ok\"}]");
+	char *early = sample_variant(
+		",{\"from\":49152,\"to\":60999,\"status\":\"reply_dropped\"}",
+		"");
+
+	assert_read_error("late.json", late,
+			  "checks[0].ranges[0].from: is 32769, expected "
+			  "32768 (ranges must cover sports 32768-60999 "
+			  "exactly once, in order)");
+	assert_read_error("gap.json", gap,
+			  "checks[1].ranges[0].to: 65535 runs past the end of "
+			  "the sports range 1025-5000");
+	assert_read_error("early.json", early,
+			  "checks[0].ranges: end before port 49152; they must "
+			  "cover sports 32768-60999 exactly once, in order");
+	free(late);
+	free(gap);
+	free(early);
+}
+
+/* What nacl-probe writes, indented, reads back into the same report. */
+Test(report_json, an_indented_report_reads_back_whole, .init = dir_setup,
+     .fini = dir_teardown)
+{
+	char *path = xasprintf("%s/indented.json", test_dir), *cause = NULL;
+	struct report r, back;
+	cJSON *root;
+	char *text;
+
+	sample_report(&r);
+	root = report_to_json(&r);
+	text = cJSON_Print(root);
+	write_file(path, text);
+	cr_assert_eq(report_read_json(path, &back, &cause), 0, "%s",
+		     cause ? cause : "");
+	assert_reports_equal(&r, &back);
+	free(text);
+	cJSON_Delete(root);
+	report_free(&r);
+	report_free(&back);
+	free(path);
+}
+
 Test(report_json, read_of_empty_file_is_refused, .init = dir_setup,
      .fini = dir_teardown)
 {
