@@ -167,8 +167,10 @@ demo: deps
 	bash tests/netns/demo.sh
 
 # The bare reference sweep, its echo server and a timer, then the measurements
-# of bench/plan.sh (nacl-report plan on a large plan, files only) and
-# bench/run.sh (root: it builds its own testbed). Not part of make test.
+# of bench/plan.sh (nacl-report plan on a large plan, files only),
+# bench/report.sh (nacl-report render and diff on the fragmented worst case,
+# files only) and bench/run.sh (root: it builds its own testbed). Not part of
+# make test.
 BENCH_BINS := $(BUILDDIR)/bench/bare-sweep $(BUILDDIR)/bench/bare-echo \
 	$(BUILDDIR)/bench/measure
 $(BUILDDIR)/bench/bare-sweep: $(call obj,bench/bare_sweep.c)
@@ -178,6 +180,7 @@ $(BENCH_BINS):
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 bench: all $(BENCH_BINS)
 	BUILDDIR=$(BUILDDIR) bash bench/plan.sh
+	BUILDDIR=$(BUILDDIR) bash bench/report.sh
 	BUILDDIR=$(BUILDDIR) bash bench/run.sh
 
 version:

@@ -17,4 +17,16 @@ const char *file_display_name(const char *path);
 char *file_read_all(const char *path, size_t max, const char *what, size_t *len,
 		    char **cause);
 
+/* Takes one piece of a file as it is read: 0, or -1 with *cause to stop. */
+typedef int (*file_chunk_fn)(void *arg, const char *data, size_t len,
+			     char **cause);
+
+/*
+ * Reads path ("-" for standard input) piece by piece, never holding more
+ * than one piece, and hands each to chunk; at most max bytes in all. Returns
+ * 0, or -1 with *cause: file_read_all's errors, or the one chunk gave.
+ */
+int file_read_chunks(const char *path, size_t max, const char *what,
+		     file_chunk_fn chunk, void *arg, char **cause);
+
 #endif

@@ -178,6 +178,42 @@ jsonread_integer(const cJSON *obj, const char *at, const char *name,
 	return jsonread_integer_value(item, where.text, min, max, out, cause);
 }
 
+int
+jsonread_number(const cJSON *obj, const char *at, const char *name, double min,
+		double max, bool required, bool *present, double *out,
+		char **cause)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+	struct jsonread_at where;
+	double v;
+
+	if (present != NULL)
+		*present = item != NULL;
+	jsonread_join(&where, at, name);
+	if (item == NULL) {
+		if (!required)
+			return 0;
+		return jsonread_fail(cause, where.text,
+				     "missing (expected a number from %g to "
+				     "%g)",
+				     min, max);
+	}
+	if (!cJSON_IsNumber(item))
+		return jsonread_fail(cause, where.text,
+				     "expected a number from %g to %g, found "
+				     "%s",
+				     min, max, jsonread_type(item));
+	v = item->valuedouble;
+	/* NaN fails every comparison. */
+	if (!(v >= min && v <= max))
+		return jsonread_fail(cause, where.text,
+				     "expected a number from %g to %g, found "
+				     "%g",
+				     min, max, v);
+	*out = v;
+	return 0;
+}
+
 /* Keys are quoted back in paths: printable, and no longer than this. */
 #define JSONREAD_KEY_SHOW_MAX 60
 
@@ -241,9 +277,7 @@ jsonread_text(const char *text, size_t len, const char *name,
 		return NULL;
 	}
 	if (strlen(text) != len) {
-		*cause = xasprintf("%s: holds a NUL byte at offset %zu: not "
-				   "JSON text",
-				   name, strlen(text));
+		jsonread_refuse_nul(name, strlen(text), cause);
 		return NULL;
 	}
 	/* The NUL counts, so that trailing garbage is refused. */
@@ -254,6 +288,14 @@ jsonread_text(const char *text, size_t len, const char *name,
 		*cause = xasprintf("%s: not valid JSON at %s", name, where);
 	}
 	return root;
+}
+
+int
+jsonread_refuse_nul(const char *name, size_t offset, char **cause)
+{
+	*cause = xasprintf("%s: holds a NUL byte at offset %zu: not JSON text",
+			   name, offset);
+	return -1;
 }
 
 cJSON *

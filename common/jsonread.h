@@ -71,6 +71,15 @@ int jsonread_integer(const cJSON *obj, const char *at, const char *name,
 		     long long *out, char **cause);
 
 /*
+ * A number member from min to max, fractions allowed: "AT: expected a number
+ * from MIN to MAX, found 1.5" (or "found a string"); *present (may be NULL)
+ * says whether it was given.
+ */
+int jsonread_number(const cJSON *obj, const char *at, const char *name,
+		    double min, double max, bool required, bool *present,
+		    double *out, char **cause);
+
+/*
  * Refuses a member of obj not in keys (NULL-terminated), naming those
  * accepted ("AT.KEY: unknown key; accepted are ACCEPTED"), and a member
  * given twice ("AT.KEY: given twice").
@@ -87,6 +96,9 @@ int jsonread_keys(const cJSON *obj, const char *at, const char *const *keys,
  */
 cJSON *jsonread_text(const char *text, size_t len, const char *name,
 		     const char *expected, char **cause);
+/* "NAME: holds a NUL byte at offset N: not JSON text", for a reader that
+ * meets it first. Returns -1. */
+int jsonread_refuse_nul(const char *name, size_t offset, char **cause);
 
 /*
  * Reads and parses file path ("-" for standard input) of at most max bytes;

@@ -219,6 +219,39 @@ Test(jsonread, integer_refuses_nan_and_infinity)
 	cJSON_Delete(inf);
 }
 
+Test(jsonread, number_takes_fractions_and_names_its_range)
+{
+	cJSON *root = parse("{\"loss\": 0.25, \"big\": 1.5, \"s\": \"x\"}");
+	bool present = false;
+	char *cause = NULL;
+	double v = 0;
+
+	cr_assert_eq(jsonread_number(root, "c", "loss", 0, 1, true, &present,
+				     &v, &cause),
+		     0);
+	cr_assert(present);
+	cr_assert_float_eq(v, 0.25, 1e-12);
+	cr_assert_eq(
+		jsonread_number(root, "c", "big", 0, 1, true, NULL, &v, &cause),
+		-1);
+	assert_cause(cause, "c.big: expected a number from 0 to 1, found 1.5");
+	cr_assert_eq(
+		jsonread_number(root, "c", "s", 0, 1e9, true, NULL, &v, &cause),
+		-1);
+	assert_cause(cause,
+		     "c.s: expected a number from 0 to 1e+09, found a string");
+	cr_assert_eq(
+		jsonread_number(root, "", "x", 0, 1, true, NULL, &v, &cause),
+		-1);
+	assert_cause(cause, "x: missing (expected a number from 0 to 1)");
+	cr_assert_eq(jsonread_number(root, "", "x", 0, 1, false, &present, &v,
+				     &cause),
+		     0);
+	cr_assert(!present);
+	cr_assert_float_eq(v, 0.25, 1e-12, "*out was changed");
+	cJSON_Delete(root);
+}
+
 Test(jsonread, keys_refuses_unknown_and_repeated_keys)
 {
 	static const char *const keys[] = {"a", "b", NULL};
@@ -305,6 +338,57 @@ Test(jsonread, file_reader_bounds_and_names_the_file)
 	root = jsonread_file("/nonexistent/p.json", 100, "x", "y", &cause);
 	cr_assert_null(root);
 	free(cause);
+}
+
+/* What file_read_chunks hands on: the pieces, kept in order. */
+struct chunks {
+	char text[64];
+	size_t len, calls;
+	size_t fail_at; /* the call that refuses, 0 none */
+};
+
+static int
+chunks_take(void *arg, const char *data, size_t len, char **cause)
+{
+	struct chunks *c = arg;
+
+	if (++c->calls == c->fail_at) {
+		*cause = xstrdup("refused");
+		return -1;
+	}
+	cr_assert_leq(c->len + len, sizeof c->text);
+	memcpy(c->text + c->len, data, len);
+	c->len += len;
+	return 0;
+}
+
+Test(jsonread, chunked_reader_hands_on_the_file_and_stops_when_told)
+{
+	char *path = write_temp("[1, 2, 3]", 9), *cause = NULL, *expected;
+	struct chunks c;
+
+	memset(&c, 0, sizeof c);
+	cr_assert_eq(
+		file_read_chunks(path, 9, "a plan", chunks_take, &c, &cause),
+		0);
+	cr_assert_eq(c.len, 9);
+	cr_assert_eq(memcmp(c.text, "[1, 2, 3]", 9), 0);
+	memset(&c, 0, sizeof c);
+	c.fail_at = 1;
+	cr_assert_eq(
+		file_read_chunks(path, 9, "a plan", chunks_take, &c, &cause),
+		-1);
+	assert_cause(cause, "refused");
+	memset(&c, 0, sizeof c);
+	cr_assert_eq(
+		file_read_chunks(path, 8, "a plan", chunks_take, &c, &cause),
+		-1);
+	expected = xasprintf("%s: larger than 8 bytes: not a plan", path);
+	assert_cause(cause, expected);
+	free(expected);
+	cr_assert_eq(c.calls, 0, "a piece past the limit was handed on");
+	unlink(path);
+	free(path);
 }
 
 Test(jsonread, file_reader_says_mib_for_a_whole_number_of_them)

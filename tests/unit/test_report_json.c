@@ -395,7 +395,7 @@ Test(report_json, non_string_schema_is_refused)
 Test(report_json, missing_started_at_is_refused)
 {
 	assert_variant_error("\"started_at\":\"2026-11-20T10:00:00Z\",", "",
-			     "started_at: missing");
+			     "started_at: missing (expected a string)");
 }
 
 Test(report_json, non_string_bind_is_refused)
@@ -434,8 +434,10 @@ Test(report_json, fractional_window_is_refused)
 
 Test(report_json, missing_timeout_is_refused)
 {
-	assert_variant_error(",\"timeout_ms\":1000", "",
-			     "settings.timeout_ms: missing");
+	assert_variant_error(
+		",\"timeout_ms\":1000", "",
+		"settings.timeout_ms: missing (expected an integer "
+		"from 0 to 4294967295)");
 }
 
 Test(report_json, checks_must_be_an_array)
@@ -593,20 +595,21 @@ Test(report_json, missing_count_is_refused)
 {
 	assert_variant_error("\"rejected\":0,\"local_error\":0,",
 			     "\"rejected\":0,",
-			     "checks[0].counts.local_error: missing");
+			     "checks[0].counts.local_error: missing "
+			     "(expected an integer from 0 to 65535)");
 }
 
 Test(report_json, missing_nat_is_refused)
 {
 	assert_variant_error("\"nat\":{\"translated\":0},", "",
-			     "checks[0].nat: missing");
+			     "checks[0].nat: missing (expected an object)");
 }
 
 Test(report_json, non_number_nat_is_refused)
 {
 	assert_variant_error("\"translated\":0", "\"translated\":\"0\"",
-			     "checks[0].nat.translated: expected an integer, "
-			     "found a string");
+			     "checks[0].nat.translated: expected an integer "
+			     "from 0 to 28232, found a string");
 }
 
 Test(report_json, nat_above_the_swept_ports_is_refused)
@@ -633,15 +636,16 @@ Test(report_json, probes_that_disagree_with_checks_are_refused)
 
 Test(report_json, missing_summary_verdict_is_refused)
 {
-	assert_variant_error(",\"verdict\":\"fail\"}}", "}}",
-			     "summary.verdict: missing");
+	assert_variant_error(
+		",\"verdict\":\"fail\"}}", "}}",
+		"summary.verdict: missing (expected pass or fail)");
 }
 
 Test(report_json, missing_summary_is_refused)
 {
 	assert_variant_error(",\"summary\":{\"probes\":48592,\"verdict\":"
 			     "\"fail\"}",
-			     "", "summary: missing");
+			     "", "summary: missing (expected an object)");
 }
 
 /* Files: each test works in its own temporary directory. */
@@ -781,6 +785,57 @@ Test(report_json, read_error_names_file_and_field, .init = dir_setup,
 			  "checks[1].ranges[0].status: unknown status 'foo' "
 			  "(expected " STATUS_NAMES ")");
 	free(json);
+}
+
+/* Ranges json_ranges lifted out of the text are judged as the tree's are. */
+Test(report_json, lifted_ranges_are_checked_like_the_trees, .init = dir_setup,
+     .fini = dir_teardown)
+{
+	char *late = sample_variant("{\"from\":32768,", "{\"from\":32769,");
+	char *gap = sample_variant(
+		"[{\"from\":1025,\"to\":5000,\"status\":\"ok\"},"
+		"{\"from\":49152,\"to\":65535,\"status\":\"ok\"}]",
+		"[{\"from\":1025,\"to\":65535,\"status\":\"ok\"}]");
+	char *early = sample_variant(
+		",{\"from\":49152,\"to\":60999,\"status\":\"reply_dropped\"}",
+		"");
+
+	assert_read_error("late.json", late,
+			  "checks[0].ranges[0].from: is 32769, expected "
+			  "32768 (ranges must cover sports 32768-60999 "
+			  "exactly once, in order)");
+	assert_read_error("gap.json", gap,
+			  "checks[1].ranges[0].to: 65535 runs past the end of "
+			  "the sports range 1025-5000");
+	assert_read_error("early.json", early,
+			  "checks[0].ranges: end before port 49152; they must "
+			  "cover sports 32768-60999 exactly once, in order");
+	free(late);
+	free(gap);
+	free(early);
+}
+
+/* What nacl-probe writes, indented, reads back into the same report. */
+Test(report_json, an_indented_report_reads_back_whole, .init = dir_setup,
+     .fini = dir_teardown)
+{
+	char *path = xasprintf("%s/indented.json", test_dir), *cause = NULL;
+	struct report r, back;
+	cJSON *root;
+	char *text;
+
+	sample_report(&r);
+	root = report_to_json(&r);
+	text = cJSON_Print(root);
+	write_file(path, text);
+	cr_assert_eq(report_read_json(path, &back, &cause), 0, "%s",
+		     cause ? cause : "");
+	assert_reports_equal(&r, &back);
+	free(text);
+	cJSON_Delete(root);
+	report_free(&r);
+	report_free(&back);
+	free(path);
 }
 
 Test(report_json, read_of_empty_file_is_refused, .init = dir_setup,
@@ -961,7 +1016,7 @@ Test(report_json, targets_must_be_an_array_of_objects)
 Test(report_json, target_fields_are_named)
 {
 	assert_variant_error("\"targets\":[{\"name\":\"\",", "\"targets\":[{",
-			     "targets[0].name: missing");
+			     "targets[0].name: missing (expected a string)");
 	assert_variant_error("\"address\":\"198.18.2.1\",\"agent\":true,"
 			     "\"bind\"",
 			     "\"address\":\"198.18.2.1\",\"agent\":\"yes\","
@@ -1011,7 +1066,8 @@ assert_expectations_error(const char *list, const char *expected)
 Test(report_json, expectation_fields_are_checked)
 {
 	assert_expectations_error("[{\"to\":40000,\"expect\":\"open\"}]",
-				  "checks[0].expectations[0].from: missing");
+				  "checks[0].expectations[0].from: missing "
+				  "(expected an integer from 1 to 65535)");
 	assert_expectations_error(
 		"[{\"from\":40000,\"to\":40000,\"expect\":\"x\"}]",
 		"checks[0].expectations[0].expect: unknown expectation 'x' "
@@ -1040,7 +1096,7 @@ Test(report_json, scenario_must_be_an_object_with_a_name)
 	assert_variant_error("\"probe\":{", "\"scenario\":\"x\",\"probe\":{",
 			     "scenario: expected an object, found a string");
 	assert_variant_error("\"probe\":{", "\"scenario\":{},\"probe\":{",
-			     "scenario.name: missing");
+			     "scenario.name: missing (expected a string)");
 	assert_variant_error(
 		"\"probe\":{",
 		"\"scenario\":{\"name\":\"s\",\"description\":1},\"probe\":{",
@@ -1179,10 +1235,12 @@ Test(report_json, bad_run_members_are_named)
 			     "\"pcap\",",
 			     "checks[0].evidence: unknown evidence 'pcap' "
 			     "(expected capture, socket or none)");
-	assert_variant_error("\"nat\":{\"translated\":0},",
-			     "\"nat\":{\"translated\":0},\"rtt_ms\":{"
-			     "\"p50\":1},",
-			     "checks[0].rtt_ms.p99: missing");
+	assert_variant_error(
+		"\"nat\":{\"translated\":0},",
+		"\"nat\":{\"translated\":0},\"rtt_ms\":{"
+		"\"p50\":1},",
+		"checks[0].rtt_ms.p99: missing (expected a number from 0 to "
+		"1e+09)");
 	assert_variant_error("\"nat\":{\"translated\":0},",
 			     "\"nat\":{\"translated\":0},\"notes\":[1],",
 			     "checks[0].notes[0]: expected a string, found a "
@@ -1193,7 +1251,7 @@ Test(report_json, bad_run_members_are_named)
 	assert_variant_error("\"started_at\"",
 			     "\"tool\":{\"name\":\"nacl-probe\"},"
 			     "\"started_at\"",
-			     "tool.version: missing");
+			     "tool.version: missing (expected a string)");
 	assert_variant_error("\"name\":\"\",",
 			     "\"name\":\"\",\"outages\":[{\"start_s\":-1,"
 			     "\"seconds\":2}],",
@@ -1202,6 +1260,6 @@ Test(report_json, bad_run_members_are_named)
 	assert_variant_error("\"name\":\"\",",
 			     "\"name\":\"\",\"control\":{\"sport\":1,"
 			     "\"failed\":[0]},",
-			     "targets[0].control.failed[0]: expected a port "
-			     "from 1 to 65535, found a number");
+			     "targets[0].control.failed[0]: expected an "
+			     "integer from 1 to 65535, found 0");
 }
