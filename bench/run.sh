@@ -5,8 +5,9 @@
 # usage: bench/run.sh   (root; after make and the bench binaries, which
 #                        'make bench' builds into BUILDDIR/bench)
 # Environment: NP_PREFIX namespace prefix (default npb), BENCH_RUNS runs per
-# comparison (default 5, at least 3), BENCH_RESULTS the JSON file (default
-# bench/results.json), BUILDDIR.
+# comparison (default 5, at least 3), BENCH_FALSE_RUNS runs per cell of the
+# false-drop table (default 50; 0 leaves the table out), BENCH_RESULTS the
+# JSON file (default bench/results.json), BUILDDIR.
 # Each comparison alternates the two sides (ABBA) and takes medians: the
 # machines are shared and noisy, so ratios within one run are the figures.
 # The agent runs keyed (a key made for the run), as it does by default, and
@@ -653,6 +654,10 @@ main()
 	'' | *[!0-9]*) fatal "BENCH_RUNS=$RUNS: expected a number >= 3" ;;
 	esac
 	[ "$RUNS" -ge 3 ] || fatal "BENCH_RUNS=$RUNS: expected a number >= 3"
+	case $FALSE_RUNS in
+	'' | *[!0-9]*)
+		fatal "BENCH_FALSE_RUNS=$FALSE_RUNS: expected a number (0: none)" ;;
+	esac
 
 	# Same lock as tests/netns/run.sh: one user of a prefix at a time.
 	if command -v flock >/dev/null 2>&1; then
@@ -698,9 +703,11 @@ main()
 	agent_stop
 	four_checks
 	full_sweep
-	agent_start --ports "udp/$AGENT_PORT,tcp/$AGENT_PORT"
-	false_drops
-	agent_stop
+	if [ "$FALSE_RUNS" -gt 0 ]; then
+		agent_start --ports "udp/$AGENT_PORT,tcp/$AGENT_PORT"
+		false_drops
+		agent_stop
+	fi
 
 	print_table
 	write_json
