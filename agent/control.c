@@ -22,8 +22,6 @@
 #include "common/xmalloc.h"
 
 #define AGENT_VERSION "nacl-agent/0.2"
-/* A session's connection may stay silent this many keepalive intervals. */
-#define CONTROL_KEEPALIVE_MISSES 10
 
 enum control_state {
 	CONTROL_NEW, /* waiting for hello, unauthenticated */

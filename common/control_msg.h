@@ -18,6 +18,9 @@
 #define CONTROL_NAME_MAX 64
 #define CONTROL_NOTE_MAX 256
 #define CONTROL_DEFAULT_KEEPALIVE_MS 1000
+/* The agent ends a session whose connection stayed silent this many
+ * keepalive intervals; the probe waits as long while the path is out. */
+#define CONTROL_KEEPALIVE_MISSES 10
 
 /* Who sent a message: "hello" and "seen" differ by side. */
 enum control_side {

@@ -23,8 +23,11 @@
 /* A busy agent (many sessions at once) may take a while to answer. */
 #define SESSION_REQUEST_TIMEOUT_MS 30000
 #define SESSION_CLOSE_TIMEOUT_MS 5000
-/* Pongs missed before the agent counts as lost. */
-#define SESSION_MISSED_PONGS 3
+/* Pongs missed before the agent counts as lost: an agent that dies closes
+ * the connection at once; this is for a host gone silent, and on a busy
+ * host (fifty probes beside a loaded CI) three seconds came and went
+ * without the agent being scheduled. */
+#define SESSION_MISSED_PONGS 5
 #define PROBE_VERSION "nacl-probe/0.2"
 
 struct probe_session {
@@ -40,6 +43,7 @@ struct probe_session {
 	unsigned unanswered;
 	uint64_t first_unanswered_ms;
 	void (*lost)(void *arg, const char *cause);
+	bool (*path_out)(void *arg);
 	void *lost_arg;
 	bool broken; /* lost: nothing more is said on it */
 };
@@ -575,9 +579,11 @@ session_read_callback(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * Every keepalive interval: a ping. The agent is lost when three pings in a
- * row went unanswered for three intervals; pings this probe did not send
- * (its own loop stalled) are never counted against the agent.
+ * Every keepalive interval: a ping. The agent is lost when five pings in a
+ * row went unanswered for five intervals (while the path is out, as many as
+ * the agent waits for ours: a 3 s outage is no lost agent); pings this
+ * probe did not send (its own loop stalled) are never counted against the
+ * agent.
  */
 static void
 session_ping_callback(evutil_socket_t fd, short what, void *arg)
@@ -585,6 +591,7 @@ session_ping_callback(evutil_socket_t fd, short what, void *arg)
 	struct probe_session *ps = arg;
 	struct control_msg ping = {.type = CONTROL_MSG_PING};
 	uint64_t now = session_now_ms();
+	unsigned missed = SESSION_MISSED_PONGS;
 	char *cause = NULL;
 
 	(void)fd;
@@ -595,9 +602,11 @@ session_ping_callback(evutil_socket_t fd, short what, void *arg)
 		if (ps->read_event == NULL)
 			return; /* lost while reading */
 	}
-	if (ps->unanswered >= SESSION_MISSED_PONGS &&
+	if (ps->path_out != NULL && ps->path_out(ps->lost_arg))
+		missed = CONTROL_KEEPALIVE_MISSES;
+	if (ps->unanswered >= missed &&
 	    now - ps->first_unanswered_ms >=
-		    (uint64_t)ps->keepalive_ms * SESSION_MISSED_PONGS) {
+		    (uint64_t)ps->keepalive_ms * missed) {
 		session_lost(ps,
 			     xasprintf("the agent at %s answered none of "
 				       "%u keepalives in %.1f s",
@@ -617,13 +626,15 @@ session_ping_callback(evutil_socket_t fd, short what, void *arg)
 
 void
 probe_session_watch(struct probe_session *ps, struct event_base *base,
-		    void (*lost)(void *arg, const char *cause), void *arg)
+		    void (*lost)(void *arg, const char *cause),
+		    bool (*path_out)(void *arg), void *arg)
 {
 	struct timeval every = {ps->keepalive_ms / 1000,
 				(suseconds_t)(ps->keepalive_ms % 1000) * 1000};
 
 	probe_session_unwatch(ps);
 	ps->lost = lost;
+	ps->path_out = path_out;
 	ps->lost_arg = arg;
 	ps->unanswered = 0;
 	ps->read_event = event_new(base, ps->fd, EV_READ | EV_PERSIST,

@@ -61,9 +61,13 @@ struct probe_session *
 probe_session_open(const struct probe_session_params *params,
 		   struct probe_session_info *info, char **cause);
 /* Keepalives on base while the sweep runs: lost(arg, cause) once when the
- * connection breaks or three pongs are missed (cause freed after). */
+ * connection breaks or five pongs are missed (cause freed after); while
+ * path_out(arg) says the whole path is out (the sweep's canaries fail),
+ * missed pongs are waited out as long as the agent waits for ours
+ * (CONTROL_KEEPALIVE_MISSES intervals). path_out may be NULL. */
 void probe_session_watch(struct probe_session *ps, struct event_base *base,
-			 void (*lost)(void *arg, const char *cause), void *arg);
+			 void (*lost)(void *arg, const char *cause),
+			 bool (*path_out)(void *arg), void *arg);
 void probe_session_unwatch(struct probe_session *ps);
 /* The seen-log now (blocking; may be asked more than once); 0, or -1 with
  * *cause. seen_report_free() *out. */

@@ -256,6 +256,8 @@ const struct sweep_port *sweep_port_at(const struct sweep *s, size_t index);
 const struct sweep_check_stats *sweep_stats(const struct sweep *s,
 					    size_t check);
 const struct sweep_outage *sweep_outages(const struct sweep *s, size_t *n);
+/* Is the path out now (canaries failing in a row, nothing new started)? */
+bool sweep_in_outage(const struct sweep *s);
 /* The fewest attempts of check in flight the far side's pace cut it to, 0
  * when it never slowed. */
 size_t sweep_slowed_to(const struct sweep *s, size_t check);

@@ -47,8 +47,17 @@ target_needs_seen(const struct sweep *sweep, const struct sweep_config *cfg)
 /* Why the agent was lost during the sweep (probe_session_watch). */
 struct target_lost {
 	struct event_base *base;
+	struct sweep *sweep; /* whose outage excuses missed keepalives */
 	char *cause;
 };
+
+static bool
+target_path_out(void *arg)
+{
+	const struct target_lost *lost = arg;
+
+	return lost->sweep != NULL && sweep_in_outage(lost->sweep);
+}
 
 static void
 target_lost_callback(void *arg, const char *cause)
@@ -268,9 +277,11 @@ group_open(struct group *g, char **cause)
 static int
 group_drive(struct group *g, char **cause)
 {
-	if (g->session != NULL)
+	if (g->session != NULL) {
+		g->lost.sweep = g->sweep;
 		probe_session_watch(g->session, g->base, target_lost_callback,
-				    &g->lost);
+				    target_path_out, &g->lost);
+	}
 	if (sweep_run(g->sweep, g->base) != 0) {
 		probe_session_unwatch(g->session);
 		*cause = xstrdup("the event loop failed");

@@ -46,6 +46,8 @@ struct fake {
 };
 
 static struct fake *F;
+/* The next fake_new's far side: an agent (true) or a real server. */
+static bool fake_agent = true;
 
 static uint64_t
 fake_now(void *arg)
@@ -180,7 +182,7 @@ fake_new(const char *spec, const char *sports, unsigned window,
 	cr_assert_eq(range_list_parse(sports, &cfg.sports, 1, &cause), 0, "%s",
 		     cause);
 	cfg.target.ss_family = AF_INET;
-	cfg.agent = true;
+	cfg.agent = fake_agent;
 	cfg.window = window;
 	cfg.attempts = attempts;
 	cfg.rate = rate;
@@ -545,11 +547,15 @@ swamped_far_side(const struct fake *f, size_t index, unsigned attempt,
 	return f->inflight > 50 ? FAKE_SILENT : FAKE_REPLY;
 }
 
+/* A real server (no agent): the pace may go as low as it needs. */
 Test(sweep, a_swamped_far_side_slows_the_sweep_and_nothing_is_lost)
 {
-	struct fake *f = fake_new("udp/7000", "40000-44999", 4096, 3, 0,
-				  swamped_far_side);
+	struct fake *f;
 	size_t i;
+
+	fake_agent = false;
+	f = fake_new("udp/7000", "40000-44999", 4096, 3, 0, swamped_far_side);
+	fake_agent = true;
 
 	sweep_start(f->s);
 	fake_drive(f);
@@ -559,5 +565,67 @@ Test(sweep, a_swamped_far_side_slows_the_sweep_and_nothing_is_lost)
 			  i);
 	cr_assert_gt(sweep_slowed_to(f->s, 0), 0);
 	cr_assert_leq(sweep_slowed_to(f->s, 0), 64);
+	fake_free(f);
+}
+
+static enum fake_outcome
+agent_swamped_above_70(const struct fake *f, size_t index, unsigned attempt,
+		       bool canary)
+{
+	(void)index;
+	(void)attempt;
+	(void)canary;
+	return f->inflight > 70 ? FAKE_SILENT : FAKE_REPLY;
+}
+
+/* An agent serves far more than a real server: cuts stop at 64 in flight,
+ * so a hole's silent ports never crawl on a busy host. */
+Test(sweep, an_agent_is_never_paced_below_64)
+{
+	struct fake *f = fake_new("udp/7000", "40000-44999", 4096, 3, 0,
+				  agent_swamped_above_70);
+	size_t i;
+
+	sweep_start(f->s);
+	fake_drive(f);
+	cr_assert_null(sweep_error(f->s));
+	for (i = 0; i < 5000; i++)
+		cr_assert(sweep_port_at(f->s, i)->flags & PORT_OK, "port %zu",
+			  i);
+	cr_assert_eq(sweep_slowed_to(f->s, 0), 64);
+	fake_free(f);
+}
+
+/* A real server that drops what comes above 12 in flight, and a hole of a
+ * hundred ports that never answer. */
+static enum fake_outcome
+swamped_with_a_hole(const struct fake *f, size_t index, unsigned attempt,
+		    bool canary)
+{
+	(void)attempt;
+	(void)canary;
+	if (index >= 1000 && index < 1100)
+		return FAKE_SILENT;
+	return f->inflight > 12 ? FAKE_SILENT : FAKE_REPLY;
+}
+
+/* A swamped real server and a hole: exactly the hole, whatever it costs. */
+Test(sweep, a_swamped_server_with_a_hole_reads_exactly_the_hole)
+{
+	struct fake *f;
+	size_t i;
+
+	fake_agent = false;
+	f = fake_new("tcp/7000", "40000-44999", 4096, 3, 0,
+		     swamped_with_a_hole);
+	fake_agent = true;
+	sweep_start(f->s);
+	fake_drive(f);
+	cr_assert_null(sweep_error(f->s));
+	for (i = 0; i < 5000; i++)
+		cr_assert(sweep_port_at(f->s, i)->flags &
+				  (i >= 1000 && i < 1100 ? PORT_TIMEOUT : PORT_OK),
+			  "port %zu", i);
+	cr_assert_eq(sweep_slowed_to(f->s, 0), 4);
 	fake_free(f);
 }
