@@ -490,9 +490,11 @@ agent_free(struct agent *agent)
 {
 	size_t i;
 
+	/* The control server first: ending its sessions drains and updates
+	 * the capture, the half-open poller and the responders. */
+	control_server_free(agent->control);
 	halfopen_poller_free(agent->halfopen);
 	capture_free(agent->capture);
-	control_server_free(agent->control);
 	for (i = 0; i < agent->nresponders; i++)
 		responder_free(agent->responders[i]);
 	free(agent->responders);
