@@ -409,9 +409,9 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 				"--control-sport", optarg, 1, 65535);
 			break;
 		case 'M':
-			o->max_conntrack = probe_parse_number(
-				"--max-conntrack", optarg, 1,
-				SCENARIO_MAX_WINDOW);
+			o->max_conntrack =
+				probe_parse_number("--max-conntrack", optarg, 1,
+						   SCENARIO_MAX_WINDOW);
 			break;
 		case 'k':
 			o->key_file = optarg;

@@ -267,7 +267,8 @@ group_open(struct group *g, char **cause)
 	if (g->info.listen_backlog > 0 &&
 	    (queue == 0 || g->info.listen_backlog < queue))
 		queue = g->info.listen_backlog;
-	if (queue >= 16 && (cfg->tcp_window == 0 || queue / 2 < cfg->tcp_window))
+	if (queue >= 16 &&
+	    (cfg->tcp_window == 0 || queue / 2 < cfg->tcp_window))
 		cfg->tcp_window = queue / 2;
 	return 0;
 }

@@ -197,7 +197,8 @@ prom_write_rtt(const struct report *r, FILE *out, const char *name,
 
 	snprintf(help, sizeof(help),
 		 "Round-trip time of the check's answered attempts in the "
-		 "last run, %s.", what);
+		 "last run, %s.",
+		 what);
 	prom_family(out, name, help);
 	for (i = 0; i < r->nchecks; i++) {
 		const struct report_check *c = &r->checks[i];
@@ -261,8 +262,7 @@ report_write_prom(const struct report *r, FILE *out)
 	prom_family(out, "naclprobe_outage_seconds",
 		    "Seconds the path to the target gave no answer at all "
 		    "during the last run (waited out, never read as drops).");
-	prom_run_values(out, "naclprobe_outage_seconds", r, PROM_RUN_OUTAGE,
-			0);
+	prom_run_values(out, "naclprobe_outage_seconds", r, PROM_RUN_OUTAGE, 0);
 	prom_family(out, "naclprobe_ports",
 		    "Source ports of a check by outcome in the last run.");
 	for (i = 0; i < r->nchecks; i++) {

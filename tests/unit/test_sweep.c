@@ -624,7 +624,8 @@ Test(sweep, a_swamped_server_with_a_hole_reads_exactly_the_hole)
 	cr_assert_null(sweep_error(f->s));
 	for (i = 0; i < 5000; i++)
 		cr_assert(sweep_port_at(f->s, i)->flags &
-				  (i >= 1000 && i < 1100 ? PORT_TIMEOUT : PORT_OK),
+				  (i >= 1000 && i < 1100 ? PORT_TIMEOUT
+							 : PORT_OK),
 			  "port %zu", i);
 	cr_assert_eq(sweep_slowed_to(f->s, 0), 4);
 	fake_free(f);
