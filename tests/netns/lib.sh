@@ -388,6 +388,17 @@ probe_run()
 	fi
 }
 
+# echo_sweep SPORTS [ARGS...]: probe_run of udp/7000 and tcp/7000 (the
+# agent's echo) from PROBE4 to the agent at AGENT4 over source ports SPORTS,
+# 300 ms timeout, 2 attempts, with any extra ARGS.
+echo_sweep()
+{
+	local sports=$1
+	shift
+	probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
+		--sports "$sports" --timeout 300 --attempts 2 "$@"
+}
+
 assert_eq()
 {
 	local what=$1 expected=$2 actual=$3
@@ -465,6 +476,16 @@ assert_check()
 	assert_eq "report .checks[$index] proto/port/sports/verdict" \
 		"$2 $3 $4 $5" \
 		"$(np_jq ".checks[$index] | \"\(.proto) \(.port) \(.sports) \(.verdict)\"")"
+}
+
+# assert_outcome INDEX PROTO PORT SPORTS VERDICT RANGES COUNTS: the check's
+# identity (assert_check), its ranges (assert_ranges) and its counts
+# (assert_counts), each asserted on its own.
+assert_outcome()
+{
+	assert_check "$1" "$2" "$3" "$4" "$5"
+	assert_ranges "$1" "$6"
+	assert_counts "$1" "$7"
 }
 
 # assert_contains WHAT FILE PATTERN: grep -E PATTERN in FILE.
