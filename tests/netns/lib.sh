@@ -259,6 +259,19 @@ agent_stop()
 	np_log "agent: stopped, exit status $AGENT_EXIT"
 }
 
+# np_wait_ready OUT PID TENTHS: true once a helper's output file OUT holds
+# the line "ready"; false when PID ends first or after TENTHS tenths of a
+# second.
+np_wait_ready()
+{
+	for _ in $(seq "$3"); do
+		grep -qx ready "$1" && return 0
+		np_alive "$2" || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
 # Starts holdport PROTO ADDR PORT in the probe namespace; returns once the
 # port is held.
 holdport_start()
@@ -267,12 +280,8 @@ holdport_start()
 	"$TESTBED" exec probe "$HOLDPORT_BIN" "$@" >"$out" 2>&1 &
 	pid=$!
 	NP_HELPER_PIDS+=("$pid")
-	for _ in $(seq 30); do
-		grep -qx ready "$out" && return 0
-		np_alive "$pid" || break
-		sleep 0.1
-	done
-	np_die "holdport $* did not get ready: $(cat "$out")"
+	np_wait_ready "$out" "$pid" 30 ||
+		np_die "holdport $* did not get ready: $(cat "$out")"
 }
 
 # server_start NAME CMD...: a real server in the agent namespace, in the
@@ -340,12 +349,8 @@ strangers_start()
 	pid=$!
 	NP_HELPER_PIDS+=("$pid")
 	STRANGERS_PID=$pid
-	for _ in $(seq 600); do
-		grep -qx ready "$out" && return 0
-		np_alive "$pid" || break
-		sleep 0.1
-	done
-	np_die "strangers.py $* did not get ready: $(cat "$out")"
+	np_wait_ready "$out" "$pid" 600 ||
+		np_die "strangers.py $* did not get ready: $(cat "$out")"
 }
 
 # The probe's --key-file for NP_AUTH=key, one word a line, unless ARGS name
