@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/service.h"
+#include "tests/fuzz/fuzz_id.h"
 
 static void
 fuzz_service(const char *name, const uint8_t *data, size_t size)
@@ -42,15 +43,7 @@ fuzz_service(const char *name, const uint8_t *data, size_t size)
 		    (outlen > sizeof out || outlen > size + SERVICE_MAX_GROWTH))
 			abort();
 		for (agent = 0; agent <= 1; agent++) {
-			id.session = 0x01020304;
-			id.seq = 7;
-			id.attempt = 1;
-			id.sport = 40000;
-			id.dport = 53;
-			id.agent = agent;
-			id.dns_name = "example.com";
-			id.host = "198.18.2.1";
-			id.nonce = 0x1234; /* as tests/fuzz/seed.c encodes */
+			fuzz_probe_id(&id, agent); /* as seed.c encodes */
 			ops->reply_match(&id, (enum proto)proto, data, size,
 					 false, &reply);
 			ops->reply_match(&id, (enum proto)proto, data, size,

@@ -10,6 +10,7 @@
 #include "common/control.h"
 #include "common/control_msg.h"
 #include "common/service.h"
+#include "tests/fuzz/fuzz_id.h"
 
 static void
 seed_write(const char *dir, const char *target, int n, const void *data,
@@ -162,15 +163,7 @@ main(int argc, char **argv)
 		n = 0;
 		for (proto = PROTO_UDP; proto <= PROTO_TCP; proto++) {
 			for (agent = 0; agent <= 1; agent++) {
-				id.session = 0x01020304;
-				id.seq = 7;
-				id.attempt = 1;
-				id.sport = 40000;
-				id.dport = 53;
-				id.agent = agent;
-				id.dns_name = "example.com";
-				id.host = "198.18.2.1";
-				id.nonce = 0x1234;
+				fuzz_probe_id(&id, agent);
 				len = ops->request_encode(&id,
 							  (enum proto)proto,
 							  buf, sizeof buf);

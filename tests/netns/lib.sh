@@ -259,6 +259,19 @@ agent_stop()
 	np_log "agent: stopped, exit status $AGENT_EXIT"
 }
 
+# np_wait_ready OUT PID TENTHS: true once a helper's output file OUT holds
+# the line "ready"; false when PID ends first or after TENTHS tenths of a
+# second.
+np_wait_ready()
+{
+	for _ in $(seq "$3"); do
+		grep -qx ready "$1" && return 0
+		np_alive "$2" || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
 # Starts holdport PROTO ADDR PORT in the probe namespace; returns once the
 # port is held.
 holdport_start()
@@ -267,12 +280,8 @@ holdport_start()
 	"$TESTBED" exec probe "$HOLDPORT_BIN" "$@" >"$out" 2>&1 &
 	pid=$!
 	NP_HELPER_PIDS+=("$pid")
-	for _ in $(seq 30); do
-		grep -qx ready "$out" && return 0
-		np_alive "$pid" || break
-		sleep 0.1
-	done
-	np_die "holdport $* did not get ready: $(cat "$out")"
+	np_wait_ready "$out" "$pid" 30 ||
+		np_die "holdport $* did not get ready: $(cat "$out")"
 }
 
 # server_start NAME CMD...: a real server in the agent namespace, in the
@@ -340,12 +349,8 @@ strangers_start()
 	pid=$!
 	NP_HELPER_PIDS+=("$pid")
 	STRANGERS_PID=$pid
-	for _ in $(seq 600); do
-		grep -qx ready "$out" && return 0
-		np_alive "$pid" || break
-		sleep 0.1
-	done
-	np_die "strangers.py $* did not get ready: $(cat "$out")"
+	np_wait_ready "$out" "$pid" 600 ||
+		np_die "strangers.py $* did not get ready: $(cat "$out")"
 }
 
 # The probe's --key-file for NP_AUTH=key, one word a line, unless ARGS name
@@ -386,6 +391,17 @@ probe_run()
 	if [ "$PROBE_EXIT" -eq 124 ] || [ "$PROBE_EXIT" -eq 137 ]; then
 		np_fail "the probe ran longer than ${NP_PROBE_LIMIT} s and was killed"
 	fi
+}
+
+# echo_sweep SPORTS [ARGS...]: probe_run of udp/7000 and tcp/7000 (the
+# agent's echo) from PROBE4 to the agent at AGENT4 over source ports SPORTS,
+# 300 ms timeout, 2 attempts, with any extra ARGS.
+echo_sweep()
+{
+	local sports=$1
+	shift
+	probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
+		--sports "$sports" --timeout 300 --attempts 2 "$@"
 }
 
 assert_eq()
@@ -465,6 +481,16 @@ assert_check()
 	assert_eq "report .checks[$index] proto/port/sports/verdict" \
 		"$2 $3 $4 $5" \
 		"$(np_jq ".checks[$index] | \"\(.proto) \(.port) \(.sports) \(.verdict)\"")"
+}
+
+# assert_outcome INDEX PROTO PORT SPORTS VERDICT RANGES COUNTS: the check's
+# identity (assert_check), its ranges (assert_ranges) and its counts
+# (assert_counts), each asserted on its own.
+assert_outcome()
+{
+	assert_check "$1" "$2" "$3" "$4" "$5"
+	assert_ranges "$1" "$6"
+	assert_counts "$1" "$7"
 }
 
 # assert_contains WHAT FILE PATTERN: grep -E PATTERN in FILE.

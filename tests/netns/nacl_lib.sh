@@ -195,3 +195,25 @@ plan_scenario()
               { "proto": "tcp", "port": 7000, "sports": "$2" } ] }
 JSON
 }
+
+# sweep_as_predicted SCENARIO PREDICTED EXPECTED: once the router holds the
+# NACLs after a change, the agent answers udp and tcp 7000 and the scenario
+# that plan emitted is swept: it passes, both checks measure the ranges
+# EXPECTED, as the PREDICTED report has them, and nacl-report diff of the
+# predicted and the measured report finds no regression.
+sweep_as_predicted()
+{
+	local i
+	agent_start --ports udp/7000,tcp/7000
+	probe_run --scenario "$1"
+	assert_exit 0
+	assert_json '.summary.verdict' pass
+	for i in 0 1; do
+		assert_ranges "$i" "$3"
+		assert_file_ranges "$2" "$i" "$3"
+	done
+	# shellcheck disable=SC2153 # REPORT: the sweep's, set by lib.sh
+	nr_run diff "$2" "$REPORT"
+	assert_nr_exit 0
+	assert_nr_line 'Summary: 2 checks compared: 0 ports no longer as expected, 0 now as expected, 0 changed status: no regression'
+}

@@ -18,11 +18,11 @@ probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
 
 assert_exit 1
 assert_json '.checks | length' 2
-assert_check 0 udp 7000 40000-44999 fail
-assert_ranges 0 '40000-41499 ok,41500-41599 reply_dropped,41600-44999 ok'
-assert_counts 0 'ok=4900 reply_dropped=100'
-assert_check 1 tcp 7000 40000-44999 fail
-assert_ranges 1 '40000-41499 ok,41500-41599 reply_dropped,41600-44999 ok'
-assert_counts 1 'ok=4900 reply_dropped=100'
+assert_outcome 0 udp 7000 40000-44999 fail \
+	'40000-41499 ok,41500-41599 reply_dropped,41600-44999 ok' \
+	'ok=4900 reply_dropped=100'
+assert_outcome 1 tcp 7000 40000-44999 fail \
+	'40000-41499 ok,41500-41599 reply_dropped,41600-44999 ok' \
+	'ok=4900 reply_dropped=100'
 assert_json '.summary.probes' 10000
 np_done

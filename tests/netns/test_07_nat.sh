@@ -9,18 +9,13 @@ source "$(dirname "$0")/lib.sh"
 np_setup
 np_router_snat
 agent_start --ports udp/7000,tcp/7000
-probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
-	--sports 40000-40999 --timeout 300 --attempts 2
+echo_sweep 40000-40999
 
 assert_exit 0
 assert_json '.checks | length' 2
-assert_check 0 udp 7000 40000-40999 pass
-assert_ranges 0 '40000-40999 ok'
-assert_counts 0 'ok=1000'
+assert_outcome 0 udp 7000 40000-40999 pass '40000-40999 ok' 'ok=1000'
 assert_json '.checks[0].nat.translated' 1000
-assert_check 1 tcp 7000 40000-40999 pass
-assert_ranges 1 '40000-40999 ok'
-assert_counts 1 'ok=1000'
+assert_outcome 1 tcp 7000 40000-40999 pass '40000-40999 ok' 'ok=1000'
 assert_json '.checks[1].nat.translated' 1000
 assert_contains "the text summary (stdout) warns about NAT" "$PROBE_OUT" NAT
 np_done

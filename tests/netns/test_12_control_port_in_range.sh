@@ -12,15 +12,10 @@ agent_start --ports udp/7000,tcp/7000
 "$TESTBED" exec probe sh -c \
 	'echo "40000 40000" >/proc/sys/net/ipv4/ip_local_port_range' ||
 	np_die "cannot narrow the probe's ephemeral port range"
-probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
-	--sports 40000-40009 --timeout 300 --attempts 2
+echo_sweep 40000-40009
 
 assert_exit 0
 assert_json '.checks | length' 2
-assert_check 0 udp 7000 40000-40009 pass
-assert_ranges 0 '40000-40009 ok'
-assert_counts 0 'ok=10'
-assert_check 1 tcp 7000 40000-40009 pass
-assert_ranges 1 '40000-40009 ok'
-assert_counts 1 'ok=10'
+assert_outcome 0 udp 7000 40000-40009 pass '40000-40009 ok' 'ok=10'
+assert_outcome 1 tcp 7000 40000-40009 pass '40000-40009 ok' 'ok=10'
 np_done

@@ -17,8 +17,7 @@ table inet hostfw {
 }
 NFT
 agent_start --ports udp/7000,tcp/7000
-probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
-	--sports 40500-41499 --timeout 300 --attempts 2
+echo_sweep 40500-41499
 
 assert_exit 1
 expected='40500-40999 ok,41000-41099 host_dropped,41100-41499 ok'

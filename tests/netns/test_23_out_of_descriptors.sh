@@ -43,8 +43,7 @@ np_alive "$AGENT_PID" || np_die "the agent died"
 # The held connections time out (10 s without a request); then a sweep,
 # above the ephemeral ports whose TIME_WAIT the strangers left behind.
 sleep 3
-probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
-	--sports 61000-61999 --timeout 300 --attempts 2
+echo_sweep 61000-61999
 assert_exit 0
 assert_ranges 0 '61000-61999 ok'
 assert_ranges 1 '61000-61999 ok'

@@ -15,8 +15,7 @@ ip saddr 198.18.2.1 ip daddr 198.18.1.1 udp dport 1024-60999 drop
 ip saddr 198.18.2.1 ip daddr 198.18.1.1 tcp dport 1024-60999 drop
 RULES
 agent_start --ports udp/7000,tcp/7000
-probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
-	--sports 60500-61499 --timeout 300 --attempts 2
+echo_sweep 60500-61499
 assert_exit 1
 assert_ranges 0 '60500-60999 reply_dropped,61000-61499 ok'
 assert_ranges 1 '60500-60999 reply_dropped,61000-61499 ok'

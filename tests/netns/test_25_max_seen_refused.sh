@@ -8,8 +8,7 @@ source "$(dirname "$0")/lib.sh"
 
 np_setup
 agent_start --ports udp/7000,tcp/7000 --max-seen 1024
-probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
-	--sports 40000-40999 --timeout 300 --attempts 2
+echo_sweep 40000-40999
 
 assert_exit 3
 assert_contains "stderr names the plan and --max-seen" "$PROBE_ERR" \

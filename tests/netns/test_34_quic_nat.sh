@@ -18,9 +18,7 @@ probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/443 \
 	--sports 61000-61999 --timeout 300 --attempts 2
 assert_exit 0
 assert_json '.checks | length' 1
-assert_check 0 udp 443 61000-61999 pass
-assert_ranges 0 '61000-61999 ok'
-assert_counts 0 'ok=1000'
+assert_outcome 0 udp 443 61000-61999 pass '61000-61999 ok' 'ok=1000'
 assert_json '.checks[0].nat.translated' 1000
 assert_contains "the text summary (stdout) warns about NAT" "$PROBE_OUT" NAT
 np_done

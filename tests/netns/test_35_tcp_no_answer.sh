@@ -21,9 +21,7 @@ grep -qx ready "$NP_TMP/mute.out" ||
 probe_run --target "$AGENT4" --bind "$PROBE4" --ports tcp/80 \
 	--sports 40000-40499 --rate 0 --timeout 300 --attempts 2
 assert_exit 0
-assert_check 0 tcp 80 40000-40499 pass
-assert_ranges 0 '40000-40499 ok'
-assert_counts 0 'ok=500'
+assert_outcome 0 tcp 80 40000-40499 pass '40000-40499 ok' 'ok=500'
 assert_json '.checks[0].no_answer' 500
 assert_contains "the text names the service and the count" "$PROBE_OUT" \
 	'^  500 ports: the TCP handshake completed, the http service sent nothing \(counted ok: the path is open\)$'

@@ -11,11 +11,7 @@ source "$(dirname "$0")/report_lib.sh"
 np_need_tool chromium chromium
 np_need_tool python3 python3
 np_setup
-report_rules_two_holes
-agent_start --ports udp/7000,tcp/7000
-report_sweep
-assert_exit 1
-assert_ranges 0 '40000-40499 ok,40500-40999 reply_dropped'
+report_two_holes_sweep
 
 page=$NP_TMP/report.html
 report_run render "$REPORT" --format html --output "$page"

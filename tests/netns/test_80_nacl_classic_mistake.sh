@@ -15,8 +15,7 @@ SPORTS=1000-1050,4990-5010,32760-32780,60990-61010,65500-65535
 
 nacl_setup classic-mistake.json
 agent_start --ports udp/7000,tcp/7000
-probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
-	--sports "$SPORTS" --timeout 300 --attempts 2 --rate 0
+echo_sweep "$SPORTS" --rate 0
 assert_exit 1
 assert_json '.checks | length' 2
 ranges='1000-1050 reply_dropped, 4990-5010 reply_dropped,'

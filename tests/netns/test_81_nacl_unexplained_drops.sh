@@ -15,8 +15,7 @@ SPORTS=1024-1100,4990-5010,32760-32780,60990-61010,65500-65535
 
 nacl_setup correct.json
 agent_start --ports udp/7000,tcp/7000
-probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
-	--sports "$SPORTS" --timeout 300 --attempts 2 --rate 0
+echo_sweep "$SPORTS" --rate 0
 assert_exit 0
 assert_ranges 0 '1024-1100 ok,4990-5010 ok,32760-32780 ok,60990-61010 ok,65500-65535 ok'
 assert_ranges 1 '1024-1100 ok,4990-5010 ok,32760-32780 ok,60990-61010 ok,65500-65535 ok'
@@ -48,8 +47,7 @@ np_nft insert rule inet nacl forward ip saddr "$AGENT4" ip daddr "$PROBE4" \
 	udp dport 5000-5005 drop
 np_nft insert rule inet nacl forward ip saddr "$PROBE4" ip daddr "$AGENT4" \
 	tcp sport 32770-32772 drop
-probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
-	--sports "$SPORTS" --timeout 300 --attempts 2 --rate 0
+echo_sweep "$SPORTS" --rate 0
 assert_exit 1
 assert_ranges 0 '1024-1100 ok,4990-4999 ok,5000-5005 reply_dropped,5006-5010 ok,32760-32780 ok,60990-61010 ok,65500-65535 ok'
 assert_ranges 1 '1024-1100 ok,4990-5010 ok,32760-32769 ok,32770-32772 request_dropped,32773-32780 ok,60990-61010 ok,65500-65535 ok'

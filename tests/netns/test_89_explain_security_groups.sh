@@ -34,8 +34,7 @@ nacl_setup correct.json
 np_nft insert rule inet nacl forward ip saddr "$PROBE4" ip daddr "$AGENT4" \
 	udp dport 7000 drop
 agent_start --ports udp/7000,tcp/7000
-probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000,tcp/7000 \
-	--sports "$SPORTS" --timeout 300 --attempts 2 --rate 0
+echo_sweep "$SPORTS" --rate 0
 assert_exit 1
 assert_ranges 0 '32768-32799 request_dropped'
 assert_ranges 1 '32768-32799 ok'
