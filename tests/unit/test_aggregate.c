@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "reports/events.h"
+#include "tests/unit/fixture_report.h"
 
 TestSuite(aggregate);
 
@@ -12,12 +13,7 @@ static void
 add_check(struct report *r, enum proto proto, uint16_t port,
 	  const char *sports_text)
 {
-	struct range_list sports = {NULL, 0};
-	char *cause = NULL;
-
-	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
-	report_add_check(r, proto, port, SERVICE_ECHO, &sports);
-	range_list_free(&sports);
+	fixture_add_check(r, proto, port, SERVICE_ECHO, sports_text);
 }
 
 static void

@@ -8,18 +8,14 @@
 #include "common/xmalloc.h"
 #include "reports/diff.h"
 #include "reports/report.h"
+#include "tests/unit/fixture_report.h"
 
 TestSuite(diff);
 
 static void
 report_init(struct report *r, const char *started_at)
 {
-	memset(r, 0, sizeof *r);
-	r->started_at = xstrdup(started_at);
-	r->finished_at = xstrdup(started_at);
-	r->probe_bind = xstrdup("198.18.1.1");
-	r->target_address = xstrdup("198.18.2.1");
-	r->target_agent = true;
+	fixture_report_init(r, started_at, started_at);
 }
 
 /*
@@ -30,47 +26,20 @@ static struct report_check *
 add_check(struct report *r, enum proto proto, uint16_t port,
 	  enum service service, const char *sports_text, const char *spec)
 {
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
-	char *cause = NULL, *copy = xstrdup(spec), *item, *save = NULL;
-	uint8_t *statuses;
-	size_t n;
+	struct report_check *c =
+		fixture_add_check(r, proto, port, service, sports_text);
 
-	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
-	c = report_add_check(r, proto, port, service, &sports);
-	range_list_free(&sports);
-	n = range_list_size(&c->sports);
-	statuses = xcalloc(n, 1);
-	for (item = strtok_r(copy, " ", &save); item != NULL;
-	     item = strtok_r(NULL, " ", &save)) {
-		unsigned from, to, p;
-		char name[32];
-		enum probe_status s;
-
-		cr_assert_eq(sscanf(item, "%u-%u=%31s", &from, &to, name), 3,
-			     "%s", item);
-		cr_assert_eq(status_parse(name, &s), 0, "%s", name);
-		for (p = from; p <= to; p++)
-			statuses[range_list_index(&c->sports, (uint16_t)p)] =
-				(uint8_t)s;
-	}
-	report_check_set_statuses(c, statuses);
-	free(statuses);
-	free(copy);
+	fixture_set_statuses(c, spec);
 	return c;
 }
 
 static char *
 render(const struct report_diff *d)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&buf, &size);
+	struct fixture_text t;
 
-	cr_assert_not_null(out);
-	report_diff_write(d, "old.json", "new.json", out);
-	fclose(out);
-	return buf;
+	report_diff_write(d, "old.json", "new.json", fixture_text_open(&t));
+	return fixture_text_take(&t);
 }
 
 /* Diffs old against new, expecting success, and checks the text. */

@@ -7,18 +7,14 @@
 
 #include "common/xmalloc.h"
 #include "reports/report.h"
+#include "tests/unit/fixture_report.h"
 
 TestSuite(prom);
 
 static void
 report_init(struct report *r)
 {
-	memset(r, 0, sizeof *r);
-	r->started_at = xstrdup("2026-11-20T23:48:00Z");
-	r->finished_at = xstrdup("2026-11-20T23:48:31Z");
-	r->probe_bind = xstrdup("198.18.1.1");
-	r->target_address = xstrdup("198.18.2.1");
-	r->target_agent = true;
+	fixture_report_init(r, "2026-11-20T23:48:00Z", "2026-11-20T23:48:31Z");
 	report_set_tool(r, "nacl-probe", "0.2.0");
 }
 
@@ -28,38 +24,14 @@ add_check(struct report *r, enum proto proto, uint16_t port,
 	  enum service service, const char *sports_text, uint16_t from,
 	  uint16_t to, enum probe_status bad)
 {
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
-	char *cause = NULL;
-	uint8_t *statuses;
-	size_t i, n;
-
-	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
-	c = report_add_check(r, proto, port, service, &sports);
-	range_list_free(&sports);
-	n = range_list_size(&c->sports);
-	statuses = xmalloc(n);
-	for (i = 0; i < n; i++) {
-		uint16_t p = range_list_port_at(&c->sports, i);
-
-		statuses[i] = (uint8_t)(p >= from && p <= to ? bad : STATUS_OK);
-	}
-	report_check_set_statuses(c, statuses);
-	free(statuses);
-	return c;
+	return fixture_add_check_band(r, proto, port, service, sports_text,
+				      STATUS_OK, from, to, bad);
 }
 
 static char *
 render(const struct report *r)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&buf, &size);
-
-	cr_assert_not_null(out);
-	report_write_prom(r, out);
-	fclose(out);
-	return buf;
+	return fixture_render(report_write_prom, r);
 }
 
 Test(prom, one_failing_check_renders_exactly)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "reports/report.h"
+#include "tests/unit/fixture_report.h"
 
 TestSuite(report);
 
@@ -12,14 +13,7 @@ static struct report_check *
 add_check(struct report *r, enum proto proto, uint16_t port,
 	  const char *sports_text)
 {
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
-	char *cause = NULL;
-
-	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
-	c = report_add_check(r, proto, port, SERVICE_ECHO, &sports);
-	range_list_free(&sports);
-	return c;
+	return fixture_add_check(r, proto, port, SERVICE_ECHO, sports_text);
 }
 
 static void
@@ -357,31 +351,6 @@ Test(report, free_of_null_is_a_no_op_and_free_twice_is_safe)
 	report_free(&r);
 }
 
-/* Sets c's statuses: ok, except each "FROM-TO=STATUS" item of spec. */
-static void
-set_statuses(struct report_check *c, const char *spec)
-{
-	size_t n = range_list_size(&c->sports);
-	uint8_t *statuses = calloc(n ? n : 1, 1);
-	char *copy = strdup(spec), *item, *save = NULL;
-
-	for (item = strtok_r(copy, " ", &save); item != NULL;
-	     item = strtok_r(NULL, " ", &save)) {
-		unsigned from, to, p;
-		char name[32];
-		enum probe_status s;
-
-		cr_assert_eq(sscanf(item, "%u-%u=%31s", &from, &to, name), 3);
-		cr_assert_eq(status_parse(name, &s), 0);
-		for (p = from; p <= to; p++)
-			statuses[range_list_index(&c->sports, (uint16_t)p)] =
-				(uint8_t)s;
-	}
-	report_check_set_statuses(c, statuses);
-	free(statuses);
-	free(copy);
-}
-
 static void
 assert_mismatch(const struct report_check *c, size_t i, uint16_t from,
 		uint16_t to, enum probe_status status,
@@ -428,8 +397,8 @@ Test(report, open_checks_mismatch_where_not_ok)
 
 	memset(&r, 0, sizeof r);
 	c = add_check(&r, PROTO_UDP, 7000, "100-109,200-204");
-	set_statuses(c, "103-109=reply_dropped 200-201=reply_dropped "
-			"204-204=local_error");
+	fixture_set_statuses(c, "103-109=reply_dropped 200-201=reply_dropped "
+				"204-204=local_error");
 	cr_assert_not(c->pass);
 	cr_assert_eq(c->nmismatches, 3);
 	/* Never merged across the gap between 109 and 200. */
@@ -453,8 +422,9 @@ Test(report, expectations_decide_the_verdict_port_by_port)
 
 	memset(&r, 0, sizeof r);
 	c = add_check(&r, PROTO_TCP, 7000, "95-112");
-	set_statuses(c, "95-99=reply_dropped 105-106=request_dropped "
-			"107-108=rejected 109-109=dropped 110-112=local_error");
+	fixture_set_statuses(
+		c, "95-99=reply_dropped 105-106=request_dropped "
+		   "107-108=rejected 109-109=dropped 110-112=local_error");
 	cr_assert_not(c->pass);
 	report_check_set_expectations(c, EXPECT_BLOCKED, ranges, 3);
 	cr_assert(report_check_has_expectations(c));
@@ -486,7 +456,7 @@ Test(report, a_check_meeting_every_expectation_passes)
 	report_check_set_expectations(c, EXPECT_OPEN, ranges, 1);
 	/* Not measured yet: no verdict of pass. */
 	cr_assert_not(c->pass);
-	set_statuses(c, "4990-5010=reply_dropped");
+	fixture_set_statuses(c, "4990-5010=reply_dropped");
 	cr_assert(c->pass);
 	cr_assert_eq(c->nmismatches, 0);
 	n = report_check_segments(c, &segments);
@@ -513,7 +483,7 @@ Test(report, adjacent_expectations_split_segments_not_mismatches)
 	memset(&r, 0, sizeof r);
 	c = add_check(&r, PROTO_UDP, 7000, "10-19");
 	report_check_set_expectations(c, EXPECT_OPEN, ranges, 2);
-	set_statuses(c, "");
+	fixture_set_statuses(c, "");
 	/* Equal neighbours merge: one mismatch, one segment. */
 	cr_assert_eq(c->nmismatches, 1);
 	assert_mismatch(c, 0, 10, 19, STATUS_OK, EXPECT_BLOCKED);
