@@ -5,26 +5,12 @@
 #include <string.h>
 
 #include "common/service.h"
+#include "tests/unit/fixture_service.h"
 
 /* The module's row, as common/service.c's table holds it. */
 extern const struct service_ops http_service;
 
-static struct sockaddr_in peer;
-static struct service_config config;
-static struct answer_context ctx;
-
-static void
-setup(void)
-{
-	memset(&peer, 0, sizeof peer);
-	peer.sin_family = AF_INET;
-	peer.sin_port = htons(40000);
-	inet_pton(AF_INET, "198.18.1.1", &peer.sin_addr);
-	ctx.peer = (struct sockaddr *)&peer;
-	ctx.config = &config;
-}
-
-TestSuite(http, .init = setup);
+TestSuite(http, .init = service_setup);
 
 static struct probe_id
 probe(bool agent)

@@ -5,23 +5,17 @@
 #include <string.h>
 
 #include "common/service.h"
+#include "tests/unit/fixture_service.h"
 
 /* The module's row, as common/service.c's table holds it. */
 extern const struct service_ops ntp_service;
 
 #define NOW 0xeb000000aa000000ULL
 
-static struct sockaddr_in peer;
-static struct service_config config;
-static struct answer_context ctx;
-
 static void
 setup(void)
 {
-	memset(&peer, 0, sizeof peer);
-	peer.sin_family = AF_INET;
-	peer.sin_port = htons(40000);
-	ctx.peer = (struct sockaddr *)&peer;
+	service_setup();
 	config.ntp_stratum = 2;
 	memcpy(&config.ntp_refid, "\xc6\x12\x02\x01", 4);
 	ctx.config = &config;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/service.h"
+#include "tests/unit/fixture_service.h"
 
 /* The module's row, as common/service.c's table holds it. */
 extern const struct service_ops tls_service;
@@ -32,22 +33,7 @@ static const char openssl_hello_hex[] =
 	"0020c62288d225b22fe570ed4f12861a5a0ee389863958267aea29436a1379da"
 	"4940";
 
-static struct sockaddr_in peer;
-static struct service_config config;
-static struct answer_context ctx;
-
-static void
-setup(void)
-{
-	memset(&peer, 0, sizeof peer);
-	peer.sin_family = AF_INET;
-	peer.sin_port = htons(40000);
-	inet_pton(AF_INET, "198.18.1.1", &peer.sin_addr);
-	ctx.peer = (struct sockaddr *)&peer;
-	ctx.config = &config;
-}
-
-TestSuite(tls, .init = setup);
+TestSuite(tls, .init = service_setup);
 
 static struct probe_id
 probe(bool agent)
