@@ -20,8 +20,9 @@ fixture_report_init(struct report *r, const char *started_at,
 }
 
 void
-fixture_report_settings(struct report *r)
+fixture_report_init_settings(struct report *r, const char *finished_at)
 {
+	fixture_report_init(r, "2026-11-20T10:00:00Z", finished_at);
 	r->settings.rate = 2000;
 	r->settings.window = 1024;
 	r->settings.attempts = 3;
@@ -58,6 +59,36 @@ fixture_add_check_band(struct report *r, enum proto proto, uint16_t port,
 
 		statuses[i] = (uint8_t)(p >= from && p <= to ? t : s);
 	}
+	report_check_set_statuses(c, statuses);
+	free(statuses);
+	return c;
+}
+
+struct report_check *
+fixture_add_check_bad(struct report *r, enum proto proto, uint16_t port,
+		      enum service service, const char *sports_text,
+		      uint16_t from, uint16_t to, enum probe_status bad)
+{
+	return fixture_add_check_band(r, proto, port, service, sports_text,
+				      STATUS_OK, from, to, bad);
+}
+
+struct report_check *
+fixture_add_check_every_other(struct report *r, uint16_t from, uint16_t to,
+			      enum probe_status bad)
+{
+	struct range_list sports = {NULL, 0};
+	struct report_check *c;
+	uint8_t *statuses;
+	size_t i, n;
+
+	range_list_add(&sports, from, to);
+	c = report_add_check(r, PROTO_UDP, 7000, SERVICE_ECHO, &sports);
+	range_list_free(&sports);
+	n = range_list_size(&c->sports);
+	statuses = xmalloc(n);
+	for (i = 0; i < n; i++)
+		statuses[i] = (uint8_t)(i % 2 ? bad : STATUS_OK);
 	report_check_set_statuses(c, statuses);
 	free(statuses);
 	return c;

@@ -16,14 +16,24 @@
 void fixture_report_init(struct report *r, const char *started_at,
 			 const char *finished_at);
 
-/* The sweep settings the rendered outputs show: 2000/s, window 1024,
- * 3 attempts, 1000 ms. */
-void fixture_report_settings(struct report *r);
+/*
+ * fixture_report_init started at 2026-11-20T10:00:00Z, with the sweep
+ * settings the rendered outputs show: 2000/s, window 1024, 3 attempts,
+ * 1000 ms.
+ */
+void fixture_report_init_settings(struct report *r, const char *finished_at);
 
 /* Adds a check over sports_text (as --sports reads it), no statuses yet. */
 struct report_check *fixture_add_check(struct report *r, enum proto proto,
 				       uint16_t port, enum service service,
 				       const char *sports_text);
+
+/* Adds a check whose ports are ok, except [from, to] which get bad. */
+struct report_check *fixture_add_check_bad(struct report *r, enum proto proto,
+					   uint16_t port, enum service service,
+					   const char *sports_text,
+					   uint16_t from, uint16_t to,
+					   enum probe_status bad);
 
 /* Adds a check whose ports get status s, except [from, to] which get t. */
 struct report_check *fixture_add_check_band(struct report *r, enum proto proto,
@@ -31,6 +41,15 @@ struct report_check *fixture_add_check_band(struct report *r, enum proto proto,
 					    const char *sports_text,
 					    enum probe_status s, uint16_t from,
 					    uint16_t to, enum probe_status t);
+
+/*
+ * Adds udp/7000 echo over [from, to] whose ports are ok and bad by turns,
+ * from the first one ok: a fragmented check of (to - from + 1) / 2 ranges
+ * not ok.
+ */
+struct report_check *fixture_add_check_every_other(struct report *r,
+						   uint16_t from, uint16_t to,
+						   enum probe_status bad);
 
 /*
  * Sets c's statuses: ok, except each "FROM-TO=STATUS" item of spec (items

@@ -221,21 +221,12 @@ Test(diff, many_changed_ranges_are_cut_after_fifty)
 {
 	struct report old, new;
 	struct report_diff d;
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
-	uint8_t statuses[200];
 	char *cause = NULL, *text;
-	size_t i;
 
 	report_init(&old, "A");
 	report_init(&new, "B");
 	add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "1000-1199", "");
-	range_list_add(&sports, 1000, 1199);
-	c = report_add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, &sports);
-	range_list_free(&sports);
-	for (i = 0; i < 200; i++)
-		statuses[i] = i % 2 ? STATUS_DROPPED : STATUS_OK;
-	report_check_set_statuses(c, statuses);
+	fixture_add_check_every_other(&new, 1000, 1199, STATUS_DROPPED);
 	report_finish(&old);
 	report_finish(&new);
 	cr_assert_eq(report_diff_compute(&old, &new, &d, &cause), 0);

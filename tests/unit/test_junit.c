@@ -14,24 +14,7 @@ TestSuite(junit);
 static void
 report_init(struct report *r)
 {
-	fixture_report_init(r, "2026-11-20T10:00:00Z", "2026-11-20T10:00:02Z");
-	fixture_report_settings(r);
-}
-
-/* Adds a check whose ports are ok, except [from, to] which get bad. */
-static struct report_check *
-add_check(struct report *r, enum proto proto, uint16_t port,
-	  enum service service, const char *sports_text, uint16_t from,
-	  uint16_t to, enum probe_status bad)
-{
-	return fixture_add_check_band(r, proto, port, service, sports_text,
-				      STATUS_OK, from, to, bad);
-}
-
-static char *
-render(const struct report *r)
-{
-	return fixture_render(report_write_junit, r);
+	fixture_report_init_settings(r, "2026-11-20T10:00:02Z");
 }
 
 static const char junit_properties[] =
@@ -55,12 +38,12 @@ Test(junit, failing_and_passing_checks_render_exactly)
 	char *xml, *expected;
 
 	report_init(&r);
-	add_check(&r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999", 49152, 60999,
-		  STATUS_REPLY_DROPPED);
-	add_check(&r, PROTO_TCP, 53, SERVICE_DNS, "32768-60999", 0, 0,
-		  STATUS_OK);
+	fixture_add_check_bad(&r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999",
+			      49152, 60999, STATUS_REPLY_DROPPED);
+	fixture_add_check_bad(&r, PROTO_TCP, 53, SERVICE_DNS, "32768-60999", 0,
+			      0, STATUS_OK);
 	report_finish(&r);
-	xml = render(&r);
+	xml = fixture_render(report_write_junit, &r);
 	expected = xasprintf(
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<testsuites name=\"nacl-probe\" tests=\"2\" failures=\"1\" "
@@ -121,10 +104,10 @@ Test(junit, every_report_string_is_escaped)
 	r.target_address = xstrdup("a&b<c>\"d'e\x01\n");
 	free(r.started_at);
 	r.started_at = xstrdup("<now>");
-	add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100-101", 0, 0,
-		  STATUS_OK);
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100-101", 0,
+			      0, STATUS_OK);
 	report_finish(&r);
-	xml = render(&r);
+	xml = fixture_render(report_write_junit, &r);
 	cr_assert_not_null(strstr(xml,
 				  "<testsuite name=\"nacl-probe "
 				  "a&amp;b&lt;c&gt;&quot;d&apos;e?&#10;\" "));
@@ -141,23 +124,15 @@ Test(junit, every_report_string_is_escaped)
 
 Test(junit, many_ranges_are_cut_in_message_and_body)
 {
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
 	struct report r;
-	uint8_t statuses[300];
 	char *xml, *line;
-	size_t i, listed = 0;
+	size_t listed = 0;
 
 	report_init(&r);
-	range_list_add(&sports, 40000, 40299);
-	c = report_add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, &sports);
-	range_list_free(&sports);
 	/* Every other port rejected: 150 single-port ranges not ok. */
-	for (i = 0; i < 300; i++)
-		statuses[i] = i % 2 ? STATUS_REJECTED : STATUS_OK;
-	report_check_set_statuses(c, statuses);
+	fixture_add_check_every_other(&r, 40000, 40299, STATUS_REJECTED);
 	report_finish(&r);
-	xml = render(&r);
+	xml = fixture_render(report_write_junit, &r);
 	cr_assert_not_null(
 		strstr(xml, "<failure message=\"150 of 300 source ports not "
 			    "ok: 40001 rejected, 40003 rejected, 40005 "
@@ -198,7 +173,7 @@ Test(junit, statuses_are_listed_in_the_failure_type)
 	range_list_free(&sports);
 	report_check_set_statuses(c, statuses);
 	report_finish(&r);
-	xml = render(&r);
+	xml = fixture_render(report_write_junit, &r);
 	cr_assert_not_null(
 		strstr(xml, "<failure message=\"3 of 4 source ports not ok: 2 "
 			    "rejected, 3 local_error, 4 request_dropped\" "
@@ -220,12 +195,12 @@ Test(junit, passing_check_with_ranges_not_ok_lists_them_as_output)
 	char *xml;
 
 	report_init(&r);
-	c = add_check(&r, PROTO_UDP, 123, SERVICE_NTP, "1025-5000", 1025, 1030,
-		      STATUS_DROPPED);
+	c = fixture_add_check_bad(&r, PROTO_UDP, 123, SERVICE_NTP, "1025-5000",
+				  1025, 1030, STATUS_DROPPED);
 	/* What an expectation of drops will look like: failing ports pass. */
 	c->pass = true;
 	r.pass = true;
-	xml = render(&r);
+	xml = fixture_render(report_write_junit, &r);
 	cr_assert_not_null(strstr(
 		xml,
 		"tests=\"1\" failures=\"0\" errors=\"0\" time=\"2.000\">"));
@@ -261,16 +236,17 @@ Test(junit, scenario_has_a_testsuite_per_target)
 	r.targets[app].probe_nacl = xstrdup("acl-0a1");
 	dns = report_add_target(&r, "dns.v2", "198.18.2.53", false,
 				"198.18.1.1");
-	c = add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1000-1009", 1005,
-		      1006, STATUS_REPLY_DROPPED);
+	c = fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO,
+				  "1000-1009", 1005, 1006,
+				  STATUS_REPLY_DROPPED);
 	c->target = app;
 	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
-	c = add_check(&r, PROTO_UDP, 53, SERVICE_DNS, "2000-2001", 2000, 2001,
-		      STATUS_REJECTED);
+	c = fixture_add_check_bad(&r, PROTO_UDP, 53, SERVICE_DNS, "2000-2001",
+				  2000, 2001, STATUS_REJECTED);
 	c->target = dns;
 	report_check_set_expectations(c, EXPECT_REJECTED, NULL, 0);
 	report_finish(&r);
-	xml = render(&r);
+	xml = fixture_render(report_write_junit, &r);
 	cr_assert_str_eq(
 		xml,
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -362,16 +338,17 @@ Test(junit, unfinished_checks_are_errors_naming_the_cause)
 
 	report_init(&r);
 	report_set_tool(&r, "nacl-probe", "0.2.0");
-	add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40001", 0, 0,
-		  STATUS_OK);
-	c = add_check(&r, PROTO_TCP, 7000, SERVICE_ECHO, "40000-40001", 40000,
-		      40001, STATUS_UNFINISHED);
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40001",
+			      0, 0, STATUS_OK);
+	c = fixture_add_check_bad(&r, PROTO_TCP, 7000, SERVICE_ECHO,
+				  "40000-40001", 40000, 40001,
+				  STATUS_UNFINISHED);
 	c->no_answer = 1;
 	report_check_add_note(c, "a <note>");
 	report_set_error(&r, "cannot reach the agent's control port at "
 			     "198.18.2.1:7455: Connection refused");
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_junit, &r);
 	cr_assert_not_null(strstr(text, "<testsuites name=\"nacl-probe\" "
 					"tests=\"2\" failures=\"0\" "
 					"errors=\"1\""),
@@ -408,11 +385,12 @@ Test(junit, outages_are_properties_of_their_target)
 	char *xml;
 
 	report_init(&r);
-	add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", 0, 0, STATUS_OK);
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", 0, 0,
+			      STATUS_OK);
 	report_add_target(&r, "", "198.18.2.1", true, "198.18.1.1");
 	report_target_add_outage(&r.targets[0], 2.54, 3.25);
 	report_finish(&r);
-	xml = render(&r);
+	xml = fixture_render(report_write_junit, &r);
 	cr_assert_not_null(strstr(xml, "<property name=\"target.outage\" "
 				       "value=\"no answer for 3.2 s from 2.5 "
 				       "s after the start\"/>\n"),

@@ -93,24 +93,14 @@ static const char sample_json[] =
 	"\"verdict\":\"pass\"}],"
 	"\"summary\":{\"probes\":48592,\"verdict\":\"fail\"}}";
 
-static struct report_check *
-add_check(struct report *r, enum proto proto, uint16_t port,
-	  enum service service, const char *sports_text, uint16_t bad_from,
-	  uint16_t bad_to, enum probe_status bad)
-{
-	return fixture_add_check_band(r, proto, port, service, sports_text,
-				      STATUS_OK, bad_from, bad_to, bad);
-}
-
 static void
 sample_report(struct report *r)
 {
-	fixture_report_init(r, "2026-11-20T10:00:00Z", "2026-11-20T10:00:02Z");
-	fixture_report_settings(r);
-	add_check(r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999", 49152, 65535,
-		  STATUS_REPLY_DROPPED);
-	add_check(r, PROTO_TCP, 7000, SERVICE_ECHO, "1025-5000,49152-65535", 0,
-		  0, STATUS_OK)
+	fixture_report_init_settings(r, "2026-11-20T10:00:02Z");
+	fixture_add_check_bad(r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999",
+			      49152, 65535, STATUS_REPLY_DROPPED);
+	fixture_add_check_bad(r, PROTO_TCP, 7000, SERVICE_ECHO,
+			      "1025-5000,49152-65535", 0, 0, STATUS_OK)
 		->nat_translated = 2;
 	report_finish(r);
 }

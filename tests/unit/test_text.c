@@ -19,34 +19,18 @@ report_init(struct report *r, bool agent)
 	r->target_agent = agent;
 }
 
-/* Adds a check whose ports get status s, except [from, to] which get t. */
-static struct report_check *
-add_check(struct report *r, enum proto proto, uint16_t port,
-	  const char *sports_text, enum probe_status s, uint16_t from,
-	  uint16_t to, enum probe_status t)
-{
-	return fixture_add_check_band(r, proto, port, SERVICE_ECHO, sports_text,
-				      s, from, to, t);
-}
-
-static char *
-render(const struct report *r)
-{
-	return fixture_render(report_write_text, r);
-}
-
 Test(text, failing_and_passing_checks_render_exactly)
 {
 	struct report r;
 	char *text;
 
 	report_init(&r, true);
-	add_check(&r, PROTO_UDP, 7000, "32768-65535", STATUS_OK, 49152, 65535,
-		  STATUS_REPLY_DROPPED);
-	add_check(&r, PROTO_TCP, 7000, "32768-65535", STATUS_OK, 0, 0,
-		  STATUS_OK);
+	fixture_add_check_band(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-65535",
+			       STATUS_OK, 49152, 65535, STATUS_REPLY_DROPPED);
+	fixture_add_check_band(&r, PROTO_TCP, 7000, SERVICE_ECHO, "32768-65535",
+			       STATUS_OK, 0, 0, STATUS_OK);
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_text, &r);
 	cr_assert_str_eq(
 		text,
 		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
@@ -93,10 +77,11 @@ Test(text, passing_run_without_agent_and_any_bind)
 	report_init(&r, false);
 	free(r.probe_bind);
 	r.probe_bind = xstrdup("");
-	add_check(&r, PROTO_UDP, 53, "1025-5000,49152-65535", STATUS_OK, 0, 0,
-		  STATUS_OK);
+	fixture_add_check_band(&r, PROTO_UDP, 53, SERVICE_ECHO,
+			       "1025-5000,49152-65535", STATUS_OK, 0, 0,
+			       STATUS_OK);
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_text, &r);
 	cr_assert_str_eq(
 		text,
 		"nacl-probe report: any -> 198.18.2.1 (no agent)   "
@@ -125,7 +110,7 @@ Test(text, every_status_has_its_direction_phrase)
 	range_list_free(&sports);
 	report_check_set_statuses(c, statuses);
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_text, &r);
 	cr_assert_str_eq(
 		text,
 		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
@@ -204,11 +189,11 @@ Test(text, nat_translation_prints_a_warning)
 	char *text;
 
 	report_init(&r, true);
-	c = add_check(&r, PROTO_UDP, 7000, "40000-40009", STATUS_OK, 0, 0,
-		      STATUS_OK);
+	c = fixture_add_check_band(&r, PROTO_UDP, 7000, SERVICE_ECHO,
+				   "40000-40009", STATUS_OK, 0, 0, STATUS_OK);
 	c->nat_translated = 10;
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_text, &r);
 	cr_assert_str_eq(
 		text,
 		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
@@ -224,23 +209,15 @@ Test(text, nat_translation_prints_a_warning)
 
 Test(text, many_failing_ranges_are_cut_after_twenty)
 {
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
 	struct report r;
-	uint8_t statuses[50];
 	char *text, *line;
-	size_t i, listed = 0;
+	size_t listed = 0;
 
 	report_init(&r, true);
-	range_list_add(&sports, 40000, 40049);
-	c = report_add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, &sports);
-	range_list_free(&sports);
 	/* Every other port drops: 25 single-port ranges not ok. */
-	for (i = 0; i < 50; i++)
-		statuses[i] = i % 2 ? STATUS_DROPPED : STATUS_OK;
-	report_check_set_statuses(c, statuses);
+	fixture_add_check_every_other(&r, 40000, 40049, STATUS_DROPPED);
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_text, &r);
 	for (line = strstr(text, "  dropped (1 port)"); line != NULL;
 	     line = strstr(line + 1, "  dropped (1 port)"))
 		listed++;
@@ -275,10 +252,10 @@ Test(text, local_error_range_has_no_client_impact)
 	char *text;
 
 	report_init(&r, true);
-	add_check(&r, PROTO_UDP, 7000, "49152-49153", STATUS_OK, 49153, 49153,
-		  STATUS_LOCAL_ERROR);
+	fixture_add_check_band(&r, PROTO_UDP, 7000, SERVICE_ECHO, "49152-49153",
+			       STATUS_OK, 49153, 49153, STATUS_LOCAL_ERROR);
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_text, &r);
 	cr_assert_str_eq(
 		text,
 		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
@@ -304,7 +281,7 @@ Test(text, check_without_statuses_prints_no_counts_line)
 	report_add_check(&r, PROTO_TCP, 80, SERVICE_HTTP, &sports);
 	range_list_free(&sports);
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_text, &r);
 	cr_assert_str_eq(
 		text, "nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
 		      "2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
@@ -337,12 +314,13 @@ scenario_report(struct report *r)
 	t->probe_nacl = xstrdup("acl-0a1");
 	t->agent_nacl = xstrdup("acl-0b2");
 	dns = report_add_target(r, "dns", "198.18.2.53", false, "198.18.1.1");
-	c = add_check(r, PROTO_UDP, 7000, "1000-1009", STATUS_OK, 1005, 1006,
-		      STATUS_REPLY_DROPPED);
+	c = fixture_add_check_band(r, PROTO_UDP, 7000, SERVICE_ECHO,
+				   "1000-1009", STATUS_OK, 1005, 1006,
+				   STATUS_REPLY_DROPPED);
 	c->target = app;
 	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
-	c = add_check(r, PROTO_UDP, 53, "2000-2001", STATUS_DROPPED, 0, 0,
-		      STATUS_OK);
+	c = fixture_add_check_band(r, PROTO_UDP, 53, SERVICE_ECHO, "2000-2001",
+				   STATUS_DROPPED, 0, 0, STATUS_OK);
 	c->target = dns;
 	report_check_set_expectations(c, EXPECT_REJECTED, NULL, 0);
 	report_finish(r);
@@ -354,7 +332,7 @@ Test(text, scenario_groups_checks_by_target_with_expectations)
 	char *text;
 
 	scenario_report(&r);
-	text = render(&r);
+	text = fixture_render(report_write_text, &r);
 	cr_assert_str_eq(
 		text,
 		"nacl-probe scenario edge   2026-11-20T10:00:00Z .. "
@@ -418,8 +396,9 @@ Test(text, a_failed_run_shows_its_error_notes_outages_and_measures)
 	t->control_failed = xcalloc(1, sizeof *t->control_failed);
 	t->control_failed[0] = 40000;
 	t->ncontrol_failed = 1;
-	c = add_check(&r, PROTO_TCP, 7000, "40000-40009", STATUS_OK, 40005,
-		      40009, STATUS_UNFINISHED);
+	c = fixture_add_check_band(&r, PROTO_TCP, 7000, SERVICE_ECHO,
+				   "40000-40009", STATUS_OK, 40005, 40009,
+				   STATUS_UNFINISHED);
 	c->no_answer = 2;
 	c->has_loss = true;
 	c->loss = 0.025;
@@ -430,7 +409,7 @@ Test(text, a_failed_run_shows_its_error_notes_outages_and_measures)
 				 "overflowed");
 	report_set_error(&r, "the agent was lost mid-sweep");
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_text, &r);
 	cr_assert_str_eq(
 		text,
 		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
@@ -463,13 +442,13 @@ Test(text, loss_of_one_percent_or_less_is_not_shown)
 	char *text;
 
 	report_init(&r, true);
-	c = add_check(&r, PROTO_UDP, 7000, "40000-40009", STATUS_OK, 0, 0,
-		      STATUS_OK);
+	c = fixture_add_check_band(&r, PROTO_UDP, 7000, SERVICE_ECHO,
+				   "40000-40009", STATUS_OK, 0, 0, STATUS_OK);
 	c->has_loss = true;
 	c->loss = 0.01;
 	c->has_rtt = true;
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_text, &r);
 	cr_assert_null(strstr(text, "loss"), "%s", text);
 	free(text);
 	report_free(&r);
@@ -482,12 +461,12 @@ Test(text, an_entry_two_checks_need_is_listed_once)
 	size_t n = 0;
 
 	report_init(&r, true);
-	add_check(&r, PROTO_UDP, 53, "40000-40009", STATUS_OK, 40005, 40009,
-		  STATUS_REPLY_DROPPED);
-	add_check(&r, PROTO_UDP, 123, "40000-40009", STATUS_OK, 40005, 40009,
-		  STATUS_REPLY_DROPPED);
+	fixture_add_check_band(&r, PROTO_UDP, 53, SERVICE_ECHO, "40000-40009",
+			       STATUS_OK, 40005, 40009, STATUS_REPLY_DROPPED);
+	fixture_add_check_band(&r, PROTO_UDP, 123, SERVICE_ECHO, "40000-40009",
+			       STATUS_OK, 40005, 40009, STATUS_REPLY_DROPPED);
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_text, &r);
 	for (at = strstr(text, "aws ec2 "); at != NULL;
 	     at = strstr(at + 1, "aws ec2 "))
 		n++;
