@@ -13,6 +13,7 @@
 #include "reports/explain.h"
 #include "reports/nacl_source.h"
 #include "tests/unit/fixture_report.h"
+#include "tests/unit/fixture_text.h"
 
 TestSuite(explain);
 
@@ -258,22 +259,16 @@ assert_side_error(const char *file, const char *text, const char *expected)
 }
 
 static char *
-write_temp(const char *content)
+write_temp_text(const char *content)
 {
-	char *path = xstrdup("/tmp/test_explain.XXXXXX");
-	int fd = mkstemp(path);
-	size_t len = strlen(content);
-
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(write(fd, content, len), (ssize_t)len);
-	close(fd);
-	return path;
+	return fixture_write_temp(content, strlen(content));
 }
 
 Test(explain, subnet_forms_resolve_to_their_nacl)
 {
-	char *one = write_temp("{\"NetworkAcls\":[{\"NetworkAclId\":\"acl-1\","
-			       "\"Entries\":[]}]}");
+	char *one =
+		write_temp_text("{\"NetworkAcls\":[{\"NetworkAclId\":\"acl-1\","
+				"\"Entries\":[]}]}");
 
 	assert_side(CLASSIC, PROBE_SUBNET, PROBE_NACL, PROBE_SUBNET, 0);
 	assert_side(CLASSIC, AGENT_NACL, AGENT_NACL, NULL, 0);
@@ -289,7 +284,8 @@ Test(explain, subnet_forms_resolve_to_their_nacl)
 
 Test(explain, subnet_errors_name_what_was_given_and_what_is_known)
 {
-	char *bare = write_temp("{\"NetworkAcls\":[{\"NetworkAclId\":\"acl-1\","
+	char *bare =
+		write_temp_text("{\"NetworkAcls\":[{\"NetworkAclId\":\"acl-1\","
 				"\"Entries\":[]},{\"NetworkAclId\":\"acl-2\","
 				"\"IsDefault\":true,\"Entries\":[]}]}");
 
