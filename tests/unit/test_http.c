@@ -15,17 +15,14 @@ TestSuite(http, .init = service_setup);
 static struct probe_id
 probe(bool agent)
 {
-	struct probe_id id = {0};
-
-	id.session = 0xdeadbeef;
-	id.seq = 9;
-	id.attempt = 1;
-	id.sport = 40000;
-	id.dport = 80;
-	id.agent = agent;
-	id.host = "198.18.2.1";
-	memcpy(id.token, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
-	return id;
+	return (struct probe_id){.session = 0xdeadbeef,
+				 .seq = 9,
+				 .attempt = 1,
+				 .sport = 40000,
+				 .dport = 80,
+				 .agent = agent,
+				 .host = "198.18.2.1",
+				 .token = "\x01\x02\x03\x04\x05\x06\x07\x08"};
 }
 
 static enum answer_status

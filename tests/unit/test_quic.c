@@ -17,17 +17,14 @@ TestSuite(quic, .init = service_setup);
 static struct probe_id
 probe(bool agent)
 {
-	struct probe_id id = {0};
-
-	id.session = 0xa1b2c3d4;
-	id.seq = 0x01020304;
-	id.attempt = 2;
-	id.sport = 49152;
-	id.dport = 443;
-	id.agent = agent;
-	id.nonce = 0x1122334455667788ULL;
-	memcpy(id.token, "\x11\x22\x33\x44\x55\x66\x77\x88", 8);
-	return id;
+	return (struct probe_id){.session = 0xa1b2c3d4,
+				 .seq = 0x01020304,
+				 .attempt = 2,
+				 .sport = 49152,
+				 .dport = 443,
+				 .agent = agent,
+				 .nonce = 0x1122334455667788ULL,
+				 .token = "\x11\x22\x33\x44\x55\x66\x77\x88"};
 }
 
 static uint32_t
