@@ -119,6 +119,19 @@ fixture_set_statuses(struct report_check *c, const char *spec)
 }
 
 void
+fixture_assert_range(const struct report_check *c, size_t i, uint16_t from,
+		     uint16_t to, enum probe_status status)
+{
+	cr_assert_lt(i, c->nranges);
+	cr_assert_eq(c->ranges[i].from, from, "range %zu from %u", i,
+		     c->ranges[i].from);
+	cr_assert_eq(c->ranges[i].to, to, "range %zu to %u", i,
+		     c->ranges[i].to);
+	cr_assert_eq(c->ranges[i].status, status, "range %zu status %s", i,
+		     status_name(c->ranges[i].status));
+}
+
+void
 fixture_sample_report(struct report *r, const char *started_at,
 		      uint16_t hole_from, uint16_t hole_to)
 {

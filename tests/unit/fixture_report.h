@@ -57,6 +57,10 @@ struct report_check *fixture_add_check_every_other(struct report *r,
  */
 void fixture_set_statuses(struct report_check *c, const char *spec);
 
+/* Asserts that c's range i is [from, to] with status. */
+void fixture_assert_range(const struct report_check *c, size_t i, uint16_t from,
+			  uint16_t to, enum probe_status status);
+
 /* One check of 1000 ports, 40000-40999, udp/7000 echo, reply_dropped in
  * [hole_from, hole_to]; finished. */
 void fixture_sample_report(struct report *r, const char *started_at,

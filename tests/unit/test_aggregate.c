@@ -42,19 +42,6 @@ publish_result(struct event_bus *bus, size_t check, uint16_t sport,
 	event_bus_publish(bus, &ev);
 }
 
-static void
-assert_range(const struct report_check *c, size_t i, uint16_t from, uint16_t to,
-	     enum probe_status status)
-{
-	cr_assert_lt(i, c->nranges);
-	cr_assert_eq(c->ranges[i].from, from, "range %zu from %u", i,
-		     c->ranges[i].from);
-	cr_assert_eq(c->ranges[i].to, to, "range %zu to %u", i,
-		     c->ranges[i].to);
-	cr_assert_eq(c->ranges[i].status, status, "range %zu: %s", i,
-		     status_name(c->ranges[i].status));
-}
-
 Test(aggregate, results_become_ranges_counts_and_verdicts_at_done)
 {
 	struct event_bus bus = {NULL, 0};
@@ -79,16 +66,17 @@ Test(aggregate, results_become_ranges_counts_and_verdicts_at_done)
 	publish(&bus, SWEEP_EVENT_DONE);
 
 	cr_assert_eq(r.checks[0].nranges, 2);
-	assert_range(&r.checks[0], 0, 40000, 40004, STATUS_OK);
-	assert_range(&r.checks[0], 1, 40005, 40009, STATUS_REPLY_DROPPED);
+	fixture_assert_range(&r.checks[0], 0, 40000, 40004, STATUS_OK);
+	fixture_assert_range(&r.checks[0], 1, 40005, 40009,
+			     STATUS_REPLY_DROPPED);
 	cr_assert_eq(r.checks[0].counts[STATUS_OK], 5);
 	cr_assert_eq(r.checks[0].counts[STATUS_REPLY_DROPPED], 5);
 	cr_assert_eq(r.checks[0].nat_translated, 0);
 	cr_assert_not(r.checks[0].pass);
 
 	cr_assert_eq(r.checks[1].nranges, 2);
-	assert_range(&r.checks[1], 0, 1025, 1026, STATUS_OK);
-	assert_range(&r.checks[1], 1, 49152, 49153, STATUS_OK);
+	fixture_assert_range(&r.checks[1], 0, 1025, 1026, STATUS_OK);
+	fixture_assert_range(&r.checks[1], 1, 49152, 49153, STATUS_OK);
 	cr_assert_eq(r.checks[1].counts[STATUS_OK], 4);
 	cr_assert_eq(r.checks[1].nat_translated, 2);
 	cr_assert(r.checks[1].pass);
@@ -114,10 +102,10 @@ Test(aggregate, ports_without_result_are_local_error)
 	publish_result(&bus, 0, 103, STATUS_REJECTED, false);
 	publish(&bus, SWEEP_EVENT_DONE);
 	cr_assert_eq(r.checks[0].nranges, 4);
-	assert_range(&r.checks[0], 0, 100, 100, STATUS_OK);
-	assert_range(&r.checks[0], 1, 101, 102, STATUS_LOCAL_ERROR);
-	assert_range(&r.checks[0], 2, 103, 103, STATUS_REJECTED);
-	assert_range(&r.checks[0], 3, 104, 104, STATUS_LOCAL_ERROR);
+	fixture_assert_range(&r.checks[0], 0, 100, 100, STATUS_OK);
+	fixture_assert_range(&r.checks[0], 1, 101, 102, STATUS_LOCAL_ERROR);
+	fixture_assert_range(&r.checks[0], 2, 103, 103, STATUS_REJECTED);
+	fixture_assert_range(&r.checks[0], 3, 104, 104, STATUS_LOCAL_ERROR);
 	cr_assert_eq(r.checks[0].counts[STATUS_LOCAL_ERROR], 3);
 	event_bus_free(&bus);
 	report_free(&r);
@@ -135,7 +123,7 @@ Test(aggregate, works_without_start_event)
 	publish_result(&bus, 0, 101, STATUS_OK, false);
 	publish(&bus, SWEEP_EVENT_DONE);
 	cr_assert_eq(r.checks[0].nranges, 1);
-	assert_range(&r.checks[0], 0, 100, 101, STATUS_OK);
+	fixture_assert_range(&r.checks[0], 0, 100, 101, STATUS_OK);
 	report_finish(&r);
 	cr_assert(r.pass);
 	cr_assert_eq(report_exit_code(&r), 0);
@@ -161,8 +149,8 @@ Test(aggregate, a_done_writes_only_the_checks_that_got_results)
 	publish(&bus, SWEEP_EVENT_DONE);
 	cr_assert_eq(r.checks[0].nranges, 0);
 	cr_assert_eq(r.checks[1].nranges, 2);
-	assert_range(&r.checks[1], 0, 40000, 40000, STATUS_OK);
-	assert_range(&r.checks[1], 1, 40001, 40001, STATUS_LOCAL_ERROR);
+	fixture_assert_range(&r.checks[1], 0, 40000, 40000, STATUS_OK);
+	fixture_assert_range(&r.checks[1], 1, 40001, 40001, STATUS_LOCAL_ERROR);
 	event_bus_free(&bus);
 	report_free(&r);
 }
@@ -180,7 +168,7 @@ Test(aggregate, later_result_for_a_port_replaces_the_earlier)
 	publish_result(&bus, 0, 6, STATUS_OK, false);
 	publish(&bus, SWEEP_EVENT_DONE);
 	cr_assert_eq(r.checks[0].nranges, 1);
-	assert_range(&r.checks[0], 0, 5, 6, STATUS_OK);
+	fixture_assert_range(&r.checks[0], 0, 5, 6, STATUS_OK);
 	cr_assert_eq(r.checks[0].nat_translated, 0);
 	event_bus_free(&bus);
 	report_free(&r);
@@ -200,7 +188,7 @@ Test(aggregate, results_outside_the_plan_are_ignored)
 	publish_result(&bus, 5, 10, STATUS_REJECTED, false);
 	publish(&bus, SWEEP_EVENT_DONE);
 	cr_assert_eq(r.checks[0].nranges, 1);
-	assert_range(&r.checks[0], 0, 10, 11, STATUS_OK);
+	fixture_assert_range(&r.checks[0], 0, 10, 11, STATUS_OK);
 	report_finish(&r);
 	cr_assert(r.pass);
 	event_bus_free(&bus);
