@@ -19,22 +19,35 @@ report_init(struct report *r, bool agent)
 	r->target_agent = agent;
 }
 
+/* The first line of a report_init(r, true) report. */
+#define AGENT_HEADER                                                           \
+	"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "               \
+	"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+
+/* Finishes and frees r, asserting its text is expected. */
+static void
+assert_text(struct report *r, const char *expected)
+{
+	char *text;
+
+	report_finish(r);
+	text = fixture_render(report_write_text, r);
+	cr_assert_str_eq(text, expected);
+	free(text);
+	report_free(r);
+}
+
 Test(text, failing_and_passing_checks_render_exactly)
 {
 	struct report r;
-	char *text;
 
 	report_init(&r, true);
 	fixture_add_check_band(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-65535",
 			       STATUS_OK, 49152, 65535, STATUS_REPLY_DROPPED);
 	fixture_add_check_band(&r, PROTO_TCP, 7000, SERVICE_ECHO, "32768-65535",
 			       STATUS_OK, 0, 0, STATUS_OK);
-	report_finish(&r);
-	text = fixture_render(report_write_text, &r);
-	cr_assert_str_eq(
-		text,
-		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
-		"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+	assert_text(
+		&r, AGENT_HEADER
 		"udp/7000 echo  sports 32768-65535 (32768 ports): FAIL\n"
 		"  ok 16384, reply_dropped 16384\n"
 		"  49152-65535  reply_dropped (16384 ports): requests arrive, "
@@ -65,14 +78,11 @@ Test(text, failing_and_passing_checks_render_exactly)
 		"now decides these packets (nacl-report explain names it); the "
 		"commands are printed, never run\n"
 		"Summary: 2 checks, 65536 probes: FAIL (1 check failed)\n");
-	free(text);
-	report_free(&r);
 }
 
 Test(text, passing_run_without_agent_and_any_bind)
 {
 	struct report r;
-	char *text;
 
 	report_init(&r, false);
 	free(r.probe_bind);
@@ -80,17 +90,12 @@ Test(text, passing_run_without_agent_and_any_bind)
 	fixture_add_check_band(&r, PROTO_UDP, 53, SERVICE_ECHO,
 			       "1025-5000,49152-65535", STATUS_OK, 0, 0,
 			       STATUS_OK);
-	report_finish(&r);
-	text = fixture_render(report_write_text, &r);
-	cr_assert_str_eq(
-		text,
-		"nacl-probe report: any -> 198.18.2.1 (no agent)   "
-		"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
-		"udp/53 echo  sports 1025-5000,49152-65535 (20360 ports): "
-		"pass\n"
-		"Summary: 1 check, 20360 probes: pass\n");
-	free(text);
-	report_free(&r);
+	assert_text(&r,
+		    "nacl-probe report: any -> 198.18.2.1 (no agent)   "
+		    "2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+		    "udp/53 echo  sports 1025-5000,49152-65535 (20360 ports): "
+		    "pass\n"
+		    "Summary: 1 check, 20360 probes: pass\n");
 }
 
 Test(text, every_status_has_its_direction_phrase)
@@ -102,19 +107,14 @@ Test(text, every_status_has_its_direction_phrase)
 	struct range_list sports = {NULL, 0};
 	struct report_check *c;
 	struct report r;
-	char *text;
 
 	report_init(&r, true);
 	range_list_add(&sports, 1, 6);
 	c = report_add_check(&r, PROTO_TCP, 7000, SERVICE_ECHO, &sports);
 	range_list_free(&sports);
 	report_check_set_statuses(c, statuses);
-	report_finish(&r);
-	text = fixture_render(report_write_text, &r);
-	cr_assert_str_eq(
-		text,
-		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
-		"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+	assert_text(
+		&r, AGENT_HEADER
 		"tcp/7000 echo  sports 1-6 (6 ports): FAIL\n"
 		"  ok 1, reply_dropped 1, request_dropped 1, dropped 1, "
 		"rejected 1, local_error 1\n"
@@ -178,33 +178,24 @@ Test(text, every_status_has_its_direction_phrase)
 		"now decides these packets (nacl-report explain names it); the "
 		"commands are printed, never run\n"
 		"Summary: 1 check, 6 probes: FAIL (1 check failed)\n");
-	free(text);
-	report_free(&r);
 }
 
 Test(text, nat_translation_prints_a_warning)
 {
 	struct report r;
 	struct report_check *c;
-	char *text;
 
 	report_init(&r, true);
 	c = fixture_add_check_band(&r, PROTO_UDP, 7000, SERVICE_ECHO,
 				   "40000-40009", STATUS_OK, 0, 0, STATUS_OK);
 	c->nat_translated = 10;
-	report_finish(&r);
-	text = fixture_render(report_write_text, &r);
-	cr_assert_str_eq(
-		text,
-		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
-		"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+	assert_text(
+		&r, AGENT_HEADER
 		"udp/7000 echo  sports 40000-40009 (10 ports): pass\n"
 		"  warning: a NAT on the path rewrote 10 source ports;\n"
 		"  the ranges describe the ports the probe bound, not what the "
 		"firewall saw\n"
 		"Summary: 1 check, 10 probes: pass\n");
-	free(text);
-	report_free(&r);
 }
 
 Test(text, many_failing_ranges_are_cut_after_twenty)
@@ -249,46 +240,33 @@ Test(text, many_failing_ranges_are_cut_after_twenty)
 Test(text, local_error_range_has_no_client_impact)
 {
 	struct report r;
-	char *text;
 
 	report_init(&r, true);
 	fixture_add_check_band(&r, PROTO_UDP, 7000, SERVICE_ECHO, "49152-49153",
 			       STATUS_OK, 49153, 49153, STATUS_LOCAL_ERROR);
-	report_finish(&r);
-	text = fixture_render(report_write_text, &r);
-	cr_assert_str_eq(
-		text,
-		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
-		"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+	assert_text(
+		&r, AGENT_HEADER
 		"udp/7000 echo  sports 49152-49153 (2 ports): FAIL\n"
 		"  ok 1, local_error 1\n"
 		"  49153  local_error (1 port): could not send from this port "
 		"on the probe host (port in use, or below 1024 without "
 		"CAP_NET_BIND_SERVICE?)\n"
 		"Summary: 1 check, 2 probes: FAIL (1 check failed)\n");
-	free(text);
-	report_free(&r);
 }
 
 Test(text, check_without_statuses_prints_no_counts_line)
 {
 	struct range_list sports = {NULL, 0};
 	struct report r;
-	char *text;
 
 	report_init(&r, true);
 	range_list_add(&sports, 10, 11);
 	report_add_check(&r, PROTO_TCP, 80, SERVICE_HTTP, &sports);
 	range_list_free(&sports);
-	report_finish(&r);
-	text = fixture_render(report_write_text, &r);
-	cr_assert_str_eq(
-		text, "nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
-		      "2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
-		      "tcp/80 http  sports 10-11 (2 ports): FAIL\n"
-		      "Summary: 1 check, 2 probes: FAIL (1 check failed)\n");
-	free(text);
-	report_free(&r);
+	assert_text(&r, "nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
+			"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+			"tcp/80 http  sports 10-11 (2 ports): FAIL\n"
+			"Summary: 1 check, 2 probes: FAIL (1 check failed)\n");
 }
 
 /* A scenario's report: two targets, expectations met and missed. */
@@ -385,7 +363,6 @@ Test(text, a_failed_run_shows_its_error_notes_outages_and_measures)
 	struct report r;
 	struct report_check *c;
 	struct report_target *t;
-	char *text;
 
 	report_init(&r, true);
 	report_add_target(&r, "", "198.18.2.1", true, "198.18.1.1");
@@ -408,12 +385,8 @@ Test(text, a_failed_run_shows_its_error_notes_outages_and_measures)
 	report_check_add_note(c, "evidence lost: the agent's UDP queue "
 				 "overflowed");
 	report_set_error(&r, "the agent was lost mid-sweep");
-	report_finish(&r);
-	text = fixture_render(report_write_text, &r);
-	cr_assert_str_eq(
-		text,
-		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
-		"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+	assert_text(
+		&r, AGENT_HEADER
 		"ERROR: the agent was lost mid-sweep\n"
 		"PARTIAL: the run stopped before every port was measured; "
 		"unfinished ports meet no expectation\n"
@@ -431,8 +404,6 @@ Test(text, a_failed_run_shows_its_error_notes_outages_and_measures)
 		"  40005-40009  unfinished (5 ports): not measured: the run "
 		"ended before this port's outcome was known\n"
 		"Summary: 1 check, 10 probes: FAIL (1 check failed)\n");
-	free(text);
-	report_free(&r);
 }
 
 Test(text, loss_of_one_percent_or_less_is_not_shown)
