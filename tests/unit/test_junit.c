@@ -17,20 +17,24 @@ report_init(struct report *r)
 	fixture_report_init_settings(r, "2026-11-20T10:00:02Z");
 }
 
+/* The properties of report_init's run, from probe.bind to the end. */
+#define RUN_PROPERTIES                                                         \
+	"      <property name=\"probe.bind\" value=\"198.18.1.1\"/>\n"         \
+	"      <property name=\"started_at\" "                                 \
+	"value=\"2026-11-20T10:00:00Z\"/>\n"                                   \
+	"      <property name=\"finished_at\" "                                \
+	"value=\"2026-11-20T10:00:02Z\"/>\n"                                   \
+	"      <property name=\"settings.rate\" value=\"2000\"/>\n"            \
+	"      <property name=\"settings.window\" value=\"1024\"/>\n"          \
+	"      <property name=\"settings.attempts\" value=\"3\"/>\n"           \
+	"      <property name=\"settings.timeout_ms\" value=\"1000\"/>\n"      \
+	"    </properties>\n"
+
 static const char junit_properties[] =
 	"    <properties>\n"
 	"      <property name=\"target.address\" value=\"198.18.2.1\"/>\n"
-	"      <property name=\"target.agent\" value=\"true\"/>\n"
-	"      <property name=\"probe.bind\" value=\"198.18.1.1\"/>\n"
-	"      <property name=\"started_at\" "
-	"value=\"2026-11-20T10:00:00Z\"/>\n"
-	"      <property name=\"finished_at\" "
-	"value=\"2026-11-20T10:00:02Z\"/>\n"
-	"      <property name=\"settings.rate\" value=\"2000\"/>\n"
-	"      <property name=\"settings.window\" value=\"1024\"/>\n"
-	"      <property name=\"settings.attempts\" value=\"3\"/>\n"
-	"      <property name=\"settings.timeout_ms\" value=\"1000\"/>\n"
-	"    </properties>\n";
+	"      <property name=\"target.agent\" "
+	"value=\"true\"/>\n" RUN_PROPERTIES;
 
 Test(junit, failing_and_passing_checks_render_exactly)
 {
@@ -260,18 +264,8 @@ Test(junit, scenario_has_a_testsuite_per_target)
 		"      <property name=\"target.name\" value=\"app\"/>\n"
 		"      <property name=\"target.address\" "
 		"value=\"198.18.2.1\"/>\n"
-		"      <property name=\"target.agent\" value=\"true\"/>\n"
-		"      <property name=\"probe.bind\" value=\"198.18.1.1\"/>\n"
-		"      <property name=\"started_at\" "
-		"value=\"2026-11-20T10:00:00Z\"/>\n"
-		"      <property name=\"finished_at\" "
-		"value=\"2026-11-20T10:00:02Z\"/>\n"
-		"      <property name=\"settings.rate\" value=\"2000\"/>\n"
-		"      <property name=\"settings.window\" value=\"1024\"/>\n"
-		"      <property name=\"settings.attempts\" value=\"3\"/>\n"
-		"      <property name=\"settings.timeout_ms\" "
-		"value=\"1000\"/>\n"
-		"    </properties>\n"
+		"      <property name=\"target.agent\" "
+		"value=\"true\"/>\n" RUN_PROPERTIES
 		"    <testcase name=\"udp/7000 echo sports 1000-1009\" "
 		"classname=\"nacl-probe.app\">\n"
 		"      <failure message=\"3 of 10 source ports not as "
@@ -304,18 +298,8 @@ Test(junit, scenario_has_a_testsuite_per_target)
 		"      <property name=\"target.name\" value=\"dns.v2\"/>\n"
 		"      <property name=\"target.address\" "
 		"value=\"198.18.2.53\"/>\n"
-		"      <property name=\"target.agent\" value=\"false\"/>\n"
-		"      <property name=\"probe.bind\" value=\"198.18.1.1\"/>\n"
-		"      <property name=\"started_at\" "
-		"value=\"2026-11-20T10:00:00Z\"/>\n"
-		"      <property name=\"finished_at\" "
-		"value=\"2026-11-20T10:00:02Z\"/>\n"
-		"      <property name=\"settings.rate\" value=\"2000\"/>\n"
-		"      <property name=\"settings.window\" value=\"1024\"/>\n"
-		"      <property name=\"settings.attempts\" value=\"3\"/>\n"
-		"      <property name=\"settings.timeout_ms\" "
-		"value=\"1000\"/>\n"
-		"    </properties>\n"
+		"      <property name=\"target.agent\" "
+		"value=\"false\"/>\n" RUN_PROPERTIES
 		"    <testcase name=\"udp/53 dns sports 2000-2001\" "
 		"classname=\"nacl-probe.dns-v2\">\n"
 		"      <system-out>2000-2001 rejected, expected rejected (2 "
