@@ -31,7 +31,7 @@ COMMON_SRC := $(wildcard common/*.c)
 REPORTS_LIB_SRC := $(filter-out reports/main.c,$(wildcard reports/*.c))
 PROBE_LIB_SRC := $(filter-out probe/main.c,$(wildcard probe/*.c))
 AGENT_LIB_SRC := $(filter-out agent/main.c,$(wildcard agent/*.c))
-UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c tests/unit/fixture_*.c)
 
 obj = $(patsubst %.c,$(BUILDDIR)/%.o,$(1))
 

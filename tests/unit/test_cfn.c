@@ -9,6 +9,7 @@
 
 #include "common/xmalloc.h"
 #include "reports/cfn.h"
+#include "tests/unit/fixture_text.h"
 
 TestSuite(cfn);
 
@@ -34,23 +35,6 @@ assert_error(const char *text, const char *expected)
 	nacl_change_free(&c);
 }
 
-static char *
-entries_text(const struct nacl *acl)
-{
-	char *out = xstrdup(""), *next, *what;
-	size_t i;
-
-	for (i = 0; i < acl->nentries; i++) {
-		what = nacl_entry_describe(&acl->entries[i]);
-		next = xasprintf("%s%s%u %s", out, i ? ", " : "",
-				 acl->entries[i].rule_number, what);
-		free(out);
-		free(what);
-		out = next;
-	}
-	return out;
-}
-
 static void
 assert_template(const char *path)
 {
@@ -66,7 +50,7 @@ assert_template(const char *path)
 	cr_assert_eq(c.nacls, 1);
 	cr_assert_str_eq(c.acls[0].address, "ProbeNacl");
 	cr_assert_str_eq(c.acls[0].after.name, "probe-subnet");
-	text = entries_text(&c.acls[0].after);
+	text = fixture_entries_text(&c.acls[0].after);
 	cr_assert_str_eq(text, "100 allow tcp 32768-60999 from 0.0.0.0/0, "
 			       "110 allow udp 32768-60999 from 0.0.0.0/0, "
 			       "100 allow all to 0.0.0.0/0");

@@ -8,18 +8,40 @@
 #include "common/xmalloc.h"
 #include "reports/diff.h"
 #include "reports/report.h"
-
-TestSuite(diff);
+#include "tests/unit/fixture_report.h"
 
 static void
 report_init(struct report *r, const char *started_at)
 {
-	memset(r, 0, sizeof *r);
-	r->started_at = xstrdup(started_at);
-	r->finished_at = xstrdup(started_at);
-	r->probe_bind = xstrdup("198.18.1.1");
-	r->target_address = xstrdup("198.18.2.1");
-	r->target_agent = true;
+	fixture_report_init(r, started_at, started_at);
+}
+
+/* The two reports each test compares: old started at A, new at B. */
+static struct report old, new;
+
+static void
+diff_setup(void)
+{
+	report_init(&old, "A");
+	report_init(&new, "B");
+}
+
+static void
+diff_teardown(void)
+{
+	report_free(&old);
+	report_free(&new);
+}
+
+TestSuite(diff, .init = diff_setup, .fini = diff_teardown);
+
+/* Makes old and new the runs of two days in a row. */
+static void
+daily_runs(void)
+{
+	diff_teardown();
+	report_init(&old, "2026-11-19T23:48:00Z");
+	report_init(&new, "2026-11-20T23:48:00Z");
 }
 
 /*
@@ -30,97 +52,62 @@ static struct report_check *
 add_check(struct report *r, enum proto proto, uint16_t port,
 	  enum service service, const char *sports_text, const char *spec)
 {
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
-	char *cause = NULL, *copy = xstrdup(spec), *item, *save = NULL;
-	uint8_t *statuses;
-	size_t n;
+	struct report_check *c =
+		fixture_add_check(r, proto, port, service, sports_text);
 
-	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
-	c = report_add_check(r, proto, port, service, &sports);
-	range_list_free(&sports);
-	n = range_list_size(&c->sports);
-	statuses = xcalloc(n, 1);
-	for (item = strtok_r(copy, " ", &save); item != NULL;
-	     item = strtok_r(NULL, " ", &save)) {
-		unsigned from, to, p;
-		char name[32];
-		enum probe_status s;
-
-		cr_assert_eq(sscanf(item, "%u-%u=%31s", &from, &to, name), 3,
-			     "%s", item);
-		cr_assert_eq(status_parse(name, &s), 0, "%s", name);
-		for (p = from; p <= to; p++)
-			statuses[range_list_index(&c->sports, (uint16_t)p)] =
-				(uint8_t)s;
-	}
-	report_check_set_statuses(c, statuses);
-	free(statuses);
-	free(copy);
+	fixture_set_statuses(c, spec);
 	return c;
 }
 
 static char *
 render(const struct report_diff *d)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&buf, &size);
+	struct fixture_text t;
 
-	cr_assert_not_null(out);
-	report_diff_write(d, "old.json", "new.json", out);
-	fclose(out);
-	return buf;
+	report_diff_write(d, "old.json", "new.json", fixture_text_open(&t));
+	return fixture_text_take(&t);
 }
 
 /* Diffs old against new, expecting success, and checks the text. */
 static void
-assert_diff(struct report *old, struct report *new, bool regressed,
-	    const char *expected)
+assert_diff(bool regressed, const char *expected)
 {
 	struct report_diff d;
 	char *cause = NULL, *text;
 
-	report_finish(old);
-	report_finish(new);
-	cr_assert_eq(report_diff_compute(old, new, &d, &cause), 0, "%s",
+	report_finish(&old);
+	report_finish(&new);
+	cr_assert_eq(report_diff_compute(&old, &new, &d, &cause), 0, "%s",
 		     cause ? cause : "");
 	cr_assert_eq(report_diff_regressed(&d), regressed);
 	text = render(&d);
 	cr_assert_str_eq(text, expected);
 	free(text);
 	report_diff_free(&d);
-	report_free(old);
-	report_free(new);
 }
 
 static void
-assert_mismatch(struct report *old, struct report *new, const char *expected)
+assert_mismatch(const char *expected)
 {
 	struct report_diff d;
 	char *cause = NULL;
 
-	report_finish(old);
-	report_finish(new);
-	cr_assert_eq(report_diff_compute(old, new, &d, &cause), -1);
+	report_finish(&old);
+	report_finish(&new);
+	cr_assert_eq(report_diff_compute(&old, &new, &d, &cause), -1);
 	cr_assert_str_eq(cause, expected);
 	free(cause);
-	report_free(old);
-	report_free(new);
 }
 
 Test(diff, clean_to_broken_is_a_regression_naming_the_range)
 {
-	struct report old, new;
-
-	report_init(&old, "2026-11-19T23:48:00Z");
-	report_init(&new, "2026-11-20T23:48:00Z");
+	daily_runs();
 	add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40999", "");
 	add_check(&old, PROTO_TCP, 7000, SERVICE_ECHO, "40000-40999", "");
 	add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40999",
 		  "40500-40999=reply_dropped");
 	add_check(&new, PROTO_TCP, 7000, SERVICE_ECHO, "40000-40999", "");
-	assert_diff(&old, &new, true,
+	assert_diff(true,
 		    "--- old.json  2026-11-19T23:48:00Z  198.18.1.1 -> "
 		    "198.18.2.1  pass\n"
 		    "+++ new.json  2026-11-20T23:48:00Z  198.18.1.1 -> "
@@ -138,14 +125,11 @@ Test(diff, clean_to_broken_is_a_regression_naming_the_range)
 
 Test(diff, broken_to_clean_is_a_fix_and_no_regression)
 {
-	struct report old, new;
-
-	report_init(&old, "2026-11-19T23:48:00Z");
-	report_init(&new, "2026-11-20T23:48:00Z");
+	daily_runs();
 	add_check(&old, PROTO_UDP, 53, SERVICE_DNS, "32768-60999",
 		  "49152-60999=reply_dropped");
 	add_check(&new, PROTO_UDP, 53, SERVICE_DNS, "32768-60999", "");
-	assert_diff(&old, &new, false,
+	assert_diff(false,
 		    "--- old.json  2026-11-19T23:48:00Z  198.18.1.1 -> "
 		    "198.18.2.1  FAIL\n"
 		    "+++ new.json  2026-11-20T23:48:00Z  198.18.1.1 -> "
@@ -159,16 +143,12 @@ Test(diff, broken_to_clean_is_a_fix_and_no_regression)
 
 Test(diff, a_hole_that_moves_is_named_piece_by_piece)
 {
-	struct report old, new;
-
-	report_init(&old, "A");
-	report_init(&new, "B");
 	add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "100-399",
 		  "100-199=reply_dropped 300-300=rejected");
 	add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "100-399",
 		  "100-149=request_dropped 200-249=reply_dropped "
 		  "300-300=rejected 399-399=local_error");
-	assert_diff(&old, &new, true,
+	assert_diff(true,
 		    "--- old.json  A  198.18.1.1 -> 198.18.2.1  FAIL\n"
 		    "+++ new.json  B  198.18.1.1 -> 198.18.2.1  FAIL\n"
 		    "udp/7000 echo  sports 100-399: FAIL -> FAIL, 4 ranges "
@@ -186,15 +166,11 @@ Test(diff, a_hole_that_moves_is_named_piece_by_piece)
 
 Test(diff, changes_are_never_merged_across_a_sports_gap)
 {
-	struct report old, new;
-
-	report_init(&old, "A");
-	report_init(&new, "B");
 	add_check(&old, PROTO_TCP, 7000, SERVICE_ECHO, "1025-5000,49152-65535",
 		  "");
 	add_check(&new, PROTO_TCP, 7000, SERVICE_ECHO, "1025-5000,49152-65535",
 		  "4991-5000=dropped 49152-49161=dropped");
-	assert_diff(&old, &new, true,
+	assert_diff(true,
 		    "--- old.json  A  198.18.1.1 -> 198.18.2.1  pass\n"
 		    "+++ new.json  B  198.18.1.1 -> 198.18.2.1  FAIL\n"
 		    "tcp/7000 echo  sports 1025-5000,49152-65535: pass -> "
@@ -212,16 +188,12 @@ Test(diff, changes_are_never_merged_across_a_sports_gap)
 
 Test(diff, checks_in_one_report_only_are_listed)
 {
-	struct report old, new;
-
-	report_init(&old, "A");
-	report_init(&new, "B");
 	add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "100-199", "");
 	add_check(&old, PROTO_UDP, 53, SERVICE_DNS, "100-199", "");
 	add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "100-199", "");
 	add_check(&new, PROTO_TCP, 80, SERVICE_HTTP, "100-199",
 		  "100-100=rejected");
-	assert_diff(&old, &new, true,
+	assert_diff(true,
 		    "--- old.json  A  198.18.1.1 -> 198.18.2.1  pass\n"
 		    "+++ new.json  B  198.18.1.1 -> 198.18.2.1  FAIL\n"
 		    "udp/7000 echo  sports 100-199: unchanged (pass)\n"
@@ -234,13 +206,9 @@ Test(diff, checks_in_one_report_only_are_listed)
 
 Test(diff, a_changed_service_is_shown)
 {
-	struct report old, new;
-
-	report_init(&old, "A");
-	report_init(&new, "B");
 	add_check(&old, PROTO_UDP, 53, SERVICE_ECHO, "100-101", "");
 	add_check(&new, PROTO_UDP, 53, SERVICE_DNS, "100-101", "");
-	assert_diff(&old, &new, false,
+	assert_diff(false,
 		    "--- old.json  A  198.18.1.1 -> 198.18.2.1  pass\n"
 		    "+++ new.json  B  198.18.1.1 -> 198.18.2.1  pass\n"
 		    "udp/53 echo -> dns  sports 100-101: unchanged (pass)\n"
@@ -250,23 +218,11 @@ Test(diff, a_changed_service_is_shown)
 
 Test(diff, many_changed_ranges_are_cut_after_fifty)
 {
-	struct report old, new;
 	struct report_diff d;
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
-	uint8_t statuses[200];
 	char *cause = NULL, *text;
-	size_t i;
 
-	report_init(&old, "A");
-	report_init(&new, "B");
 	add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "1000-1199", "");
-	range_list_add(&sports, 1000, 1199);
-	c = report_add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, &sports);
-	range_list_free(&sports);
-	for (i = 0; i < 200; i++)
-		statuses[i] = i % 2 ? STATUS_DROPPED : STATUS_OK;
-	report_check_set_statuses(c, statuses);
+	fixture_add_check_every_other(&new, 1000, 1199, STATUS_DROPPED);
 	report_finish(&old);
 	report_finish(&new);
 	cr_assert_eq(report_diff_compute(&old, &new, &d, &cause), 0);
@@ -280,50 +236,33 @@ Test(diff, many_changed_ranges_are_cut_after_fifty)
 					"status: REGRESSION\n"));
 	free(text);
 	report_diff_free(&d);
-	report_free(&old);
-	report_free(&new);
 }
 
 Test(diff, other_sports_for_a_check_cannot_be_compared)
 {
-	struct report old, new;
-
-	report_init(&old, "A");
-	report_init(&new, "B");
 	add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40999", "");
 	add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "40000-41999", "");
-	assert_mismatch(&old, &new,
-			"udp/7000 to 198.18.2.1 swept other source ports: "
+	assert_mismatch("udp/7000 to 198.18.2.1 swept other source ports: "
 			"40000-40999 in the old report, 40000-41999 in the "
 			"new one; compare reports of the same sweep");
 }
 
 Test(diff, reports_of_other_targets_have_no_check_in_common)
 {
-	struct report old, new;
-
-	report_init(&old, "A");
-	report_init(&new, "B");
 	free(new.target_address);
 	new.target_address = xstrdup("198.18.2.9");
 	add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40999", "");
 	add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40999", "");
-	assert_mismatch(&old, &new,
-			"no check in common: the old report probed "
+	assert_mismatch("no check in common: the old report probed "
 			"198.18.2.1, the new one 198.18.2.9");
 }
 
 Test(diff, reports_of_other_ports_have_no_check_in_common)
 {
-	struct report old, new;
-
-	report_init(&old, "A");
-	report_init(&new, "B");
 	add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40999", "");
 	add_check(&old, PROTO_TCP, 7000, SERVICE_ECHO, "40000-40999", "");
 	add_check(&new, PROTO_UDP, 53, SERVICE_DNS, "40000-40999", "");
-	assert_mismatch(&old, &new,
-			"no check in common: the old report holds udp/7000, "
+	assert_mismatch("no check in common: the old report holds udp/7000, "
 			"tcp/7000, the new one udp/53");
 }
 
@@ -340,17 +279,15 @@ Test(diff, a_blocked_range_that_opens_is_a_regression)
 {
 	static const struct expect_range blocked[] = {
 		{4990, 5010, EXPECT_BLOCKED}};
-	struct report old, new;
 	struct report_check *c;
 
-	report_init(&old, "2026-11-19T23:48:00Z");
-	report_init(&new, "2026-11-20T23:48:00Z");
+	daily_runs();
 	c = add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "4980-5020",
 		      "4990-5010=reply_dropped 5020-5020=reply_dropped");
 	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
 	c = add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "4980-5020", "");
 	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
-	assert_diff(&old, &new, true,
+	assert_diff(true,
 		    "--- old.json  2026-11-19T23:48:00Z  198.18.1.1 -> "
 		    "198.18.2.1  FAIL\n"
 		    "+++ new.json  2026-11-20T23:48:00Z  198.18.1.1 -> "
@@ -369,17 +306,15 @@ Test(diff, a_blocked_range_that_closes_is_no_regression)
 {
 	static const struct expect_range blocked[] = {
 		{4990, 5010, EXPECT_DROPPED}};
-	struct report old, new;
 	struct report_check *c;
 
-	report_init(&old, "2026-11-19T23:48:00Z");
-	report_init(&new, "2026-11-20T23:48:00Z");
+	daily_runs();
 	c = add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "4980-5020", "");
 	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
 	c = add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "4980-5020",
 		      "4990-5000=rejected 5001-5010=reply_dropped");
 	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
-	assert_diff(&old, &new, false,
+	assert_diff(false,
 		    "--- old.json  2026-11-19T23:48:00Z  198.18.1.1 -> "
 		    "198.18.2.1  FAIL\n"
 		    "+++ new.json  2026-11-20T23:48:00Z  198.18.1.1 -> "
@@ -399,11 +334,9 @@ Test(diff, a_blocked_range_that_closes_is_no_regression)
 
 Test(diff, checks_match_by_their_own_target)
 {
-	struct report old, new;
 	struct report_check *c;
 
-	report_init(&old, "2026-11-19T23:48:00Z");
-	report_init(&new, "2026-11-20T23:48:00Z");
+	daily_runs();
 	report_add_target(&old, "a", "198.18.2.1", true, "198.18.1.1");
 	report_add_target(&old, "b", "198.18.2.2", true, "198.18.1.1");
 	report_add_target(&new, "a", "198.18.2.1", true, "198.18.1.1");
@@ -416,7 +349,7 @@ Test(diff, checks_match_by_their_own_target)
 		      "2-2=reply_dropped");
 	c->target = 1;
 	add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", "");
-	assert_diff(&old, &new, true,
+	assert_diff(true,
 		    "--- old.json  2026-11-19T23:48:00Z  198.18.1.1 -> "
 		    "198.18.2.1  pass\n"
 		    "+++ new.json  2026-11-20T23:48:00Z  198.18.1.1 -> "
@@ -431,16 +364,12 @@ Test(diff, checks_match_by_their_own_target)
 
 Test(diff, unfinished_ports_are_neither_regressed_nor_fixed)
 {
-	struct report old, new;
-
-	report_init(&old, "A");
-	report_init(&new, "B");
 	add_check(&old, PROTO_UDP, 7000, SERVICE_ECHO, "100-109",
 		  "105-109=unfinished");
 	add_check(&new, PROTO_UDP, 7000, SERVICE_ECHO, "100-109",
 		  "100-101=unfinished");
 	assert_diff(
-		&old, &new, false,
+		false,
 		"--- old.json  A  198.18.1.1 -> 198.18.2.1  FAIL\n"
 		"+++ new.json  B  198.18.1.1 -> 198.18.2.1  FAIL\n"
 		"udp/7000 echo  sports 100-109: FAIL -> FAIL, 2 ranges "

@@ -5,23 +5,16 @@
 #include <string.h>
 
 #include "common/service.h"
+#include "tests/unit/fixture_service.h"
 
 /* The module's row, as common/service.c's table holds it. */
 extern const struct service_ops dns_service;
 
-static struct sockaddr_in peer;
-static struct service_config config = {1, 0};
-static struct answer_context ctx;
-
 static void
 setup(void)
 {
-	memset(&peer, 0, sizeof peer);
-	peer.sin_family = AF_INET;
-	peer.sin_port = htons(40000);
-	inet_pton(AF_INET, "198.18.1.1", &peer.sin_addr);
-	ctx.peer = (struct sockaddr *)&peer;
-	ctx.config = &config;
+	service_setup();
+	config.ntp_stratum = 1;
 	ctx.now_ntp = 0;
 }
 
@@ -30,18 +23,16 @@ TestSuite(dns, .init = setup);
 static struct probe_id
 probe(bool agent)
 {
-	struct probe_id id = {0};
-
-	id.session = 0x01020304;
-	id.seq = 77;
-	id.attempt = 2;
-	id.sport = 40000;
-	id.dport = 53;
-	id.agent = agent;
-	id.dns_name = agent ? "nacl-probe.test" : "example.com";
-	id.nonce = 0x1234;
-	memcpy(id.token, "\xa1\xb2\xc3\xd4\xe5\xf6\x07\x18", 8);
-	return id;
+	return (struct probe_id){.session = 0x01020304,
+				 .seq = 77,
+				 .attempt = 2,
+				 .sport = 40000,
+				 .dport = 53,
+				 .agent = agent,
+				 .dns_name = agent ? "nacl-probe.test"
+						   : "example.com",
+				 .nonce = 0x1234,
+				 .token = "\xa1\xb2\xc3\xd4\xe5\xf6\x07\x18"};
 }
 
 static void

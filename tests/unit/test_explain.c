@@ -12,6 +12,8 @@
 #include "reports/command.h"
 #include "reports/explain.h"
 #include "reports/nacl_source.h"
+#include "tests/unit/fixture_report.h"
+#include "tests/unit/fixture_text.h"
 
 TestSuite(explain);
 
@@ -24,12 +26,11 @@ TestSuite(explain);
 static void
 report_init(struct report *r, const char *probe, const char *agent)
 {
-	memset(r, 0, sizeof *r);
-	r->started_at = xstrdup("2026-11-20T10:00:00Z");
-	r->finished_at = xstrdup("2026-11-20T10:00:02Z");
+	fixture_report_init(r, "2026-11-20T10:00:00Z", "2026-11-20T10:00:02Z");
+	free(r->probe_bind);
+	free(r->target_address);
 	r->probe_bind = xstrdup(probe);
 	r->target_address = xstrdup(agent);
-	r->target_agent = true;
 }
 
 /*
@@ -40,15 +41,12 @@ static void
 add_check(struct report *r, enum proto proto, uint16_t port,
 	  const char *sports_text, const char *spec)
 {
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
-	char *cause = NULL, *copy = xstrdup(spec), *item, *save = NULL;
+	struct report_check *c =
+		fixture_add_check(r, proto, port, SERVICE_ECHO, sports_text);
+	char *copy = xstrdup(spec), *item, *save = NULL;
 	uint8_t *statuses;
 	size_t n, i;
 
-	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
-	c = report_add_check(r, proto, port, SERVICE_ECHO, &sports);
-	range_list_free(&sports);
 	n = range_list_size(&c->sports);
 	statuses = xcalloc(n, 1);
 	for (item = strtok_r(copy, ",", &save); item != NULL;
@@ -172,14 +170,10 @@ assert_ranges(const struct explain_check *ec, const char *expected)
 static char *
 render_text(const struct explain *x)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&buf, &size);
+	struct fixture_text t;
 
-	cr_assert_not_null(out);
-	explain_write_text(x, out);
-	fclose(out);
-	return buf;
+	explain_write_text(x, fixture_text_open(&t));
+	return fixture_text_take(&t);
 }
 
 /* Outcomes. */
@@ -265,22 +259,16 @@ assert_side_error(const char *file, const char *text, const char *expected)
 }
 
 static char *
-write_temp(const char *content)
+write_temp_text(const char *content)
 {
-	char *path = xstrdup("/tmp/test_explain.XXXXXX");
-	int fd = mkstemp(path);
-	size_t len = strlen(content);
-
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(write(fd, content, len), (ssize_t)len);
-	close(fd);
-	return path;
+	return fixture_write_temp(content, strlen(content));
 }
 
 Test(explain, subnet_forms_resolve_to_their_nacl)
 {
-	char *one = write_temp("{\"NetworkAcls\":[{\"NetworkAclId\":\"acl-1\","
-			       "\"Entries\":[]}]}");
+	char *one =
+		write_temp_text("{\"NetworkAcls\":[{\"NetworkAclId\":\"acl-1\","
+				"\"Entries\":[]}]}");
 
 	assert_side(CLASSIC, PROBE_SUBNET, PROBE_NACL, PROBE_SUBNET, 0);
 	assert_side(CLASSIC, AGENT_NACL, AGENT_NACL, NULL, 0);
@@ -296,7 +284,8 @@ Test(explain, subnet_forms_resolve_to_their_nacl)
 
 Test(explain, subnet_errors_name_what_was_given_and_what_is_known)
 {
-	char *bare = write_temp("{\"NetworkAcls\":[{\"NetworkAclId\":\"acl-1\","
+	char *bare =
+		write_temp_text("{\"NetworkAcls\":[{\"NetworkAclId\":\"acl-1\","
 				"\"Entries\":[]},{\"NetworkAclId\":\"acl-2\","
 				"\"IsDefault\":true,\"Entries\":[]}]}");
 

@@ -9,6 +9,7 @@
 
 #include "common/xmalloc.h"
 #include "reports/report.h"
+#include "tests/unit/fixture_report.h"
 
 TestSuite(fix);
 
@@ -35,30 +36,10 @@ static struct report_check *
 add_check(struct report *r, enum proto proto, uint16_t port,
 	  const char *sports_text, const char *spec)
 {
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
-	char *cause = NULL, *copy = xstrdup(spec), *item, *save = NULL;
-	uint8_t *statuses;
+	struct report_check *c =
+		fixture_add_check(r, proto, port, SERVICE_ECHO, sports_text);
 
-	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
-	c = report_add_check(r, proto, port, SERVICE_ECHO, &sports);
-	range_list_free(&sports);
-	statuses = xcalloc(range_list_size(&c->sports), 1);
-	for (item = strtok_r(copy, " ", &save); item != NULL;
-	     item = strtok_r(NULL, " ", &save)) {
-		unsigned from, to, p;
-		char name[32];
-		enum probe_status s;
-
-		cr_assert_eq(sscanf(item, "%u-%u=%31s", &from, &to, name), 3);
-		cr_assert_eq(status_parse(name, &s), 0);
-		for (p = from; p <= to; p++)
-			statuses[range_list_index(&c->sports, (uint16_t)p)] =
-				(uint8_t)s;
-	}
-	report_check_set_statuses(c, statuses);
-	free(statuses);
-	free(copy);
+	fixture_set_statuses(c, spec);
 	return c;
 }
 

@@ -21,6 +21,7 @@
 #include "reports/history.h"
 #include "reports/render.h"
 #include "tests/unit/fixture_dir.h"
+#include "tests/unit/fixture_report.h"
 
 TestSuite(history);
 
@@ -50,16 +51,9 @@ dir_listing(void)
 static char *
 read_file(const char *name)
 {
-	char *path = xasprintf("%s/%s", test_dir, name), *buf = NULL;
-	size_t size = 0;
-	FILE *f = fopen(path, "r"), *out = open_memstream(&buf, &size);
-	int ch;
+	char *path = xasprintf("%s/%s", test_dir, name), *buf;
 
-	cr_assert_not_null(f, "cannot open %s", path);
-	while ((ch = fgetc(f)) != EOF)
-		fputc(ch, out);
-	fclose(f);
-	fclose(out);
+	buf = read_all(path);
 	free(path);
 	return buf;
 }
@@ -90,12 +84,7 @@ make_report(struct report *r, const char *started_at, uint16_t from,
 	uint8_t *statuses;
 	size_t i, n;
 
-	memset(r, 0, sizeof *r);
-	r->started_at = xstrdup(started_at);
-	r->finished_at = xstrdup(started_at);
-	r->probe_bind = xstrdup("198.18.1.1");
-	r->target_address = xstrdup("198.18.2.1");
-	r->target_agent = true;
+	fixture_report_init(r, started_at, started_at);
 	range_list_add(&sports, from, to);
 	c = report_add_check(r, PROTO_UDP, 7000, SERVICE_ECHO, &sports);
 	range_list_free(&sports);

@@ -8,62 +8,14 @@
 
 #include "common/xmalloc.h"
 #include "reports/report.h"
+#include "tests/unit/fixture_report.h"
 
 TestSuite(html);
 
 static void
 report_init(struct report *r)
 {
-	memset(r, 0, sizeof *r);
-	r->started_at = xstrdup("2026-11-20T10:00:00Z");
-	r->finished_at = xstrdup("2026-11-20T10:01:05Z");
-	r->probe_bind = xstrdup("198.18.1.1");
-	r->target_address = xstrdup("198.18.2.1");
-	r->target_agent = true;
-	r->settings.rate = 2000;
-	r->settings.window = 1024;
-	r->settings.attempts = 3;
-	r->settings.timeout_ms = 1000;
-}
-
-/* Adds a check whose ports are ok, except [from, to] which get bad. */
-static struct report_check *
-add_check(struct report *r, enum proto proto, uint16_t port,
-	  const char *sports_text, uint16_t from, uint16_t to,
-	  enum probe_status bad)
-{
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
-	char *cause = NULL;
-	uint8_t *statuses;
-	size_t i, n;
-
-	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
-	c = report_add_check(r, proto, port, SERVICE_ECHO, &sports);
-	range_list_free(&sports);
-	n = range_list_size(&c->sports);
-	statuses = xmalloc(n);
-	for (i = 0; i < n; i++) {
-		uint16_t p = range_list_port_at(&c->sports, i);
-
-		statuses[i] = (uint8_t)(p >= from && p <= to ? bad : STATUS_OK);
-	}
-	report_check_set_statuses(c, statuses);
-	free(statuses);
-	return c;
-}
-
-static char *
-render(const struct report *r)
-{
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&buf, &size);
-
-	cr_assert_not_null(out);
-	report_write_html(r, out);
-	fclose(out);
-	return buf;
+	fixture_report_init_settings(r, "2026-11-20T10:01:05Z");
 }
 
 static size_t
@@ -88,10 +40,10 @@ Test(html, page_is_self_contained)
 	size_t i;
 
 	report_init(&r);
-	add_check(&r, PROTO_UDP, 7000, "32768-60999", 49152, 60999,
-		  STATUS_REPLY_DROPPED);
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-60999",
+			      49152, 60999, STATUS_REPLY_DROPPED);
 	report_finish(&r);
-	page = render(&r);
+	page = fixture_render(report_write_html, &r);
 	cr_assert_eq(strncmp(page, "<!DOCTYPE html>\n<html lang=\"en\">\n", 32),
 		     0);
 	cr_assert_not_null(strstr(page, "<meta charset=\"utf-8\">"));
@@ -111,10 +63,10 @@ Test(html, failing_range_is_listed_with_status_meaning_and_impact)
 	char *page;
 
 	report_init(&r);
-	add_check(&r, PROTO_UDP, 7000, "32768-60999", 49152, 60999,
-		  STATUS_REPLY_DROPPED);
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-60999",
+			      49152, 60999, STATUS_REPLY_DROPPED);
 	report_finish(&r);
-	page = render(&r);
+	page = fixture_render(report_write_html, &r);
 	cr_assert_not_null(strstr(
 		page,
 		"<tr><td class=\"ports\">49152-60999</td><td "
@@ -145,9 +97,10 @@ Test(html, settings_and_times_are_shown)
 
 	report_init(&r);
 	r.settings.rate = 0;
-	add_check(&r, PROTO_UDP, 7000, "40000-40009", 0, 0, STATUS_OK);
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009",
+			      0, 0, STATUS_OK);
 	report_finish(&r);
-	page = render(&r);
+	page = fixture_render(report_write_html, &r);
 	cr_assert_not_null(strstr(
 		page,
 		"<div><dt>Started</dt><dd>2026-11-20T10:00:00Z</dd></div>\n"
@@ -176,9 +129,10 @@ Test(html, report_strings_are_escaped)
 	report_init(&r);
 	free(r.target_address);
 	r.target_address = xstrdup("<script>alert('x')</script>&\"");
-	add_check(&r, PROTO_UDP, 7000, "40000-40009", 0, 0, STATUS_OK);
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009",
+			      0, 0, STATUS_OK);
 	report_finish(&r);
-	page = render(&r);
+	page = fixture_render(report_write_html, &r);
 	cr_assert_null(strstr(page, "<script"));
 	cr_assert_eq(count(page, "&lt;script&gt;alert(&#39;x&#39;)&lt;/"
 				 "script&gt;&amp;&quot;"),
@@ -193,10 +147,10 @@ Test(html, small_sweep_gets_one_column_per_port)
 	char *page;
 
 	report_init(&r);
-	add_check(&r, PROTO_TCP, 7000, "100-199", 150, 159,
-		  STATUS_REQUEST_DROPPED);
+	fixture_add_check_bad(&r, PROTO_TCP, 7000, SERVICE_ECHO, "100-199", 150,
+			      159, STATUS_REQUEST_DROPPED);
 	report_finish(&r);
-	page = render(&r);
+	page = fixture_render(report_write_html, &r);
 	/* 976 units for 100 ports: 9.76 per port; holes drawn last. */
 	cr_assert_not_null(strstr(
 		page,
@@ -222,10 +176,10 @@ Test(html, single_port_hole_in_a_wide_sweep_stays_visible)
 	char *page;
 
 	report_init(&r);
-	add_check(&r, PROTO_UDP, 7000, "1024-65535", 50000, 50000,
-		  STATUS_REJECTED);
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1024-65535",
+			      50000, 50000, STATUS_REJECTED);
 	report_finish(&r);
-	page = render(&r);
+	page = fixture_render(report_write_html, &r);
 	/*
 	 * One column of 66 ports, widened to 3 units; mostly ok, so the
 	 * rejected colour takes the top half.
@@ -247,9 +201,10 @@ Test(html, client_families_and_round_ticks_mark_the_axis)
 	char *page;
 
 	report_init(&r);
-	add_check(&r, PROTO_UDP, 7000, "32768-60999", 0, 0, STATUS_OK);
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-60999",
+			      0, 0, STATUS_OK);
 	report_finish(&r);
-	page = render(&r);
+	page = fixture_render(report_write_html, &r);
 	cr_assert_not_null(strstr(page, ">Linux 32768-60999</text>"));
 	cr_assert_not_null(strstr(page, ">Linux (legacy) 32768-61000</text>"));
 	cr_assert_not_null(strstr(page, ">Windows Vista+ 49152-65535</text>"));
@@ -271,10 +226,10 @@ Test(html, split_sports_get_one_segment_each)
 	char *page;
 
 	report_init(&r);
-	add_check(&r, PROTO_UDP, 7000, "1025-5000,49152-65535", 0, 0,
-		  STATUS_OK);
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO,
+			      "1025-5000,49152-65535", 0, 0, STATUS_OK);
 	report_finish(&r);
-	page = render(&r);
+	page = fixture_render(report_write_html, &r);
 	/* Two segments, two ok rectangles, a gap of 14 units between. */
 	cr_assert_eq(count(page, "fill=\"#009e73\"><title>"), 2);
 	cr_assert_not_null(strstr(page, "<title>1025-5000: ok (3976 ports)"));
@@ -288,26 +243,14 @@ Test(html, split_sports_get_one_segment_each)
 
 Test(html, fragmented_report_stays_small)
 {
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
 	struct report r;
-	uint8_t *statuses;
 	char *page;
-	size_t i, n;
 
 	report_init(&r);
-	range_list_add(&sports, 32768, 60999);
-	c = report_add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, &sports);
-	range_list_free(&sports);
-	n = range_list_size(&c->sports);
-	statuses = xmalloc(n);
 	/* Every other port dropped: 14116 ranges not ok. */
-	for (i = 0; i < n; i++)
-		statuses[i] = i % 2 ? STATUS_DROPPED : STATUS_OK;
-	report_check_set_statuses(c, statuses);
-	free(statuses);
+	fixture_add_check_every_other(&r, 32768, 60999, STATUS_DROPPED);
 	report_finish(&r);
-	page = render(&r);
+	page = fixture_render(report_write_html, &r);
 	/*
 	 * Every column is half dropped: one split rectangle, and 4 client
 	 * families; 200 table rows, then a note.
@@ -334,10 +277,11 @@ Test(html, nat_translation_prints_a_warning)
 	char *page;
 
 	report_init(&r);
-	add_check(&r, PROTO_UDP, 7000, "40000-40009", 0, 0, STATUS_OK)
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009",
+			      0, 0, STATUS_OK)
 		->nat_translated = 10;
 	report_finish(&r);
-	page = render(&r);
+	page = fixture_render(report_write_html, &r);
 	cr_assert_not_null(strstr(page, "<p class=\"warn\">A NAT on the path "
 					"rewrote 10 source ports: the ranges "
 					"describe the ports the probe bound, "
@@ -367,7 +311,7 @@ Test(html, mostly_dropped_columns_show_their_share)
 	report_check_set_statuses(c, statuses);
 	free(statuses);
 	report_finish(&r);
-	page = render(&r);
+	page = fixture_render(report_write_html, &r);
 	cr_assert_not_null(strstr(
 		page,
 		"<g><title>1024-65535: 16128 ok, 48384 reply_dropped</title>"
@@ -390,12 +334,14 @@ Test(html, scenario_shows_targets_and_expectations)
 	r.scenario_name = xstrdup("blocked-range");
 	report_add_target(&r, "app", "198.18.2.1", true, "198.18.1.1");
 	report_add_target(&r, "dns", "198.18.2.53", false, "198.18.1.1");
-	c = add_check(&r, PROTO_UDP, 7000, "4980-5020", 0, 0, STATUS_OK);
+	c = fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO,
+				  "4980-5020", 0, 0, STATUS_OK);
 	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
-	c = add_check(&r, PROTO_UDP, 53, "1-2", 0, 0, STATUS_OK);
+	c = fixture_add_check_bad(&r, PROTO_UDP, 53, SERVICE_ECHO, "1-2", 0, 0,
+				  STATUS_OK);
 	c->target = 1;
 	report_finish(&r);
-	page = render(&r);
+	page = fixture_render(report_write_html, &r);
 	cr_assert_not_null(strstr(page, "<dt>Scenario</dt><dd>blocked-range"));
 	cr_assert_not_null(strstr(page, "<dt>Targets</dt><dd>app 198.18.2.1, "
 					"dns 198.18.2.53</dd>"));
@@ -423,8 +369,9 @@ Test(html, a_failed_run_shows_its_error_notes_and_measures)
 	report_set_target_error(&r, 0, "the agent <lost>");
 	report_target_add_note(&r.targets[0], "slowed to 20 connections");
 	report_target_add_outage(&r.targets[0], 2, 1.5);
-	c = add_check(&r, PROTO_TCP, 7000, "40000-40009", 40005, 40009,
-		      STATUS_UNFINISHED);
+	c = fixture_add_check_bad(&r, PROTO_TCP, 7000, SERVICE_ECHO,
+				  "40000-40009", 40005, 40009,
+				  STATUS_UNFINISHED);
 	c->no_answer = 1;
 	c->has_loss = true;
 	c->loss = 0.125;
@@ -435,7 +382,7 @@ Test(html, a_failed_run_shows_its_error_notes_and_measures)
 	report_check_add_note(c, "queue & overflow");
 	report_set_error(&r, "interrupted by SIGINT");
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_html, &r);
 	cr_assert_not_null(strstr(text, "<div><dt>Version</dt><dd>0.2.0</dd>"
 					"</div>\n</dl>\n<p class=\"warn\"><b>"
 					"The run failed:</b> interrupted by "
@@ -470,12 +417,12 @@ Test(html, the_fixes_are_listed_once_with_their_commands)
 	char *text;
 
 	report_init(&r);
-	add_check(&r, PROTO_UDP, 7000, "40000-40009", 40005, 40009,
-		  STATUS_REPLY_DROPPED);
-	add_check(&r, PROTO_UDP, 7001, "40000-40009", 40005, 40009,
-		  STATUS_REPLY_DROPPED);
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009",
+			      40005, 40009, STATUS_REPLY_DROPPED);
+	fixture_add_check_bad(&r, PROTO_UDP, 7001, SERVICE_ECHO, "40000-40009",
+			      40005, 40009, STATUS_REPLY_DROPPED);
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_html, &r);
 	cr_assert_not_null(
 		strstr(text,
 		       "<section class=\"fixes\" id=\"fixes\">\n<h2>NACL "

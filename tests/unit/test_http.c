@@ -5,41 +5,24 @@
 #include <string.h>
 
 #include "common/service.h"
+#include "tests/unit/fixture_service.h"
 
 /* The module's row, as common/service.c's table holds it. */
 extern const struct service_ops http_service;
 
-static struct sockaddr_in peer;
-static struct service_config config;
-static struct answer_context ctx;
-
-static void
-setup(void)
-{
-	memset(&peer, 0, sizeof peer);
-	peer.sin_family = AF_INET;
-	peer.sin_port = htons(40000);
-	inet_pton(AF_INET, "198.18.1.1", &peer.sin_addr);
-	ctx.peer = (struct sockaddr *)&peer;
-	ctx.config = &config;
-}
-
-TestSuite(http, .init = setup);
+TestSuite(http, .init = service_setup);
 
 static struct probe_id
 probe(bool agent)
 {
-	struct probe_id id = {0};
-
-	id.session = 0xdeadbeef;
-	id.seq = 9;
-	id.attempt = 1;
-	id.sport = 40000;
-	id.dport = 80;
-	id.agent = agent;
-	id.host = "198.18.2.1";
-	memcpy(id.token, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
-	return id;
+	return (struct probe_id){.session = 0xdeadbeef,
+				 .seq = 9,
+				 .attempt = 1,
+				 .sport = 40000,
+				 .dport = 80,
+				 .agent = agent,
+				 .host = "198.18.2.1",
+				 .token = "\x01\x02\x03\x04\x05\x06\x07\x08"};
 }
 
 static enum answer_status

@@ -22,8 +22,9 @@ report_text(void)
 	cJSON *root;
 	char *text;
 
-	sample_report(&r, "2026-11-20T10:00:00Z", 40100, 40199);
-	report_add_check(&r, PROTO_TCP, 80, SERVICE_HTTP, &r.checks[0].sports);
+	fixture_sample_report(&r, "2026-11-20T10:00:00Z", 40100, 40199);
+	/* Over the same sports: not &r.checks[0].sports, which adding moves. */
+	fixture_add_check(&r, PROTO_TCP, 80, SERVICE_HTTP, "40000-40999");
 	memset(r.checks[1].counts, 0, sizeof r.checks[1].counts);
 	report_mark_unfinished(&r);
 	report_finish(&r);

@@ -11,6 +11,7 @@
 #include "common/jsonread.h"
 #include "common/text.h"
 #include "common/xmalloc.h"
+#include "tests/unit/fixture_text.h"
 
 TestSuite(jsonread);
 
@@ -294,21 +295,9 @@ Test(jsonread, text_errors_name_file_and_position)
 	cJSON_Delete(root);
 }
 
-static char *
-write_temp(const char *content, size_t len)
-{
-	char *path = xstrdup("/tmp/nacl-jsonread-XXXXXX");
-	int fd = mkstemp(path);
-
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(write(fd, content, len), (ssize_t)len);
-	close(fd);
-	return path;
-}
-
 Test(jsonread, file_reader_bounds_and_names_the_file)
 {
-	char *path = write_temp("[1, 2, 3]", 9), *cause = NULL, *text,
+	char *path = fixture_write_temp("[1, 2, 3]", 9), *cause = NULL, *text,
 	     *expected;
 	size_t len = 99;
 	cJSON *root;
@@ -364,7 +353,8 @@ chunks_take(void *arg, const char *data, size_t len, char **cause)
 
 Test(jsonread, chunked_reader_hands_on_the_file_and_stops_when_told)
 {
-	char *path = write_temp("[1, 2, 3]", 9), *cause = NULL, *expected;
+	char *path = fixture_write_temp("[1, 2, 3]", 9), *cause = NULL,
+	     *expected;
 	struct chunks c;
 
 	memset(&c, 0, sizeof c);
@@ -397,7 +387,7 @@ Test(jsonread, file_reader_says_mib_for_a_whole_number_of_them)
 	char *big = xmalloc(size), *path, *cause = NULL, *expected;
 
 	memset(big, ' ', size);
-	path = write_temp(big, size);
+	path = fixture_write_temp(big, size);
 	cr_assert_null(
 		file_read_all(path, 1 << 20, "a NACL export", &len, &cause));
 	expected = xasprintf("%s: larger than 1 MiB: not a NACL export", path);
@@ -410,7 +400,7 @@ Test(jsonread, file_reader_says_mib_for_a_whole_number_of_them)
 
 Test(jsonread, file_that_is_not_json_names_the_position)
 {
-	char *path = write_temp("x", 1), *cause = NULL, *expected;
+	char *path = fixture_write_temp("x", 1), *cause = NULL, *expected;
 
 	cr_assert_null(jsonread_file(path, 1 << 20, "a plan",
 				     "the JSON of terraform show -json",

@@ -7,78 +7,34 @@
 
 #include "common/xmalloc.h"
 #include "reports/report.h"
+#include "tests/unit/fixture_report.h"
 
 TestSuite(junit);
 
 static void
 report_init(struct report *r)
 {
-	memset(r, 0, sizeof *r);
-	r->started_at = xstrdup("2026-11-20T10:00:00Z");
-	r->finished_at = xstrdup("2026-11-20T10:00:02Z");
-	r->probe_bind = xstrdup("198.18.1.1");
-	r->target_address = xstrdup("198.18.2.1");
-	r->target_agent = true;
-	r->settings.rate = 2000;
-	r->settings.window = 1024;
-	r->settings.attempts = 3;
-	r->settings.timeout_ms = 1000;
+	fixture_report_init_settings(r, "2026-11-20T10:00:02Z");
 }
 
-/* Adds a check whose ports are ok, except [from, to] which get bad. */
-static struct report_check *
-add_check(struct report *r, enum proto proto, uint16_t port,
-	  enum service service, const char *sports_text, uint16_t from,
-	  uint16_t to, enum probe_status bad)
-{
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
-	char *cause = NULL;
-	uint8_t *statuses;
-	size_t i, n;
-
-	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
-	c = report_add_check(r, proto, port, service, &sports);
-	range_list_free(&sports);
-	n = range_list_size(&c->sports);
-	statuses = xmalloc(n);
-	for (i = 0; i < n; i++) {
-		uint16_t p = range_list_port_at(&c->sports, i);
-
-		statuses[i] = (uint8_t)(p >= from && p <= to ? bad : STATUS_OK);
-	}
-	report_check_set_statuses(c, statuses);
-	free(statuses);
-	return c;
-}
-
-static char *
-render(const struct report *r)
-{
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&buf, &size);
-
-	cr_assert_not_null(out);
-	report_write_junit(r, out);
-	fclose(out);
-	return buf;
-}
+/* The properties of report_init's run, from probe.bind to the end. */
+#define RUN_PROPERTIES                                                         \
+	"      <property name=\"probe.bind\" value=\"198.18.1.1\"/>\n"         \
+	"      <property name=\"started_at\" "                                 \
+	"value=\"2026-11-20T10:00:00Z\"/>\n"                                   \
+	"      <property name=\"finished_at\" "                                \
+	"value=\"2026-11-20T10:00:02Z\"/>\n"                                   \
+	"      <property name=\"settings.rate\" value=\"2000\"/>\n"            \
+	"      <property name=\"settings.window\" value=\"1024\"/>\n"          \
+	"      <property name=\"settings.attempts\" value=\"3\"/>\n"           \
+	"      <property name=\"settings.timeout_ms\" value=\"1000\"/>\n"      \
+	"    </properties>\n"
 
 static const char junit_properties[] =
 	"    <properties>\n"
 	"      <property name=\"target.address\" value=\"198.18.2.1\"/>\n"
-	"      <property name=\"target.agent\" value=\"true\"/>\n"
-	"      <property name=\"probe.bind\" value=\"198.18.1.1\"/>\n"
-	"      <property name=\"started_at\" "
-	"value=\"2026-11-20T10:00:00Z\"/>\n"
-	"      <property name=\"finished_at\" "
-	"value=\"2026-11-20T10:00:02Z\"/>\n"
-	"      <property name=\"settings.rate\" value=\"2000\"/>\n"
-	"      <property name=\"settings.window\" value=\"1024\"/>\n"
-	"      <property name=\"settings.attempts\" value=\"3\"/>\n"
-	"      <property name=\"settings.timeout_ms\" value=\"1000\"/>\n"
-	"    </properties>\n";
+	"      <property name=\"target.agent\" "
+	"value=\"true\"/>\n" RUN_PROPERTIES;
 
 Test(junit, failing_and_passing_checks_render_exactly)
 {
@@ -86,12 +42,12 @@ Test(junit, failing_and_passing_checks_render_exactly)
 	char *xml, *expected;
 
 	report_init(&r);
-	add_check(&r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999", 49152, 60999,
-		  STATUS_REPLY_DROPPED);
-	add_check(&r, PROTO_TCP, 53, SERVICE_DNS, "32768-60999", 0, 0,
-		  STATUS_OK);
+	fixture_add_check_bad(&r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999",
+			      49152, 60999, STATUS_REPLY_DROPPED);
+	fixture_add_check_bad(&r, PROTO_TCP, 53, SERVICE_DNS, "32768-60999", 0,
+			      0, STATUS_OK);
 	report_finish(&r);
-	xml = render(&r);
+	xml = fixture_render(report_write_junit, &r);
 	expected = xasprintf(
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<testsuites name=\"nacl-probe\" tests=\"2\" failures=\"1\" "
@@ -152,10 +108,10 @@ Test(junit, every_report_string_is_escaped)
 	r.target_address = xstrdup("a&b<c>\"d'e\x01\n");
 	free(r.started_at);
 	r.started_at = xstrdup("<now>");
-	add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100-101", 0, 0,
-		  STATUS_OK);
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100-101", 0,
+			      0, STATUS_OK);
 	report_finish(&r);
-	xml = render(&r);
+	xml = fixture_render(report_write_junit, &r);
 	cr_assert_not_null(strstr(xml,
 				  "<testsuite name=\"nacl-probe "
 				  "a&amp;b&lt;c&gt;&quot;d&apos;e?&#10;\" "));
@@ -172,23 +128,15 @@ Test(junit, every_report_string_is_escaped)
 
 Test(junit, many_ranges_are_cut_in_message_and_body)
 {
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
 	struct report r;
-	uint8_t statuses[300];
 	char *xml, *line;
-	size_t i, listed = 0;
+	size_t listed = 0;
 
 	report_init(&r);
-	range_list_add(&sports, 40000, 40299);
-	c = report_add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, &sports);
-	range_list_free(&sports);
 	/* Every other port rejected: 150 single-port ranges not ok. */
-	for (i = 0; i < 300; i++)
-		statuses[i] = i % 2 ? STATUS_REJECTED : STATUS_OK;
-	report_check_set_statuses(c, statuses);
+	fixture_add_check_every_other(&r, 40000, 40299, STATUS_REJECTED);
 	report_finish(&r);
-	xml = render(&r);
+	xml = fixture_render(report_write_junit, &r);
 	cr_assert_not_null(
 		strstr(xml, "<failure message=\"150 of 300 source ports not "
 			    "ok: 40001 rejected, 40003 rejected, 40005 "
@@ -229,7 +177,7 @@ Test(junit, statuses_are_listed_in_the_failure_type)
 	range_list_free(&sports);
 	report_check_set_statuses(c, statuses);
 	report_finish(&r);
-	xml = render(&r);
+	xml = fixture_render(report_write_junit, &r);
 	cr_assert_not_null(
 		strstr(xml, "<failure message=\"3 of 4 source ports not ok: 2 "
 			    "rejected, 3 local_error, 4 request_dropped\" "
@@ -251,12 +199,12 @@ Test(junit, passing_check_with_ranges_not_ok_lists_them_as_output)
 	char *xml;
 
 	report_init(&r);
-	c = add_check(&r, PROTO_UDP, 123, SERVICE_NTP, "1025-5000", 1025, 1030,
-		      STATUS_DROPPED);
+	c = fixture_add_check_bad(&r, PROTO_UDP, 123, SERVICE_NTP, "1025-5000",
+				  1025, 1030, STATUS_DROPPED);
 	/* What an expectation of drops will look like: failing ports pass. */
 	c->pass = true;
 	r.pass = true;
-	xml = render(&r);
+	xml = fixture_render(report_write_junit, &r);
 	cr_assert_not_null(strstr(
 		xml,
 		"tests=\"1\" failures=\"0\" errors=\"0\" time=\"2.000\">"));
@@ -292,16 +240,17 @@ Test(junit, scenario_has_a_testsuite_per_target)
 	r.targets[app].probe_nacl = xstrdup("acl-0a1");
 	dns = report_add_target(&r, "dns.v2", "198.18.2.53", false,
 				"198.18.1.1");
-	c = add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1000-1009", 1005,
-		      1006, STATUS_REPLY_DROPPED);
+	c = fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO,
+				  "1000-1009", 1005, 1006,
+				  STATUS_REPLY_DROPPED);
 	c->target = app;
 	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
-	c = add_check(&r, PROTO_UDP, 53, SERVICE_DNS, "2000-2001", 2000, 2001,
-		      STATUS_REJECTED);
+	c = fixture_add_check_bad(&r, PROTO_UDP, 53, SERVICE_DNS, "2000-2001",
+				  2000, 2001, STATUS_REJECTED);
 	c->target = dns;
 	report_check_set_expectations(c, EXPECT_REJECTED, NULL, 0);
 	report_finish(&r);
-	xml = render(&r);
+	xml = fixture_render(report_write_junit, &r);
 	cr_assert_str_eq(
 		xml,
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -315,18 +264,8 @@ Test(junit, scenario_has_a_testsuite_per_target)
 		"      <property name=\"target.name\" value=\"app\"/>\n"
 		"      <property name=\"target.address\" "
 		"value=\"198.18.2.1\"/>\n"
-		"      <property name=\"target.agent\" value=\"true\"/>\n"
-		"      <property name=\"probe.bind\" value=\"198.18.1.1\"/>\n"
-		"      <property name=\"started_at\" "
-		"value=\"2026-11-20T10:00:00Z\"/>\n"
-		"      <property name=\"finished_at\" "
-		"value=\"2026-11-20T10:00:02Z\"/>\n"
-		"      <property name=\"settings.rate\" value=\"2000\"/>\n"
-		"      <property name=\"settings.window\" value=\"1024\"/>\n"
-		"      <property name=\"settings.attempts\" value=\"3\"/>\n"
-		"      <property name=\"settings.timeout_ms\" "
-		"value=\"1000\"/>\n"
-		"    </properties>\n"
+		"      <property name=\"target.agent\" "
+		"value=\"true\"/>\n" RUN_PROPERTIES
 		"    <testcase name=\"udp/7000 echo sports 1000-1009\" "
 		"classname=\"nacl-probe.app\">\n"
 		"      <failure message=\"3 of 10 source ports not as "
@@ -359,18 +298,8 @@ Test(junit, scenario_has_a_testsuite_per_target)
 		"      <property name=\"target.name\" value=\"dns.v2\"/>\n"
 		"      <property name=\"target.address\" "
 		"value=\"198.18.2.53\"/>\n"
-		"      <property name=\"target.agent\" value=\"false\"/>\n"
-		"      <property name=\"probe.bind\" value=\"198.18.1.1\"/>\n"
-		"      <property name=\"started_at\" "
-		"value=\"2026-11-20T10:00:00Z\"/>\n"
-		"      <property name=\"finished_at\" "
-		"value=\"2026-11-20T10:00:02Z\"/>\n"
-		"      <property name=\"settings.rate\" value=\"2000\"/>\n"
-		"      <property name=\"settings.window\" value=\"1024\"/>\n"
-		"      <property name=\"settings.attempts\" value=\"3\"/>\n"
-		"      <property name=\"settings.timeout_ms\" "
-		"value=\"1000\"/>\n"
-		"    </properties>\n"
+		"      <property name=\"target.agent\" "
+		"value=\"false\"/>\n" RUN_PROPERTIES
 		"    <testcase name=\"udp/53 dns sports 2000-2001\" "
 		"classname=\"nacl-probe.dns-v2\">\n"
 		"      <system-out>2000-2001 rejected, expected rejected (2 "
@@ -393,16 +322,17 @@ Test(junit, unfinished_checks_are_errors_naming_the_cause)
 
 	report_init(&r);
 	report_set_tool(&r, "nacl-probe", "0.2.0");
-	add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40001", 0, 0,
-		  STATUS_OK);
-	c = add_check(&r, PROTO_TCP, 7000, SERVICE_ECHO, "40000-40001", 40000,
-		      40001, STATUS_UNFINISHED);
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40001",
+			      0, 0, STATUS_OK);
+	c = fixture_add_check_bad(&r, PROTO_TCP, 7000, SERVICE_ECHO,
+				  "40000-40001", 40000, 40001,
+				  STATUS_UNFINISHED);
 	c->no_answer = 1;
 	report_check_add_note(c, "a <note>");
 	report_set_error(&r, "cannot reach the agent's control port at "
 			     "198.18.2.1:7455: Connection refused");
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_junit, &r);
 	cr_assert_not_null(strstr(text, "<testsuites name=\"nacl-probe\" "
 					"tests=\"2\" failures=\"0\" "
 					"errors=\"1\""),
@@ -439,11 +369,12 @@ Test(junit, outages_are_properties_of_their_target)
 	char *xml;
 
 	report_init(&r);
-	add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", 0, 0, STATUS_OK);
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", 0, 0,
+			      STATUS_OK);
 	report_add_target(&r, "", "198.18.2.1", true, "198.18.1.1");
 	report_target_add_outage(&r.targets[0], 2.54, 3.25);
 	report_finish(&r);
-	xml = render(&r);
+	xml = fixture_render(report_write_junit, &r);
 	cr_assert_not_null(strstr(xml, "<property name=\"target.outage\" "
 				       "value=\"no answer for 3.2 s from 2.5 "
 				       "s after the start\"/>\n"),

@@ -10,25 +10,14 @@
 
 #include "reports/nacl.h"
 #include "common/xmalloc.h"
+#include "tests/unit/fixture_text.h"
 
 TestSuite(nacl);
-
-/* s with every ' turned into "; free() the result. */
-static char *
-dq(const char *s)
-{
-	char *out = xstrdup(s), *p;
-
-	for (p = out; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	return out;
-}
 
 static void
 parse_ok(const char *single_quoted, struct nacl_set *set)
 {
-	char *json = dq(single_quoted), *cause = NULL;
+	char *json = fixture_double_quoted(single_quoted), *cause = NULL;
 	cJSON *root = cJSON_Parse(json);
 
 	cr_assert_not_null(root, "test JSON does not parse: %s", json);
@@ -41,7 +30,7 @@ parse_ok(const char *single_quoted, struct nacl_set *set)
 static void
 assert_parse_error(const char *single_quoted, const char *expected)
 {
-	char *json = dq(single_quoted), *cause = NULL;
+	char *json = fixture_double_quoted(single_quoted), *cause = NULL;
 	cJSON *root = cJSON_Parse(json);
 	struct nacl_set set = {0};
 
@@ -885,22 +874,10 @@ Test(nacl, duplicate_rule_numbers_in_one_direction_are_refused)
 	nacl_set_free(&set);
 }
 
-static char *
-write_temp(const char *content, size_t len)
-{
-	char *path = xstrdup("/tmp/test_nacl.XXXXXX");
-	int fd = mkstemp(path);
-
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(write(fd, content, len), (ssize_t)len);
-	close(fd);
-	return path;
-}
-
 static void
 assert_file_error(const char *content, size_t len, const char *expected_tail)
 {
-	char *path = write_temp(content, len), *cause = NULL, *expected;
+	char *path = fixture_write_temp(content, len), *cause = NULL, *expected;
 	struct nacl_set set = {0};
 
 	cr_assert_eq(nacl_set_read_file(path, &set, &cause), -1);
@@ -945,7 +922,7 @@ Test(nacl, deep_nesting_is_refused_without_a_crash)
 		text[depth + i] = ']';
 	}
 	text[2 * depth] = '\0';
-	path = write_temp(text, 2 * depth);
+	path = fixture_write_temp(text, 2 * depth);
 	cr_assert_eq(nacl_set_read_file(path, &set, &cause), -1);
 	cr_assert_not_null(strstr(cause, "not valid JSON at line 1"));
 	free(cause);

@@ -2,26 +2,21 @@
 /* Timestamps are fixed so every field can be asserted exactly. */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <endian.h>
 #include <string.h>
 
 #include "common/service.h"
+#include "tests/unit/fixture_service.h"
 
 /* The module's row, as common/service.c's table holds it. */
 extern const struct service_ops ntp_service;
 
 #define NOW 0xeb000000aa000000ULL
 
-static struct sockaddr_in peer;
-static struct service_config config;
-static struct answer_context ctx;
-
 static void
 setup(void)
 {
-	memset(&peer, 0, sizeof peer);
-	peer.sin_family = AF_INET;
-	peer.sin_port = htons(40000);
-	ctx.peer = (struct sockaddr *)&peer;
+	service_setup();
 	config.ntp_stratum = 2;
 	memcpy(&config.ntp_refid, "\xc6\x12\x02\x01", 4);
 	ctx.config = &config;
@@ -33,28 +28,23 @@ TestSuite(ntp, .init = setup);
 static struct probe_id
 probe(bool agent)
 {
-	struct probe_id id = {0};
-
-	id.session = 0xa1b2c3d4;
-	id.seq = 1234;
-	id.attempt = 3;
-	id.sport = 49152;
-	id.dport = 123;
-	id.agent = agent;
-	id.nonce = NOW | 0x55;
-	memcpy(id.token, "\x11\x22\x33\x44\x55\x66\x77\x88", 8);
-	return id;
+	return (struct probe_id){.session = 0xa1b2c3d4,
+				 .seq = 1234,
+				 .attempt = 3,
+				 .sport = 49152,
+				 .dport = 123,
+				 .agent = agent,
+				 .nonce = NOW | 0x55,
+				 .token = "\x11\x22\x33\x44\x55\x66\x77\x88"};
 }
 
 static uint64_t
 get64(const uint8_t *p)
 {
-	uint64_t v = 0;
-	int i;
+	uint64_t v;
 
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
+	memcpy(&v, p, sizeof v);
+	return be64toh(v);
 }
 
 Test(ntp, client_request_carries_identity)

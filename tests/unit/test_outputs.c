@@ -68,7 +68,7 @@ Test(outputs, write_outputs_writes_every_format_atomically, .init = dir_setup,
 	struct report r;
 	size_t i, len;
 
-	sample_report(&r, "2026-11-20T23:48:00Z", 40500, 40999);
+	fixture_sample_report(&r, "2026-11-20T23:48:00Z", 40500, 40999);
 	for (i = 0; i < 4; i++)
 		paths[i] = xasprintf("%s/out.%s", test_dir, formats[i]);
 	o.json = paths[0];
@@ -102,7 +102,7 @@ Test(outputs, a_failed_output_does_not_stop_the_others, .init = dir_setup,
 	struct report r;
 	struct stat st;
 
-	sample_report(&r, "2026-11-20T23:48:00Z", 0, 0);
+	fixture_sample_report(&r, "2026-11-20T23:48:00Z", 0, 0);
 	cr_assert_eq(report_write_outputs(&r, &o, NULL, &cause), -1);
 	want = xstrdup("--junit: cannot write JUnit report "
 		       "'/nonexistent-nacl-dir/j.xml': creating a temporary "
@@ -127,8 +127,8 @@ Test(outputs, write_outputs_returns_one_on_a_history_regression,
 	size_t size = 0;
 	FILE *out = open_memstream(&buf, &size);
 
-	sample_report(&clean, "2026-11-19T23:48:00Z", 0, 0);
-	sample_report(&broken, "2026-11-20T23:48:00Z", 40500, 40999);
+	fixture_sample_report(&clean, "2026-11-19T23:48:00Z", 0, 0);
+	fixture_sample_report(&broken, "2026-11-20T23:48:00Z", 40500, 40999);
 	cr_assert_eq(report_write_outputs(&clean, &o, out, &cause), 0);
 	cr_assert_eq(report_write_outputs(&broken, &o, out, &cause), 1);
 	cr_assert_eq(report_write_outputs(&clean, &o, out, &cause), 0);

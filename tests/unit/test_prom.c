@@ -7,59 +7,15 @@
 
 #include "common/xmalloc.h"
 #include "reports/report.h"
+#include "tests/unit/fixture_report.h"
 
 TestSuite(prom);
 
 static void
 report_init(struct report *r)
 {
-	memset(r, 0, sizeof *r);
-	r->started_at = xstrdup("2026-11-20T23:48:00Z");
-	r->finished_at = xstrdup("2026-11-20T23:48:31Z");
-	r->probe_bind = xstrdup("198.18.1.1");
-	r->target_address = xstrdup("198.18.2.1");
-	r->target_agent = true;
+	fixture_report_init(r, "2026-11-20T23:48:00Z", "2026-11-20T23:48:31Z");
 	report_set_tool(r, "nacl-probe", "0.2.0");
-}
-
-/* Adds a check whose ports are ok, except [from, to] which get bad. */
-static struct report_check *
-add_check(struct report *r, enum proto proto, uint16_t port,
-	  enum service service, const char *sports_text, uint16_t from,
-	  uint16_t to, enum probe_status bad)
-{
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
-	char *cause = NULL;
-	uint8_t *statuses;
-	size_t i, n;
-
-	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
-	c = report_add_check(r, proto, port, service, &sports);
-	range_list_free(&sports);
-	n = range_list_size(&c->sports);
-	statuses = xmalloc(n);
-	for (i = 0; i < n; i++) {
-		uint16_t p = range_list_port_at(&c->sports, i);
-
-		statuses[i] = (uint8_t)(p >= from && p <= to ? bad : STATUS_OK);
-	}
-	report_check_set_statuses(c, statuses);
-	free(statuses);
-	return c;
-}
-
-static char *
-render(const struct report *r)
-{
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&buf, &size);
-
-	cr_assert_not_null(out);
-	report_write_prom(r, out);
-	fclose(out);
-	return buf;
 }
 
 Test(prom, one_failing_check_renders_exactly)
@@ -68,11 +24,11 @@ Test(prom, one_failing_check_renders_exactly)
 	char *text;
 
 	report_init(&r);
-	add_check(&r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999", 49152, 60999,
-		  STATUS_REPLY_DROPPED)
+	fixture_add_check_bad(&r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999",
+			      49152, 60999, STATUS_REPLY_DROPPED)
 		->nat_translated = 3;
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_prom, &r);
 #define L                                                                      \
 	"{scenario=\"\",name=\"\",target=\"198.18.2.1\",proto=\"udp\",port="   \
 	"\"53\",service=\"dns\""
@@ -162,12 +118,12 @@ Test(prom, passing_checks_have_a_series_per_status)
 	char *text;
 
 	report_init(&r);
-	add_check(&r, PROTO_UDP, 123, SERVICE_NTP, "1025-5000", 0, 0,
-		  STATUS_OK);
-	add_check(&r, PROTO_TCP, 80, SERVICE_HTTP, "1025-5000", 0, 0,
-		  STATUS_OK);
+	fixture_add_check_bad(&r, PROTO_UDP, 123, SERVICE_NTP, "1025-5000", 0,
+			      0, STATUS_OK);
+	fixture_add_check_bad(&r, PROTO_TCP, 80, SERVICE_HTTP, "1025-5000", 0,
+			      0, STATUS_OK);
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_prom, &r);
 	cr_assert_not_null(strstr(
 		text, "naclprobe_ports{scenario=\"\",name=\"\",target=\"198.18."
 		      "2.1\",proto=\"tcp\","
@@ -193,9 +149,10 @@ Test(prom, label_values_are_escaped)
 	report_init(&r);
 	free(r.target_address);
 	r.target_address = xstrdup("a\"b\\c\nd");
-	add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100", 0, 0, STATUS_OK);
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100", 0, 0,
+			      STATUS_OK);
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_prom, &r);
 	cr_assert_not_null(strstr(text,
 				  "naclprobe_run_pass{scenario=\"\",name=\"\","
 				  "target=\"a\\\"b\\\\c\\nd\"} 1\n"));
@@ -211,9 +168,10 @@ Test(prom, times_that_are_not_rfc3339_leave_their_samples_out)
 	report_init(&r);
 	free(r.finished_at);
 	r.finished_at = xstrdup("soon");
-	add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100", 0, 0, STATUS_OK);
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100", 0, 0,
+			      STATUS_OK);
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_prom, &r);
 	cr_assert_not_null(strstr(
 		text,
 		"# TYPE naclprobe_run_timestamp_seconds gauge\n"
@@ -236,14 +194,16 @@ Test(prom, each_target_gets_its_run_gauges)
 	report_add_target(&r, "app", "198.18.2.1", true, "198.18.1.1");
 	report_add_target(&r, "edge", "198.18.2.1", true, "198.18.1.1");
 	report_add_target(&r, "dns", "198.18.2.53", false, "198.18.1.1");
-	add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", 0, 0, STATUS_OK);
-	c = add_check(&r, PROTO_UDP, 7100, SERVICE_ECHO, "1-2", 2, 2,
-		      STATUS_REPLY_DROPPED);
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", 0, 0,
+			      STATUS_OK);
+	c = fixture_add_check_bad(&r, PROTO_UDP, 7100, SERVICE_ECHO, "1-2", 2,
+				  2, STATUS_REPLY_DROPPED);
 	c->target = 1;
-	c = add_check(&r, PROTO_UDP, 53, SERVICE_DNS, "1-2", 0, 0, STATUS_OK);
+	c = fixture_add_check_bad(&r, PROTO_UDP, 53, SERVICE_DNS, "1-2", 0, 0,
+				  STATUS_OK);
 	c->target = 2;
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_prom, &r);
 	cr_assert_not_null(
 		strstr(text, "naclprobe_check_pass{scenario=\"\",name=\"dns\","
 			     "target=\"198.18.2.53\",proto=\"udp\","
@@ -280,9 +240,10 @@ Test(prom, a_failed_run_is_down_with_its_build_info)
 	r.scenario_name = xstrdup("nightly");
 	report_add_target(&r, "app", "198.18.2.1", true, "198.18.1.1");
 	report_add_target(&r, "dns", "198.18.2.53", false, "198.18.1.1");
-	add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", 0, 0, STATUS_OK);
-	c = add_check(&r, PROTO_TCP, 443, SERVICE_ECHO, "1-2", 1, 2,
-		      STATUS_UNFINISHED);
+	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", 0, 0,
+			      STATUS_OK);
+	c = fixture_add_check_bad(&r, PROTO_TCP, 443, SERVICE_ECHO, "1-2", 1, 2,
+				  STATUS_UNFINISHED);
 	c->target = 1;
 	c->no_answer = 1;
 	c->has_loss = true;
@@ -294,7 +255,7 @@ Test(prom, a_failed_run_is_down_with_its_build_info)
 	report_target_add_outage(&r.targets[0], 2.5, 3.25);
 	report_target_add_outage(&r.targets[0], 9, 1);
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_prom, &r);
 	/* Outages add up per target; a target without any reads 0. */
 	cr_assert_not_null(
 		strstr(text, "naclprobe_outage_seconds{scenario=\"nightly\","
@@ -336,7 +297,7 @@ Test(prom, a_failed_run_is_down_with_its_build_info)
 	/* A run that failed as a whole is down for every target. */
 	report_set_error(&r, "interrupted by SIGINT");
 	free(text);
-	text = render(&r);
+	text = fixture_render(report_write_prom, &r);
 	cr_assert_not_null(strstr(text, "naclprobe_up{scenario=\"nightly\","
 					"name=\"app\",target=\"198.18.2.1\"} "
 					"0\n"));

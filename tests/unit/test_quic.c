@@ -7,41 +7,24 @@
 #include <string.h>
 
 #include "common/service.h"
+#include "tests/unit/fixture_service.h"
 
 /* The module's row, as common/service.c's table holds it. */
 extern const struct service_ops quic_service;
 
-static struct sockaddr_in peer;
-static struct service_config config;
-static struct answer_context ctx;
-
-static void
-setup(void)
-{
-	memset(&peer, 0, sizeof peer);
-	peer.sin_family = AF_INET;
-	peer.sin_port = htons(40000);
-	inet_pton(AF_INET, "198.18.1.1", &peer.sin_addr);
-	ctx.peer = (struct sockaddr *)&peer;
-	ctx.config = &config;
-}
-
-TestSuite(quic, .init = setup);
+TestSuite(quic, .init = service_setup);
 
 static struct probe_id
 probe(bool agent)
 {
-	struct probe_id id = {0};
-
-	id.session = 0xa1b2c3d4;
-	id.seq = 0x01020304;
-	id.attempt = 2;
-	id.sport = 49152;
-	id.dport = 443;
-	id.agent = agent;
-	id.nonce = 0x1122334455667788ULL;
-	memcpy(id.token, "\x11\x22\x33\x44\x55\x66\x77\x88", 8);
-	return id;
+	return (struct probe_id){.session = 0xa1b2c3d4,
+				 .seq = 0x01020304,
+				 .attempt = 2,
+				 .sport = 49152,
+				 .dport = 443,
+				 .agent = agent,
+				 .nonce = 0x1122334455667788ULL,
+				 .token = "\x11\x22\x33\x44\x55\x66\x77\x88"};
 }
 
 static uint32_t

@@ -36,7 +36,7 @@ Test(render, to_string_is_what_the_writer_writes)
 	FILE *out = open_memstream(&buf, &size);
 	struct report r;
 
-	sample_report(&r, "2026-11-20T23:48:00Z", 40500, 40999);
+	fixture_sample_report(&r, "2026-11-20T23:48:00Z", 40500, 40999);
 	f->write(&r, out);
 	fclose(out);
 	text = render_to_string(&r, f, &len);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "reports/report.h"
+#include "tests/unit/fixture_report.h"
 
 TestSuite(report);
 
@@ -12,27 +13,7 @@ static struct report_check *
 add_check(struct report *r, enum proto proto, uint16_t port,
 	  const char *sports_text)
 {
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
-	char *cause = NULL;
-
-	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
-	c = report_add_check(r, proto, port, SERVICE_ECHO, &sports);
-	range_list_free(&sports);
-	return c;
-}
-
-static void
-assert_range(const struct report_check *c, size_t i, uint16_t from, uint16_t to,
-	     enum probe_status status)
-{
-	cr_assert_lt(i, c->nranges);
-	cr_assert_eq(c->ranges[i].from, from, "range %zu from %u", i,
-		     c->ranges[i].from);
-	cr_assert_eq(c->ranges[i].to, to, "range %zu to %u", i,
-		     c->ranges[i].to);
-	cr_assert_eq(c->ranges[i].status, status, "range %zu status %s", i,
-		     status_name(c->ranges[i].status));
+	return fixture_add_check(r, proto, port, SERVICE_ECHO, sports_text);
 }
 
 /* One status per port of c, filled with s. */
@@ -82,7 +63,7 @@ Test(report, all_ok_is_one_range_and_passes)
 	statuses = statuses_filled(c, STATUS_OK);
 	report_check_set_statuses(c, statuses);
 	cr_assert_eq(c->nranges, 1);
-	assert_range(c, 0, 32768, 65535, STATUS_OK);
+	fixture_assert_range(c, 0, 32768, 65535, STATUS_OK);
 	cr_assert_eq(c->counts[STATUS_OK], 32768);
 	cr_assert(c->pass);
 	free(statuses);
@@ -103,8 +84,8 @@ Test(report, upper_half_dropped_gives_two_ranges_and_fails)
 		statuses[i] = STATUS_REPLY_DROPPED;
 	report_check_set_statuses(c, statuses);
 	cr_assert_eq(c->nranges, 2);
-	assert_range(c, 0, 32768, 49151, STATUS_OK);
-	assert_range(c, 1, 49152, 65535, STATUS_REPLY_DROPPED);
+	fixture_assert_range(c, 0, 32768, 49151, STATUS_OK);
+	fixture_assert_range(c, 1, 49152, 65535, STATUS_REPLY_DROPPED);
 	cr_assert_eq(c->counts[STATUS_OK], 16384);
 	cr_assert_eq(c->counts[STATUS_REPLY_DROPPED], 16384);
 	cr_assert_eq(c->counts[STATUS_REQUEST_DROPPED], 0);
@@ -127,8 +108,8 @@ Test(report, status_range_never_spans_the_gap_between_sports_ranges)
 	statuses = statuses_filled(c, STATUS_OK);
 	report_check_set_statuses(c, statuses);
 	cr_assert_eq(c->nranges, 2);
-	assert_range(c, 0, 1025, 5000, STATUS_OK);
-	assert_range(c, 1, 49152, 65535, STATUS_OK);
+	fixture_assert_range(c, 0, 1025, 5000, STATUS_OK);
+	fixture_assert_range(c, 1, 49152, 65535, STATUS_OK);
 	cr_assert_eq(c->counts[STATUS_OK], 3976 + 16384);
 	cr_assert(c->pass);
 	free(statuses);
@@ -150,10 +131,10 @@ Test(report, status_change_at_the_gap_splits_there)
 		statuses[i] = STATUS_REQUEST_DROPPED;
 	report_check_set_statuses(c, statuses);
 	cr_assert_eq(c->nranges, 4);
-	assert_range(c, 0, 1025, 4000, STATUS_OK);
-	assert_range(c, 1, 4001, 5000, STATUS_REQUEST_DROPPED);
-	assert_range(c, 2, 49152, 49161, STATUS_REQUEST_DROPPED);
-	assert_range(c, 3, 49162, 65535, STATUS_OK);
+	fixture_assert_range(c, 0, 1025, 4000, STATUS_OK);
+	fixture_assert_range(c, 1, 4001, 5000, STATUS_REQUEST_DROPPED);
+	fixture_assert_range(c, 2, 49152, 49161, STATUS_REQUEST_DROPPED);
+	fixture_assert_range(c, 3, 49162, 65535, STATUS_OK);
 	cr_assert_eq(c->counts[STATUS_REQUEST_DROPPED], 1010);
 	cr_assert_eq(c->counts[STATUS_OK], 3976 + 16384 - 1010);
 	free(statuses);
@@ -212,10 +193,10 @@ Test(report, alternating_statuses_give_one_range_per_run)
 	c = add_check(&r, PROTO_TCP, 7000, "40000-40005");
 	report_check_set_statuses(c, statuses);
 	cr_assert_eq(c->nranges, 4);
-	assert_range(c, 0, 40000, 40001, STATUS_OK);
-	assert_range(c, 1, 40002, 40003, STATUS_REJECTED);
-	assert_range(c, 2, 40004, 40004, STATUS_OK);
-	assert_range(c, 3, 40005, 40005, STATUS_LOCAL_ERROR);
+	fixture_assert_range(c, 0, 40000, 40001, STATUS_OK);
+	fixture_assert_range(c, 1, 40002, 40003, STATUS_REJECTED);
+	fixture_assert_range(c, 2, 40004, 40004, STATUS_OK);
+	fixture_assert_range(c, 3, 40005, 40005, STATUS_LOCAL_ERROR);
 	cr_assert_eq(c->counts[STATUS_OK], 3);
 	cr_assert_eq(c->counts[STATUS_REJECTED], 2);
 	cr_assert_eq(c->counts[STATUS_LOCAL_ERROR], 1);
@@ -233,7 +214,7 @@ Test(report, unknown_status_value_counts_as_local_error)
 	c = add_check(&r, PROTO_UDP, 7000, "1-2");
 	report_check_set_statuses(c, statuses);
 	cr_assert_eq(c->nranges, 2);
-	assert_range(c, 1, 2, 2, STATUS_LOCAL_ERROR);
+	fixture_assert_range(c, 1, 2, 2, STATUS_LOCAL_ERROR);
 	cr_assert_eq(c->counts[STATUS_LOCAL_ERROR], 1);
 	report_free(&r);
 }
@@ -252,7 +233,7 @@ Test(report, setting_statuses_again_replaces_ranges_and_counts)
 	cr_assert_not(c->pass);
 	report_check_set_statuses(c, second);
 	cr_assert_eq(c->nranges, 1);
-	assert_range(c, 0, 10, 12, STATUS_OK);
+	fixture_assert_range(c, 0, 10, 12, STATUS_OK);
 	cr_assert_eq(c->counts[STATUS_OK], 3);
 	cr_assert_eq(c->counts[STATUS_DROPPED], 0);
 	cr_assert(c->pass);
@@ -269,7 +250,7 @@ Test(report, single_port_sports_gives_single_port_range)
 	c = add_check(&r, PROTO_TCP, 80, "65535");
 	report_check_set_statuses(c, statuses);
 	cr_assert_eq(c->nranges, 1);
-	assert_range(c, 0, 65535, 65535, STATUS_REJECTED);
+	fixture_assert_range(c, 0, 65535, 65535, STATUS_REJECTED);
 	report_free(&r);
 }
 
@@ -357,31 +338,6 @@ Test(report, free_of_null_is_a_no_op_and_free_twice_is_safe)
 	report_free(&r);
 }
 
-/* Sets c's statuses: ok, except each "FROM-TO=STATUS" item of spec. */
-static void
-set_statuses(struct report_check *c, const char *spec)
-{
-	size_t n = range_list_size(&c->sports);
-	uint8_t *statuses = calloc(n ? n : 1, 1);
-	char *copy = strdup(spec), *item, *save = NULL;
-
-	for (item = strtok_r(copy, " ", &save); item != NULL;
-	     item = strtok_r(NULL, " ", &save)) {
-		unsigned from, to, p;
-		char name[32];
-		enum probe_status s;
-
-		cr_assert_eq(sscanf(item, "%u-%u=%31s", &from, &to, name), 3);
-		cr_assert_eq(status_parse(name, &s), 0);
-		for (p = from; p <= to; p++)
-			statuses[range_list_index(&c->sports, (uint16_t)p)] =
-				(uint8_t)s;
-	}
-	report_check_set_statuses(c, statuses);
-	free(statuses);
-	free(copy);
-}
-
 static void
 assert_mismatch(const struct report_check *c, size_t i, uint16_t from,
 		uint16_t to, enum probe_status status,
@@ -428,8 +384,8 @@ Test(report, open_checks_mismatch_where_not_ok)
 
 	memset(&r, 0, sizeof r);
 	c = add_check(&r, PROTO_UDP, 7000, "100-109,200-204");
-	set_statuses(c, "103-109=reply_dropped 200-201=reply_dropped "
-			"204-204=local_error");
+	fixture_set_statuses(c, "103-109=reply_dropped 200-201=reply_dropped "
+				"204-204=local_error");
 	cr_assert_not(c->pass);
 	cr_assert_eq(c->nmismatches, 3);
 	/* Never merged across the gap between 109 and 200. */
@@ -453,8 +409,9 @@ Test(report, expectations_decide_the_verdict_port_by_port)
 
 	memset(&r, 0, sizeof r);
 	c = add_check(&r, PROTO_TCP, 7000, "95-112");
-	set_statuses(c, "95-99=reply_dropped 105-106=request_dropped "
-			"107-108=rejected 109-109=dropped 110-112=local_error");
+	fixture_set_statuses(
+		c, "95-99=reply_dropped 105-106=request_dropped "
+		   "107-108=rejected 109-109=dropped 110-112=local_error");
 	cr_assert_not(c->pass);
 	report_check_set_expectations(c, EXPECT_BLOCKED, ranges, 3);
 	cr_assert(report_check_has_expectations(c));
@@ -486,7 +443,7 @@ Test(report, a_check_meeting_every_expectation_passes)
 	report_check_set_expectations(c, EXPECT_OPEN, ranges, 1);
 	/* Not measured yet: no verdict of pass. */
 	cr_assert_not(c->pass);
-	set_statuses(c, "4990-5010=reply_dropped");
+	fixture_set_statuses(c, "4990-5010=reply_dropped");
 	cr_assert(c->pass);
 	cr_assert_eq(c->nmismatches, 0);
 	n = report_check_segments(c, &segments);
@@ -513,7 +470,7 @@ Test(report, adjacent_expectations_split_segments_not_mismatches)
 	memset(&r, 0, sizeof r);
 	c = add_check(&r, PROTO_UDP, 7000, "10-19");
 	report_check_set_expectations(c, EXPECT_OPEN, ranges, 2);
-	set_statuses(c, "");
+	fixture_set_statuses(c, "");
 	/* Equal neighbours merge: one mismatch, one segment. */
 	cr_assert_eq(c->nmismatches, 1);
 	assert_mismatch(c, 0, 10, 19, STATUS_OK, EXPECT_BLOCKED);
@@ -571,11 +528,11 @@ Test(report, a_stopped_run_marks_what_it_never_measured_unfinished)
 	done = &r.checks[0];
 	open = &r.checks[1];
 	cr_assert_eq(done->nranges, 1);
-	assert_range(done, 0, 100, 109, STATUS_OK);
+	fixture_assert_range(done, 0, 100, 109, STATUS_OK);
 	cr_assert(done->pass);
 	cr_assert_eq(open->nranges, 2);
-	assert_range(open, 0, 100, 104, STATUS_UNFINISHED);
-	assert_range(open, 1, 200, 204, STATUS_UNFINISHED);
+	fixture_assert_range(open, 0, 100, 104, STATUS_UNFINISHED);
+	fixture_assert_range(open, 1, 200, 204, STATUS_UNFINISHED);
 	cr_assert_eq(open->counts[STATUS_UNFINISHED], 10);
 	cr_assert_not(open->pass);
 	cr_assert(r.partial);

@@ -14,6 +14,7 @@
 #include "common/xmalloc.h"
 #include "reports/report.h"
 #include "tests/unit/fixture_dir.h"
+#include "tests/unit/fixture_report.h"
 
 TestSuite(report_json);
 
@@ -92,49 +93,14 @@ static const char sample_json[] =
 	"\"verdict\":\"pass\"}],"
 	"\"summary\":{\"probes\":48592,\"verdict\":\"fail\"}}";
 
-static struct report_check *
-add_check(struct report *r, enum proto proto, uint16_t port,
-	  enum service service, const char *sports_text, uint16_t bad_from,
-	  uint16_t bad_to, enum probe_status bad)
-{
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
-	char *cause = NULL;
-	uint8_t *statuses;
-	size_t i, n;
-
-	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
-	c = report_add_check(r, proto, port, service, &sports);
-	range_list_free(&sports);
-	n = range_list_size(&c->sports);
-	statuses = xmalloc(n);
-	for (i = 0; i < n; i++) {
-		uint16_t p = range_list_port_at(&c->sports, i);
-
-		statuses[i] = p >= bad_from && p <= bad_to ? bad : STATUS_OK;
-	}
-	report_check_set_statuses(c, statuses);
-	free(statuses);
-	return c;
-}
-
 static void
 sample_report(struct report *r)
 {
-	memset(r, 0, sizeof *r);
-	r->started_at = xstrdup("2026-11-20T10:00:00Z");
-	r->finished_at = xstrdup("2026-11-20T10:00:02Z");
-	r->probe_bind = xstrdup("198.18.1.1");
-	r->target_address = xstrdup("198.18.2.1");
-	r->target_agent = true;
-	r->settings.rate = 2000;
-	r->settings.window = 1024;
-	r->settings.attempts = 3;
-	r->settings.timeout_ms = 1000;
-	add_check(r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999", 49152, 65535,
-		  STATUS_REPLY_DROPPED);
-	add_check(r, PROTO_TCP, 7000, SERVICE_ECHO, "1025-5000,49152-65535", 0,
-		  0, STATUS_OK)
+	fixture_report_init_settings(r, "2026-11-20T10:00:02Z");
+	fixture_add_check_bad(r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999",
+			      49152, 65535, STATUS_REPLY_DROPPED);
+	fixture_add_check_bad(r, PROTO_TCP, 7000, SERVICE_ECHO,
+			      "1025-5000,49152-65535", 0, 0, STATUS_OK)
 		->nat_translated = 2;
 	report_finish(r);
 }

@@ -8,76 +8,46 @@
 
 #include "common/xmalloc.h"
 #include "reports/report.h"
+#include "tests/unit/fixture_report.h"
 
 TestSuite(text);
 
 static void
 report_init(struct report *r, bool agent)
 {
-	memset(r, 0, sizeof *r);
-	r->started_at = xstrdup("2026-11-20T10:00:00Z");
-	r->finished_at = xstrdup("2026-11-20T10:00:02Z");
-	r->probe_bind = xstrdup("198.18.1.1");
-	r->target_address = xstrdup("198.18.2.1");
+	fixture_report_init(r, "2026-11-20T10:00:00Z", "2026-11-20T10:00:02Z");
 	r->target_agent = agent;
 }
 
-/* Adds a check whose ports get status s, except [from, to] which get t. */
-static struct report_check *
-add_check(struct report *r, enum proto proto, uint16_t port,
-	  const char *sports_text, enum probe_status s, uint16_t from,
-	  uint16_t to, enum probe_status t)
+/* The first line of a report_init(r, true) report. */
+#define AGENT_HEADER                                                           \
+	"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "               \
+	"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+
+/* Finishes and frees r, asserting its text is expected. */
+static void
+assert_text(struct report *r, const char *expected)
 {
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
-	char *cause = NULL;
-	uint8_t *statuses;
-	size_t i, n;
+	char *text;
 
-	cr_assert_eq(range_list_parse(sports_text, &sports, 1, &cause), 0);
-	c = report_add_check(r, proto, port, SERVICE_ECHO, &sports);
-	range_list_free(&sports);
-	n = range_list_size(&c->sports);
-	statuses = xmalloc(n);
-	for (i = 0; i < n; i++) {
-		uint16_t p = range_list_port_at(&c->sports, i);
-
-		statuses[i] = (uint8_t)(p >= from && p <= to ? t : s);
-	}
-	report_check_set_statuses(c, statuses);
-	free(statuses);
-	return c;
-}
-
-static char *
-render(const struct report *r)
-{
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&buf, &size);
-
-	cr_assert_not_null(out);
-	report_write_text(r, out);
-	fclose(out);
-	return buf;
+	report_finish(r);
+	text = fixture_render(report_write_text, r);
+	cr_assert_str_eq(text, expected);
+	free(text);
+	report_free(r);
 }
 
 Test(text, failing_and_passing_checks_render_exactly)
 {
 	struct report r;
-	char *text;
 
 	report_init(&r, true);
-	add_check(&r, PROTO_UDP, 7000, "32768-65535", STATUS_OK, 49152, 65535,
-		  STATUS_REPLY_DROPPED);
-	add_check(&r, PROTO_TCP, 7000, "32768-65535", STATUS_OK, 0, 0,
-		  STATUS_OK);
-	report_finish(&r);
-	text = render(&r);
-	cr_assert_str_eq(
-		text,
-		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
-		"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+	fixture_add_check_band(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-65535",
+			       STATUS_OK, 49152, 65535, STATUS_REPLY_DROPPED);
+	fixture_add_check_band(&r, PROTO_TCP, 7000, SERVICE_ECHO, "32768-65535",
+			       STATUS_OK, 0, 0, STATUS_OK);
+	assert_text(
+		&r, AGENT_HEADER
 		"udp/7000 echo  sports 32768-65535 (32768 ports): FAIL\n"
 		"  ok 16384, reply_dropped 16384\n"
 		"  49152-65535  reply_dropped (16384 ports): requests arrive, "
@@ -108,31 +78,24 @@ Test(text, failing_and_passing_checks_render_exactly)
 		"now decides these packets (nacl-report explain names it); the "
 		"commands are printed, never run\n"
 		"Summary: 2 checks, 65536 probes: FAIL (1 check failed)\n");
-	free(text);
-	report_free(&r);
 }
 
 Test(text, passing_run_without_agent_and_any_bind)
 {
 	struct report r;
-	char *text;
 
 	report_init(&r, false);
 	free(r.probe_bind);
 	r.probe_bind = xstrdup("");
-	add_check(&r, PROTO_UDP, 53, "1025-5000,49152-65535", STATUS_OK, 0, 0,
-		  STATUS_OK);
-	report_finish(&r);
-	text = render(&r);
-	cr_assert_str_eq(
-		text,
-		"nacl-probe report: any -> 198.18.2.1 (no agent)   "
-		"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
-		"udp/53 echo  sports 1025-5000,49152-65535 (20360 ports): "
-		"pass\n"
-		"Summary: 1 check, 20360 probes: pass\n");
-	free(text);
-	report_free(&r);
+	fixture_add_check_band(&r, PROTO_UDP, 53, SERVICE_ECHO,
+			       "1025-5000,49152-65535", STATUS_OK, 0, 0,
+			       STATUS_OK);
+	assert_text(&r,
+		    "nacl-probe report: any -> 198.18.2.1 (no agent)   "
+		    "2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+		    "udp/53 echo  sports 1025-5000,49152-65535 (20360 ports): "
+		    "pass\n"
+		    "Summary: 1 check, 20360 probes: pass\n");
 }
 
 Test(text, every_status_has_its_direction_phrase)
@@ -144,19 +107,14 @@ Test(text, every_status_has_its_direction_phrase)
 	struct range_list sports = {NULL, 0};
 	struct report_check *c;
 	struct report r;
-	char *text;
 
 	report_init(&r, true);
 	range_list_add(&sports, 1, 6);
 	c = report_add_check(&r, PROTO_TCP, 7000, SERVICE_ECHO, &sports);
 	range_list_free(&sports);
 	report_check_set_statuses(c, statuses);
-	report_finish(&r);
-	text = render(&r);
-	cr_assert_str_eq(
-		text,
-		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
-		"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+	assert_text(
+		&r, AGENT_HEADER
 		"tcp/7000 echo  sports 1-6 (6 ports): FAIL\n"
 		"  ok 1, reply_dropped 1, request_dropped 1, dropped 1, "
 		"rejected 1, local_error 1\n"
@@ -220,54 +178,37 @@ Test(text, every_status_has_its_direction_phrase)
 		"now decides these packets (nacl-report explain names it); the "
 		"commands are printed, never run\n"
 		"Summary: 1 check, 6 probes: FAIL (1 check failed)\n");
-	free(text);
-	report_free(&r);
 }
 
 Test(text, nat_translation_prints_a_warning)
 {
 	struct report r;
 	struct report_check *c;
-	char *text;
 
 	report_init(&r, true);
-	c = add_check(&r, PROTO_UDP, 7000, "40000-40009", STATUS_OK, 0, 0,
-		      STATUS_OK);
+	c = fixture_add_check_band(&r, PROTO_UDP, 7000, SERVICE_ECHO,
+				   "40000-40009", STATUS_OK, 0, 0, STATUS_OK);
 	c->nat_translated = 10;
-	report_finish(&r);
-	text = render(&r);
-	cr_assert_str_eq(
-		text,
-		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
-		"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+	assert_text(
+		&r, AGENT_HEADER
 		"udp/7000 echo  sports 40000-40009 (10 ports): pass\n"
 		"  warning: a NAT on the path rewrote 10 source ports;\n"
 		"  the ranges describe the ports the probe bound, not what the "
 		"firewall saw\n"
 		"Summary: 1 check, 10 probes: pass\n");
-	free(text);
-	report_free(&r);
 }
 
 Test(text, many_failing_ranges_are_cut_after_twenty)
 {
-	struct range_list sports = {NULL, 0};
-	struct report_check *c;
 	struct report r;
-	uint8_t statuses[50];
 	char *text, *line;
-	size_t i, listed = 0;
+	size_t listed = 0;
 
 	report_init(&r, true);
-	range_list_add(&sports, 40000, 40049);
-	c = report_add_check(&r, PROTO_UDP, 7000, SERVICE_ECHO, &sports);
-	range_list_free(&sports);
 	/* Every other port drops: 25 single-port ranges not ok. */
-	for (i = 0; i < 50; i++)
-		statuses[i] = i % 2 ? STATUS_DROPPED : STATUS_OK;
-	report_check_set_statuses(c, statuses);
+	fixture_add_check_every_other(&r, 40000, 40049, STATUS_DROPPED);
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_text, &r);
 	for (line = strstr(text, "  dropped (1 port)"); line != NULL;
 	     line = strstr(line + 1, "  dropped (1 port)"))
 		listed++;
@@ -299,46 +240,33 @@ Test(text, many_failing_ranges_are_cut_after_twenty)
 Test(text, local_error_range_has_no_client_impact)
 {
 	struct report r;
-	char *text;
 
 	report_init(&r, true);
-	add_check(&r, PROTO_UDP, 7000, "49152-49153", STATUS_OK, 49153, 49153,
-		  STATUS_LOCAL_ERROR);
-	report_finish(&r);
-	text = render(&r);
-	cr_assert_str_eq(
-		text,
-		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
-		"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+	fixture_add_check_band(&r, PROTO_UDP, 7000, SERVICE_ECHO, "49152-49153",
+			       STATUS_OK, 49153, 49153, STATUS_LOCAL_ERROR);
+	assert_text(
+		&r, AGENT_HEADER
 		"udp/7000 echo  sports 49152-49153 (2 ports): FAIL\n"
 		"  ok 1, local_error 1\n"
 		"  49153  local_error (1 port): could not send from this port "
 		"on the probe host (port in use, or below 1024 without "
 		"CAP_NET_BIND_SERVICE?)\n"
 		"Summary: 1 check, 2 probes: FAIL (1 check failed)\n");
-	free(text);
-	report_free(&r);
 }
 
 Test(text, check_without_statuses_prints_no_counts_line)
 {
 	struct range_list sports = {NULL, 0};
 	struct report r;
-	char *text;
 
 	report_init(&r, true);
 	range_list_add(&sports, 10, 11);
 	report_add_check(&r, PROTO_TCP, 80, SERVICE_HTTP, &sports);
 	range_list_free(&sports);
-	report_finish(&r);
-	text = render(&r);
-	cr_assert_str_eq(
-		text, "nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
-		      "2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
-		      "tcp/80 http  sports 10-11 (2 ports): FAIL\n"
-		      "Summary: 1 check, 2 probes: FAIL (1 check failed)\n");
-	free(text);
-	report_free(&r);
+	assert_text(&r, "nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
+			"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+			"tcp/80 http  sports 10-11 (2 ports): FAIL\n"
+			"Summary: 1 check, 2 probes: FAIL (1 check failed)\n");
 }
 
 /* A scenario's report: two targets, expectations met and missed. */
@@ -364,12 +292,13 @@ scenario_report(struct report *r)
 	t->probe_nacl = xstrdup("acl-0a1");
 	t->agent_nacl = xstrdup("acl-0b2");
 	dns = report_add_target(r, "dns", "198.18.2.53", false, "198.18.1.1");
-	c = add_check(r, PROTO_UDP, 7000, "1000-1009", STATUS_OK, 1005, 1006,
-		      STATUS_REPLY_DROPPED);
+	c = fixture_add_check_band(r, PROTO_UDP, 7000, SERVICE_ECHO,
+				   "1000-1009", STATUS_OK, 1005, 1006,
+				   STATUS_REPLY_DROPPED);
 	c->target = app;
 	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
-	c = add_check(r, PROTO_UDP, 53, "2000-2001", STATUS_DROPPED, 0, 0,
-		      STATUS_OK);
+	c = fixture_add_check_band(r, PROTO_UDP, 53, SERVICE_ECHO, "2000-2001",
+				   STATUS_DROPPED, 0, 0, STATUS_OK);
 	c->target = dns;
 	report_check_set_expectations(c, EXPECT_REJECTED, NULL, 0);
 	report_finish(r);
@@ -381,7 +310,7 @@ Test(text, scenario_groups_checks_by_target_with_expectations)
 	char *text;
 
 	scenario_report(&r);
-	text = render(&r);
+	text = fixture_render(report_write_text, &r);
 	cr_assert_str_eq(
 		text,
 		"nacl-probe scenario edge   2026-11-20T10:00:00Z .. "
@@ -434,7 +363,6 @@ Test(text, a_failed_run_shows_its_error_notes_outages_and_measures)
 	struct report r;
 	struct report_check *c;
 	struct report_target *t;
-	char *text;
 
 	report_init(&r, true);
 	report_add_target(&r, "", "198.18.2.1", true, "198.18.1.1");
@@ -445,8 +373,9 @@ Test(text, a_failed_run_shows_its_error_notes_outages_and_measures)
 	t->control_failed = xcalloc(1, sizeof *t->control_failed);
 	t->control_failed[0] = 40000;
 	t->ncontrol_failed = 1;
-	c = add_check(&r, PROTO_TCP, 7000, "40000-40009", STATUS_OK, 40005,
-		      40009, STATUS_UNFINISHED);
+	c = fixture_add_check_band(&r, PROTO_TCP, 7000, SERVICE_ECHO,
+				   "40000-40009", STATUS_OK, 40005, 40009,
+				   STATUS_UNFINISHED);
 	c->no_answer = 2;
 	c->has_loss = true;
 	c->loss = 0.025;
@@ -456,12 +385,8 @@ Test(text, a_failed_run_shows_its_error_notes_outages_and_measures)
 	report_check_add_note(c, "evidence lost: the agent's UDP queue "
 				 "overflowed");
 	report_set_error(&r, "the agent was lost mid-sweep");
-	report_finish(&r);
-	text = render(&r);
-	cr_assert_str_eq(
-		text,
-		"nacl-probe report: 198.18.1.1 -> 198.18.2.1 (agent)   "
-		"2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
+	assert_text(
+		&r, AGENT_HEADER
 		"ERROR: the agent was lost mid-sweep\n"
 		"PARTIAL: the run stopped before every port was measured; "
 		"unfinished ports meet no expectation\n"
@@ -479,8 +404,6 @@ Test(text, a_failed_run_shows_its_error_notes_outages_and_measures)
 		"  40005-40009  unfinished (5 ports): not measured: the run "
 		"ended before this port's outcome was known\n"
 		"Summary: 1 check, 10 probes: FAIL (1 check failed)\n");
-	free(text);
-	report_free(&r);
 }
 
 Test(text, loss_of_one_percent_or_less_is_not_shown)
@@ -490,13 +413,13 @@ Test(text, loss_of_one_percent_or_less_is_not_shown)
 	char *text;
 
 	report_init(&r, true);
-	c = add_check(&r, PROTO_UDP, 7000, "40000-40009", STATUS_OK, 0, 0,
-		      STATUS_OK);
+	c = fixture_add_check_band(&r, PROTO_UDP, 7000, SERVICE_ECHO,
+				   "40000-40009", STATUS_OK, 0, 0, STATUS_OK);
 	c->has_loss = true;
 	c->loss = 0.01;
 	c->has_rtt = true;
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_text, &r);
 	cr_assert_null(strstr(text, "loss"), "%s", text);
 	free(text);
 	report_free(&r);
@@ -509,12 +432,12 @@ Test(text, an_entry_two_checks_need_is_listed_once)
 	size_t n = 0;
 
 	report_init(&r, true);
-	add_check(&r, PROTO_UDP, 53, "40000-40009", STATUS_OK, 40005, 40009,
-		  STATUS_REPLY_DROPPED);
-	add_check(&r, PROTO_UDP, 123, "40000-40009", STATUS_OK, 40005, 40009,
-		  STATUS_REPLY_DROPPED);
+	fixture_add_check_band(&r, PROTO_UDP, 53, SERVICE_ECHO, "40000-40009",
+			       STATUS_OK, 40005, 40009, STATUS_REPLY_DROPPED);
+	fixture_add_check_band(&r, PROTO_UDP, 123, SERVICE_ECHO, "40000-40009",
+			       STATUS_OK, 40005, 40009, STATUS_REPLY_DROPPED);
 	report_finish(&r);
-	text = render(&r);
+	text = fixture_render(report_write_text, &r);
 	for (at = strstr(text, "aws ec2 "); at != NULL;
 	     at = strstr(at + 1, "aws ec2 "))
 		n++;

@@ -9,28 +9,17 @@
 #include "common/xmalloc.h"
 #include "reports/nacl_change.h"
 #include "reports/tfplan.h"
+#include "tests/unit/fixture_text.h"
 
 TestSuite(tfplan);
 
 #define NARROW "scenarios/terraform/narrow-ephemeral.json"
 #define CURRENT "scenarios/nacl/correct.json"
 
-/* JSON written with ' for " (the tests' plans hold no apostrophes). */
-static char *
-dq(const char *s)
-{
-	char *out = xstrdup(s), *p;
-
-	for (p = out; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	return out;
-}
-
 static int
 parse(const char *single_quoted, struct nacl_change *c, char **cause)
 {
-	char *json = dq(single_quoted);
+	char *json = fixture_double_quoted(single_quoted);
 	cJSON *root = cJSON_Parse(json);
 	int rc;
 
@@ -63,28 +52,10 @@ assert_error(const char *single_quoted, const char *expected)
 	nacl_change_free(&c);
 }
 
-/* "in 100 allow tcp 1024-65535 from 0.0.0.0/0, out ..." of acl. */
-static char *
-entries_text(const struct nacl *acl)
-{
-	char *out = xstrdup(""), *next, *what;
-	size_t i;
-
-	for (i = 0; i < acl->nentries; i++) {
-		what = nacl_entry_describe(&acl->entries[i]);
-		next = xasprintf("%s%s%u %s", out, i ? ", " : "",
-				 acl->entries[i].rule_number, what);
-		free(out);
-		free(what);
-		out = next;
-	}
-	return out;
-}
-
 static void
 assert_entries(const struct nacl *acl, const char *expected)
 {
-	char *text = entries_text(acl);
+	char *text = fixture_entries_text(acl);
 
 	cr_assert_str_eq(text, expected);
 	free(text);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/service.h"
+#include "tests/unit/fixture_service.h"
 
 /* The module's row, as common/service.c's table holds it. */
 extern const struct service_ops tls_service;
@@ -32,39 +33,22 @@ static const char openssl_hello_hex[] =
 	"0020c62288d225b22fe570ed4f12861a5a0ee389863958267aea29436a1379da"
 	"4940";
 
-static struct sockaddr_in peer;
-static struct service_config config;
-static struct answer_context ctx;
-
-static void
-setup(void)
-{
-	memset(&peer, 0, sizeof peer);
-	peer.sin_family = AF_INET;
-	peer.sin_port = htons(40000);
-	inet_pton(AF_INET, "198.18.1.1", &peer.sin_addr);
-	ctx.peer = (struct sockaddr *)&peer;
-	ctx.config = &config;
-}
-
-TestSuite(tls, .init = setup);
+TestSuite(tls, .init = service_setup);
 
 static struct probe_id
 probe(bool agent)
 {
-	struct probe_id id = {0};
-
-	id.session = 0xa1b2c3d4;
-	id.seq = 0x01020304;
-	id.attempt = 2;
-	id.sport = 49152;
-	id.dport = 443;
-	id.agent = agent;
-	id.dns_name = agent ? "nacl-probe.test" : "www.example.test.";
-	id.host = "198.18.2.1";
-	id.nonce = 0x1122334455667788ULL;
-	memcpy(id.token, "\x11\x22\x33\x44\x55\x66\x77\x88", 8);
-	return id;
+	return (struct probe_id){.session = 0xa1b2c3d4,
+				 .seq = 0x01020304,
+				 .attempt = 2,
+				 .sport = 49152,
+				 .dport = 443,
+				 .agent = agent,
+				 .dns_name = agent ? "nacl-probe.test"
+						   : "www.example.test.",
+				 .host = "198.18.2.1",
+				 .nonce = 0x1122334455667788ULL,
+				 .token = "\x11\x22\x33\x44\x55\x66\x77\x88"};
 }
 
 static size_t

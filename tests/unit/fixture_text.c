@@ -1,0 +1,48 @@
+/* Text helpers for the tests of modules that read files or describe NACLs
+ * (see fixture_text.h). */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "common/xmalloc.h"
+#include "tests/unit/fixture_text.h"
+
+char *
+fixture_double_quoted(const char *s)
+{
+	char *out = xstrdup(s), *p;
+
+	for (p = out; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	return out;
+}
+
+char *
+fixture_write_temp(const char *content, size_t len)
+{
+	char *path = xstrdup("/tmp/nacl-unit-XXXXXX");
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, content, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+char *
+fixture_entries_text(const struct nacl *acl)
+{
+	char *out = xstrdup(""), *next, *what;
+	size_t i;
+
+	for (i = 0; i < acl->nentries; i++) {
+		what = nacl_entry_describe(&acl->entries[i]);
+		next = xasprintf("%s%s%u %s", out, i ? ", " : "",
+				 acl->entries[i].rule_number, what);
+		free(out);
+		free(what);
+		out = next;
+	}
+	return out;
+}
