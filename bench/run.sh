@@ -440,7 +440,11 @@ four_checks()
 		probe_run "${common[@]}"
 		clean+=("$WALL")
 		[ "$PROBE_NOT_OK" -eq 0 ] ||
-			note "four checks, clean: $PROBE_NOT_OK ports not ok"
+			note "four checks, clean: $PROBE_NOT_OK ports not ok:" \
+				"$(jq -c '[.checks[] | "\(.proto)/\(.port)" as $c |
+					.ranges[] | select(.status != "ok") |
+					"\($c) \(.from)-\(.to) \(.status)"]' \
+					"$TMP/report.json")"
 		note "four checks, replies to $FOUR_HALF dropped: run $i of $FOUR_RUNS"
 		rules "ip saddr $AGENT4 udp dport $FOUR_HALF drop" \
 			"ip saddr $AGENT4 tcp dport $FOUR_HALF drop"
