@@ -7,18 +7,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/usage.h"
 #include "reports/nacl_source.h"
 
 int
 command_usage_error(const char *command, const char *fmt, ...)
 {
+	char program[64];
 	va_list ap;
 
+	snprintf(program, sizeof program, "nacl-report %s", command);
 	va_start(ap, fmt);
-	fprintf(stderr, "nacl-report %s: ", command);
-	vfprintf(stderr, fmt, ap);
+	usage_vprint(program, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'nacl-report %s --help'.\n", command);
 	return COMMAND_USAGE_ERROR;
 }
 
