@@ -16,13 +16,8 @@
 # Exit status: 0 every target met, 1 some target not met, 2 could not measure.
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$BENCH_DIR/.." && pwd)
-BUILD=${BUILDDIR:-build}
-case $BUILD in
-/*) ;;
-*) BUILD=$ROOT/$BUILD ;;
-esac
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TESTBED=$ROOT/tests/netns/testbed.sh
 PROBE=$BUILD/nacl-probe
 AGENT=$BUILD/nacl-agent
