@@ -1138,6 +1138,26 @@ sweep_attempt_timeout(struct sweep *s, struct attempt *a)
 	sweep_release(s, a, true);
 }
 
+/* The identity the attempt's request carries and its reply must echo. */
+static void
+sweep_attempt_id(const struct attempt *a, const struct check_spec *check,
+		 struct probe_id *id)
+{
+	const struct sweep *s = a->sweep;
+
+	memset(id, 0, sizeof *id);
+	id->session = s->cfg.session;
+	id->seq = a->index;
+	id->attempt = a->number;
+	id->sport = sweep_sport_of(s, a->index);
+	id->dport = check->port;
+	id->agent = s->cfg.agent;
+	id->dns_name = s->cfg.dns_name;
+	id->host = s->cfg.host;
+	id->nonce = a->nonce;
+	memcpy(id->token, a->token, sizeof id->token);
+}
+
 size_t
 sweep_attempt_request(const struct attempt *a, uint8_t *buf, size_t size)
 {
@@ -1145,17 +1165,7 @@ sweep_attempt_request(const struct attempt *a, uint8_t *buf, size_t size)
 	const struct check_spec *check = sweep_check_of(s, a->index);
 	struct probe_id id;
 
-	memset(&id, 0, sizeof id);
-	id.session = s->cfg.session;
-	id.seq = a->index;
-	id.attempt = a->number;
-	id.sport = sweep_sport_of(s, a->index);
-	id.dport = check->port;
-	id.agent = s->cfg.agent;
-	id.dns_name = s->cfg.dns_name;
-	id.host = s->cfg.host;
-	id.nonce = a->nonce;
-	memcpy(id.token, a->token, sizeof id.token);
+	sweep_attempt_id(a, check, &id);
 	return service_ops(check->service)
 		->request_encode(&id, check->proto, buf, size);
 }
@@ -1170,17 +1180,7 @@ sweep_attempt_match(const struct attempt *a, const uint8_t *buf, size_t len,
 	enum reply_status rc;
 	struct probe_id id;
 
-	memset(&id, 0, sizeof id);
-	id.session = s->cfg.session;
-	id.seq = a->index;
-	id.attempt = a->number;
-	id.sport = sweep_sport_of(s, a->index);
-	id.dport = check->port;
-	id.agent = s->cfg.agent;
-	id.dns_name = s->cfg.dns_name;
-	id.host = s->cfg.host;
-	id.nonce = a->nonce;
-	memcpy(id.token, a->token, sizeof id.token);
+	sweep_attempt_id(a, check, &id);
 	rc = service_ops(check->service)
 		     ->reply_match(&id, check->proto, buf, len, eof, &info);
 	*observed_port = info.observed_port;
