@@ -274,13 +274,8 @@ cfn_ports(struct cfn_reader *rd, const cJSON *props, const char *at,
 	    cfn_integer(rd, range, range_at.text, "To", true, 0, 65535,
 			&present, &to) != 0)
 		return -1;
-	if (to < from)
-		return jsonread_fail(rd->cause, range_at.text,
-				     "To %lld is below From %lld", to, from);
-	e->has_ports = true;
-	e->port_from = (uint16_t)from;
-	e->port_to = (uint16_t)to;
-	return 0;
+	return nacl_entry_set_ports(e, from, to, range_at.text, "From", "To",
+				    rd->cause);
 }
 
 static int

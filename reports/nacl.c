@@ -618,6 +618,20 @@ nacl_entry_set_action(struct nacl_entry *e, const char *text, const char *at,
 	return -1;
 }
 
+int
+nacl_entry_set_ports(struct nacl_entry *e, long long from, long long to,
+		     const char *at, const char *from_name, const char *to_name,
+		     char **cause)
+{
+	if (to < from)
+		return jsonread_fail(cause, at, "%s %lld is below %s %lld",
+				     to_name, to, from_name, from);
+	e->has_ports = true;
+	e->port_from = (uint16_t)from;
+	e->port_to = (uint16_t)to;
+	return 0;
+}
+
 void
 nacl_entry_finish(struct nacl_entry *e)
 {

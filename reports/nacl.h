@@ -138,6 +138,12 @@ int nacl_entry_set_cidr(struct nacl_entry *e, const char *text, int family,
  * unknown action 'x' (expected allow or deny)". */
 int nacl_entry_set_action(struct nacl_entry *e, const char *text,
 			  const char *at, char **cause);
+/* e's port range from..to (both read as 0-65535 by the caller, from the
+ * members from_name and to_name of at); -1 with *cause "AT: TO_NAME 1 is
+ * below FROM_NAME 2" when to < from. */
+int nacl_entry_set_ports(struct nacl_entry *e, long long from, long long to,
+			 const char *at, const char *from_name,
+			 const char *to_name, char **cause);
 /* What AWS ignores, cleared: ports of protocols without ports, ICMP type
  * and code of others. */
 void nacl_entry_finish(struct nacl_entry *e);

@@ -135,13 +135,8 @@ nacl_entry_ports(const cJSON *obj, const char *at, struct nacl_entry *e,
 	    jsonread_integer(range, range_at.text, "To", 0, 65535, true, NULL,
 			     &b, cause) != 0)
 		return -1;
-	if (b < a)
-		return jsonread_fail(cause, range_at.text,
-				     "To %lld is below From %lld", b, a);
-	e->has_ports = true;
-	e->port_from = (uint16_t)a;
-	e->port_to = (uint16_t)b;
-	return 0;
+	return nacl_entry_set_ports(e, a, b, range_at.text, "From", "To",
+				    cause);
 }
 
 static int

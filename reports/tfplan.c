@@ -352,14 +352,8 @@ tfplan_ports(const cJSON *obj, const char *at, struct nacl_entry *e,
 	    jsonread_integer(obj, at, "to_port", 0, 65535, true, NULL, &to,
 			     cause) != 0)
 		return -1;
-	if (to < from)
-		return jsonread_fail(cause, at,
-				     "to_port %lld is below from_port %lld", to,
-				     from);
-	e->has_ports = true;
-	e->port_from = (uint16_t)from;
-	e->port_to = (uint16_t)to;
-	return 0;
+	return nacl_entry_set_ports(e, from, to, at, "from_port", "to_port",
+				    cause);
 }
 
 static int
