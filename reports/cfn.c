@@ -222,7 +222,6 @@ cfn_protocol(struct cfn_reader *rd, const cJSON *props, const char *at,
 {
 	const cJSON *item;
 	struct jsonread_at where;
-	char *shown;
 	long long v;
 
 	if (cfn_property(rd, props, at, "Protocol", true,
@@ -236,17 +235,11 @@ cfn_protocol(struct cfn_reader *rd, const cJSON *props, const char *at,
 		e->protocol = (int)v;
 		return 0;
 	}
-	if (cJSON_IsString(item) &&
-	    nacl_protocol_parse(item->valuestring, &e->protocol) == 0)
-		return 0;
-	shown = cJSON_IsString(item) ? text_printable(item->valuestring, 40)
-				     : xstrdup(jsonread_type(item));
-	jsonread_fail(rd->cause, where.text,
-		      "unknown protocol '%s' (expected -1 for all, 6 tcp, 17 "
-		      "udp, or 0-255)",
-		      shown);
-	free(shown);
-	return -1;
+	/* Not a string: its type is named as the bad protocol. */
+	return nacl_protocol_set(
+		&e->protocol,
+		cJSON_IsString(item) ? item->valuestring : jsonread_type(item),
+		where.text, "-1 for all, 6 tcp, 17 udp, or 0-255", rd->cause);
 }
 
 static int

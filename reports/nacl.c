@@ -601,6 +601,21 @@ nacl_entry_set_cidr(struct nacl_entry *e, const char *text, int family,
 }
 
 int
+nacl_protocol_set(int *out, const char *text, const char *at,
+		  const char *expected, char **cause)
+{
+	char *shown;
+
+	if (nacl_protocol_parse(text, out) == 0)
+		return 0;
+	shown = text_printable(text, 40);
+	jsonread_fail(cause, at, "unknown protocol '%s' (expected %s)", shown,
+		      expected);
+	free(shown);
+	return -1;
+}
+
+int
 nacl_entry_set_action(struct nacl_entry *e, const char *text, const char *at,
 		      char **cause)
 {

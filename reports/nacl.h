@@ -126,6 +126,10 @@ const struct nacl_subnet *nacl_set_subnet(const struct nacl_set *set,
 /* "-1", "6", "17" (0-255 as decimal digits), or all, tcp, udp, icmp, icmpv6
  * in any case: 0 and *out, or -1. */
 int nacl_protocol_parse(const char *text, int *out);
+/* *out from text (nacl_protocol_parse); -1 with *cause "AT: unknown
+ * protocol 'X' (expected EXPECTED)". */
+int nacl_protocol_set(int *out, const char *text, const char *at,
+		      const char *expected, char **cause);
 /*
  * e->cidr from text, which must be of family (the member at names holds
  * v4_name's or v6_name's kind). Returns 0, or -1 with *cause "AT: '::/0' is

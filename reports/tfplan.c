@@ -280,22 +280,17 @@ tfplan_protocol(const cJSON *obj, const char *at, struct nacl_entry *e,
 {
 	struct jsonread_at where;
 	const char *s;
-	char *shown;
 
 	if (jsonread_string(obj, at, "protocol",
 			    "a protocol: \"tcp\", \"udp\", \"icmp\", \"all\", "
 			    "\"-1\" or a number 0-255 as a string",
 			    true, &s, cause) != 0)
 		return -1;
-	if (nacl_protocol_parse(s, &e->protocol) == 0)
-		return 0;
-	shown = text_printable(s, 40);
-	jsonread_fail(cause, jsonread_join(&where, at, "protocol"),
-		      "unknown protocol '%s' (expected tcp, udp, icmp, "
-		      "icmpv6, all, -1 or a number 0-255)",
-		      shown);
-	free(shown);
-	return -1;
+	return nacl_protocol_set(&e->protocol, s,
+				 jsonread_join(&where, at, "protocol"),
+				 "tcp, udp, icmp, icmpv6, all, -1 or a number "
+				 "0-255",
+				 cause);
 }
 
 static int
