@@ -14,10 +14,7 @@ usage_vprint(const char *program, const char *fmt, va_list ap)
 	fprintf(stderr, "\nTry '%s --help'.\n", program);
 }
 
-static void usage_print(const char *program, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
+void
 usage_print(const char *program, const char *fmt, ...)
 {
 	va_list ap;

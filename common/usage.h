@@ -11,6 +11,9 @@
  */
 void usage_vprint(const char *program, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+/* The same with printf's arguments. */
+void usage_print(const char *program, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* usage_vprint's message, then exit(status). */
 void usage_exit(int status, const char *program, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));

@@ -53,19 +53,9 @@ Test(usage, bad_numbers_name_option_value_and_range, .init = cr_redirect_stderr)
 		"Try 'nacl-probe --help'.\n");
 }
 
-static void
-usage_say(const char *program, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	usage_vprint(program, fmt, ap);
-	va_end(ap);
-}
-
 Test(usage, message_names_the_program_and_its_help, .init = cr_redirect_stderr)
 {
-	usage_say("nacl-report explain", "missing %s", "--nacl ACLS.json");
+	usage_print("nacl-report explain", "missing %s", "--nacl ACLS.json");
 	fflush(stderr);
 	cr_assert_stderr_eq_str(
 		"nacl-report explain: missing --nacl "
