@@ -27,6 +27,7 @@ size_t __sanitizer_get_current_allocated_bytes(void);
 #include "common/log.h"
 #include "common/version.h"
 #include "common/netaddr.h"
+#include "common/usage.h"
 #include "common/xmalloc.h"
 
 #define AGENT_DEFAULT_PORTS "udp/7000,tcp/7000"
@@ -124,21 +125,8 @@ agent_usage(FILE *out)
 	free(services);
 }
 
-static void agent_usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
-
-static void
-agent_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("nacl-agent: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'nacl-agent --help'.\n", stderr);
-	exit(2);
-}
+/* The usage error: says what is wrong, points at --help, exits. */
+#define agent_usage_error(...) usage_exit(2, "nacl-agent", __VA_ARGS__)
 
 /* Heap bytes in use: ASan's count when built with it, else glibc's. */
 static size_t
@@ -229,15 +217,9 @@ agent_parse_number(const char *option, const char *text, unsigned long min,
 		   unsigned long max)
 {
 	unsigned long n;
-	char *end;
 
-	errno = 0;
-	n = strtoul(text, &end, 10);
-	if (errno || *text == '\0' || *text == '-' || *end != '\0' || n < min ||
-	    n > max)
-		agent_usage_error("%s: bad value '%s': expected a whole number "
-				  "from %lu to %lu",
-				  option, text, min, max);
+	if (usage_number("nacl-agent", option, text, min, max, &n) != 0)
+		exit(2);
 	return n;
 }
 

@@ -10,16 +10,8 @@
 # Exit status: 0 met, 1 not met, 2 could not measure.
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$BENCH_DIR/.." && pwd)
-BUILD=${BUILDDIR:-build}
-case $BUILD in
-/*) ;;
-*) BUILD=$ROOT/$BUILD ;;
-esac
-REPORT=$BUILD/nacl-report
-MEASURE=$BUILD/bench/measure
-RUNS=${BENCH_RUNS:-5}
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TARGET_S=1
 NACLS=50
 ENTRIES=40 # per NACL: 20 inbound, 20 outbound
@@ -31,15 +23,7 @@ fatal()
 	exit 2
 }
 
-[ -x "$REPORT" ] || fatal "$REPORT missing: run 'make'"
-[ -x "$MEASURE" ] || fatal "$MEASURE missing: run 'make bench'"
-command -v python3 >/dev/null 2>&1 || fatal "python3 not found (make deps)"
-case $RUNS in
-'' | *[!0-9]*) fatal "BENCH_RUNS=$RUNS: expected a number >= 3" ;;
-esac
-[ "$RUNS" -ge 3 ] || fatal "BENCH_RUNS=$RUNS: expected a number >= 3"
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/nacl-bench-plan.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+bench_files_setup plan
 
 # The plan: NACL i covers subnet i (10.i.0.0/16); each has 20 rules per
 # direction over ten /24 peers, tcp and udp, service ports and ephemeral
@@ -104,8 +88,7 @@ for _ in $(seq "$RUNS"); do
 		fatal "nacl-report plan exited $exit_code, not 1: $(head -n 3 "$TMP/err")"
 	times+=("$(sed -n 's/.*wall_s=\([0-9.]*\).*/\1/p' "$TMP/measure")")
 done
-median=$(printf '%s\n' "${times[@]}" | sort -g |
-	awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+median=$(bench_files_median "${times[@]}")
 broken=$(sed -n 's/.*(\([0-9]*\) newly broken.*/\1/p' "$TMP/out")
 result=met
 awk -v m="$median" -v t="$TARGET_S" 'BEGIN { exit !(m < t) }' ||

@@ -12,16 +12,8 @@
 # Exit status: 0 met, 1 not met, 2 could not measure.
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$BENCH_DIR/.." && pwd)
-BUILD=${BUILDDIR:-build}
-case $BUILD in
-/*) ;;
-*) BUILD=$ROOT/$BUILD ;;
-esac
-REPORT=$BUILD/nacl-report
-MEASURE=$BUILD/bench/measure
-RUNS=${BENCH_RUNS:-5}
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 RSS_LIMIT_KB=$((64 * 1024))
 FORMATS="text json junit prom html"
 
@@ -31,15 +23,7 @@ fatal()
 	exit 2
 }
 
-[ -x "$REPORT" ] || fatal "$REPORT missing: run 'make'"
-[ -x "$MEASURE" ] || fatal "$MEASURE missing: run 'make bench'"
-command -v python3 >/dev/null 2>&1 || fatal "python3 not found (make deps)"
-case $RUNS in
-'' | *[!0-9]*) fatal "BENCH_RUNS=$RUNS: expected a number >= 3" ;;
-esac
-[ "$RUNS" -ge 3 ] || fatal "BENCH_RUNS=$RUNS: expected a number >= 3"
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/nacl-bench-report.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+bench_files_setup report
 
 # Two reports of one six-check sweep over 1024-65535 in nacl-probe's layout
 # (cJSON's indentation): in old.json the odd source ports drop their
@@ -110,8 +94,7 @@ figure()
 		kb=$(sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' "$TMP/measure")
 		[ "$kb" -gt "$rss" ] && rss=$kb
 	done
-	median=$(printf '%s\n' "${times[@]}" | sort -g |
-		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	median=$(bench_files_median "${times[@]}")
 	result=met
 	if [ "$rss" -ge "$RSS_LIMIT_KB" ]; then
 		result="NOT MET"

@@ -16,13 +16,8 @@
 # Exit status: 0 every target met, 1 some target not met, 2 could not measure.
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$BENCH_DIR/.." && pwd)
-BUILD=${BUILDDIR:-build}
-case $BUILD in
-/*) ;;
-*) BUILD=$ROOT/$BUILD ;;
-esac
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TESTBED=$ROOT/tests/netns/testbed.sh
 PROBE=$BUILD/nacl-probe
 AGENT=$BUILD/nacl-agent
@@ -302,6 +297,29 @@ json_array()
 	echo "[$*]"
 }
 
+# figure_runs NAME LABEL FORMAT RUN...: a figure without a target, the
+# median of the runs, shown through printf FORMAT.
+figure_runs()
+{
+	local name=$1 label=$2 format=$3 m
+	shift 3
+	m=$(median "$@")
+	# shellcheck disable=SC2059 # FORMAT is the caller's, e.g. %.3f
+	figure "$name" "$label" "$m" "$(printf "$format" "$m")" - null \
+		"$(json_array "$@")"
+}
+
+# figure_ratio NAME LABEL TARGET RATIO...: the median ratio, met when at
+# least TARGET, shown with two decimals.
+figure_ratio()
+{
+	local name=$1 label=$2 target=$3 m
+	shift 3
+	m=$(median "$@")
+	figure_met "$name" "$label" "$m" "$(printf %.2f "$m")" ">= $target" \
+		"$m >= $target" "$(json_array "$@")"
+}
+
 # Loads the router's rules, one per argument (none: every packet passes).
 rules()
 {
@@ -343,23 +361,16 @@ compare_udp_engines()
 		rsock+=("$(calc "${bare[-1]} / ${sock[-1]}")")
 		rraw+=("$(calc "${bare[-1]} / ${raw[-1]}")")
 	done
-	figure udp_bare_s "udp $LINUX_COUNT ports: bare sweep (s)" \
-		"$(median "${bare[@]}")" "$(printf %.3f "$(median "${bare[@]}")")" \
-		- null "$(json_array "${bare[@]}")"
-	figure udp_socket_s "udp: nacl-probe --engine socket (s)" \
-		"$(median "${sock[@]}")" "$(printf %.3f "$(median "${sock[@]}")")" \
-		- null "$(json_array "${sock[@]}")"
-	figure udp_raw_s "udp: nacl-probe --engine raw (s)" \
-		"$(median "${raw[@]}")" "$(printf %.3f "$(median "${raw[@]}")")" \
-		- null "$(json_array "${raw[@]}")"
-	figure_met udp_socket_ratio "udp speed, socket engine / bare" \
-		"$(median "${rsock[@]}")" "$(printf %.2f "$(median "${rsock[@]}")")" \
-		">= $SPEED_TARGET" "$(median "${rsock[@]}") >= $SPEED_TARGET" \
-		"$(json_array "${rsock[@]}")"
-	figure_met udp_raw_ratio "udp speed, raw engine / bare" \
-		"$(median "${rraw[@]}")" "$(printf %.2f "$(median "${rraw[@]}")")" \
-		">= $RAW_TARGET" "$(median "${rraw[@]}") >= $RAW_TARGET" \
-		"$(json_array "${rraw[@]}")"
+	figure_runs udp_bare_s "udp $LINUX_COUNT ports: bare sweep (s)" %.3f \
+		"${bare[@]}"
+	figure_runs udp_socket_s "udp: nacl-probe --engine socket (s)" %.3f \
+		"${sock[@]}"
+	figure_runs udp_raw_s "udp: nacl-probe --engine raw (s)" %.3f \
+		"${raw[@]}"
+	figure_ratio udp_socket_ratio "udp speed, socket engine / bare" \
+		"$SPEED_TARGET" "${rsock[@]}"
+	figure_ratio udp_raw_ratio "udp speed, raw engine / bare" \
+		"$RAW_TARGET" "${rraw[@]}"
 }
 
 # 2. System calls per UDP probe: strace -c -f over the clean range.
@@ -415,16 +426,13 @@ compare_tcp()
 			note "tcp: nacl-probe: only $PROBE_OK of $LINUX_COUNT ok"
 		ratio+=("$(calc "${bare[-1]} / ${probe[-1]}")")
 	done
-	figure tcp_bare_s "tcp $LINUX_COUNT ports: bare, $TCP_BARE_WINDOW in flight (s)" \
-		"$(median "${bare[@]}")" "$(printf %.3f "$(median "${bare[@]}")")" \
-		- null "$(json_array "${bare[@]}")"
-	figure tcp_probe_s "tcp: nacl-probe, agent at kernel defaults (s)" \
-		"$(median "${probe[@]}")" "$(printf %.3f "$(median "${probe[@]}")")" \
-		- null "$(json_array "${probe[@]}")"
-	figure_met tcp_ratio "tcp speed, nacl-probe / bare" \
-		"$(median "${ratio[@]}")" "$(printf %.2f "$(median "${ratio[@]}")")" \
-		">= $TCP_TARGET" "$(median "${ratio[@]}") >= $TCP_TARGET" \
-		"$(json_array "${ratio[@]}")"
+	figure_runs tcp_bare_s \
+		"tcp $LINUX_COUNT ports: bare, $TCP_BARE_WINDOW in flight (s)" \
+		%.3f "${bare[@]}"
+	figure_runs tcp_probe_s "tcp: nacl-probe, agent at kernel defaults (s)" \
+		%.3f "${probe[@]}"
+	figure_ratio tcp_ratio "tcp speed, nacl-probe / bare" "$TCP_TARGET" \
+		"${ratio[@]}"
 }
 
 # 4. Four checks over every port: clean, half dropped, every other port
@@ -463,17 +471,16 @@ four_checks()
 	c=$(median "${clean[@]}")
 	h=$(median "${half[@]}")
 	bound=$(calc "$FOUR_FACTOR * $c + $FOUR_SLACK_S")
-	figure four_clean_s "4 checks x $FOUR_COUNT/4 ports, clean (s)" "$c" \
-		"$(printf %.2f "$c")" - null "$(json_array "${clean[@]}")"
+	figure_runs four_clean_s "4 checks x $FOUR_COUNT/4 ports, clean (s)" %.2f \
+		"${clean[@]}"
 	figure_met four_half_s "  half of every check's ports dropped (s)" "$h" \
 		"$(printf %.2f "$h")" "<= $(printf %.1f "$bound") (1.5 x clean + 2 s)" \
 		"$h <= $bound" "$(json_array "${half[@]}")"
-	figure four_half_not_ok "  ports not ok (the rule drops $((FOUR_COUNT / 2)))" \
-		"$(median "${notok[@]}")" "$(median "${notok[@]}")" - null \
-		"$(json_array "${notok[@]}")"
-	figure four_fragmented_s "  every other port dropped (s)" \
-		"$(median "${frag[@]}")" "$(printf %.2f "$(median "${frag[@]}")")" \
-		- null "$(json_array "${frag[@]}")"
+	figure_runs four_half_not_ok \
+		"  ports not ok (the rule drops $((FOUR_COUNT / 2)))" %s \
+		"${notok[@]}"
+	figure_runs four_fragmented_s "  every other port dropped (s)" %.2f \
+		"${frag[@]}"
 	figure_met four_fragmented_rss_kb \
 		"  nacl-probe peak RSS (MiB, largest run)" "$(maximum "${rss[@]}")" \
 		"$(printf %.1f "$(calc "$(maximum "${rss[@]}") / 1024")")" "< 64" \
@@ -496,9 +503,9 @@ full_sweep()
 		agent_rss+=("$AGENT_HWM")
 	done
 	us=$(calc "$(median "${wall[@]}") * 1000000 / $FULL_COUNT")
-	figure full_wall_s "full sweep, $FULL_COUNT probes (6 services): wall (s)" \
-		"$(median "${wall[@]}")" "$(printf %.2f "$(median "${wall[@]}")")" \
-		- null "$(json_array "${wall[@]}")"
+	figure_runs full_wall_s \
+		"full sweep, $FULL_COUNT probes (6 services): wall (s)" %.2f \
+		"${wall[@]}"
 	figure_met full_us_per_probe "  per probe (us)" "$us" "$(printf %.1f "$us")" \
 		"<= $FULL_US_TARGET (193,536 before)" "$us <= $FULL_US_TARGET" "[$us]"
 	figure full_ok "  ports ok (of $FULL_COUNT, fewest in a run)" \

@@ -20,6 +20,13 @@ jsonwrite_string(cJSON *obj, const char *name, const char *value)
 }
 
 void
+jsonwrite_optional_string(cJSON *obj, const char *name, const char *value)
+{
+	if (value != NULL)
+		jsonwrite_need(cJSON_AddStringToObject(obj, name, value));
+}
+
+void
 jsonwrite_number(cJSON *obj, const char *name, double value)
 {
 	jsonwrite_need(cJSON_AddNumberToObject(obj, name, value));

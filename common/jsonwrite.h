@@ -10,6 +10,8 @@
 cJSON *jsonwrite_need(cJSON *item);
 /* obj.name = value, or null when value is NULL. */
 void jsonwrite_string(cJSON *obj, const char *name, const char *value);
+/* obj.name = value when value is set; no member when it is NULL. */
+void jsonwrite_optional_string(cJSON *obj, const char *name, const char *value);
 void jsonwrite_number(cJSON *obj, const char *name, double value);
 void jsonwrite_bool(cJSON *obj, const char *name, bool value);
 /* A new empty object or array as obj.name; returned, owned by obj. */

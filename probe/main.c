@@ -22,6 +22,7 @@
 #include "common/netaddr.h"
 #include "common/scenario.h"
 #include "common/service.h"
+#include "common/usage.h"
 #include "common/xmalloc.h"
 #include "probe/plan.h"
 #include "probe/target.h"
@@ -232,36 +233,17 @@ probe_usage(FILE *out)
 	free(services);
 }
 
-static void probe_usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
-
-static void
-probe_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("nacl-probe: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'nacl-probe --help'.\n", stderr);
-	exit(EXIT_USAGE);
-}
+/* The usage error: says what is wrong, points at --help, exits. */
+#define probe_usage_error(...) usage_exit(EXIT_USAGE, "nacl-probe", __VA_ARGS__)
 
 static unsigned
 probe_parse_number(const char *option, const char *text, unsigned min,
 		   unsigned max)
 {
 	unsigned long v;
-	char *end;
 
-	errno = 0;
-	v = strtoul(text, &end, 10);
-	if (errno != 0 || *text == '\0' || *text == '-' || *end != '\0' ||
-	    v < min || v > max)
-		probe_usage_error("%s: bad value '%s': expected a whole number "
-				  "from %u to %u",
-				  option, text, min, max);
+	if (usage_number("nacl-probe", option, text, min, max, &v) != 0)
+		exit(EXIT_USAGE);
 	return (unsigned)v;
 }
 

@@ -3,10 +3,9 @@
 /* Not a secret: the keys only need to spread neighbours far apart. */
 #include "probe/permute.h"
 
-static uint64_t
-permute_mix(uint64_t x)
+uint64_t
+permutation_mix(uint64_t x)
 {
-	/* splitmix64's finaliser: every input bit reaches every output bit. */
 	x ^= x >> 30;
 	x *= 0xbf58476d1ce4e5b9ULL;
 	x ^= x >> 27;
@@ -27,7 +26,7 @@ permutation_init(struct permutation *p, uint64_t n, uint64_t seed)
 	p->half_mask = (1ULL << p->half_bits) - 1;
 	for (i = 0; i < 4; i++) {
 		seed += 0x9e3779b97f4a7c15ULL;
-		p->keys[i] = permute_mix(seed);
+		p->keys[i] = permutation_mix(seed);
 	}
 }
 
@@ -39,7 +38,7 @@ permute_feistel(const struct permutation *p, uint64_t x)
 
 	for (round = 0; round < 4; round++) {
 		next = left ^
-		       (permute_mix(right ^ p->keys[round]) & p->half_mask);
+		       (permutation_mix(right ^ p->keys[round]) & p->half_mask);
 		left = right;
 		right = next;
 	}

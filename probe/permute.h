@@ -13,6 +13,9 @@ struct permutation {
 	uint64_t keys[4];
 };
 
+/* splitmix64's finaliser: every input bit reaches every output bit; the
+ * permutation's round keys and a sweep's nonces and seeds come from it. */
+uint64_t permutation_mix(uint64_t x);
 /* The permutation of 0..n-1 that seed picks (n up to 2^62). */
 void permutation_init(struct permutation *p, uint64_t n, uint64_t seed);
 /* The i-th element (i < n); every value of 0..n-1 exactly once. */

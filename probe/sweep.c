@@ -195,21 +195,10 @@ sweep_monotonic_ns(void *arg)
 static const struct sweep_clock sweep_real_clock = {sweep_monotonic_ns, NULL};
 
 static uint64_t
-sweep_mix(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return x;
-}
-
-static uint64_t
 sweep_random(struct sweep *s)
 {
 	s->random_state += 0x9e3779b97f4a7c15ULL;
-	return sweep_mix(s->random_state);
+	return permutation_mix(s->random_state);
 }
 
 static uint32_t
@@ -881,8 +870,9 @@ sweep_attempt_identity(struct sweep *s, struct attempt *a)
 	const struct check_spec *c = sweep_check_of(s, a->index);
 
 	/* Derived, not drawn: a run is reproducible from its seed. */
-	a->nonce = sweep_mix(s->cfg.seed ^
-			     sweep_mix((uint64_t)a->index << 8 | a->number));
+	a->nonce = permutation_mix(
+		s->cfg.seed ^
+		permutation_mix((uint64_t)a->index << 8 | a->number));
 	memset(a->token, 0, sizeof a->token);
 	if (s->cfg.keyed) {
 		struct auth_token_input in = {
@@ -1138,6 +1128,26 @@ sweep_attempt_timeout(struct sweep *s, struct attempt *a)
 	sweep_release(s, a, true);
 }
 
+/* The identity the attempt's request carries and its reply must echo. */
+static void
+sweep_attempt_id(const struct attempt *a, const struct check_spec *check,
+		 struct probe_id *id)
+{
+	const struct sweep *s = a->sweep;
+
+	memset(id, 0, sizeof *id);
+	id->session = s->cfg.session;
+	id->seq = a->index;
+	id->attempt = a->number;
+	id->sport = sweep_sport_of(s, a->index);
+	id->dport = check->port;
+	id->agent = s->cfg.agent;
+	id->dns_name = s->cfg.dns_name;
+	id->host = s->cfg.host;
+	id->nonce = a->nonce;
+	memcpy(id->token, a->token, sizeof id->token);
+}
+
 size_t
 sweep_attempt_request(const struct attempt *a, uint8_t *buf, size_t size)
 {
@@ -1145,17 +1155,7 @@ sweep_attempt_request(const struct attempt *a, uint8_t *buf, size_t size)
 	const struct check_spec *check = sweep_check_of(s, a->index);
 	struct probe_id id;
 
-	memset(&id, 0, sizeof id);
-	id.session = s->cfg.session;
-	id.seq = a->index;
-	id.attempt = a->number;
-	id.sport = sweep_sport_of(s, a->index);
-	id.dport = check->port;
-	id.agent = s->cfg.agent;
-	id.dns_name = s->cfg.dns_name;
-	id.host = s->cfg.host;
-	id.nonce = a->nonce;
-	memcpy(id.token, a->token, sizeof id.token);
+	sweep_attempt_id(a, check, &id);
 	return service_ops(check->service)
 		->request_encode(&id, check->proto, buf, size);
 }
@@ -1170,17 +1170,7 @@ sweep_attempt_match(const struct attempt *a, const uint8_t *buf, size_t len,
 	enum reply_status rc;
 	struct probe_id id;
 
-	memset(&id, 0, sizeof id);
-	id.session = s->cfg.session;
-	id.seq = a->index;
-	id.attempt = a->number;
-	id.sport = sweep_sport_of(s, a->index);
-	id.dport = check->port;
-	id.agent = s->cfg.agent;
-	id.dns_name = s->cfg.dns_name;
-	id.host = s->cfg.host;
-	id.nonce = a->nonce;
-	memcpy(id.token, a->token, sizeof id.token);
+	sweep_attempt_id(a, check, &id);
 	rc = service_ops(check->service)
 		     ->reply_match(&id, check->proto, buf, len, eof, &info);
 	*observed_port = info.observed_port;
@@ -1311,7 +1301,7 @@ sweep_start_confirmation(struct sweep *s)
 			 100 * loss_ratio(&l), 100 * pa, silent, want[c]);
 	}
 	/* Another order than the first pass's, at another time. */
-	permutation_init(&order, s->nports, sweep_mix(s->cfg.seed + 1));
+	permutation_init(&order, s->nports, permutation_mix(s->cfg.seed + 1));
 	for (k = 0; k < s->nports; k++) {
 		size_t index = permutation_at(&order, k);
 		struct sweep_port *p = &s->ports[index];
@@ -1420,7 +1410,7 @@ sweep_next(struct sweep *s, uint32_t now_ms, uint32_t *wake_ms)
 		size_t sport =
 			(size_t)permutation_at(&s->order, k / s->nchecks);
 		size_t check = (size_t)((k % s->nchecks +
-					 sweep_mix(s->cfg.seed ^ sport)) %
+					 permutation_mix(s->cfg.seed ^ sport)) %
 					s->nchecks);
 		size_t index = check * s->nsports + sport;
 		struct sweep_lane *l = &s->lanes[check];

@@ -222,7 +222,6 @@ cfn_protocol(struct cfn_reader *rd, const cJSON *props, const char *at,
 {
 	const cJSON *item;
 	struct jsonread_at where;
-	char *shown;
 	long long v;
 
 	if (cfn_property(rd, props, at, "Protocol", true,
@@ -236,17 +235,11 @@ cfn_protocol(struct cfn_reader *rd, const cJSON *props, const char *at,
 		e->protocol = (int)v;
 		return 0;
 	}
-	if (cJSON_IsString(item) &&
-	    nacl_protocol_parse(item->valuestring, &e->protocol) == 0)
-		return 0;
-	shown = cJSON_IsString(item) ? text_printable(item->valuestring, 40)
-				     : xstrdup(jsonread_type(item));
-	jsonread_fail(rd->cause, where.text,
-		      "unknown protocol '%s' (expected -1 for all, 6 tcp, 17 "
-		      "udp, or 0-255)",
-		      shown);
-	free(shown);
-	return -1;
+	/* Not a string: its type is named as the bad protocol. */
+	return nacl_protocol_set(
+		&e->protocol,
+		cJSON_IsString(item) ? item->valuestring : jsonread_type(item),
+		where.text, "-1 for all, 6 tcp, 17 udp, or 0-255", rd->cause);
 }
 
 static int
@@ -274,13 +267,8 @@ cfn_ports(struct cfn_reader *rd, const cJSON *props, const char *at,
 	    cfn_integer(rd, range, range_at.text, "To", true, 0, 65535,
 			&present, &to) != 0)
 		return -1;
-	if (to < from)
-		return jsonread_fail(rd->cause, range_at.text,
-				     "To %lld is below From %lld", to, from);
-	e->has_ports = true;
-	e->port_from = (uint16_t)from;
-	e->port_to = (uint16_t)to;
-	return 0;
+	return nacl_entry_set_ports(e, from, to, range_at.text, "From", "To",
+				    rd->cause);
 }
 
 static int

@@ -99,6 +99,38 @@ struct explain_options {
 };
 
 static int
+explain_option(int opt, const char *name, const char *arg, void *options)
+{
+	struct explain_options *o = options;
+
+	(void)name;
+	switch (opt) {
+	case 'n':
+		o->nacl = arg;
+		break;
+	case 'p':
+		o->probe_subnet = arg;
+		break;
+	case 'a':
+		o->agent_subnet = arg;
+		break;
+	case 'P':
+		o->probe_address = arg;
+		break;
+	case 'A':
+		o->agent_address = arg;
+		break;
+	case 'j':
+		o->json = true;
+		break;
+	case 'g':
+		o->security_groups = arg;
+		break;
+	}
+	return 0;
+}
+
+static int
 explain_parse_options(int argc, char **argv, struct explain_options *o,
 		      bool *help)
 {
@@ -116,45 +148,13 @@ explain_parse_options(int argc, char **argv, struct explain_options *o,
 	static const char accepted[] =
 		"--nacl, --probe-subnet, --agent-subnet, --probe-address, "
 		"--agent-address, --security-groups, --json and --help";
-	int opt;
 
 	memset(o, 0, sizeof *o);
-	*help = false;
-	opterr = 0;
-	/* 0, not 1: glibc then forgets a previous run's permutation too. */
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'n':
-			o->nacl = optarg;
-			break;
-		case 'p':
-			o->probe_subnet = optarg;
-			break;
-		case 'a':
-			o->agent_subnet = optarg;
-			break;
-		case 'P':
-			o->probe_address = optarg;
-			break;
-		case 'A':
-			o->agent_address = optarg;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'g':
-			o->security_groups = optarg;
-			break;
-		case 'h':
-			*help = true;
-			return 0;
-		default:
-			command_option_error("explain", opt, argc, argv,
-					     accepted);
-			return -1;
-		}
-	}
+	if (command_parse_options("explain", argc, argv, options, accepted,
+				  explain_option, o, help) != 0)
+		return -1;
+	if (*help)
+		return 0;
 	if (optind == argc) {
 		command_usage_error("explain", "missing REPORT.json: give the "
 					       "JSON file written by "

@@ -57,6 +57,24 @@ struct nft_options {
 };
 
 static int
+nft_option(int opt, const char *name, const char *arg, void *options)
+{
+	struct nft_options *o = options;
+
+	if (nacl_source_option(&o->source, name, arg))
+		return 0;
+	if (opt == 'p')
+		o->probe_subnet = arg;
+	else if (opt == 'a')
+		o->agent_subnet = arg;
+	else if (opt == 't')
+		o->table = arg;
+	else if (opt == 'c')
+		o->chain = arg;
+	return 0;
+}
+
+static int
 nft_parse_options(int argc, char **argv, struct nft_options *o, bool *help)
 {
 	static const struct option options[] = {
@@ -74,49 +92,15 @@ nft_parse_options(int argc, char **argv, struct nft_options *o, bool *help)
 	static const char accepted[] =
 		"--probe-subnet, --agent-subnet, --table, --chain, --nacl, "
 		"--terraform-plan, --before, --cloudformation and --help";
-	const char *problem;
-	int opt;
 
 	memset(o, 0, sizeof *o);
 	o->table = "nacl";
 	o->chain = "forward";
-	*help = false;
-	opterr = 0;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'p':
-			o->probe_subnet = optarg;
-			break;
-		case 'a':
-			o->agent_subnet = optarg;
-			break;
-		case 't':
-			o->table = optarg;
-			break;
-		case 'c':
-			o->chain = optarg;
-			break;
-		case 'n':
-			o->source.nacl = optarg;
-			break;
-		case 'T':
-			o->source.terraform_plan = optarg;
-			break;
-		case 'C':
-			o->source.cloudformation = optarg;
-			break;
-		case 'b':
-			o->source.before = true;
-			break;
-		case 'h':
-			*help = true;
-			return 0;
-		default:
-			command_option_error("nft", opt, argc, argv, accepted);
-			return -1;
-		}
-	}
+	if (command_parse_options("nft", argc, argv, options, accepted,
+				  nft_option, o, help) != 0)
+		return -1;
+	if (*help)
+		return 0;
 	if (argc - optind > 1) {
 		command_usage_error("nft",
 				    "unexpected argument '%s': give exactly "
@@ -139,11 +123,8 @@ nft_parse_options(int argc, char **argv, struct nft_options *o, bool *help)
 					   "--cloudformation)");
 		return -1;
 	}
-	problem = nacl_source_check(&o->source);
-	if (problem != NULL) {
-		command_usage_error("nft", "%s", problem);
+	if (command_need_source("nft", &o->source) != 0)
 		return -1;
-	}
 	if (command_need_subnets("nft", o->probe_subnet, o->agent_subnet) != 0)
 		return -1;
 	return 0;

@@ -102,14 +102,26 @@ plan_parse_quota(const char *text, unsigned *out)
 }
 
 static int
-plan_output_option(const char *option, const char **out)
+plan_option(int opt, const char *name, const char *arg, void *options)
 {
-	if (*optarg == '\0')
-		return command_usage_error("plan",
-					   "%s needs a file name (- for "
-					   "standard output)",
-					   option);
-	*out = optarg;
+	struct plan_options *o = options;
+
+	if (nacl_source_option(&o->source, name, arg))
+		return 0;
+	switch (opt) {
+	case 's':
+		o->scenario = arg;
+		return 0;
+	case 'q':
+		return plan_parse_quota(arg, &o->rule_quota);
+	case 'j':
+		return command_output_option("plan", "--json", arg, &o->json);
+	case 'u':
+		return command_output_option("plan", "--junit", arg, &o->junit);
+	case 'e':
+		return command_output_option("plan", "--emit-scenario", arg,
+					     &o->emit);
+	}
 	return 0;
 }
 
@@ -130,48 +142,15 @@ plan_parse_options(int argc, char **argv, struct plan_options *o, bool *help)
 	static const char accepted[] =
 		"--scenario, --nacl, --cloudformation, --rule-quota, --json, "
 		"--junit, --emit-scenario and --help";
-	int opt, stdout_outputs;
+	int stdout_outputs;
 
 	memset(o, 0, sizeof *o);
 	o->rule_quota = PLAN_DEFAULT_RULE_QUOTA;
-	*help = false;
-	opterr = 0;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-		int rc = 0;
-
-		switch (opt) {
-		case 's':
-			o->scenario = optarg;
-			break;
-		case 'n':
-			o->source.nacl = optarg;
-			break;
-		case 'c':
-			o->source.cloudformation = optarg;
-			break;
-		case 'q':
-			rc = plan_parse_quota(optarg, &o->rule_quota);
-			break;
-		case 'j':
-			rc = plan_output_option("--json", &o->json);
-			break;
-		case 'u':
-			rc = plan_output_option("--junit", &o->junit);
-			break;
-		case 'e':
-			rc = plan_output_option("--emit-scenario", &o->emit);
-			break;
-		case 'h':
-			*help = true;
-			return 0;
-		default:
-			command_option_error("plan", opt, argc, argv, accepted);
-			return -1;
-		}
-		if (rc != 0)
-			return -1;
-	}
+	if (command_parse_options("plan", argc, argv, options, accepted,
+				  plan_option, o, help) != 0)
+		return -1;
+	if (*help)
+		return 0;
 	if (o->source.cloudformation == NULL && optind == argc) {
 		command_usage_error("plan",
 				    "missing PLAN.json: give 'terraform show "

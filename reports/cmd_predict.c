@@ -68,6 +68,21 @@ struct predict_options {
 };
 
 static int
+predict_option(int opt, const char *name, const char *arg, void *options)
+{
+	struct predict_options *o = options;
+
+	if (nacl_source_option(&o->source, name, arg))
+		return 0;
+	if (opt == 's')
+		o->scenario = arg;
+	else if (opt == 'j')
+		return command_output_option("predict", "--json", arg,
+					     &o->json);
+	return 0;
+}
+
+static int
 predict_parse_options(int argc, char **argv, struct predict_options *o,
 		      bool *help)
 {
@@ -84,48 +99,13 @@ predict_parse_options(int argc, char **argv, struct predict_options *o,
 	static const char accepted[] =
 		"--scenario, --nacl, --terraform-plan, --before, "
 		"--cloudformation, --json and --help";
-	const char *problem;
-	int opt;
 
 	memset(o, 0, sizeof *o);
-	*help = false;
-	opterr = 0;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-		switch (opt) {
-		case 's':
-			o->scenario = optarg;
-			break;
-		case 'n':
-			o->source.nacl = optarg;
-			break;
-		case 't':
-			o->source.terraform_plan = optarg;
-			break;
-		case 'c':
-			o->source.cloudformation = optarg;
-			break;
-		case 'b':
-			o->source.before = true;
-			break;
-		case 'j':
-			if (*optarg == '\0') {
-				command_usage_error("predict",
-						    "--json needs a file name "
-						    "(- for standard output)");
-				return -1;
-			}
-			o->json = optarg;
-			break;
-		case 'h':
-			*help = true;
-			return 0;
-		default:
-			command_option_error("predict", opt, argc, argv,
-					     accepted);
-			return -1;
-		}
-	}
+	if (command_parse_options("predict", argc, argv, options, accepted,
+				  predict_option, o, help) != 0)
+		return -1;
+	if (*help)
+		return 0;
 	if (optind < argc) {
 		command_usage_error("predict",
 				    "unexpected argument '%s': the inputs are "
@@ -139,12 +119,7 @@ predict_parse_options(int argc, char **argv, struct predict_options *o,
 					       "predict");
 		return -1;
 	}
-	problem = nacl_source_check(&o->source);
-	if (problem != NULL) {
-		command_usage_error("predict", "%s", problem);
-		return -1;
-	}
-	return 0;
+	return command_need_source("predict", &o->source) != 0 ? -1 : 0;
 }
 
 static int

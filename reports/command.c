@@ -7,16 +7,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/usage.h"
+#include "reports/nacl_source.h"
+
 int
 command_usage_error(const char *command, const char *fmt, ...)
 {
+	char program[64];
 	va_list ap;
 
+	snprintf(program, sizeof program, "nacl-report %s", command);
 	va_start(ap, fmt);
-	fprintf(stderr, "nacl-report %s: ", command);
-	vfprintf(stderr, fmt, ap);
+	usage_vprint(program, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'nacl-report %s --help'.\n", command);
 	return COMMAND_USAGE_ERROR;
 }
 
@@ -48,6 +51,49 @@ command_option_error(const char *command, int opt, int argc, char **argv,
 }
 
 int
+command_parse_options(const char *command, int argc, char **argv,
+		      const struct option *options, const char *accepted,
+		      command_option_fn *handle, void *o, bool *help)
+{
+	int opt, index = -1;
+
+	*help = false;
+	opterr = 0;
+	/* 0, not 1: glibc then forgets a previous run's permutation too. */
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, ":h", options, &index)) != -1) {
+		const char *name = index >= 0 ? options[index].name : NULL;
+
+		if (opt == 'h') {
+			*help = true;
+			return 0;
+		}
+		if (opt == ':' || opt == '?') {
+			command_option_error(command, opt, argc, argv,
+					     accepted);
+			return -1;
+		}
+		if (handle(opt, name, optarg, o) != 0)
+			return -1;
+		index = -1;
+	}
+	return 0;
+}
+
+int
+command_output_option(const char *command, const char *option, const char *arg,
+		      const char **out)
+{
+	if (*arg == '\0')
+		return command_usage_error(command,
+					   "%s needs a file name (- for "
+					   "standard output)",
+					   option);
+	*out = arg;
+	return 0;
+}
+
+int
 command_need_subnets(const char *command, const char *probe, const char *agent)
 {
 	if (probe != NULL && agent != NULL)
@@ -57,6 +103,16 @@ command_need_subnets(const char *command, const char *probe, const char *agent)
 				   "as subnet-ID, acl-ID, ID=CIDR or CIDR",
 				   probe ? "agent" : "probe",
 				   probe ? "agent" : "probe");
+}
+
+int
+command_need_source(const char *command, const struct nacl_source *src)
+{
+	const char *problem = nacl_source_check(src);
+
+	if (problem == NULL)
+		return 0;
+	return command_usage_error(command, "%s", problem);
 }
 
 int

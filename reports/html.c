@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "common/xmalloc.h"
+#include "reports/markup.h"
 #include "reports/rfc3339.h"
 
 /* Failing ranges listed per check; the JSON report has them all. */
@@ -93,30 +94,7 @@ static const char html_style[] =
 static void
 html_escape(FILE *out, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-
-	for (; *p != '\0'; p++) {
-		switch (*p) {
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		case '\'':
-			fputs("&#39;", out);
-			break;
-		default:
-			fputc(*p < 0x20 && *p != '\n' && *p != '\t' ? '?' : *p,
-			      out);
-		}
-	}
+	markup_escape(out, s, &markup_html);
 }
 
 static const char *

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/jsonwrite.h"
 #include "common/xmalloc.h"
 #include "reports/atomic_file.h"
 
@@ -79,8 +80,7 @@ report_check_measures_to_json(cJSON *check, const struct report_check *c)
 		json_add_number(rtt, "p50", json_round(c->rtt_p50_ms, 3));
 		json_add_number(rtt, "p99", json_round(c->rtt_p99_ms, 3));
 	}
-	if (c->evidence != NULL)
-		json_add_string(check, "evidence", c->evidence);
+	jsonwrite_optional_string(check, "evidence", c->evidence);
 	json_add_notes(check, c->notes, c->nnotes);
 }
 
@@ -265,8 +265,7 @@ report_target_run_to_json(cJSON *item, const struct report_target *t)
 	cJSON *control, *list, *o;
 	size_t i;
 
-	if (t->error != NULL)
-		json_add_string(item, "error", t->error);
+	jsonwrite_optional_string(item, "error", t->error);
 	json_add_notes(item, t->notes, t->nnotes);
 	if (t->control_sport != 0 || t->ncontrol_failed > 0) {
 		control = json_need(cJSON_AddObjectToObject(item, "control"));
@@ -308,14 +307,10 @@ report_targets_to_json(cJSON *root, const struct report *r)
 		json_add_string(item, "address", t->address);
 		json_need(cJSON_AddBoolToObject(item, "agent", t->agent));
 		json_add_string(item, "bind", t->bind);
-		if (t->probe_cidr != NULL)
-			json_add_string(item, "probe_cidr", t->probe_cidr);
-		if (t->agent_cidr != NULL)
-			json_add_string(item, "agent_cidr", t->agent_cidr);
-		if (t->probe_nacl != NULL)
-			json_add_string(item, "probe_nacl", t->probe_nacl);
-		if (t->agent_nacl != NULL)
-			json_add_string(item, "agent_nacl", t->agent_nacl);
+		jsonwrite_optional_string(item, "probe_cidr", t->probe_cidr);
+		jsonwrite_optional_string(item, "agent_cidr", t->agent_cidr);
+		jsonwrite_optional_string(item, "probe_nacl", t->probe_nacl);
+		jsonwrite_optional_string(item, "agent_nacl", t->agent_nacl);
 		report_target_run_to_json(item, t);
 	}
 }
@@ -339,8 +334,7 @@ report_to_json(const struct report *r)
 	json_add_string(root, "finished_at", r->finished_at);
 	if (r->predicted)
 		json_need(cJSON_AddBoolToObject(root, "predicted", true));
-	if (r->error != NULL)
-		json_add_string(root, "error", r->error);
+	jsonwrite_optional_string(root, "error", r->error);
 	if (r->partial)
 		json_need(cJSON_AddBoolToObject(root, "partial", true));
 	if (r->scenario_name != NULL) {
@@ -348,9 +342,8 @@ report_to_json(const struct report *r)
 			json_need(cJSON_AddObjectToObject(root, "scenario"));
 
 		json_add_string(scenario, "name", r->scenario_name);
-		if (r->scenario_description != NULL)
-			json_add_string(scenario, "description",
-					r->scenario_description);
+		jsonwrite_optional_string(scenario, "description",
+					  r->scenario_description);
 	}
 	probe = json_need(cJSON_AddObjectToObject(root, "probe"));
 	json_add_string(probe, "bind", r->probe_bind);

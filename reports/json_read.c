@@ -233,15 +233,18 @@ ranges_cursor_take(struct ranges_cursor *rc, const char *at, long long from,
 	return 0;
 }
 
-/* The ranges ended (at names them). */
+/* The ranges ended (at names them): when they covered every source port,
+ * their statuses become c's. */
 static int
-ranges_cursor_end(const struct ranges_cursor *rc, const char *at, char **cause)
+ranges_cursor_end(const struct ranges_cursor *rc, const char *at,
+		  struct report_check *c, char **cause)
 {
 	if (rc->sr < rc->sports->count)
 		return jsonread_fail(cause, at,
 				     "end before port %u; they must cover "
 				     "sports %s exactly once, in order",
 				     rc->next, rc->text);
+	report_check_set_statuses(c, rc->statuses);
 	return 0;
 }
 
@@ -276,10 +279,7 @@ report_ranges_from_json(const cJSON *ranges, const char *at,
 				       cause) != 0)
 			goto out;
 	}
-	if (ranges_cursor_end(&rc, at, cause) != 0)
-		goto out;
-	report_check_set_statuses(c, rc.statuses);
-	rv = 0;
+	rv = ranges_cursor_end(&rc, at, c, cause);
 out:
 	free(names);
 	ranges_cursor_free(&rc);
@@ -305,10 +305,7 @@ report_ranges_from_lifted(const struct json_ranges_check *lifted,
 				       cause) != 0)
 			goto out;
 	}
-	if (ranges_cursor_end(&rc, at, cause) != 0)
-		goto out;
-	report_check_set_statuses(c, rc.statuses);
-	rv = 0;
+	rv = ranges_cursor_end(&rc, at, c, cause);
 out:
 	ranges_cursor_free(&rc);
 	return rv;

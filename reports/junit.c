@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "common/xmalloc.h"
+#include "reports/markup.h"
 #include "reports/rfc3339.h"
 
 /* Ranges named in a failure's message attribute and in its body. */
@@ -22,38 +23,8 @@
 static void
 junit_escape(FILE *out, const char *s, bool attribute)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-
-	for (; *p != '\0'; p++) {
-		switch (*p) {
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '"':
-			fputs(attribute ? "&quot;" : "\"", out);
-			break;
-		case '\'':
-			fputs(attribute ? "&apos;" : "'", out);
-			break;
-		case '\n':
-			fputs(attribute ? "&#10;" : "\n", out);
-			break;
-		case '\r':
-			fputs("&#13;", out);
-			break;
-		case '\t':
-			fputs(attribute ? "&#9;" : "\t", out);
-			break;
-		default:
-			fputc(*p < 0x20 ? '?' : *p, out);
-		}
-	}
+	markup_escape(out, s,
+		      attribute ? &markup_xml_attribute : &markup_xml_text);
 }
 
 static void

@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "common/version.h"
+#include "common/usage.h"
 #include "reports/diff.h"
 #include "reports/atomic_file.h"
 #include "reports/command.h"
@@ -97,10 +98,8 @@ report_usage_error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	fputs("nacl-report: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	usage_vprint("nacl-report", fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'nacl-report --help'.\n", stderr);
 	return REPORT_USAGE_ERROR;
 }
 

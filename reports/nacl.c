@@ -601,6 +601,21 @@ nacl_entry_set_cidr(struct nacl_entry *e, const char *text, int family,
 }
 
 int
+nacl_protocol_set(int *out, const char *text, const char *at,
+		  const char *expected, char **cause)
+{
+	char *shown;
+
+	if (nacl_protocol_parse(text, out) == 0)
+		return 0;
+	shown = text_printable(text, 40);
+	jsonread_fail(cause, at, "unknown protocol '%s' (expected %s)", shown,
+		      expected);
+	free(shown);
+	return -1;
+}
+
+int
 nacl_entry_set_action(struct nacl_entry *e, const char *text, const char *at,
 		      char **cause)
 {
@@ -616,6 +631,20 @@ nacl_entry_set_action(struct nacl_entry *e, const char *text, const char *at,
 		      shown);
 	free(shown);
 	return -1;
+}
+
+int
+nacl_entry_set_ports(struct nacl_entry *e, long long from, long long to,
+		     const char *at, const char *from_name, const char *to_name,
+		     char **cause)
+{
+	if (to < from)
+		return jsonread_fail(cause, at, "%s %lld is below %s %lld",
+				     to_name, to, from_name, from);
+	e->has_ports = true;
+	e->port_from = (uint16_t)from;
+	e->port_to = (uint16_t)to;
+	return 0;
 }
 
 void

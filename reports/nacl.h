@@ -126,6 +126,10 @@ const struct nacl_subnet *nacl_set_subnet(const struct nacl_set *set,
 /* "-1", "6", "17" (0-255 as decimal digits), or all, tcp, udp, icmp, icmpv6
  * in any case: 0 and *out, or -1. */
 int nacl_protocol_parse(const char *text, int *out);
+/* *out from text (nacl_protocol_parse); -1 with *cause "AT: unknown
+ * protocol 'X' (expected EXPECTED)". */
+int nacl_protocol_set(int *out, const char *text, const char *at,
+		      const char *expected, char **cause);
 /*
  * e->cidr from text, which must be of family (the member at names holds
  * v4_name's or v6_name's kind). Returns 0, or -1 with *cause "AT: '::/0' is
@@ -138,6 +142,12 @@ int nacl_entry_set_cidr(struct nacl_entry *e, const char *text, int family,
  * unknown action 'x' (expected allow or deny)". */
 int nacl_entry_set_action(struct nacl_entry *e, const char *text,
 			  const char *at, char **cause);
+/* e's port range from..to (both read as 0-65535 by the caller, from the
+ * members from_name and to_name of at); -1 with *cause "AT: TO_NAME 1 is
+ * below FROM_NAME 2" when to < from. */
+int nacl_entry_set_ports(struct nacl_entry *e, long long from, long long to,
+			 const char *at, const char *from_name,
+			 const char *to_name, char **cause);
 /* What AWS ignores, cleared: ports of protocols without ports, ICMP type
  * and code of others. */
 void nacl_entry_finish(struct nacl_entry *e);

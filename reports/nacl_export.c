@@ -67,7 +67,6 @@ nacl_entry_protocol(const cJSON *obj, const char *at, struct nacl_entry *e,
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, "Protocol");
 	struct jsonread_at where;
 	long long v;
-	char *shown;
 
 	jsonread_join(&where, at, "Protocol");
 	if (cJSON_IsNumber(item)) {
@@ -80,13 +79,8 @@ nacl_entry_protocol(const cJSON *obj, const char *at, struct nacl_entry *e,
 	if (jsonread_member(obj, at, "Protocol", cJSON_IsString,
 			    NACL_PROTOCOL_EXPECTED, true, &item, cause) != 0)
 		return -1;
-	if (nacl_protocol_parse(item->valuestring, &e->protocol) == 0)
-		return 0;
-	shown = text_printable(item->valuestring, 40);
-	jsonread_fail(cause, where.text, "unknown protocol '%s' (expected %s)",
-		      shown, NACL_PROTOCOL_EXPECTED);
-	free(shown);
-	return -1;
+	return nacl_protocol_set(&e->protocol, item->valuestring, where.text,
+				 NACL_PROTOCOL_EXPECTED, cause);
 }
 
 static int
@@ -135,13 +129,8 @@ nacl_entry_ports(const cJSON *obj, const char *at, struct nacl_entry *e,
 	    jsonread_integer(range, range_at.text, "To", 0, 65535, true, NULL,
 			     &b, cause) != 0)
 		return -1;
-	if (b < a)
-		return jsonread_fail(cause, range_at.text,
-				     "To %lld is below From %lld", b, a);
-	e->has_ports = true;
-	e->port_from = (uint16_t)a;
-	e->port_to = (uint16_t)b;
-	return 0;
+	return nacl_entry_set_ports(e, a, b, range_at.text, "From", "To",
+				    cause);
 }
 
 static int

@@ -16,6 +16,10 @@ struct nacl_source {
 	bool before; /* --before: the plan's state before, not after */
 };
 
+/* Sets src's field for the long option name (nacl, terraform-plan,
+ * cloudformation, before) to arg; false for any other option. */
+bool nacl_source_option(struct nacl_source *src, const char *name,
+			const char *arg);
 /* "--nacl, --terraform-plan or --cloudformation" unless one is given, two
  * change files at once, --before without a plan: the message, else NULL. */
 const char *nacl_source_check(const struct nacl_source *src);

@@ -103,16 +103,11 @@ plan_emit_target(cJSON *targets, const struct scenario_target *t)
 		jsonwrite_string(obj, "key_file", key ? key : t->key_file);
 		free(key);
 	}
-	if (t->bind != NULL)
-		jsonwrite_string(obj, "bind", t->bind);
-	if (t->probe_cidr != NULL)
-		jsonwrite_string(obj, "probe_cidr", t->probe_cidr);
-	if (t->agent_cidr != NULL)
-		jsonwrite_string(obj, "agent_cidr", t->agent_cidr);
-	if (t->probe_nacl != NULL)
-		jsonwrite_string(obj, "probe_nacl", t->probe_nacl);
-	if (t->agent_nacl != NULL)
-		jsonwrite_string(obj, "agent_nacl", t->agent_nacl);
+	jsonwrite_optional_string(obj, "bind", t->bind);
+	jsonwrite_optional_string(obj, "probe_cidr", t->probe_cidr);
+	jsonwrite_optional_string(obj, "agent_cidr", t->agent_cidr);
+	jsonwrite_optional_string(obj, "probe_nacl", t->probe_nacl);
+	jsonwrite_optional_string(obj, "agent_nacl", t->agent_nacl);
 	checks = jsonwrite_array(obj, "checks");
 	for (i = 0; i < t->nchecks; i++)
 		cJSON_AddItemToArray(checks, jsonwrite_need(cJSON_CreateNumber(

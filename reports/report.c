@@ -65,14 +65,18 @@ report_add_check(struct report *r, enum proto proto, uint16_t port,
 		 enum service service, const struct range_list *sports)
 {
 	struct report_check *c;
+	struct range_list copy;
 
+	/* Copied first: sports may be another check's, which the realloc
+	 * moves. */
+	range_list_copy(&copy, sports);
 	r->checks = xreallocarray(r->checks, r->nchecks + 1, sizeof *r->checks);
 	c = &r->checks[r->nchecks++];
 	memset(c, 0, sizeof *c);
 	c->proto = proto;
 	c->port = port;
 	c->service = service;
-	range_list_copy(&c->sports, sports);
+	c->sports = copy;
 	return c;
 }
 

@@ -90,7 +90,6 @@ sg_permission(const cJSON *perm, const char *at, struct sg_rule *rule,
 	const char *proto;
 	long long from = -1, to = -1;
 	bool has_from, has_to;
-	char *shown;
 
 	memset(rule, 0, sizeof *rule);
 	if (jsonread_expect(perm, at, cJSON_IsObject, "an object", cause) !=
@@ -99,15 +98,11 @@ sg_permission(const cJSON *perm, const char *at, struct sg_rule *rule,
 			    "a protocol: tcp, udp, icmp, -1 or a number", true,
 			    &proto, cause) != 0)
 		return -1;
-	if (nacl_protocol_parse(proto, &rule->protocol) != 0) {
-		shown = text_printable(proto, 40);
-		jsonread_fail(cause, jsonread_join(&where, at, "IpProtocol"),
-			      "unknown protocol '%s' (expected tcp, udp, "
-			      "icmp, icmpv6, -1 or a number 0-255)",
-			      shown);
-		free(shown);
+	if (nacl_protocol_set(&rule->protocol, proto,
+			      jsonread_join(&where, at, "IpProtocol"),
+			      "tcp, udp, icmp, icmpv6, -1 or a number 0-255",
+			      cause) != 0)
 		return -1;
-	}
 	if (jsonread_integer(perm, at, "FromPort", -1, 65535, false, &has_from,
 			     &from, cause) != 0 ||
 	    jsonread_integer(perm, at, "ToPort", -1, 65535, false, &has_to, &to,

@@ -280,22 +280,17 @@ tfplan_protocol(const cJSON *obj, const char *at, struct nacl_entry *e,
 {
 	struct jsonread_at where;
 	const char *s;
-	char *shown;
 
 	if (jsonread_string(obj, at, "protocol",
 			    "a protocol: \"tcp\", \"udp\", \"icmp\", \"all\", "
 			    "\"-1\" or a number 0-255 as a string",
 			    true, &s, cause) != 0)
 		return -1;
-	if (nacl_protocol_parse(s, &e->protocol) == 0)
-		return 0;
-	shown = text_printable(s, 40);
-	jsonread_fail(cause, jsonread_join(&where, at, "protocol"),
-		      "unknown protocol '%s' (expected tcp, udp, icmp, "
-		      "icmpv6, all, -1 or a number 0-255)",
-		      shown);
-	free(shown);
-	return -1;
+	return nacl_protocol_set(&e->protocol, s,
+				 jsonread_join(&where, at, "protocol"),
+				 "tcp, udp, icmp, icmpv6, all, -1 or a number "
+				 "0-255",
+				 cause);
 }
 
 static int
@@ -352,14 +347,8 @@ tfplan_ports(const cJSON *obj, const char *at, struct nacl_entry *e,
 	    jsonread_integer(obj, at, "to_port", 0, 65535, true, NULL, &to,
 			     cause) != 0)
 		return -1;
-	if (to < from)
-		return jsonread_fail(cause, at,
-				     "to_port %lld is below from_port %lld", to,
-				     from);
-	e->has_ports = true;
-	e->port_from = (uint16_t)from;
-	e->port_to = (uint16_t)to;
-	return 0;
+	return nacl_entry_set_ports(e, from, to, at, "from_port", "to_port",
+				    cause);
 }
 
 static int
