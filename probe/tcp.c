@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "common/xmalloc.h"
 #include "probe/poller.h"
 #include "probe/sweep.h"
@@ -20,6 +21,21 @@ enum tcp_phase {
 	TCP_READING,
 	TCP_PEER_CLOSED, /* the peer's FIN came: close without a RST */
 };
+
+static const char *const tcp_phase_names[] = {
+	[TCP_CONNECTING] = "connecting",
+	[TCP_READING] = "reading",
+	[TCP_PEER_CLOSED] = "peer closed",
+};
+
+/* The one place an attempt's phase changes (logged at debug level). */
+static void
+tcp_attempt_set_phase(struct attempt *a, enum tcp_phase phase)
+{
+	log_debug("tcp attempt %zu: %s -> %s", sweep_attempt_slot_index(a),
+		  tcp_phase_names[a->phase], tcp_phase_names[phase]);
+	a->phase = (uint8_t)phase;
+}
 
 /* The poller's data: which slot, and which use of it. */
 static uint64_t
@@ -71,7 +87,7 @@ tcp_start(struct sweep *s, struct attempt *a)
 		       tcp_data(a)) != 0)
 		goto local_error;
 	a->fd = fd;
-	a->phase = TCP_CONNECTING;
+	a->phase = TCP_CONNECTING; /* a new attempt: no transition to log */
 	return TRANSPORT_STARTED;
 local_error:
 	saved = errno;
@@ -109,7 +125,7 @@ tcp_send_request(struct sweep *s, struct attempt *a)
 		sweep_attempt_no_answer(a);
 		return;
 	}
-	a->phase = TCP_READING;
+	tcp_attempt_set_phase(a, TCP_READING);
 	a->buf = xmalloc(SWEEP_TCP_BUFFER);
 	a->have = 0;
 }
@@ -134,7 +150,7 @@ tcp_read(struct sweep *s, struct attempt *a)
 		}
 		a->have = (uint16_t)(a->have + n);
 		if (n == 0)
-			a->phase = TCP_PEER_CLOSED;
+			tcp_attempt_set_phase(a, TCP_PEER_CLOSED);
 		/* A full buffer is judged as it stands: headers fit in it. */
 		switch (sweep_attempt_match(
 			a, a->buf, a->have,
