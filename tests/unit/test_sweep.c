@@ -215,6 +215,18 @@ fake_free(struct fake *f)
 	F = NULL;
 }
 
+/* The sweep ended without an error, every port ok. */
+static void
+assert_every_port_ok(const struct fake *f)
+{
+	size_t i;
+
+	cr_assert_null(sweep_error(f->s));
+	for (i = 0; i < sweep_nports(f->s); i++)
+		cr_assert(sweep_port_at(f->s, i)->flags & PORT_OK, "port %zu",
+			  i);
+}
+
 static enum fake_outcome
 all_reply(const struct fake *f, size_t index, unsigned attempt, bool canary)
 {
@@ -439,16 +451,13 @@ assert_outage_waited_out(const char *spec, const char *sports, unsigned rate,
 {
 	struct fake *f = fake_new(spec, sports, 512, 3, rate, all_reply);
 	const struct sweep_outage *o;
-	size_t i, n;
+	size_t n;
 
 	f->outage_from = f->now + 1000 * MS;
 	f->outage_to = f->now + 4000 * MS;
 	sweep_start(f->s);
 	fake_drive(f);
-	cr_assert_null(sweep_error(f->s));
-	for (i = 0; i < sweep_nports(f->s); i++)
-		cr_assert(sweep_port_at(f->s, i)->flags & PORT_OK, "port %zu",
-			  i);
+	assert_every_port_ok(f);
 	o = sweep_outages(f->s, &n);
 	cr_assert_eq(n, 1);
 	cr_assert(o[0].start_s >= 0.9 && o[0].start_s <= 1.5, "start %f",
@@ -493,10 +502,7 @@ Test(sweep, random_loss_never_slows_the_sweep)
 
 	sweep_start(f->s);
 	fake_drive(f);
-	cr_assert_null(sweep_error(f->s));
-	for (i = 0; i < sweep_nports(f->s); i++)
-		cr_assert(sweep_port_at(f->s, i)->flags & PORT_OK, "port %zu",
-			  i);
+	assert_every_port_ok(f);
 	cr_assert_eq(sweep_slowed_to(f->s, 0), 0, "slowed to %zu",
 		     sweep_slowed_to(f->s, 0));
 	cr_assert_eq(sweep_outages(f->s, &i), NULL);
@@ -541,7 +547,6 @@ swamped_far_side(const struct fake *f, size_t index, unsigned attempt,
 Test(sweep, a_swamped_far_side_slows_the_sweep_and_nothing_is_lost)
 {
 	struct fake *f;
-	size_t i;
 
 	fake_agent = false;
 	f = fake_new("udp/7000", "40000-44999", 4096, 3, 0, swamped_far_side);
@@ -549,10 +554,7 @@ Test(sweep, a_swamped_far_side_slows_the_sweep_and_nothing_is_lost)
 
 	sweep_start(f->s);
 	fake_drive(f);
-	cr_assert_null(sweep_error(f->s));
-	for (i = 0; i < 5000; i++)
-		cr_assert(sweep_port_at(f->s, i)->flags & PORT_OK, "port %zu",
-			  i);
+	assert_every_port_ok(f);
 	cr_assert_gt(sweep_slowed_to(f->s, 0), 0);
 	cr_assert_leq(sweep_slowed_to(f->s, 0), 64);
 	fake_free(f);
@@ -574,14 +576,10 @@ Test(sweep, an_agent_is_never_paced_below_64)
 {
 	struct fake *f = fake_new("udp/7000", "40000-44999", 4096, 3, 0,
 				  agent_swamped_above_70);
-	size_t i;
 
 	sweep_start(f->s);
 	fake_drive(f);
-	cr_assert_null(sweep_error(f->s));
-	for (i = 0; i < 5000; i++)
-		cr_assert(sweep_port_at(f->s, i)->flags & PORT_OK, "port %zu",
-			  i);
+	assert_every_port_ok(f);
 	cr_assert_eq(sweep_slowed_to(f->s, 0), 64);
 	fake_free(f);
 }
