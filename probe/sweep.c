@@ -1363,8 +1363,11 @@ sweep_room(const struct sweep *s, size_t check)
 	if (s->inflight[PROTO_UDP] + s->inflight[PROTO_TCP] >= s->cfg.window ||
 	    (double)l->inflight >= l->limit)
 		return false;
-	return s->cfg.checks.checks[check].proto != PROTO_TCP ||
-	       s->inflight[PROTO_TCP] < s->cfg.tcp_window;
+	if (s->cfg.checks.checks[check].proto != PROTO_TCP)
+		return true;
+	return s->inflight[PROTO_TCP] < s->cfg.tcp_window &&
+	       (s->cfg.tcp_port_window == 0 ||
+		l->inflight < s->cfg.tcp_port_window);
 }
 
 /* The next port to start, or SIZE_MAX; *wake_ms gets when one will be due. */

@@ -67,6 +67,9 @@ struct sweep_config {
 	unsigned rate; /* attempts per second, 0 = unlimited */
 	unsigned window; /* attempts in flight at most */
 	unsigned tcp_window; /* TCP attempts in flight at most; 0: window */
+	/* TCP attempts in flight to one port (one listener on the agent) at
+	 * most; 0: no bound of its own. */
+	unsigned tcp_port_window;
 	unsigned attempts; /* per port before the confirmation */
 	unsigned timeout_ms; /* the longest wait for a reply */
 	uint64_t seed; /* the order of the sweep and the attempts' nonces */

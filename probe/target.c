@@ -212,6 +212,37 @@ group_configure(struct group *g)
 		xcalloc(cfg->checks.count + 1, sizeof *g->rejected_inferred);
 }
 
+/*
+ * TCP in flight to one agent port, within what its listener holds. Linux
+ * answers a SYN with a syncookie once the listener's SYN queue holds its
+ * backlog (min(listen backlog, somaxconn)); with syncookies off it drops
+ * SYNs once the queue passes three quarters of tcp_max_syn_backlog. A
+ * syncookie leaves no SYN_RECV entry for the agent's socket evidence to
+ * find, so without capture each port keeps to half the queue. With
+ * capture the SYN is seen at the interface whatever follows, and with
+ * syncookies on nothing is dropped: the listen backlog itself is the
+ * bound (completed connections that could wait for accept()). The SYN
+ * queue cannot be kept short in every case anyway: the SYN_RECV entries
+ * of ports whose SYN-ACKs a NACL drops stay for the agent's SYN-ACK
+ * retries (a minute at tcp_synack_retries 5), since closing a socket in
+ * SYN_SENT sends no RST.
+ */
+static void
+tcp_fit_agent(struct sweep_config *cfg, const struct probe_session_info *info)
+{
+	unsigned queue = info->listen_backlog;
+
+	if (info->syncookies == 0 && info->syn_backlog > 0 &&
+	    (queue == 0 || info->syn_backlog / 4 * 3 < queue))
+		queue = info->syn_backlog / 4 * 3;
+	if (queue < 16)
+		return;
+	cfg->tcp_port_window =
+		info->evidence == EVIDENCE_CAPTURE && info->syncookies != 0
+			? queue
+			: queue / 2;
+}
+
 /* With an agent: its session, and what it tells of the pace. */
 static int
 group_open(struct group *g, char **cause)
@@ -219,7 +250,6 @@ group_open(struct group *g, char **cause)
 	struct probe_session_params params;
 	struct range_list avoid = {NULL, 0};
 	struct sweep_config *cfg = &g->cfg;
-	unsigned queue;
 
 	target_swept_ports(g->report, &avoid);
 	memset(&params, 0, sizeof params);
@@ -257,19 +287,7 @@ group_open(struct group *g, char **cause)
 		}
 		cfg->rate = g->info.max_rate;
 	}
-	/*
-	 * Half-open connections beyond the agent's SYN queue or listen
-	 * backlog make it fall back to syncookies (no SYN_RECV entry left
-	 * to prove a SYN arrived) or drop SYNs: keep TCP in flight at half
-	 * the smaller.
-	 */
-	queue = g->info.syn_backlog;
-	if (g->info.listen_backlog > 0 &&
-	    (queue == 0 || g->info.listen_backlog < queue))
-		queue = g->info.listen_backlog;
-	if (queue >= 16 &&
-	    (cfg->tcp_window == 0 || queue / 2 < cfg->tcp_window))
-		cfg->tcp_window = queue / 2;
+	tcp_fit_agent(cfg, &g->info);
 	return 0;
 }
 

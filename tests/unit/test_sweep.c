@@ -38,6 +38,8 @@ struct fake {
 	struct fake_event *events;
 	size_t nevents, alloc;
 	size_t inflight, max_inflight, starts;
+	/* Counted (not canary) attempts in flight, by check, and the most. */
+	size_t check_inflight[2], check_max[2];
 	size_t *first_order; /* ports in the order of their first attempt */
 	size_t nfirst;
 	uint64_t *last_send; /* per port, the last attempt's time */
@@ -48,6 +50,8 @@ struct fake {
 static struct fake *F;
 /* The next fake_new's far side: an agent (true) or a real server. */
 static bool fake_agent = true;
+/* The next fake_new's TCP attempts in flight per port at most; 0: none. */
+static unsigned fake_tcp_port_window;
 
 static uint64_t
 fake_now(void *arg)
@@ -90,6 +94,12 @@ fake_start(struct sweep *s, struct attempt *a)
 		kind = FAKE_SILENT;
 	if (++F->inflight > F->max_inflight)
 		F->max_inflight = F->inflight;
+	if (!a->canary && a->index / sweep_nsports(s) < 2) {
+		size_t c = a->index / sweep_nsports(s);
+
+		if (++F->check_inflight[c] > F->check_max[c])
+			F->check_max[c] = F->check_inflight[c];
+	}
 	if (kind == FAKE_SILENT)
 		return TRANSPORT_STARTED;
 	if (proto == PROTO_TCP && kind != FAKE_REJECT) {
@@ -105,10 +115,10 @@ fake_start(struct sweep *s, struct attempt *a)
 static void
 fake_stop(struct sweep *s, struct attempt *a, bool abort)
 {
-	(void)s;
-	(void)a;
 	(void)abort;
 	F->inflight--;
+	if (!a->canary && a->index / sweep_nsports(s) < 2)
+		F->check_inflight[a->index / sweep_nsports(s)]--;
 }
 
 static const struct transport_ops fake_transport = {
@@ -184,6 +194,7 @@ fake_new(const char *spec, const char *sports, unsigned window,
 	cfg.target.ss_family = AF_INET;
 	cfg.agent = fake_agent;
 	cfg.window = window;
+	cfg.tcp_port_window = fake_tcp_port_window;
 	cfg.attempts = attempts;
 	cfg.rate = rate;
 	cfg.timeout_ms = 300;
@@ -616,5 +627,40 @@ Test(sweep, a_swamped_server_with_a_hole_reads_exactly_the_hole)
 							 : PORT_OK),
 			  "port %zu", i);
 	cr_assert_eq(sweep_slowed_to(f->s, 0), 4);
+	fake_free(f);
+}
+
+static enum fake_outcome
+odd_ports_silent(const struct fake *f, size_t index, unsigned attempt,
+		 bool canary)
+{
+	(void)f;
+	(void)attempt;
+	return !canary && index % 2 == 1 ? FAKE_SILENT : FAKE_REPLY;
+}
+
+/* The agent's SYN queue is one per listener: each TCP port keeps to the
+ * bound on its own, and two ports together go past it. */
+Test(sweep, tcp_in_flight_keeps_to_the_bound_of_each_agent_port)
+{
+	struct fake *f;
+	size_t i, ok = 0;
+
+	fake_tcp_port_window = 100;
+	f = fake_new("tcp/7000,tcp/7002", "40000-40999", 1024, 2, 0,
+		     odd_ports_silent);
+	fake_tcp_port_window = 0;
+	sweep_start(f->s);
+	fake_drive(f);
+	cr_assert_null(sweep_error(f->s));
+	cr_assert_eq(f->check_max[0], 100);
+	cr_assert_eq(f->check_max[1], 100);
+	cr_assert_eq(f->check_inflight[0] + f->check_inflight[1], 0);
+	for (i = 0; i < sweep_nports(f->s); i++)
+		if (sweep_port_at(f->s, i)->flags & PORT_OK) {
+			cr_assert_eq(i % 2, 0, "port %zu", i);
+			ok++;
+		}
+	cr_assert_eq(ok, 1000);
 	fake_free(f);
 }
