@@ -235,7 +235,8 @@ bare_run()
 }
 
 # nacl-probe ARGS... toward the agent, --rate 0 unless ARGS say otherwise;
-# WALL, RSS_KB, and PROBE_OK and PROBE_NOT_OK from its report.
+# WALL, RSS_KB, and PROBE_OK and PROBE_NOT_OK from its report; stops the
+# bench unless it swept to the end (exit 0 or 1).
 probe_run()
 {
 	rm -f "$TMP/report.json"
@@ -245,6 +246,9 @@ probe_run()
 		fatal "nacl-probe wrote no report (exit $EXIT): $(tail -n 5 "$TMP/err")"
 	PROBE_NOT_OK=$(jq '[.checks[] | (.counts | add) - .counts.ok] | add' \
 		"$TMP/report.json")
+	# 1: holes found. Anything else means the figure is not of a sweep.
+	[ "$EXIT" -le 1 ] ||
+		fatal "nacl-probe exited $EXIT: $*: $(tail -n 5 "$TMP/err")"
 }
 
 # Median of the numbers given.
@@ -462,7 +466,9 @@ four_checks()
 		note "four checks, every other port dropped: run $i of $FOUR_RUNS"
 		rules "ip saddr $AGENT4 udp dport & 1 == 0 drop" \
 			"ip saddr $AGENT4 tcp dport & 1 == 0 drop"
-		probe_run "${common[@]}"
+		# The control connection from an odd port: the sweep takes
+		# 1024-65535, and a random one of the ports left could be even.
+		probe_run "${common[@]}" --control-sport 1023
 		frag+=("$WALL")
 		rss+=("$RSS_KB")
 	done

@@ -23,6 +23,9 @@
 /* A busy agent (many sessions at once) may take a while to answer. */
 #define SESSION_REQUEST_TIMEOUT_MS 30000
 #define SESSION_CLOSE_TIMEOUT_MS 5000
+/* Fewer unswept source ports than this to try for the control connection:
+ * swept ones follow. */
+#define SESSION_UNSWEPT_ENOUGH 3
 /* Pongs missed before the agent counts as lost: an agent that dies closes
  * the connection at once; this is for a host gone silent, and on a busy
  * host (fifty probes beside a loaded CI) three seconds came and went
@@ -120,7 +123,12 @@ session_ephemeral_range(uint16_t *from, uint16_t *to)
 /*
  * Source ports to try, in order: --control-sport, one of the kernel's
  * ephemeral range, one below 32768, one in 61000-65535; never one the run
- * sweeps, never twice.
+ * sweeps, never twice. A sweep of nearly every port leaves few such ports
+ * (only 512-1023 beside 1024-65535), which the common NACL that lets
+ * replies back to 1024-65535 alone blocks: then one of the ephemeral
+ * range, one below 32768 and one in 61000-65535 follow although the run
+ * sweeps them (the control connection goes to another port of the agent:
+ * it shares no 4-tuple with the probes).
  */
 static size_t
 session_candidates(const struct probe_session_params *p, uint16_t *out)
@@ -137,6 +145,14 @@ session_candidates(const struct probe_session_params *p, uint16_t *out)
 	    (port = session_pick_port(512, 1023, p->avoid, out, n)) != 0)
 		out[n++] = port;
 	if ((port = session_pick_port(61000, 65535, p->avoid, out, n)) != 0)
+		out[n++] = port;
+	if (n - (p->control_sport != 0) >= SESSION_UNSWEPT_ENOUGH)
+		return n;
+	if ((port = session_pick_port(from, to, NULL, out, n)) != 0)
+		out[n++] = port;
+	if ((port = session_pick_port(1024, 32767, NULL, out, n)) != 0)
+		out[n++] = port;
+	if ((port = session_pick_port(61000, 65535, NULL, out, n)) != 0)
 		out[n++] = port;
 	return n;
 }

@@ -5,7 +5,10 @@
 # from 61000-65535, says which ports failed, and reports the hole exactly.
 # With --control-sport in an open range it goes there first; when every
 # reply from the control port is dropped it exits 3 within about 10 s,
-# naming the ports it tried.
+# naming the ports it tried. A sweep of 32768-65535 leaves one unswept
+# candidate (below 32768); with replies to every port below 32768 dropped,
+# as a NACL that lets back only 32768-65535 does, the probe goes on to a
+# swept port and sweeps every port ok.
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 
@@ -33,6 +36,24 @@ assert_exit 1
 assert_ranges 0 '60900-60999 reply_dropped'
 if grep -q "no SYN-ACK" "$PROBE_ERR"; then
 	np_fail "--control-sport 62000 was not tried first: $(cat "$PROBE_ERR")"
+fi
+
+np_rules <<'RULES'
+ip saddr 198.18.2.1 ip daddr 198.18.1.1 udp dport 1-32767 drop
+ip saddr 198.18.2.1 ip daddr 198.18.1.1 tcp dport 1-32767 drop
+RULES
+probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000 \
+	--sports 32768-65535
+assert_exit 0
+assert_ranges 0 '32768-65535 ok'
+assert_contains "stderr names the unswept port that failed and the swept one that worked" \
+	"$PROBE_ERR" \
+	"warning: control connection to 198\\.18\\.2\\.1:7455: no SYN-ACK came back to source port ([0-9]+); port ([0-9]+) worked"
+failed=$(sed -n 's/.*came back to source port \([0-9]*\); port.*/\1/p' "$PROBE_ERR")
+port=$(sed -n 's/.*; port \([0-9]*\) worked.*/\1/p' "$PROBE_ERR")
+if [ -z "$failed" ] || [ "$failed" -ge 32768 ] || [ -z "$port" ] ||
+	[ "$port" -lt 32768 ]; then
+	np_fail "the control connection failed from $failed (expected below 32768) and worked from $port (expected a swept port, 32768-65535)"
 fi
 
 np_rules <<'RULES'
