@@ -130,6 +130,7 @@ struct sweep_lane {
 	double limit, limit_before_outage; /* attempts in flight at most */
 	bool slowed;
 	size_t lowest;
+	char slowed_why[96]; /* why it was first cut, for the report */
 };
 
 struct sweep {
@@ -318,6 +319,12 @@ size_t
 sweep_slowed_to(const struct sweep *s, size_t check)
 {
 	return s->lanes[check].slowed ? s->lanes[check].lowest : 0;
+}
+
+const char *
+sweep_slowed_why(const struct sweep *s, size_t check)
+{
+	return s->lanes[check].slowed ? s->lanes[check].slowed_why : NULL;
 }
 
 double
@@ -712,15 +719,18 @@ sweep_pace_floor(const struct sweep *s)
  * slow down.
  */
 /* Divides the pace of a lane by factor (at most 1 in flight more than now
- * as the base), down to the floor. */
+ * as the base), down to the floor; the first why is kept. */
 static void
-sweep_lane_cut(struct sweep_lane *l, double factor, double floor)
+sweep_lane_cut(struct sweep_lane *l, double factor, double floor,
+	       const char *why)
 {
 	if (l->limit > l->inflight + 1.0)
 		l->limit = (double)l->inflight + 1.0;
 	l->limit /= factor;
 	if (l->limit < floor)
 		l->limit = floor;
+	if (!l->slowed)
+		snprintf(l->slowed_why, sizeof l->slowed_why, "%s", why);
 	l->slowed = true;
 	if (l->lowest == 0 || (size_t)l->limit < l->lowest)
 		l->lowest = (size_t)l->limit;
@@ -740,7 +750,8 @@ sweep_slow_down(struct sweep *s, size_t check, const char *why)
 		return;
 	for (c = 0; c < s->nchecks; c++)
 		if (s->cfg.checks.checks[c].port == port)
-			sweep_lane_cut(&s->lanes[c], 2, sweep_pace_floor(s));
+			sweep_lane_cut(&s->lanes[c], 2, sweep_pace_floor(s),
+				       why);
 	s->last_cut_ns = s->now_ns;
 	s->canary_history = 0;
 	forgiven = sweep_forgive(s, s->now_ns - 2 * deadline_ns, port);
@@ -1220,7 +1231,9 @@ sweep_recheck(struct sweep *s)
 
 	s->rechecked = true;
 	for (i = 0; i < s->nchecks; i++) {
-		sweep_lane_cut(&s->lanes[i], 4, sweep_pace_floor(s));
+		sweep_lane_cut(&s->lanes[i], 4, sweep_pace_floor(s),
+			       "too many attempts to ports that answered were "
+			       "lost to tell a hole");
 		memset(&s->stats[i].loss, 0, sizeof s->stats[i].loss);
 	}
 	for (i = 0; i < s->nports; i++) {

@@ -264,6 +264,9 @@ bool sweep_in_outage(const struct sweep *s);
 /* The fewest attempts of check in flight the far side's pace cut it to, 0
  * when it never slowed. */
 size_t sweep_slowed_to(const struct sweep *s, size_t check);
+/* Why check was first slowed ("replies take 180 ms (90th percentile) of the
+ * 300 ms allowed"...), NULL when it never was. */
+const char *sweep_slowed_why(const struct sweep *s, size_t check);
 /* Publishes one event filled from index (check, sport, totals). */
 void sweep_publish(struct sweep *s, enum sweep_event_type type, size_t index,
 		   struct sweep_event *ev);

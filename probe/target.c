@@ -650,9 +650,8 @@ group_measure(struct group *g)
 		if (slowed > 0) {
 			char *note = xasprintf(
 				"slowed to %zu attempts at once: the far side "
-				"did not keep up (canaries to answering ports "
-				"failed, or replies came late)",
-				slowed);
+				"did not keep up (first: %s)",
+				slowed, sweep_slowed_why(g->sweep, c));
 
 			report_check_add_note(rc, note);
 			free(note);

@@ -9,7 +9,7 @@
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 
-NP_PROBE_LIMIT=170
+NP_PROBE_LIMIT=480
 np_setup
 np_rules <<'RULES'
 ip saddr 198.18.2.1 ip daddr 198.18.1.1 udp dport 60000-60999 drop

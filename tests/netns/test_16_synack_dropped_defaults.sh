@@ -7,7 +7,7 @@
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 
-NP_PROBE_LIMIT=120
+NP_PROBE_LIMIT=300
 np_setup
 np_rules <<'RULES'
 ip saddr 198.18.2.1 tcp dport 40000-59999 tcp flags & (syn | ack) == syn | ack drop

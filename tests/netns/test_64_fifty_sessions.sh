@@ -36,6 +36,11 @@ for i in $(seq 0 49); do
 		assert_exit 0
 		expected="$from-$((from + 99)) ok"
 	fi
+	# Why, when it ended otherwise: its last lines and the report's error.
+	if [ "$PROBE_EXIT" -gt 1 ]; then
+		np_log "probe $i of 50: $(tail -n 3 "$NP_TMP/fifty-$i.out")"
+		np_log "probe $i of 50: error: $(jq -r '.error // "none"' "$REPORT" 2>&1)"
+	fi
 	assert_ranges 0 "$expected"
 	assert_ranges 1 "$expected"
 done

@@ -516,6 +516,7 @@ Test(sweep, random_loss_never_slows_the_sweep)
 	assert_every_port_ok(f);
 	cr_assert_eq(sweep_slowed_to(f->s, 0), 0, "slowed to %zu",
 		     sweep_slowed_to(f->s, 0));
+	cr_assert_null(sweep_slowed_why(f->s, 0));
 	cr_assert_eq(sweep_outages(f->s, &i), NULL);
 	fake_free(f);
 }
@@ -592,6 +593,8 @@ Test(sweep, an_agent_is_never_paced_below_64)
 	fake_drive(f);
 	assert_every_port_ok(f);
 	cr_assert_eq(sweep_slowed_to(f->s, 0), 64);
+	cr_assert_str_eq(sweep_slowed_why(f->s, 0),
+			 "canaries to ports that answered before failed");
 	fake_free(f);
 }
 
