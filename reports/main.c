@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cmdline.h"
 #include "common/log.h"
 #include "common/version.h"
 #include "common/usage.h"
@@ -103,23 +104,6 @@ report_usage_error(const char *fmt, ...)
 	return REPORT_USAGE_ERROR;
 }
 
-/* getopt's complaint about argv[optind - 1], in our words. */
-static int
-report_option_error(const char *command, int opt, char **argv,
-		    const char *accepted)
-{
-	if (opt == ':')
-		return report_usage_error("%s: option '%s' needs a value",
-					  command, argv[optind - 1]);
-	/* optopt names a bad short option; long ones are whole. */
-	if (optopt != 0)
-		return report_usage_error("%s: unknown option '-%c': accepted "
-					  "are %s",
-					  command, optopt, accepted);
-	return report_usage_error("%s: unknown option '%s': accepted are %s",
-				  command, argv[optind - 1], accepted);
-}
-
 static int
 report_read(const char *path, struct report *r)
 {
@@ -132,50 +116,63 @@ report_read(const char *path, struct report *r)
 	return -1;
 }
 
+struct render_options {
+	const struct render_format *format;
+	const char *output;
+};
+
+static int
+render_option(int key, const char *arg, void *options)
+{
+	struct render_options *o = options;
+
+	if (key == 'f') {
+		o->format = render_format_find(arg);
+		if (o->format == NULL)
+			return report_usage_error("render: unknown format '%s' "
+						  "for --format: expected %s",
+						  arg, render_format_names());
+		return 0;
+	}
+	if (*arg == '\0')
+		return report_usage_error("render: --output needs a file name");
+	o->output = strcmp(arg, "-") == 0 ? NULL : arg;
+	return 0;
+}
+
 static int
 report_render(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	static const struct cmdline_option options[] = {
+		{"format", CMDLINE_KIND_VALUE, 0, 'f',
+		 "text|json|junit|prom|html"},
+		{"output", CMDLINE_KIND_VALUE, 0, 'o', "FILE"},
+		CMDLINE_END,
 	};
-	static const char accepted[] =
-		"--format text|json|junit|prom|html, --output FILE and --help";
-	const struct render_format *format = render_format_find("text");
-	const char *output = NULL;
+	static const struct cmdline cmdline = {
+		.program = "nacl-report",
+		.prefix = "render: ",
+		.shorts = "f:o:",
+		.options = options,
+		.handle = render_option,
+	};
+	struct render_options o = {render_format_find("text"), NULL};
+	const struct render_format *format;
+	const char *output;
 	struct report r;
 	char *cause = NULL, *data;
 	size_t len;
-	int opt, rc = 0;
+	bool help;
+	int rc = 0;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":f:o:h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'f':
-			format = render_format_find(optarg);
-			if (format == NULL)
-				return report_usage_error(
-					"render: unknown format '%s' for "
-					"--format: expected %s",
-					optarg, render_format_names());
-			break;
-		case 'o':
-			if (*optarg == '\0')
-				return report_usage_error(
-					"render: --output needs a file name");
-			output = strcmp(optarg, "-") == 0 ? NULL : optarg;
-			break;
-		case 'h':
-			fputs(report_usage_text, stdout);
-			return 0;
-		default:
-			return report_option_error("render", opt, argv,
-						   accepted);
-		}
+	if (cmdline_parse(&cmdline, argc, argv, &o, &help) != 0)
+		return REPORT_USAGE_ERROR;
+	if (help) {
+		fputs(report_usage_text, stdout);
+		return 0;
 	}
+	format = o.format;
+	output = o.output;
 	if (optind == argc)
 		return report_usage_error("render: missing REPORT.json: give "
 					  "the JSON file written by nacl-probe "
@@ -209,20 +206,21 @@ report_render(int argc, char **argv)
 static int
 report_diff(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	static const struct cmdline_option options[] = {CMDLINE_END};
+	static const struct cmdline cmdline = {
+		.program = "nacl-report",
+		.prefix = "diff: ",
+		.options = options,
 	};
 	struct report old, new;
 	struct report_diff d;
 	char *cause = NULL;
-	int opt, rc;
+	bool help;
+	int rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-		if (opt != 'h')
-			return report_option_error("diff", opt, argv, "--help");
+	if (cmdline_parse(&cmdline, argc, argv, NULL, &help) != 0)
+		return REPORT_USAGE_ERROR;
+	if (help) {
 		fputs(report_usage_text, stdout);
 		return 0;
 	}

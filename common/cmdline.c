@@ -1,0 +1,190 @@
+/* The programs' command lines: one table of options, read one way. */
+/* getopt_long does the reading; the messages are ours, the same in all. */
+#include "common/cmdline.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/usage.h"
+#include "common/xmalloc.h"
+
+/* getopt_long's val of options[i]; above every char, so never a letter. */
+#define CMDLINE_VAL_BASE 256
+
+static size_t
+cmdline_count(const struct cmdline *c)
+{
+	size_t n = 0;
+
+	while (c->options[n].name != NULL)
+		n++;
+	return n;
+}
+
+char *
+cmdline_accepted(const struct cmdline *c)
+{
+	size_t i, n = cmdline_count(c);
+	char *out = xstrdup(""), *next;
+
+	for (i = 0; i < n; i++) {
+		const struct cmdline_option *opt = &c->options[i];
+
+		next = xasprintf("%s--%s%s%s, ", out, opt->name,
+				 opt->shown ? " " : "",
+				 opt->shown ? opt->shown : "");
+		free(out);
+		out = next;
+	}
+	/* "--a, --b, " becomes "--a, --b and --help". */
+	if (n > 0)
+		out[strlen(out) - 2] = '\0';
+	next = xasprintf("%s%s--help", out, n > 0 ? " and " : "");
+	free(out);
+	return next;
+}
+
+static bool
+cmdline_takes_value(const struct cmdline_option *opt)
+{
+	return opt->kind == CMDLINE_KIND_TEXT ||
+	       opt->kind == CMDLINE_KIND_VALUE;
+}
+
+/* getopt_long's complaint (ret ':' or '?') about argv[optind - 1]. */
+static void
+cmdline_error(const struct cmdline *c, int ret, int argc, char **argv)
+{
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+	char *accepted;
+
+	if (ret == ':') {
+		usage_print(c->program, "%soption '%s' needs a value",
+			    c->prefix, arg);
+		return;
+	}
+	/* A long option that takes no value, given one: --before=x. */
+	if (optopt >= CMDLINE_VAL_BASE) {
+		usage_print(c->program,
+			    "%soption '%.*s' takes no value: give '--%s' "
+			    "alone",
+			    c->prefix, (int)strcspn(arg, "="), arg,
+			    c->options[optopt - CMDLINE_VAL_BASE].name);
+		return;
+	}
+	accepted = cmdline_accepted(c);
+	/* optopt names a bad short option; long ones are whole. */
+	if (optopt != 0)
+		usage_print(c->program,
+			    "%sunknown option '-%c': accepted are %s",
+			    c->prefix, optopt, accepted);
+	else
+		usage_print(c->program,
+			    "%sunknown option '%s': accepted are %s", c->prefix,
+			    arg, accepted);
+	free(accepted);
+}
+
+/* The option getopt_long returned as ret, or NULL for -h and --help. */
+static const struct cmdline_option *
+cmdline_find(const struct cmdline *c, size_t n, int ret)
+{
+	size_t i;
+
+	if (ret >= CMDLINE_VAL_BASE && (size_t)(ret - CMDLINE_VAL_BASE) < n)
+		return &c->options[ret - CMDLINE_VAL_BASE];
+	for (i = 0; i < n; i++)
+		if (c->options[i].key == ret)
+			return &c->options[i];
+	return NULL;
+}
+
+static int
+cmdline_apply(const struct cmdline *c, const struct cmdline_option *opt,
+	      void *o)
+{
+	char *field = (char *)o + opt->offset;
+
+	switch (opt->kind) {
+	case CMDLINE_KIND_FLAG:
+		*(bool *)field = true;
+		return 0;
+	case CMDLINE_KIND_TEXT:
+		*(const char **)field = optarg;
+		return 0;
+	case CMDLINE_KIND_SWITCH:
+		return c->handle(opt->key, NULL, o);
+	case CMDLINE_KIND_VALUE:
+		return c->handle(opt->key, optarg, o);
+	}
+	return 0;
+}
+
+static int
+cmdline_run(const struct cmdline *c, struct option *table, size_t n, bool *seen,
+	    int argc, char **argv, void *o, bool *help)
+{
+	char *shorts = xasprintf(":h%s", c->shorts ? c->shorts : "");
+	const struct cmdline_option *opt;
+	int ret, rc = 0;
+
+	while ((ret = getopt_long(argc, argv, shorts, table, NULL)) != -1) {
+		if (ret == 'h') {
+			*help = true;
+			break;
+		}
+		if (ret == ':' || ret == '?') {
+			cmdline_error(c, ret, argc, argv);
+			rc = -1;
+			break;
+		}
+		opt = cmdline_find(c, n, ret);
+		if (opt == NULL)
+			continue;
+		/* A second value would silently win; flags may repeat. */
+		if (c->once && cmdline_takes_value(opt) &&
+		    seen[opt - c->options]) {
+			usage_print(c->program,
+				    "%s--%s given twice: give it once",
+				    c->prefix, opt->name);
+			rc = -1;
+			break;
+		}
+		seen[opt - c->options] = true;
+		if (cmdline_apply(c, opt, o) != 0) {
+			rc = -1;
+			break;
+		}
+	}
+	free(shorts);
+	return rc;
+}
+
+int
+cmdline_parse(const struct cmdline *c, int argc, char **argv, void *o,
+	      bool *help)
+{
+	size_t i, n = cmdline_count(c);
+	struct option *table = xcalloc(n + 2, sizeof *table);
+	bool *seen = xcalloc(n + 1, sizeof *seen);
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		table[i].name = c->options[i].name;
+		table[i].has_arg = cmdline_takes_value(&c->options[i])
+					   ? required_argument
+					   : no_argument;
+		table[i].val = CMDLINE_VAL_BASE + (int)i;
+	}
+	table[n].name = "help";
+	table[n].val = 'h';
+	*help = false;
+	opterr = 0;
+	/* 0, not 1: glibc then forgets a previous run's permutation too. */
+	optind = 0;
+	rc = cmdline_run(c, table, n, seen, argc, argv, o, help);
+	free(seen);
+	free(table);
+	return rc;
+}
