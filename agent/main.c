@@ -352,7 +352,6 @@ agent_parse_options(int argc, char **argv, struct agent_options *o,
 	};
 	static const struct cmdline cmdline = {
 		.program = "nacl-agent",
-		.prefix = "",
 		.shorts = "v",
 		.options = options,
 		.handle = agent_option,
@@ -361,7 +360,6 @@ agent_parse_options(int argc, char **argv, struct agent_options *o,
 	const char *ports, *key_file;
 	char *cause = NULL;
 	size_t i;
-	bool help;
 
 	o->control_port = CONTROL_DEFAULT_PORT;
 	o->max_sessions = SESSION_DEFAULT_MAX;
@@ -370,9 +368,10 @@ agent_parse_options(int argc, char **argv, struct agent_options *o,
 	o->reply_rate = AGENT_DEFAULT_REPLY_RATE;
 	o->service.ntp_stratum = 1;
 	agent_parse_refid("NACL", &o->service.ntp_refid);
-	if (cmdline_parse(&cmdline, argc, argv, &line, &help) != 0)
+	switch (cmdline_parse(&cmdline, argc, argv, &line)) {
+	case CMDLINE_ERROR:
 		exit(2);
-	if (help) {
+	case CMDLINE_HELP:
 		agent_usage(stdout);
 		exit(0);
 	}

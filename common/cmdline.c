@@ -3,6 +3,7 @@
 #include "common/cmdline.h"
 
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,12 @@ cmdline_takes_value(const struct cmdline_option *opt)
 	       opt->kind == CMDLINE_KIND_VALUE;
 }
 
+static const char *
+cmdline_prefix(const struct cmdline *c)
+{
+	return c->prefix ? c->prefix : "";
+}
+
 /* getopt_long's complaint (ret ':' or '?') about argv[optind - 1]. */
 static void
 cmdline_error(const struct cmdline *c, int ret, int argc, char **argv)
@@ -61,7 +68,7 @@ cmdline_error(const struct cmdline *c, int ret, int argc, char **argv)
 
 	if (ret == ':') {
 		usage_print(c->program, "%soption '%s' needs a value",
-			    c->prefix, arg);
+			    cmdline_prefix(c), arg);
 		return;
 	}
 	/* A long option that takes no value, given one: --before=x. */
@@ -69,7 +76,7 @@ cmdline_error(const struct cmdline *c, int ret, int argc, char **argv)
 		usage_print(c->program,
 			    "%soption '%.*s' takes no value: give '--%s' "
 			    "alone",
-			    c->prefix, (int)strcspn(arg, "="), arg,
+			    cmdline_prefix(c), (int)strcspn(arg, "="), arg,
 			    c->options[optopt - CMDLINE_VAL_BASE].name);
 		return;
 	}
@@ -78,11 +85,11 @@ cmdline_error(const struct cmdline *c, int ret, int argc, char **argv)
 	if (optopt != 0)
 		usage_print(c->program,
 			    "%sunknown option '-%c': accepted are %s",
-			    c->prefix, optopt, accepted);
+			    cmdline_prefix(c), optopt, accepted);
 	else
 		usage_print(c->program,
-			    "%sunknown option '%s': accepted are %s", c->prefix,
-			    arg, accepted);
+			    "%sunknown option '%s': accepted are %s",
+			    cmdline_prefix(c), arg, accepted);
 	free(accepted);
 }
 
@@ -123,20 +130,22 @@ cmdline_apply(const struct cmdline *c, const struct cmdline_option *opt,
 
 static int
 cmdline_run(const struct cmdline *c, struct option *table, size_t n, bool *seen,
-	    int argc, char **argv, void *o, bool *help)
+	    int argc, char **argv, void *o)
 {
 	char *shorts = xasprintf(":h%s", c->shorts ? c->shorts : "");
 	const struct cmdline_option *opt;
-	int ret, rc = 0;
+	int ret, rc = CMDLINE_GO;
 
 	while ((ret = getopt_long(argc, argv, shorts, table, NULL)) != -1) {
 		if (ret == 'h') {
-			*help = true;
+			if (c->usage != NULL)
+				fputs(c->usage, stdout);
+			rc = CMDLINE_HELP;
 			break;
 		}
 		if (ret == ':' || ret == '?') {
 			cmdline_error(c, ret, argc, argv);
-			rc = -1;
+			rc = CMDLINE_ERROR;
 			break;
 		}
 		opt = cmdline_find(c, n, ret);
@@ -147,13 +156,13 @@ cmdline_run(const struct cmdline *c, struct option *table, size_t n, bool *seen,
 		    seen[opt - c->options]) {
 			usage_print(c->program,
 				    "%s--%s given twice: give it once",
-				    c->prefix, opt->name);
-			rc = -1;
+				    cmdline_prefix(c), opt->name);
+			rc = CMDLINE_ERROR;
 			break;
 		}
 		seen[opt - c->options] = true;
 		if (cmdline_apply(c, opt, o) != 0) {
-			rc = -1;
+			rc = CMDLINE_ERROR;
 			break;
 		}
 	}
@@ -162,8 +171,7 @@ cmdline_run(const struct cmdline *c, struct option *table, size_t n, bool *seen,
 }
 
 int
-cmdline_parse(const struct cmdline *c, int argc, char **argv, void *o,
-	      bool *help)
+cmdline_parse(const struct cmdline *c, int argc, char **argv, void *o)
 {
 	size_t i, n = cmdline_count(c);
 	struct option *table = xcalloc(n + 2, sizeof *table);
@@ -179,11 +187,10 @@ cmdline_parse(const struct cmdline *c, int argc, char **argv, void *o,
 	}
 	table[n].name = "help";
 	table[n].val = 'h';
-	*help = false;
 	opterr = 0;
 	/* 0, not 1: glibc then forgets a previous run's permutation too. */
 	optind = 0;
-	rc = cmdline_run(c, table, n, seen, argc, argv, o, help);
+	rc = cmdline_run(c, table, n, seen, argc, argv, o);
 	free(seen);
 	free(table);
 	return rc;

@@ -46,9 +46,16 @@ struct cmdline_option {
 		NULL, CMDLINE_KIND_FLAG, 0, 0, NULL                            \
 	}
 
+/* What cmdline_parse found: go on with optind at the first operand, the
+ * help was asked for, or a usage error (printed). */
+#define CMDLINE_GO 0
+#define CMDLINE_HELP 1
+#define CMDLINE_ERROR (-1)
+
 /*
  * One command line: who complains (program, e.g. "nacl-report nft", and a
- * prefix before each message, "" or "render: "), its short options
+ * prefix before each message, NULL or "render: "), the usage text
+ * printed on --help (NULL: the caller prints its own), its short options
  * besides -h as getopt spells them ("qv", "f:o:"; each the key of one
  * option), its options (ending with a NULL name; --help is always
  * accepted and listed last) and the handler of the CMDLINE_SWITCH and
@@ -57,6 +64,7 @@ struct cmdline_option {
 struct cmdline {
 	const char *program;
 	const char *prefix;
+	const char *usage;
 	const char *shorts;
 	const struct cmdline_option *options;
 	int (*handle)(int key, const char *arg, void *o);
@@ -65,13 +73,12 @@ struct cmdline {
 
 /*
  * Reads argv's options into o (argv[0] is the program or subcommand):
- * -h or --help sets *help and stops; an unknown option, a missing or
- * unwanted value or (with once) a repeated one is the usage error naming
- * it as written and what is accepted. Returns 0 with optind at the first
- * operand, or -1 once the usage error is printed.
+ * -h or --help prints the usage and stops (CMDLINE_HELP); an unknown
+ * option, a missing or unwanted value or (with once) a repeated one is the
+ * usage error naming it as written and what is accepted (CMDLINE_ERROR).
+ * Else CMDLINE_GO with optind at the first operand.
  */
-int cmdline_parse(const struct cmdline *c, int argc, char **argv, void *o,
-		  bool *help);
+int cmdline_parse(const struct cmdline *c, int argc, char **argv, void *o);
 /*
  * "--a, --b VALUE and --help": the options c accepts; free() it. On the
  * usage errors of operands, beside cmdline_parse's own.

@@ -350,14 +350,12 @@ probe_parse_options(int argc, char **argv, struct probe_options *o)
 	};
 	static const struct cmdline cmdline = {
 		.program = "nacl-probe",
-		.prefix = "",
 		.shorts = "qv",
 		.options = options,
 		.handle = probe_option,
 		.once = true,
 	};
 	char *cause = NULL;
-	bool help;
 
 	o->level = LOG_LEVEL_WARN;
 	o->ports = PROBE_DEFAULT_PORTS;
@@ -367,9 +365,10 @@ probe_parse_options(int argc, char **argv, struct probe_options *o)
 	o->window = PROBE_DEFAULT_WINDOW;
 	o->timeout_ms = PROBE_DEFAULT_TIMEOUT_MS;
 	o->attempts = PROBE_DEFAULT_ATTEMPTS;
-	if (cmdline_parse(&cmdline, argc, argv, o, &help) != 0)
+	switch (cmdline_parse(&cmdline, argc, argv, o)) {
+	case CMDLINE_ERROR:
 		exit(EXIT_USAGE);
-	if (help) {
+	case CMDLINE_HELP:
 		probe_usage(stdout);
 		exit(EXIT_PASS);
 	}

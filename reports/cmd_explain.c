@@ -100,8 +100,7 @@ struct explain_options {
 };
 
 static int
-explain_parse_options(int argc, char **argv, struct explain_options *o,
-		      bool *help)
+explain_parse_options(int argc, char **argv, struct explain_options *o)
 {
 	static const struct cmdline_option options[] = {
 		CMDLINE_TEXT("nacl", struct explain_options, nacl),
@@ -120,15 +119,15 @@ explain_parse_options(int argc, char **argv, struct explain_options *o,
 	};
 	static const struct cmdline cmdline = {
 		.program = "nacl-report explain",
-		.prefix = "",
+		.usage = explain_usage_text,
 		.options = options,
 	};
+	int rc;
 
 	memset(o, 0, sizeof *o);
-	if (cmdline_parse(&cmdline, argc, argv, o, help) != 0)
-		return -1;
-	if (*help)
-		return 0;
+	rc = cmdline_parse(&cmdline, argc, argv, o);
+	if (rc != CMDLINE_GO)
+		return rc;
 	if (optind == argc) {
 		command_usage_error("explain", "missing REPORT.json: give the "
 					       "JSON file written by "
@@ -227,15 +226,11 @@ explain_command(int argc, char **argv)
 	struct explain x;
 	struct report r;
 	char *cause = NULL;
-	bool help;
 	int rc;
 
-	if (explain_parse_options(argc, argv, &o, &help) != 0)
-		return COMMAND_USAGE_ERROR;
-	if (help) {
-		fputs(explain_usage_text, stdout);
-		return 0;
-	}
+	rc = explain_parse_options(argc, argv, &o);
+	if (rc != CMDLINE_GO)
+		return rc == CMDLINE_HELP ? 0 : COMMAND_USAGE_ERROR;
 	if (explain_load(&o, &r, &set, &probe, &agent, &path) != 0) {
 		explain_side_free(&probe);
 		explain_side_free(&agent);

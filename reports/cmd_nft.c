@@ -59,7 +59,7 @@ struct nft_options {
 };
 
 static int
-nft_parse_options(int argc, char **argv, struct nft_options *o, bool *help)
+nft_parse_options(int argc, char **argv, struct nft_options *o)
 {
 	static const struct cmdline_option options[] = {
 		CMDLINE_TEXT("probe-subnet", struct nft_options, probe_subnet),
@@ -71,17 +71,17 @@ nft_parse_options(int argc, char **argv, struct nft_options *o, bool *help)
 	};
 	static const struct cmdline cmdline = {
 		.program = "nacl-report nft",
-		.prefix = "",
+		.usage = nft_usage_text,
 		.options = options,
 	};
+	int rc;
 
 	memset(o, 0, sizeof *o);
 	o->table = "nacl";
 	o->chain = "forward";
-	if (cmdline_parse(&cmdline, argc, argv, o, help) != 0)
-		return -1;
-	if (*help)
-		return 0;
+	rc = cmdline_parse(&cmdline, argc, argv, o);
+	if (rc != CMDLINE_GO)
+		return rc;
 	if (argc - optind > 1) {
 		command_usage_error("nft",
 				    "unexpected argument '%s': give exactly "
@@ -135,15 +135,11 @@ nft_command(int argc, char **argv)
 	struct nacl_set set = {0};
 	char *cause = NULL, *script, *file;
 	const char *bad;
-	bool help;
 	int rc;
 
-	if (nft_parse_options(argc, argv, &o, &help) != 0)
-		return COMMAND_USAGE_ERROR;
-	if (help) {
-		fputs(nft_usage_text, stdout);
-		return 0;
-	}
+	rc = nft_parse_options(argc, argv, &o);
+	if (rc != CMDLINE_GO)
+		return rc == CMDLINE_HELP ? 0 : COMMAND_USAGE_ERROR;
 	bad = !nft_name_valid(o.table)	 ? o.table
 	      : !nft_name_valid(o.chain) ? o.chain
 					 : NULL;

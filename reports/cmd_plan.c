@@ -121,7 +121,7 @@ plan_option(int key, const char *arg, void *options)
 }
 
 static int
-plan_parse_options(int argc, char **argv, struct plan_options *o, bool *help)
+plan_parse_options(int argc, char **argv, struct plan_options *o)
 {
 	static const struct cmdline_option options[] = {
 		CMDLINE_TEXT("scenario", struct plan_options, scenario),
@@ -136,18 +136,17 @@ plan_parse_options(int argc, char **argv, struct plan_options *o, bool *help)
 	};
 	static const struct cmdline cmdline = {
 		.program = "nacl-report plan",
-		.prefix = "",
+		.usage = plan_usage_text,
 		.options = options,
 		.handle = plan_option,
 	};
-	int stdout_outputs;
+	int stdout_outputs, rc;
 
 	memset(o, 0, sizeof *o);
 	o->rule_quota = PLAN_DEFAULT_RULE_QUOTA;
-	if (cmdline_parse(&cmdline, argc, argv, o, help) != 0)
-		return -1;
-	if (*help)
-		return 0;
+	rc = cmdline_parse(&cmdline, argc, argv, o);
+	if (rc != CMDLINE_GO)
+		return rc;
 	if (o->source.cloudformation == NULL && optind == argc) {
 		command_usage_error("plan",
 				    "missing PLAN.json: give 'terraform show "
@@ -254,15 +253,12 @@ plan_command(int argc, char **argv)
 	struct scenario s;
 	struct plan p;
 	char *cause = NULL;
-	bool help, quiet;
+	bool quiet;
 	int rc;
 
-	if (plan_parse_options(argc, argv, &o, &help) != 0)
-		return COMMAND_USAGE_ERROR;
-	if (help) {
-		fputs(plan_usage_text, stdout);
-		return 0;
-	}
+	rc = plan_parse_options(argc, argv, &o);
+	if (rc != CMDLINE_GO)
+		return rc == CMDLINE_HELP ? 0 : COMMAND_USAGE_ERROR;
 	if (scenario_read_file(o.scenario, &s, &cause) != 0)
 		return command_input_error("plan", cause);
 	if (nacl_source_read(&o.source, &current, &change, &cause) != 0) {

@@ -79,8 +79,7 @@ predict_option(int key, const char *arg, void *options)
 }
 
 static int
-predict_parse_options(int argc, char **argv, struct predict_options *o,
-		      bool *help)
+predict_parse_options(int argc, char **argv, struct predict_options *o)
 {
 	static const struct cmdline_option options[] = {
 		CMDLINE_TEXT("scenario", struct predict_options, scenario),
@@ -90,17 +89,17 @@ predict_parse_options(int argc, char **argv, struct predict_options *o,
 	};
 	static const struct cmdline cmdline = {
 		.program = "nacl-report predict",
-		.prefix = "",
+		.usage = predict_usage_text,
 		.options = options,
 		.handle = predict_option,
 	};
 	char *accepted;
+	int rc;
 
 	memset(o, 0, sizeof *o);
-	if (cmdline_parse(&cmdline, argc, argv, o, help) != 0)
-		return -1;
-	if (*help)
-		return 0;
+	rc = cmdline_parse(&cmdline, argc, argv, o);
+	if (rc != CMDLINE_GO)
+		return rc;
 	if (optind < argc) {
 		accepted = cmdline_accepted(&cmdline);
 		command_usage_error("predict",
@@ -149,15 +148,11 @@ predict_command(int argc, char **argv)
 	struct nacl_set set;
 	struct predict p;
 	char *cause = NULL, *from;
-	bool help;
 	int rc;
 
-	if (predict_parse_options(argc, argv, &o, &help) != 0)
-		return COMMAND_USAGE_ERROR;
-	if (help) {
-		fputs(predict_usage_text, stdout);
-		return 0;
-	}
+	rc = predict_parse_options(argc, argv, &o);
+	if (rc != CMDLINE_GO)
+		return rc == CMDLINE_HELP ? 0 : COMMAND_USAGE_ERROR;
 	if (scenario_read_file(o.scenario, &s, &cause) != 0)
 		return command_input_error("predict", cause);
 	if (nacl_source_load(&o.source, &set, &cause) != 0) {

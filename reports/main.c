@@ -152,6 +152,7 @@ report_render(int argc, char **argv)
 	static const struct cmdline cmdline = {
 		.program = "nacl-report",
 		.prefix = "render: ",
+		.usage = report_usage_text,
 		.shorts = "f:o:",
 		.options = options,
 		.handle = render_option,
@@ -162,15 +163,11 @@ report_render(int argc, char **argv)
 	struct report r;
 	char *cause = NULL, *data;
 	size_t len;
-	bool help;
-	int rc = 0;
+	int rc;
 
-	if (cmdline_parse(&cmdline, argc, argv, &o, &help) != 0)
-		return REPORT_USAGE_ERROR;
-	if (help) {
-		fputs(report_usage_text, stdout);
-		return 0;
-	}
+	rc = cmdline_parse(&cmdline, argc, argv, &o);
+	if (rc != CMDLINE_GO)
+		return rc == CMDLINE_HELP ? 0 : REPORT_USAGE_ERROR;
 	format = o.format;
 	output = o.output;
 	if (optind == argc)
@@ -210,20 +207,17 @@ report_diff(int argc, char **argv)
 	static const struct cmdline cmdline = {
 		.program = "nacl-report",
 		.prefix = "diff: ",
+		.usage = report_usage_text,
 		.options = options,
 	};
 	struct report old, new;
 	struct report_diff d;
 	char *cause = NULL;
-	bool help;
 	int rc;
 
-	if (cmdline_parse(&cmdline, argc, argv, NULL, &help) != 0)
-		return REPORT_USAGE_ERROR;
-	if (help) {
-		fputs(report_usage_text, stdout);
-		return 0;
-	}
+	rc = cmdline_parse(&cmdline, argc, argv, NULL);
+	if (rc != CMDLINE_GO)
+		return rc == CMDLINE_HELP ? 0 : REPORT_USAGE_ERROR;
 	if (argc - optind != 2)
 		return report_usage_error(
 			"diff: expected OLD.json NEW.json (two reports saved "

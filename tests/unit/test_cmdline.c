@@ -45,7 +45,7 @@ static const struct cmdline_option sample_options[] = {
 
 static const struct cmdline sample_cmdline = {
 	.program = "nacl-report nft",
-	.prefix = "",
+	.usage = "usage: nacl-report nft [--nacl FILE]\n",
 	.shorts = "q",
 	.options = sample_options,
 	.handle = sample_option,
@@ -53,10 +53,10 @@ static const struct cmdline sample_cmdline = {
 };
 
 static int
-sample_parse(int argc, const char **argv, struct sample *s, bool *help)
+sample_parse(int argc, const char **argv, struct sample *s)
 {
 	*s = (struct sample){NULL, false, 0, 0, NULL};
-	return cmdline_parse(&sample_cmdline, argc, (char **)argv, s, help);
+	return cmdline_parse(&sample_cmdline, argc, (char **)argv, s);
 }
 
 Test(cmdline, options_set_fields_and_call_the_handler,
@@ -65,10 +65,8 @@ Test(cmdline, options_set_fields_and_call_the_handler,
 	const char *argv[] = {"nft",	  "--nacl",  "a.json",	 "x.json", "-q",
 			      "--before", "--quiet", "--json=-", NULL};
 	struct sample s;
-	bool help = true;
 
-	cr_assert_eq(sample_parse(8, argv, &s, &help), 0);
-	cr_assert_eq(help, false);
+	cr_assert_eq(sample_parse(8, argv, &s), CMDLINE_GO);
 	cr_assert_str_eq(s.nacl, "a.json");
 	cr_assert_eq(s.before, true);
 	cr_assert_eq(s.quiet, 2);
@@ -81,19 +79,26 @@ Test(cmdline, options_set_fields_and_call_the_handler,
 	cr_assert_stderr_eq_str("");
 }
 
-Test(cmdline, help_stops_reading, .init = cr_redirect_stderr)
+static void
+redirect_both(void)
+{
+	cr_redirect_stdout();
+	cr_redirect_stderr();
+}
+
+Test(cmdline, help_prints_the_usage_and_stops, .init = redirect_both)
 {
 	const char *argv[] = {"nft", "-h", "--bogus", NULL};
-	const char *long_help[] = {"nft", "--help", "--bogus", NULL};
+	const char *long_help[] = {"nft", "--nacl=a", "--help", "-x", NULL};
 	struct sample s;
-	bool help = false;
 
-	cr_assert_eq(sample_parse(3, argv, &s, &help), 0);
-	cr_assert_eq(help, true);
-	help = false;
-	cr_assert_eq(sample_parse(3, long_help, &s, &help), 0);
-	cr_assert_eq(help, true);
+	cr_assert_eq(sample_parse(3, argv, &s), CMDLINE_HELP);
+	cr_assert_eq(sample_parse(4, long_help, &s), CMDLINE_HELP);
+	cr_assert_str_eq(s.nacl, "a");
+	fflush(stdout);
 	fflush(stderr);
+	cr_assert_stdout_eq_str("usage: nacl-report nft [--nacl FILE]\n"
+				"usage: nacl-report nft [--nacl FILE]\n");
 	cr_assert_stderr_eq_str("");
 }
 
@@ -103,10 +108,9 @@ Test(cmdline, value_given_to_a_flag_names_it_as_written,
 	const char *argv[] = {"nft", "--before=x", NULL};
 	const char *abbreviated[] = {"nft", "--bef=x", NULL};
 	struct sample s;
-	bool help;
 
-	cr_assert_eq(sample_parse(2, argv, &s, &help), -1);
-	cr_assert_eq(sample_parse(2, abbreviated, &s, &help), -1);
+	cr_assert_eq(sample_parse(2, argv, &s), CMDLINE_ERROR);
+	cr_assert_eq(sample_parse(2, abbreviated, &s), CMDLINE_ERROR);
 	cr_assert_eq(s.before, false);
 	fflush(stderr);
 	cr_assert_stderr_eq_str(
@@ -124,10 +128,9 @@ Test(cmdline, unknown_options_name_the_accepted_ones,
 	const char *unknown_long[] = {"nft", "--table", "x", NULL};
 	const char *unknown_short[] = {"nft", "-x", NULL};
 	struct sample s;
-	bool help;
 
-	cr_assert_eq(sample_parse(3, unknown_long, &s, &help), -1);
-	cr_assert_eq(sample_parse(2, unknown_short, &s, &help), -1);
+	cr_assert_eq(sample_parse(3, unknown_long, &s), CMDLINE_ERROR);
+	cr_assert_eq(sample_parse(2, unknown_short, &s), CMDLINE_ERROR);
 	fflush(stderr);
 	cr_assert_stderr_eq_str(
 		"nacl-report nft: unknown option '--table': accepted are "
@@ -144,12 +147,11 @@ Test(cmdline, missing_repeated_and_refused_values, .init = cr_redirect_stderr)
 	const char *twice[] = {"nft", "--json", "a", "--json", "b", NULL};
 	const char *refused[] = {"nft", "--json", "", NULL};
 	struct sample s;
-	bool help;
 
-	cr_assert_eq(sample_parse(2, missing, &s, &help), -1);
-	cr_assert_eq(sample_parse(5, twice, &s, &help), -1);
+	cr_assert_eq(sample_parse(2, missing, &s), CMDLINE_ERROR);
+	cr_assert_eq(sample_parse(5, twice, &s), CMDLINE_ERROR);
 	cr_assert_str_eq(s.json, "a");
-	cr_assert_eq(sample_parse(3, refused, &s, &help), -1);
+	cr_assert_eq(sample_parse(3, refused, &s), CMDLINE_ERROR);
 	fflush(stderr);
 	cr_assert_stderr_eq_str(
 		"nacl-report nft: option '--nacl' needs a value\n"
@@ -166,10 +168,10 @@ Test(cmdline, accepted_lists_the_options_then_help)
 		CMDLINE_END,
 	};
 	static const struct cmdline_option none[] = {CMDLINE_END};
-	const struct cmdline with_values = {"nacl-report", "render: ", NULL,
-					    shown,	   NULL,       false};
-	const struct cmdline empty = {"nacl-report", "diff: ", NULL,
-				      none,	     NULL,     false};
+	const struct cmdline with_values = {.program = "nacl-report",
+					    .options = shown};
+	const struct cmdline empty = {.program = "nacl-report",
+				      .options = none};
 	char *text = cmdline_accepted(&sample_cmdline);
 
 	cr_assert_str_eq(text, "--nacl, --before, --quiet, --json and --help");
