@@ -249,17 +249,29 @@ report_diff(int argc, char **argv)
 	return rc;
 }
 
+/* nacl-report's subcommands, in the order the messages name them. */
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} report_commands[] = {
+	{"render", report_render},    {"diff", report_diff},
+	{"explain", explain_command}, {"nft", nft_command},
+	{"predict", predict_command}, {"plan", plan_command},
+};
+
+#define REPORT_COMMANDS_EXPECTED                                               \
+	"expected render, diff, explain, nft, predict, plan or --help"
+
 int
 main(int argc, char **argv)
 {
 	const char *command;
+	size_t i;
 
 	log_init("nacl-report", LOG_LEVEL_WARN);
 	if (argc < 2)
-		return report_usage_error(
-			"missing command: expected render, "
-			"diff, explain, nft, predict, plan or "
-			"--help");
+		return report_usage_error("missing command: %s",
+					  REPORT_COMMANDS_EXPECTED);
 	command = argv[1];
 	if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
 	    strcmp(command, "help") == 0) {
@@ -270,19 +282,9 @@ main(int argc, char **argv)
 		nacl_version_print("nacl-report");
 		return 0;
 	}
-	if (strcmp(command, "render") == 0)
-		return report_render(argc - 1, argv + 1);
-	if (strcmp(command, "diff") == 0)
-		return report_diff(argc - 1, argv + 1);
-	if (strcmp(command, "explain") == 0)
-		return explain_command(argc - 1, argv + 1);
-	if (strcmp(command, "nft") == 0)
-		return nft_command(argc - 1, argv + 1);
-	if (strcmp(command, "predict") == 0)
-		return predict_command(argc - 1, argv + 1);
-	if (strcmp(command, "plan") == 0)
-		return plan_command(argc - 1, argv + 1);
-	return report_usage_error("unknown command '%s': expected render, "
-				  "diff, explain, nft, predict, plan or --help",
-				  command);
+	for (i = 0; i < sizeof report_commands / sizeof *report_commands; i++)
+		if (strcmp(command, report_commands[i].name) == 0)
+			return report_commands[i].run(argc - 1, argv + 1);
+	return report_usage_error("unknown command '%s': %s", command,
+				  REPORT_COMMANDS_EXPECTED);
 }
