@@ -11,6 +11,7 @@
 
 #include "common/netaddr.h"
 #include "common/service.h"
+#include "common/wire.h"
 
 /* "np" + session (8) + sport (4) + seq (8) + attempt (2) + token (16), hex. */
 #define DNS_ID_LABEL_LEN 40
@@ -49,8 +50,7 @@ dns_frame(enum proto proto, const uint8_t *msg, size_t len, uint8_t *buf,
 	if (len > 65535 || head + len > size)
 		return 0;
 	if (head) {
-		buf[0] = (uint8_t)(len >> 8);
-		buf[1] = (uint8_t)len;
+		wire_put16(buf, (uint16_t)len);
 	}
 	memcpy(buf + head, msg, len);
 	return head + len;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/wire.h"
 #include "common/xmalloc.h"
 
 /* Each row is defined in its protocol's file. */
@@ -141,16 +142,9 @@ void
 service_identity_pack(const struct probe_id *id,
 		      uint8_t out[SERVICE_IDENTITY_SIZE])
 {
-	out[0] = (uint8_t)(id->session >> 24);
-	out[1] = (uint8_t)(id->session >> 16);
-	out[2] = (uint8_t)(id->session >> 8);
-	out[3] = (uint8_t)id->session;
-	out[4] = (uint8_t)(id->seq >> 24);
-	out[5] = (uint8_t)(id->seq >> 16);
-	out[6] = (uint8_t)(id->seq >> 8);
-	out[7] = (uint8_t)id->seq;
-	out[8] = (uint8_t)(id->sport >> 8);
-	out[9] = (uint8_t)id->sport;
+	wire_put32(out, id->session);
+	wire_put32(out + 4, id->seq);
+	wire_put16(out + 8, id->sport);
 	out[10] = id->attempt;
 	memcpy(out + 11, id->token, AUTH_TOKEN_SIZE);
 }
@@ -160,11 +154,9 @@ service_identity_unpack(const uint8_t in[SERVICE_IDENTITY_SIZE],
 			struct request_info *info)
 {
 	info->identified = true;
-	info->session = (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 |
-			(uint32_t)in[2] << 8 | in[3];
-	info->seq = (uint32_t)in[4] << 24 | (uint32_t)in[5] << 16 |
-		    (uint32_t)in[6] << 8 | in[7];
-	info->sport = (uint16_t)(in[8] << 8 | in[9]);
+	info->session = wire_get32(in);
+	info->seq = wire_get32(in + 4);
+	info->sport = wire_get16(in + 8);
 	info->attempt = in[10];
 	memcpy(info->token, in + 11, AUTH_TOKEN_SIZE);
 }

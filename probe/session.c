@@ -18,6 +18,7 @@
 #include "common/control.h"
 #include "common/log.h"
 #include "common/netaddr.h"
+#include "common/wire.h"
 #include "common/xmalloc.h"
 
 /* A busy agent (many sessions at once) may take a while to answer. */
@@ -323,8 +324,7 @@ session_next_frame(struct probe_session *ps, struct control_msg *msg,
 	if (len < 4)
 		return 0;
 	evbuffer_copyout(ps->in, header, 4);
-	need = 4 + ((size_t)header[0] << 24 | (size_t)header[1] << 16 |
-		    (size_t)header[2] << 8 | header[3]);
+	need = 4 + (size_t)wire_get32(header);
 	if (need > 4 + CONTROL_MAX_MESSAGE)
 		need = 4; /* the decoder refuses it */
 	if (len < need)
