@@ -49,15 +49,12 @@ expectation_name(enum expectation e)
 int
 expectation_parse(const char *name, enum expectation *e)
 {
-	int i;
+	int i = text_index(expectation_names_table, EXPECT_COUNT, name);
 
-	for (i = 0; i < EXPECT_COUNT; i++) {
-		if (strcmp(name, expectation_names_table[i]) == 0) {
-			*e = (enum expectation)i;
-			return 0;
-		}
-	}
-	return -1;
+	if (i < 0)
+		return -1;
+	*e = (enum expectation)i;
+	return 0;
 }
 
 const char *
