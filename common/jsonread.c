@@ -99,6 +99,38 @@ jsonread_member(const cJSON *obj, const char *at, const char *name,
 }
 
 int
+jsonread_array(struct jsonread_array *a, const cJSON *obj, const char *at,
+	       const char *name, const char *what, bool required, char **cause)
+{
+	memset(a, 0, sizeof *a);
+	a->list_len = strlen(jsonread_join(&a->at, at, name));
+	return jsonread_member(obj, at, name, cJSON_IsArray, what, required,
+			       &a->list, cause);
+}
+
+bool
+jsonread_array_next(struct jsonread_array *a)
+{
+	if (a->list == NULL)
+		return false;
+	if (a->item == NULL) {
+		a->item = a->list->child;
+		a->index = 0;
+	} else {
+		a->item = a->item->next;
+		a->index++;
+	}
+	if (a->item == NULL) {
+		a->list = NULL; /* walked: stays at the end */
+		return false;
+	}
+	/* Past JSONREAD_AT_MAX the path is cut short, as jsonread_index's. */
+	snprintf(a->at.text + a->list_len, sizeof a->at.text - a->list_len,
+		 "[%zu]", a->index);
+	return true;
+}
+
+int
 jsonread_string(const cJSON *obj, const char *at, const char *name,
 		const char *what, bool required, const char **out, char **cause)
 {
