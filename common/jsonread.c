@@ -189,24 +189,42 @@ jsonread_integer_value(const cJSON *item, const char *at, long long min,
 }
 
 int
+jsonread_find(const cJSON *obj, const char *at, const char *name, bool required,
+	      bool *present, struct jsonread_at *where, const cJSON **item,
+	      char **cause, const char *fmt, ...)
+{
+	char *expected;
+	va_list ap;
+
+	*item = cJSON_GetObjectItemCaseSensitive(obj, name);
+	if (present != NULL)
+		*present = *item != NULL;
+	jsonread_join(where, at, name);
+	if (*item != NULL)
+		return 1;
+	if (!required)
+		return 0;
+	va_start(ap, fmt);
+	expected = xvasprintf(fmt, ap);
+	va_end(ap);
+	jsonread_fail(cause, where->text, "missing (expected %s)", expected);
+	free(expected);
+	return -1;
+}
+
+int
 jsonread_integer(const cJSON *obj, const char *at, const char *name,
 		 long long min, long long max, bool required, bool *present,
 		 long long *out, char **cause)
 {
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+	const cJSON *item;
 	struct jsonread_at where;
+	int found =
+		jsonread_find(obj, at, name, required, present, &where, &item,
+			      cause, "an integer from %lld to %lld", min, max);
 
-	if (present != NULL)
-		*present = item != NULL;
-	jsonread_join(&where, at, name);
-	if (item == NULL) {
-		if (!required)
-			return 0;
-		return jsonread_fail(cause, where.text,
-				     "missing (expected an integer from %lld "
-				     "to %lld)",
-				     min, max);
-	}
+	if (found <= 0)
+		return found;
 	return jsonread_integer_value(item, where.text, min, max, out, cause);
 }
 
@@ -215,21 +233,15 @@ jsonread_number(const cJSON *obj, const char *at, const char *name, double min,
 		double max, bool required, bool *present, double *out,
 		char **cause)
 {
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+	const cJSON *item;
 	struct jsonread_at where;
 	double v;
+	int found =
+		jsonread_find(obj, at, name, required, present, &where, &item,
+			      cause, "a number from %g to %g", min, max);
 
-	if (present != NULL)
-		*present = item != NULL;
-	jsonread_join(&where, at, name);
-	if (item == NULL) {
-		if (!required)
-			return 0;
-		return jsonread_fail(cause, where.text,
-				     "missing (expected a number from %g to "
-				     "%g)",
-				     min, max);
-	}
+	if (found <= 0)
+		return found;
 	if (!cJSON_IsNumber(item))
 		return jsonread_fail(cause, where.text,
 				     "expected a number from %g to %g, found "

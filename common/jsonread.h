@@ -49,6 +49,18 @@ int jsonread_member(const cJSON *obj, const char *at, const char *name,
 		    cJSON_bool (*test)(const cJSON *), const char *what,
 		    bool required, const cJSON **out, char **cause);
 
+/*
+ * Member name of obj (at is obj's path) into *item and its path into
+ * *where; *present (may be NULL) says whether it is there. Returns 1 when
+ * it is, 0 when it is absent and not required (*item NULL), -1 when it is
+ * absent and required: "AT.NAME: missing (expected EXPECTED)", the
+ * expectation formatted from fmt.
+ */
+int jsonread_find(const cJSON *obj, const char *at, const char *name,
+		  bool required, bool *present, struct jsonread_at *where,
+		  const cJSON **item, char **cause, const char *fmt, ...)
+	__attribute__((format(printf, 9, 10)));
+
 /* A walk over the elements of an array member, each with its path. */
 struct jsonread_array {
 	const cJSON *list; /* the array; NULL when absent */
