@@ -191,6 +191,12 @@ cmdline_parse(const struct cmdline *c, int argc, char **argv, void *o)
 	/* 0, not 1: glibc then forgets a previous run's permutation too. */
 	optind = 0;
 	rc = cmdline_run(c, table, n, seen, argc, argv, o);
+	if (rc == CMDLINE_GO && c->operand != NULL && argc - optind > 1) {
+		usage_print(c->program,
+			    "%sunexpected argument '%s': give exactly one %s",
+			    cmdline_prefix(c), argv[optind + 1], c->operand);
+		rc = CMDLINE_ERROR;
+	}
 	free(seen);
 	free(table);
 	return rc;

@@ -65,6 +65,7 @@ struct cmdline {
 	const char *program;
 	const char *prefix;
 	const char *usage;
+	const char *operand; /* the one operand it takes at most, or NULL */
 	const char *shorts;
 	const struct cmdline_option *options;
 	int (*handle)(int key, const char *arg, void *o);
@@ -75,7 +76,8 @@ struct cmdline {
  * Reads argv's options into o (argv[0] is the program or subcommand):
  * -h or --help prints the usage and stops (CMDLINE_HELP); an unknown
  * option, a missing or unwanted value or (with once) a repeated one is the
- * usage error naming it as written and what is accepted (CMDLINE_ERROR).
+ * usage error naming it as written and what is accepted (CMDLINE_ERROR),
+ * and so is a second operand where c->operand names the one it takes.
  * Else CMDLINE_GO with optind at the first operand.
  */
 int cmdline_parse(const struct cmdline *c, int argc, char **argv, void *o);

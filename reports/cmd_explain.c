@@ -120,6 +120,7 @@ explain_parse_options(int argc, char **argv, struct explain_options *o)
 	static const struct cmdline cmdline = {
 		.program = "nacl-report explain",
 		.usage = explain_usage_text,
+		.operand = "REPORT.json",
 		.options = options,
 	};
 	int rc;
@@ -132,13 +133,6 @@ explain_parse_options(int argc, char **argv, struct explain_options *o)
 		command_usage_error("explain", "missing REPORT.json: give the "
 					       "JSON file written by "
 					       "nacl-probe --json");
-		return -1;
-	}
-	if (argc - optind > 1) {
-		command_usage_error("explain",
-				    "unexpected argument '%s': give exactly "
-				    "one REPORT.json",
-				    argv[optind + 1]);
 		return -1;
 	}
 	o->input = argv[optind];

@@ -72,6 +72,7 @@ nft_parse_options(int argc, char **argv, struct nft_options *o)
 	static const struct cmdline cmdline = {
 		.program = "nacl-report nft",
 		.usage = nft_usage_text,
+		.operand = "ACLS.json",
 		.options = options,
 	};
 	int rc;
@@ -82,13 +83,6 @@ nft_parse_options(int argc, char **argv, struct nft_options *o)
 	rc = cmdline_parse(&cmdline, argc, argv, o);
 	if (rc != CMDLINE_GO)
 		return rc;
-	if (argc - optind > 1) {
-		command_usage_error("nft",
-				    "unexpected argument '%s': give exactly "
-				    "one ACLS.json",
-				    argv[optind + 1]);
-		return -1;
-	}
 	if (optind < argc && o->source.nacl != NULL) {
 		command_usage_error("nft",
 				    "give ACLS.json or --nacl, not both");

@@ -153,6 +153,7 @@ report_render(int argc, char **argv)
 		.program = "nacl-report",
 		.prefix = "render: ",
 		.usage = report_usage_text,
+		.operand = "REPORT.json",
 		.shorts = "f:o:",
 		.options = options,
 		.handle = render_option,
@@ -174,10 +175,6 @@ report_render(int argc, char **argv)
 		return report_usage_error("render: missing REPORT.json: give "
 					  "the JSON file written by nacl-probe "
 					  "--json");
-	if (argc - optind > 1)
-		return report_usage_error("render: unexpected argument '%s': "
-					  "give exactly one REPORT.json",
-					  argv[optind + 1]);
 	if (report_read(argv[optind], &r) != 0)
 		return REPORT_USAGE_ERROR;
 	if (output != NULL) {

@@ -183,3 +183,23 @@ Test(cmdline, accepted_lists_the_options_then_help)
 	cr_assert_str_eq(text, "--help");
 	free(text);
 }
+
+Test(cmdline, a_second_operand_is_refused_where_one_is_taken,
+     .init = cr_redirect_stderr)
+{
+	static const struct cmdline_option none[] = {CMDLINE_END};
+	const struct cmdline one = {.program = "nacl-report",
+				    .prefix = "render: ",
+				    .operand = "REPORT.json",
+				    .options = none};
+	const char *single[] = {"render", "a.json", NULL};
+	const char *two[] = {"render", "a.json", "b.json", NULL};
+
+	cr_assert_eq(cmdline_parse(&one, 2, (char **)single, NULL), CMDLINE_GO);
+	cr_assert_eq(optind, 1);
+	cr_assert_eq(cmdline_parse(&one, 3, (char **)two, NULL), CMDLINE_ERROR);
+	fflush(stderr);
+	cr_assert_stderr_eq_str("nacl-report: render: unexpected argument "
+				"'b.json': give exactly one REPORT.json\n"
+				"Try 'nacl-report --help'.\n");
+}
