@@ -195,6 +195,7 @@ dns_parse_identity(const ldns_rdf *name, struct request_info *info)
 	const uint8_t *data = ldns_rdf_data(name);
 	char label[DNS_ID_LABEL_LEN + 1];
 	unsigned session, sport, seq, attempt;
+	uint8_t token[AUTH_TOKEN_SIZE];
 	size_t i;
 
 	if (ldns_rdf_size(name) < DNS_ID_LABEL_LEN + 1 ||
@@ -210,13 +211,10 @@ dns_parse_identity(const ldns_rdf *name, struct request_info *info)
 			return;
 	if (sscanf(label + 2, "%8x%4x%8x%2x", &session, &sport, &seq,
 		   &attempt) != 4 ||
-	    auth_unhex(label + 24, info->token, AUTH_TOKEN_SIZE) != 0)
+	    auth_unhex(label + 24, token, AUTH_TOKEN_SIZE) != 0)
 		return;
-	info->identified = true;
-	info->session = session;
-	info->sport = (uint16_t)sport;
-	info->seq = seq;
-	info->attempt = (uint8_t)attempt;
+	service_identity_set(info, session, (uint16_t)sport, seq,
+			     (uint8_t)attempt, token);
 }
 
 /* The answer to question q for a client seen at peer, or NULL (no data). */

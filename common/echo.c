@@ -189,12 +189,8 @@ echo_request_answer(enum proto proto, const uint8_t *req, size_t len,
 	if (echo_decode(req, len, &h, &cause) != 0 || h.type != ECHO_REQUEST ||
 	    h.length > size)
 		return ANSWER_INVALID;
-	info->identified = true;
-	info->session = h.session;
-	info->sport = h.sport;
-	info->seq = h.seq;
-	info->attempt = h.attempt;
-	memcpy(info->token, h.token, sizeof info->token);
+	service_identity_set(info, h.session, h.sport, h.seq, h.attempt,
+			     h.token);
 	memcpy(out, req, h.length);
 	echo_make_reply(out, h.length, ctx->peer);
 	*outlen = h.length;

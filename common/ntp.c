@@ -82,14 +82,10 @@ ntp_request_answer(enum proto proto, const uint8_t *req, size_t len,
 	if ((req[0] & 7) != NTP_MODE_CLIENT || version < 1 || version > 4)
 		return ANSWER_INVALID;
 	reference = wire_get64(req + 16);
-	if (reference >> 32 != 0) {
-		info->identified = true;
-		info->session = (uint32_t)(reference >> 32);
-		info->seq = (uint32_t)reference;
-		info->sport = (uint16_t)(wire_get64(req + 40) >> 16);
-		info->attempt = req[46];
-		memcpy(info->token, req + 24, AUTH_TOKEN_SIZE);
-	}
+	if (reference >> 32 != 0)
+		service_identity_set(info, (uint32_t)(reference >> 32),
+				     (uint16_t)(wire_get64(req + 40) >> 16),
+				     (uint32_t)reference, req[46], req + 24);
 	memset(out, 0, NTP_SIZE);
 	out[0] = (uint8_t)(version << 3 | NTP_MODE_SERVER);
 	out[1] = ctx->config->ntp_stratum;

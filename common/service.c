@@ -150,15 +150,24 @@ service_identity_pack(const struct probe_id *id,
 }
 
 void
+service_identity_set(struct request_info *info, uint32_t session,
+		     uint16_t sport, uint32_t seq, uint8_t attempt,
+		     const uint8_t token[AUTH_TOKEN_SIZE])
+{
+	info->identified = true;
+	info->session = session;
+	info->sport = sport;
+	info->seq = seq;
+	info->attempt = attempt;
+	memcpy(info->token, token, AUTH_TOKEN_SIZE);
+}
+
+void
 service_identity_unpack(const uint8_t in[SERVICE_IDENTITY_SIZE],
 			struct request_info *info)
 {
-	info->identified = true;
-	info->session = wire_get32(in);
-	info->seq = wire_get32(in + 4);
-	info->sport = wire_get16(in + 8);
-	info->attempt = in[10];
-	memcpy(info->token, in + 11, AUTH_TOKEN_SIZE);
+	service_identity_set(info, wire_get32(in), wire_get16(in + 8),
+			     wire_get32(in + 4), in[10], in + 11);
 }
 
 void
