@@ -27,23 +27,16 @@ char *
 cmdline_accepted(const struct cmdline *c)
 {
 	size_t i, n = cmdline_count(c);
-	char *out = xstrdup(""), *next;
+	char *out = xstrdup("");
 
 	for (i = 0; i < n; i++) {
 		const struct cmdline_option *opt = &c->options[i];
 
-		next = xasprintf("%s--%s%s%s, ", out, opt->name,
-				 opt->shown ? " " : "",
-				 opt->shown ? opt->shown : "");
-		free(out);
-		out = next;
+		xappendf(&out, "%s--%s%s%s", i == 0 ? "" : ", ", opt->name,
+			 opt->shown ? " " : "", opt->shown ? opt->shown : "");
 	}
-	/* "--a, --b, " becomes "--a, --b and --help". */
-	if (n > 0)
-		out[strlen(out) - 2] = '\0';
-	next = xasprintf("%s%s--help", out, n > 0 ? " and " : "");
-	free(out);
-	return next;
+	xappendf(&out, "%s--help", n > 0 ? " and " : "");
+	return out;
 }
 
 static bool

@@ -90,14 +90,11 @@ port_parse(const char *s, size_t len, uint16_t min_port, long *out)
 static char *
 range_list_preset_names(void)
 {
-	char *names = xstrdup(""), *next;
+	char *names = xstrdup("");
 	const struct port_preset *p;
 
-	for (p = port_presets; p->name != NULL; p++) {
-		next = xasprintf("%s%s%s", names, *names ? ", " : "", p->name);
-		free(names);
-		names = next;
-	}
+	for (p = port_presets; p->name != NULL; p++)
+		xappendf(&names, "%s%s", *names ? ", " : "", p->name);
 	return names;
 }
 
@@ -238,19 +235,16 @@ range_list_port_at(const struct range_list *list, size_t index)
 char *
 range_list_format(const struct range_list *list)
 {
-	char *out = xstrdup(""), *next;
+	char *out = xstrdup("");
 	size_t i;
 
 	for (i = 0; i < list->count; i++) {
 		const struct port_range *r = &list->ranges[i];
 
 		if (r->from == r->to)
-			next = xasprintf("%s%s%u", out, i ? "," : "", r->from);
+			xappendf(&out, "%s%u", i ? "," : "", r->from);
 		else
-			next = xasprintf("%s%s%u-%u", out, i ? "," : "",
-					 r->from, r->to);
-		free(out);
-		out = next;
+			xappendf(&out, "%s%u-%u", i ? "," : "", r->from, r->to);
 	}
 	return out;
 }

@@ -79,35 +79,16 @@ service_default(enum proto proto, uint16_t port)
 char *
 service_names_text(void)
 {
-	char *text = xstrdup(""), *next;
+	char *text = xstrdup("");
 	size_t i;
 
-	for (i = 0; i < SERVICE_ROWS; i++) {
-		next = xasprintf("%s%s%s", text,
-				 i == 0			 ? ""
-				 : i + 1 == SERVICE_ROWS ? " or "
-							 : ", ",
-				 service_table[i]->name);
-		free(text);
-		text = next;
-	}
+	for (i = 0; i < SERVICE_ROWS; i++)
+		xappendf(&text, "%s%s",
+			 i == 0			 ? ""
+			 : i + 1 == SERVICE_ROWS ? " or "
+						 : ", ",
+			 service_table[i]->name);
 	return text;
-}
-
-/* Appends the formatted text to *text. */
-static void __attribute__((format(printf, 2, 3)))
-service_text_append(char **text, const char *fmt, ...)
-{
-	va_list ap;
-	char *part, *next;
-
-	va_start(ap, fmt);
-	part = xvasprintf(fmt, ap);
-	va_end(ap);
-	next = xasprintf("%s%s", *text, part);
-	free(part);
-	free(*text);
-	*text = next;
 }
 
 char *
@@ -120,20 +101,19 @@ service_help_text(const char *indent)
 
 	for (i = 0; i < SERVICE_ROWS; i++) {
 		ops = service_table[i];
-		service_text_append(&text, "%s%-5s %s%s%s", indent, ops->name,
-				    ops->udp ? "udp" : "",
-				    ops->udp && ops->tcp ? ", " : "",
-				    ops->tcp ? "tcp" : "");
+		xappendf(&text, "%s%-5s %s%s%s", indent, ops->name,
+			 ops->udp ? "udp" : "",
+			 ops->udp && ops->tcp ? ", " : "",
+			 ops->tcp ? "tcp" : "");
 		for (p = ops->default_ports; p->port != 0; p++)
-			service_text_append(&text, "%s%s/%u",
-					    p == ops->default_ports
-						    ? "; the default for "
-						    : ", ",
-					    proto_name(p->proto), p->port);
+			xappendf(&text, "%s%s/%u",
+				 p == ops->default_ports ? "; the default for "
+							 : ", ",
+				 proto_name(p->proto), p->port);
 		if (i == SERVICE_ECHO)
-			service_text_append(&text, "; the default for other "
-						   "ports");
-		service_text_append(&text, "\n");
+			xappendf(&text, "; the default for other "
+					"ports");
+		xappendf(&text, "\n");
 	}
 	return text;
 }

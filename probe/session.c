@@ -206,14 +206,11 @@ fail:
 static char *
 session_port_list(const uint16_t *ports, size_t n)
 {
-	char *text = xstrdup(""), *next;
+	char *text = xstrdup("");
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		next = xasprintf("%s%s%u", text, i ? ", " : "", ports[i]);
-		free(text);
-		text = next;
-	}
+	for (i = 0; i < n; i++)
+		xappendf(&text, "%s%u", i ? ", " : "", ports[i]);
 	return text;
 }
 

@@ -68,16 +68,12 @@ diff_same_sports(const struct range_list *a, const struct range_list *b)
 static char *
 diff_list_checks(const struct report *r)
 {
-	char *out = xstrdup(""), *next;
+	char *out = xstrdup("");
 	size_t i;
 
-	for (i = 0; i < r->nchecks; i++) {
-		next = xasprintf("%s%s%s/%u", out, i ? ", " : "",
-				 proto_name(r->checks[i].proto),
-				 r->checks[i].port);
-		free(out);
-		out = next;
-	}
+	for (i = 0; i < r->nchecks; i++)
+		xappendf(&out, "%s%s/%u", i ? ", " : "",
+			 proto_name(r->checks[i].proto), r->checks[i].port);
 	if (r->nchecks == 0) {
 		free(out);
 		out = xstrdup("none");

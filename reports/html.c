@@ -742,16 +742,12 @@ html_write_run(FILE *out, const struct report *r)
 	if (r->scenario_name != NULL)
 		html_write_item(out, "Scenario", r->scenario_name);
 	if (r->ntargets > 1) {
-		char *list = xstrdup(""), *next;
+		char *list = xstrdup("");
 		size_t i;
 
-		for (i = 0; i < r->ntargets; i++) {
-			next = xasprintf("%s%s%s %s", list, i ? ", " : "",
-					 r->targets[i].name,
-					 r->targets[i].address);
-			free(list);
-			list = next;
-		}
+		for (i = 0; i < r->ntargets; i++)
+			xappendf(&list, "%s%s %s", i ? ", " : "",
+				 r->targets[i].name, r->targets[i].address);
 		html_write_item(out, "Targets", list);
 		free(list);
 	} else

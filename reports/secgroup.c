@@ -268,17 +268,15 @@ sg_set_admits(const struct sg_set *set, int protocol, uint16_t port, int family,
 char *
 sg_set_names(const struct sg_set *set)
 {
-	char *out = xstrdup(""), *next;
+	char *out = xstrdup("");
 	size_t i;
 
 	for (i = 0; i < set->count; i++) {
 		const struct sg *g = &set->groups[i];
 
-		next = xasprintf("%s%s%s%s%s%s", out, i ? ", " : "", g->id,
-				 g->name ? " (" : "", g->name ? g->name : "",
-				 g->name ? ")" : "");
-		free(out);
-		out = next;
+		xappendf(&out, "%s%s%s%s%s", i ? ", " : "", g->id,
+			 g->name ? " (" : "", g->name ? g->name : "",
+			 g->name ? ")" : "");
 	}
 	return out;
 }
