@@ -259,6 +259,15 @@ range_list_copy(struct range_list *dst, const struct range_list *src)
 		       src->count * sizeof *src->ranges);
 }
 
+bool
+port_range_overlap(uint16_t a_from, uint16_t a_to, uint16_t b_from,
+		   uint16_t b_to, struct port_range *out)
+{
+	out->from = a_from > b_from ? a_from : b_from;
+	out->to = a_to < b_to ? a_to : b_to;
+	return out->from <= out->to;
+}
+
 void
 range_list_intersect(struct range_list *out, const struct range_list *a,
 		     const struct range_list *b)
@@ -268,15 +277,12 @@ range_list_intersect(struct range_list *out, const struct range_list *a,
 
 	/* Both are sorted and merged: walk them in step. */
 	while (i < a->count && j < b->count) {
-		uint16_t lo = a->ranges[i].from > b->ranges[j].from
-				      ? a->ranges[i].from
-				      : b->ranges[j].from;
-		uint16_t hi = a->ranges[i].to < b->ranges[j].to
-				      ? a->ranges[i].to
-				      : b->ranges[j].to;
+		struct port_range both;
 
-		if (lo <= hi)
-			range_list_add(&result, lo, hi);
+		if (port_range_overlap(a->ranges[i].from, a->ranges[i].to,
+				       b->ranges[j].from, b->ranges[j].to,
+				       &both))
+			range_list_add(&result, both.from, both.to);
 		if (a->ranges[i].to < b->ranges[j].to)
 			i++;
 		else
