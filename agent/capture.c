@@ -69,27 +69,21 @@ capture_filter_none(struct capture *c)
 static char *
 capture_filter_text(const struct check_list *ports)
 {
-	char *udp = xstrdup(""), *tcp = xstrdup(""), *next, *text;
+	char *udp = xstrdup(""), *tcp = xstrdup(""), *text;
 	size_t i;
 
 	for (i = 0; i < ports->count; i++) {
 		const struct check_spec *c = &ports->checks[i];
 		char **list = c->proto == PROTO_UDP ? &udp : &tcp;
 
-		next = xasprintf("%s%sport %u", *list, **list ? " or " : "",
-				 c->port);
-		free(*list);
-		*list = next;
+		xappendf(list, "%sport %u", **list ? " or " : "", c->port);
 	}
 	text = *udp ? xasprintf("(udp and (%s))", udp) : xstrdup("");
-	if (*tcp) {
-		next = xasprintf(
-			"%s%s(tcp and (%s) and ((ip and tcp[13] & 2 != "
-			"0) or (ip6 and ip6[53] & 2 != 0)))",
-			text, *text ? " or " : "", tcp);
-		free(text);
-		text = next;
-	}
+	if (*tcp)
+		xappendf(&text,
+			 "%s(tcp and (%s) and ((ip and tcp[13] & 2 != "
+			 "0) or (ip6 and ip6[53] & 2 != 0)))",
+			 *text ? " or " : "", tcp);
 	free(udp);
 	free(tcp);
 	return text;

@@ -19,6 +19,7 @@
 #include "common/control_msg.h"
 #include "common/log.h"
 #include "common/netaddr.h"
+#include "common/wire.h"
 #include "common/xmalloc.h"
 
 #define AGENT_VERSION "nacl-agent/0.2"
@@ -556,8 +557,7 @@ control_read_callback(struct bufferevent *bev, void *arg)
 		limit = c->state == CONTROL_READY ? CONTROL_MAX_MESSAGE
 						  : CONTROL_MAX_HELLO;
 		evbuffer_copyout(in, header, 4);
-		need = 4 + ((size_t)header[0] << 24 | (size_t)header[1] << 16 |
-			    (size_t)header[2] << 8 | header[3]);
+		need = 4 + (size_t)wire_get32(header);
 		if (need > 4 + limit)
 			need = 4; /* let the decoder refuse it */
 		if (len < need)

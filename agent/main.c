@@ -23,6 +23,7 @@ size_t __sanitizer_get_current_allocated_bytes(void);
 #endif
 
 #include "agent/agent.h"
+#include "common/cmdline.h"
 #include "common/control.h"
 #include "common/log.h"
 #include "common/version.h"
@@ -254,34 +255,111 @@ agent_generate_key(const char *path)
 	exit(0);
 }
 
+/* What the command line gives beside struct agent_options. */
+struct agent_cmdline {
+	struct agent_options *o;
+	const char *ports, *key_file;
+	enum log_level *level;
+};
+
+static int
+agent_option(int key, const char *arg, void *options)
+{
+	struct agent_cmdline *line = options;
+	struct agent_options *o = line->o;
+
+	switch (key) {
+	case 'l':
+		agent_add_listen(o, arg);
+		break;
+	case 'c':
+		o->control_port = (uint16_t)agent_parse_number("--control-port",
+							       arg, 1, 65535);
+		break;
+	case 'o':
+		o->open = true;
+		break;
+	case 'g':
+		agent_generate_key(arg);
+		break;
+	case 'a':
+		agent_add_allow(o, arg);
+		break;
+	case 'M':
+		o->max_sessions =
+			agent_parse_number("--max-sessions", arg, 1, 4096);
+		break;
+	case 'E':
+		o->max_seen =
+			agent_parse_number("--max-seen", arg, 1024, 16777216);
+		break;
+	case 'I':
+		o->idle_sec = (unsigned)agent_parse_number("--idle-timeout",
+							   arg, 5, 86400);
+		break;
+	case 'r':
+		o->reply_rate = (unsigned)agent_parse_number("--reply-rate",
+							     arg, 0, 10000000);
+		break;
+	case 'u':
+		o->user = arg;
+		break;
+	case 'S':
+		o->service.ntp_stratum = (uint8_t)agent_parse_number(
+			"--ntp-stratum", arg, 1, 15);
+		break;
+	case 'R':
+		if (agent_parse_refid(arg, &o->service.ntp_refid) != 0)
+			agent_usage_error("--ntp-refid: bad reference '%s': "
+					  "expected up to 4 ASCII letters or "
+					  "digits (stratum 1, e.g. GPS) or an "
+					  "IPv4 address (stratum 2 and up)",
+					  arg);
+		break;
+	case 'v':
+		if (*line->level < LOG_LEVEL_DEBUG)
+			(*line->level)++;
+		break;
+	case 'V':
+		nacl_version_print("nacl-agent");
+		exit(0);
+	}
+	return 0;
+}
+
 static void
 agent_parse_options(int argc, char **argv, struct agent_options *o,
 		    enum log_level *level)
 {
-	static const struct option longopts[] = {
-		{"ports", required_argument, NULL, 'p'},
-		{"listen", required_argument, NULL, 'l'},
-		{"control-port", required_argument, NULL, 'c'},
-		{"open", no_argument, NULL, 'o'},
-		{"key-file", required_argument, NULL, 'k'},
-		{"gen-key", required_argument, NULL, 'g'},
-		{"allow", required_argument, NULL, 'a'},
-		{"max-sessions", required_argument, NULL, 'M'},
-		{"max-seen", required_argument, NULL, 'E'},
-		{"idle-timeout", required_argument, NULL, 'I'},
-		{"reply-rate", required_argument, NULL, 'r'},
-		{"user", required_argument, NULL, 'u'},
-		{"ntp-stratum", required_argument, NULL, 'S'},
-		{"ntp-refid", required_argument, NULL, 'R'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	static const struct cmdline_option options[] = {
+		CMDLINE_TEXT("ports", struct agent_cmdline, ports),
+		CMDLINE_VALUE("listen", 'l'),
+		CMDLINE_VALUE("control-port", 'c'),
+		CMDLINE_SWITCH("open", 'o'),
+		CMDLINE_TEXT("key-file", struct agent_cmdline, key_file),
+		CMDLINE_VALUE("gen-key", 'g'),
+		CMDLINE_VALUE("allow", 'a'),
+		CMDLINE_VALUE("max-sessions", 'M'),
+		CMDLINE_VALUE("max-seen", 'E'),
+		CMDLINE_VALUE("idle-timeout", 'I'),
+		CMDLINE_VALUE("reply-rate", 'r'),
+		CMDLINE_VALUE("user", 'u'),
+		CMDLINE_VALUE("ntp-stratum", 'S'),
+		CMDLINE_VALUE("ntp-refid", 'R'),
+		CMDLINE_SWITCH("verbose", 'v'),
+		CMDLINE_SWITCH("version", 'V'),
+		CMDLINE_END,
 	};
-	const char *ports = AGENT_DEFAULT_PORTS, *key_file = NULL;
+	static const struct cmdline cmdline = {
+		.program = "nacl-agent",
+		.shorts = "v",
+		.options = options,
+		.handle = agent_option,
+	};
+	struct agent_cmdline line = {o, AGENT_DEFAULT_PORTS, NULL, level};
+	const char *ports, *key_file;
 	char *cause = NULL;
 	size_t i;
-	int ch;
 
 	o->control_port = CONTROL_DEFAULT_PORT;
 	o->max_sessions = SESSION_DEFAULT_MAX;
@@ -290,78 +368,15 @@ agent_parse_options(int argc, char **argv, struct agent_options *o,
 	o->reply_rate = AGENT_DEFAULT_REPLY_RATE;
 	o->service.ntp_stratum = 1;
 	agent_parse_refid("NACL", &o->service.ntp_refid);
-	while ((ch = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'p':
-			ports = optarg;
-			break;
-		case 'l':
-			agent_add_listen(o, optarg);
-			break;
-		case 'c':
-			o->control_port = (uint16_t)agent_parse_number(
-				"--control-port", optarg, 1, 65535);
-			break;
-		case 'o':
-			o->open = true;
-			break;
-		case 'k':
-			key_file = optarg;
-			break;
-		case 'g':
-			agent_generate_key(optarg);
-			break;
-		case 'a':
-			agent_add_allow(o, optarg);
-			break;
-		case 'M':
-			o->max_sessions = agent_parse_number("--max-sessions",
-							     optarg, 1, 4096);
-			break;
-		case 'E':
-			o->max_seen = agent_parse_number("--max-seen", optarg,
-							 1024, 16777216);
-			break;
-		case 'I':
-			o->idle_sec = (unsigned)agent_parse_number(
-				"--idle-timeout", optarg, 5, 86400);
-			break;
-		case 'r':
-			o->reply_rate = (unsigned)agent_parse_number(
-				"--reply-rate", optarg, 0, 10000000);
-			break;
-		case 'u':
-			o->user = optarg;
-			break;
-		case 'S':
-			o->service.ntp_stratum = (uint8_t)agent_parse_number(
-				"--ntp-stratum", optarg, 1, 15);
-			break;
-		case 'R':
-			if (agent_parse_refid(optarg, &o->service.ntp_refid) !=
-			    0)
-				agent_usage_error(
-					"--ntp-refid: bad reference '%s': "
-					"expected up to 4 ASCII letters or "
-					"digits (stratum 1, e.g. GPS) or an "
-					"IPv4 address (stratum 2 and up)",
-					optarg);
-			break;
-		case 'v':
-			if (*level < LOG_LEVEL_DEBUG)
-				(*level)++;
-			break;
-		case 'h':
-			agent_usage(stdout);
-			exit(0);
-		case 'V':
-			nacl_version_print("nacl-agent");
-			exit(0);
-		default:
-			fputs("Try 'nacl-agent --help'.\n", stderr);
-			exit(2);
-		}
+	switch (cmdline_parse(&cmdline, argc, argv, &line)) {
+	case CMDLINE_ERROR:
+		exit(2);
+	case CMDLINE_HELP:
+		agent_usage(stdout);
+		exit(0);
 	}
+	ports = line.ports;
+	key_file = line.key_file;
 	if (optind < argc)
 		agent_usage_error("unexpected argument '%s'", argv[optind]);
 	if (o->open == (key_file != NULL))

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/wire.h"
 #include "common/xmalloc.h"
 
 int
@@ -233,18 +234,10 @@ auth_token_full(const uint8_t session_key[AUTH_SESSION_KEY_SIZE],
 	uint8_t msg[14];
 
 	msg[0] = (uint8_t)in->proto;
-	msg[1] = (uint8_t)(in->dport >> 8);
-	msg[2] = (uint8_t)in->dport;
-	msg[3] = (uint8_t)(in->sport >> 8);
-	msg[4] = (uint8_t)in->sport;
-	msg[5] = (uint8_t)(in->session >> 24);
-	msg[6] = (uint8_t)(in->session >> 16);
-	msg[7] = (uint8_t)(in->session >> 8);
-	msg[8] = (uint8_t)in->session;
-	msg[9] = (uint8_t)(in->seq >> 24);
-	msg[10] = (uint8_t)(in->seq >> 16);
-	msg[11] = (uint8_t)(in->seq >> 8);
-	msg[12] = (uint8_t)in->seq;
+	wire_put16(msg + 1, in->dport);
+	wire_put16(msg + 3, in->sport);
+	wire_put32(msg + 5, in->session);
+	wire_put32(msg + 9, in->seq);
 	msg[13] = in->attempt;
 	crypto_shorthash(token, msg, sizeof msg, session_key);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/wire.h"
 #include "common/xmalloc.h"
 
 enum control_decode
@@ -20,8 +21,7 @@ control_frame_decode(const uint8_t *buf, size_t len, size_t limit,
 	*msg = NULL;
 	if (len < 4)
 		return CONTROL_DECODE_NEED_MORE;
-	body = (uint32_t)buf[0] << 24 | (uint32_t)buf[1] << 16 |
-	       (uint32_t)buf[2] << 8 | buf[3];
+	body = wire_get32(buf);
 	if (limit > CONTROL_MAX_MESSAGE)
 		limit = CONTROL_MAX_MESSAGE;
 	if (body == 0 || body > limit) {
@@ -98,10 +98,7 @@ control_frame_encode(const cJSON *msg, size_t *len, char **cause)
 		return NULL;
 	}
 	frame = xmalloc(4 + body);
-	frame[0] = (uint8_t)(body >> 24);
-	frame[1] = (uint8_t)(body >> 16);
-	frame[2] = (uint8_t)(body >> 8);
-	frame[3] = (uint8_t)body;
+	wire_put32(frame, body);
 	memcpy(frame + 4, text, body);
 	free(text);
 	*len = 4 + body;

@@ -11,6 +11,7 @@
 
 #include "common/netaddr.h"
 #include "common/service.h"
+#include "common/wire.h"
 
 /* "np" + session (8) + sport (4) + seq (8) + attempt (2) + token (16), hex. */
 #define DNS_ID_LABEL_LEN 40
@@ -49,8 +50,7 @@ dns_frame(enum proto proto, const uint8_t *msg, size_t len, uint8_t *buf,
 	if (len > 65535 || head + len > size)
 		return 0;
 	if (head) {
-		buf[0] = (uint8_t)(len >> 8);
-		buf[1] = (uint8_t)len;
+		wire_put16(buf, (uint16_t)len);
 	}
 	memcpy(buf + head, msg, len);
 	return head + len;
@@ -195,6 +195,7 @@ dns_parse_identity(const ldns_rdf *name, struct request_info *info)
 	const uint8_t *data = ldns_rdf_data(name);
 	char label[DNS_ID_LABEL_LEN + 1];
 	unsigned session, sport, seq, attempt;
+	uint8_t token[AUTH_TOKEN_SIZE];
 	size_t i;
 
 	if (ldns_rdf_size(name) < DNS_ID_LABEL_LEN + 1 ||
@@ -210,13 +211,10 @@ dns_parse_identity(const ldns_rdf *name, struct request_info *info)
 			return;
 	if (sscanf(label + 2, "%8x%4x%8x%2x", &session, &sport, &seq,
 		   &attempt) != 4 ||
-	    auth_unhex(label + 24, info->token, AUTH_TOKEN_SIZE) != 0)
+	    auth_unhex(label + 24, token, AUTH_TOKEN_SIZE) != 0)
 		return;
-	info->identified = true;
-	info->session = session;
-	info->sport = (uint16_t)sport;
-	info->seq = seq;
-	info->attempt = (uint8_t)attempt;
+	service_identity_set(info, session, (uint16_t)sport, seq,
+			     (uint8_t)attempt, token);
 }
 
 /* The answer to question q for a client seen at peer, or NULL (no data). */

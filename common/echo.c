@@ -4,38 +4,10 @@
 #include "common/echo.h"
 
 #include "common/service.h"
+#include "common/wire.h"
 
 #include <arpa/inet.h>
 #include <string.h>
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
 
 static void
 echo_put_observed(uint8_t *buf, const struct sockaddr *sa)
@@ -74,11 +46,11 @@ echo_encode(const struct echo_header *h, uint8_t *buf, size_t size)
 	buf[4] = ECHO_VERSION;
 	buf[5] = (uint8_t)h->type;
 	buf[6] = h->attempt;
-	put32(buf + 8, h->session);
-	put32(buf + 12, h->seq);
-	put16(buf + 16, h->sport);
-	put16(buf + 18, h->dport);
-	put16(buf + 20, (uint16_t)len);
+	wire_put32(buf + 8, h->session);
+	wire_put32(buf + 12, h->seq);
+	wire_put16(buf + 16, h->sport);
+	wire_put16(buf + 18, h->dport);
+	wire_put16(buf + 20, (uint16_t)len);
 	memcpy(buf + 40, h->token, sizeof h->token);
 	echo_put_observed(buf, h->observed.ss_family != AF_UNSPEC
 				       ? (const struct sockaddr *)&h->observed
@@ -109,11 +81,11 @@ echo_decode(const uint8_t *buf, size_t len, struct echo_header *h,
 	memset(h, 0, sizeof *h);
 	h->type = (enum echo_type)buf[5];
 	h->attempt = buf[6];
-	h->session = get32(buf + 8);
-	h->seq = get32(buf + 12);
-	h->sport = get16(buf + 16);
-	h->dport = get16(buf + 18);
-	h->length = get16(buf + 20);
+	h->session = wire_get32(buf + 8);
+	h->seq = wire_get32(buf + 12);
+	h->sport = wire_get16(buf + 16);
+	h->dport = wire_get16(buf + 18);
+	h->length = wire_get16(buf + 20);
 	memcpy(h->token, buf + 40, sizeof h->token);
 	if (h->length < ECHO_HEADER_SIZE || h->length > ECHO_MAX_SIZE ||
 	    h->length > len) {
@@ -217,12 +189,8 @@ echo_request_answer(enum proto proto, const uint8_t *req, size_t len,
 	if (echo_decode(req, len, &h, &cause) != 0 || h.type != ECHO_REQUEST ||
 	    h.length > size)
 		return ANSWER_INVALID;
-	info->identified = true;
-	info->session = h.session;
-	info->sport = h.sport;
-	info->seq = h.seq;
-	info->attempt = h.attempt;
-	memcpy(info->token, h.token, sizeof info->token);
+	service_identity_set(info, h.session, h.sport, h.seq, h.attempt,
+			     h.token);
 	memcpy(out, req, h.length);
 	echo_make_reply(out, h.length, ctx->peer);
 	*outlen = h.length;

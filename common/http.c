@@ -161,23 +161,21 @@ static void
 http_parse_identity(const char *target, struct request_info *info)
 {
 	unsigned session, sport, seq, attempt;
-	char token[AUTH_TOKEN_SIZE * 2 + 1];
+	char hex[AUTH_TOKEN_SIZE * 2 + 1];
+	uint8_t token[AUTH_TOKEN_SIZE];
 	int n = 0;
 
 	if (strncmp(target, HTTP_PATH_PREFIX, sizeof HTTP_PATH_PREFIX - 1) != 0)
 		return;
 	if (sscanf(target + sizeof HTTP_PATH_PREFIX - 1,
 		   "%8x/%5u/%10u/%3u/%16[0-9a-f]%n", &session, &sport, &seq,
-		   &attempt, token, &n) != 5 ||
+		   &attempt, hex, &n) != 5 ||
 	    target[sizeof HTTP_PATH_PREFIX - 1 + (size_t)n] != '\0' ||
 	    sport == 0 || sport > 65535 || attempt > 255 ||
-	    auth_unhex(token, info->token, AUTH_TOKEN_SIZE) != 0)
+	    auth_unhex(hex, token, AUTH_TOKEN_SIZE) != 0)
 		return;
-	info->identified = true;
-	info->session = session;
-	info->sport = (uint16_t)sport;
-	info->seq = seq;
-	info->attempt = (uint8_t)attempt;
+	service_identity_set(info, session, (uint16_t)sport, seq,
+			     (uint8_t)attempt, token);
 }
 
 static size_t

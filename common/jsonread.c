@@ -99,6 +99,38 @@ jsonread_member(const cJSON *obj, const char *at, const char *name,
 }
 
 int
+jsonread_array(struct jsonread_array *a, const cJSON *obj, const char *at,
+	       const char *name, const char *what, bool required, char **cause)
+{
+	memset(a, 0, sizeof *a);
+	a->list_len = strlen(jsonread_join(&a->at, at, name));
+	return jsonread_member(obj, at, name, cJSON_IsArray, what, required,
+			       &a->list, cause);
+}
+
+bool
+jsonread_array_next(struct jsonread_array *a)
+{
+	if (a->list == NULL)
+		return false;
+	if (a->item == NULL) {
+		a->item = a->list->child;
+		a->index = 0;
+	} else {
+		a->item = a->item->next;
+		a->index++;
+	}
+	if (a->item == NULL) {
+		a->list = NULL; /* walked: stays at the end */
+		return false;
+	}
+	/* Past JSONREAD_AT_MAX the path is cut short, as jsonread_index's. */
+	snprintf(a->at.text + a->list_len, sizeof a->at.text - a->list_len,
+		 "[%zu]", a->index);
+	return true;
+}
+
+int
 jsonread_string(const cJSON *obj, const char *at, const char *name,
 		const char *what, bool required, const char **out, char **cause)
 {
@@ -157,24 +189,42 @@ jsonread_integer_value(const cJSON *item, const char *at, long long min,
 }
 
 int
+jsonread_find(const cJSON *obj, const char *at, const char *name, bool required,
+	      bool *present, struct jsonread_at *where, const cJSON **item,
+	      char **cause, const char *fmt, ...)
+{
+	char *expected;
+	va_list ap;
+
+	*item = cJSON_GetObjectItemCaseSensitive(obj, name);
+	if (present != NULL)
+		*present = *item != NULL;
+	jsonread_join(where, at, name);
+	if (*item != NULL)
+		return 1;
+	if (!required)
+		return 0;
+	va_start(ap, fmt);
+	expected = xvasprintf(fmt, ap);
+	va_end(ap);
+	jsonread_fail(cause, where->text, "missing (expected %s)", expected);
+	free(expected);
+	return -1;
+}
+
+int
 jsonread_integer(const cJSON *obj, const char *at, const char *name,
 		 long long min, long long max, bool required, bool *present,
 		 long long *out, char **cause)
 {
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+	const cJSON *item;
 	struct jsonread_at where;
+	int found =
+		jsonread_find(obj, at, name, required, present, &where, &item,
+			      cause, "an integer from %lld to %lld", min, max);
 
-	if (present != NULL)
-		*present = item != NULL;
-	jsonread_join(&where, at, name);
-	if (item == NULL) {
-		if (!required)
-			return 0;
-		return jsonread_fail(cause, where.text,
-				     "missing (expected an integer from %lld "
-				     "to %lld)",
-				     min, max);
-	}
+	if (found <= 0)
+		return found;
 	return jsonread_integer_value(item, where.text, min, max, out, cause);
 }
 
@@ -183,21 +233,15 @@ jsonread_number(const cJSON *obj, const char *at, const char *name, double min,
 		double max, bool required, bool *present, double *out,
 		char **cause)
 {
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+	const cJSON *item;
 	struct jsonread_at where;
 	double v;
+	int found =
+		jsonread_find(obj, at, name, required, present, &where, &item,
+			      cause, "a number from %g to %g", min, max);
 
-	if (present != NULL)
-		*present = item != NULL;
-	jsonread_join(&where, at, name);
-	if (item == NULL) {
-		if (!required)
-			return 0;
-		return jsonread_fail(cause, where.text,
-				     "missing (expected a number from %g to "
-				     "%g)",
-				     min, max);
-	}
+	if (found <= 0)
+		return found;
 	if (!cJSON_IsNumber(item))
 		return jsonread_fail(cause, where.text,
 				     "expected a number from %g to %g, found "

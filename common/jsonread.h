@@ -49,6 +49,38 @@ int jsonread_member(const cJSON *obj, const char *at, const char *name,
 		    cJSON_bool (*test)(const cJSON *), const char *what,
 		    bool required, const cJSON **out, char **cause);
 
+/*
+ * Member name of obj (at is obj's path) into *item and its path into
+ * *where; *present (may be NULL) says whether it is there. Returns 1 when
+ * it is, 0 when it is absent and not required (*item NULL), -1 when it is
+ * absent and required: "AT.NAME: missing (expected EXPECTED)", the
+ * expectation formatted from fmt.
+ */
+int jsonread_find(const cJSON *obj, const char *at, const char *name,
+		  bool required, bool *present, struct jsonread_at *where,
+		  const cJSON **item, char **cause, const char *fmt, ...)
+	__attribute__((format(printf, 9, 10)));
+
+/* A walk over the elements of an array member, each with its path. */
+struct jsonread_array {
+	const cJSON *list; /* the array; NULL when absent */
+	const cJSON *item; /* the element jsonread_array_next found */
+	size_t index; /* item's index */
+	struct jsonread_at at; /* item's path, "AT.NAME[INDEX]" */
+	size_t list_len; /* at's first bytes: the array's path, "AT.NAME" */
+};
+
+/*
+ * Member name of obj (at is obj's path) as an array (what names what it
+ * accepts), as jsonread_member reads it; on 0 a is set to walk it (an
+ * absent optional one walks nothing). Returns 0 or -1.
+ */
+int jsonread_array(struct jsonread_array *a, const cJSON *obj, const char *at,
+		   const char *name, const char *what, bool required,
+		   char **cause);
+/* The next element into a->item, a->index and a->at; false past the end. */
+bool jsonread_array_next(struct jsonread_array *a);
+
 /* A string member: *out points into obj (NULL when absent, not required). */
 int jsonread_string(const cJSON *obj, const char *at, const char *name,
 		    const char *what, bool required, const char **out,

@@ -16,6 +16,31 @@
 #include "common/xmalloc.h"
 
 int
+netaddr_split(char *text, char **port)
+{
+	char *end;
+
+	*port = NULL;
+	if (text[0] == '[') {
+		end = strchr(text, ']');
+		if (end == NULL || (end[1] != '\0' && end[1] != ':'))
+			return -1;
+		*end = '\0';
+		if (end[1] == ':')
+			*port = end + 2;
+		memmove(text, text + 1, strlen(text + 1) + 1);
+		return 0;
+	}
+	end = strchr(text, ':');
+	/* One colon is HOST:PORT; more is a bare IPv6 address. */
+	if (end != NULL && strchr(end + 1, ':') == NULL) {
+		*end = '\0';
+		*port = end + 1;
+	}
+	return 0;
+}
+
+int
 netaddr_parse(const char *text, uint16_t default_port,
 	      struct sockaddr_storage *ss, socklen_t *len, char **cause)
 {
@@ -24,22 +49,8 @@ netaddr_parse(const char *text, uint16_t default_port,
 	unsigned long portnum = default_port;
 	int rc;
 
-	if (host[0] == '[') {
-		end = strchr(host, ']');
-		if (end == NULL || (end[1] != '\0' && end[1] != ':'))
-			goto bad;
-		*end = '\0';
-		if (end[1] == ':')
-			port = end + 2;
-		memmove(host, host + 1, strlen(host + 1) + 1);
-	} else {
-		end = strchr(host, ':');
-		/* One colon is HOST:PORT; more is a bare IPv6 address. */
-		if (end != NULL && strchr(end + 1, ':') == NULL) {
-			*end = '\0';
-			port = end + 1;
-		}
-	}
+	if (netaddr_split(host, &port) != 0)
+		goto bad;
 	if (port != NULL) {
 		portnum = strtoul(port, &end, 10);
 		if (*port == '\0' || *end != '\0' || portnum == 0 ||

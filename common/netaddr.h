@@ -12,6 +12,13 @@
 #define NETADDR_STRLEN 46
 
 /*
+ * Splits text, in place, as HOST[:PORT], [IPV6][:PORT] or a bare IPV6 (more
+ * than one colon): the brackets and the colon go, *port points at PORT or
+ * is NULL. 0, or -1 for a bracket not closed or followed by more than
+ * :PORT.
+ */
+int netaddr_split(char *text, char **port);
+/*
  * Parses HOST[:PORT] / [V6ADDR][:PORT] into *ss; default_port when none is
  * given. Returns 0, or -1 with *cause (malloc'd) naming the input.
  */

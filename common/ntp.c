@@ -5,37 +5,11 @@
 #include <string.h>
 
 #include "common/service.h"
+#include "common/wire.h"
 
 #define NTP_SIZE 48
 #define NTP_MODE_CLIENT 3
 #define NTP_MODE_SERVER 4
-
-static void
-ntp_put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void
-ntp_put64(uint8_t *p, uint64_t v)
-{
-	ntp_put32(p, (uint32_t)(v >> 32));
-	ntp_put32(p + 4, (uint32_t)v);
-}
-
-static uint64_t
-ntp_get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
 
 /*
  * The transmit timestamp of id's request: random (the attempt's nonce), as
@@ -64,10 +38,10 @@ ntp_request_encode(const struct probe_id *id, enum proto proto, uint8_t *buf,
 	buf[2] = 6; /* poll 64 s */
 	buf[3] = (uint8_t)-20; /* precision about 1 us */
 	if (id->agent) {
-		ntp_put64(buf + 16, (uint64_t)id->session << 32 | id->seq);
+		wire_put64(buf + 16, (uint64_t)id->session << 32 | id->seq);
 		memcpy(buf + 24, id->token, AUTH_TOKEN_SIZE);
 	}
-	ntp_put64(buf + 40, ntp_transmit(id));
+	wire_put64(buf + 40, ntp_transmit(id));
 	return NTP_SIZE;
 }
 
@@ -85,10 +59,10 @@ ntp_reply_match(const struct probe_id *id, enum proto proto, const uint8_t *buf,
 	mode = buf[0] & 7;
 	stratum = buf[1];
 	if (mode != NTP_MODE_SERVER || version < 1 || version > 4 ||
-	    ntp_get64(buf + 24) != ntp_transmit(id))
+	    wire_get64(buf + 24) != ntp_transmit(id))
 		return REPLY_INVALID;
 	/* A kiss-o'-death (stratum 0) is still the server answering. */
-	if (stratum != 0 && ntp_get64(buf + 40) == 0)
+	if (stratum != 0 && wire_get64(buf + 40) == 0)
 		return REPLY_INVALID;
 	return REPLY_MATCH;
 }
@@ -107,26 +81,22 @@ ntp_request_answer(enum proto proto, const uint8_t *req, size_t len,
 	poll = req[2];
 	if ((req[0] & 7) != NTP_MODE_CLIENT || version < 1 || version > 4)
 		return ANSWER_INVALID;
-	reference = ntp_get64(req + 16);
-	if (reference >> 32 != 0) {
-		info->identified = true;
-		info->session = (uint32_t)(reference >> 32);
-		info->seq = (uint32_t)reference;
-		info->sport = (uint16_t)(ntp_get64(req + 40) >> 16);
-		info->attempt = req[46];
-		memcpy(info->token, req + 24, AUTH_TOKEN_SIZE);
-	}
+	reference = wire_get64(req + 16);
+	if (reference >> 32 != 0)
+		service_identity_set(info, (uint32_t)(reference >> 32),
+				     (uint16_t)(wire_get64(req + 40) >> 16),
+				     (uint32_t)reference, req[46], req + 24);
 	memset(out, 0, NTP_SIZE);
 	out[0] = (uint8_t)(version << 3 | NTP_MODE_SERVER);
 	out[1] = ctx->config->ntp_stratum;
 	out[2] = (uint8_t)(poll < 4 ? 4 : poll > 17 ? 17 : poll);
 	out[3] = (uint8_t)-20;
-	ntp_put32(out + 8, 0x00000010); /* root dispersion: 0.25 ms */
+	wire_put32(out + 8, 0x00000010); /* root dispersion: 0.25 ms */
 	memcpy(out + 12, &ctx->config->ntp_refid, 4);
-	ntp_put64(out + 16, ctx->now_ntp - (16ULL << 32));
+	wire_put64(out + 16, ctx->now_ntp - (16ULL << 32));
 	memcpy(out + 24, req + 40, 8); /* origin = the client's transmit */
-	ntp_put64(out + 32, ctx->now_ntp);
-	ntp_put64(out + 40, ctx->now_ntp);
+	wire_put64(out + 32, ctx->now_ntp);
+	wire_put64(out + 40, ctx->now_ntp);
 	*outlen = NTP_SIZE;
 	return ANSWER_REPLY;
 }

@@ -90,14 +90,11 @@ port_parse(const char *s, size_t len, uint16_t min_port, long *out)
 static char *
 range_list_preset_names(void)
 {
-	char *names = xstrdup(""), *next;
+	char *names = xstrdup("");
 	const struct port_preset *p;
 
-	for (p = port_presets; p->name != NULL; p++) {
-		next = xasprintf("%s%s%s", names, *names ? ", " : "", p->name);
-		free(names);
-		names = next;
-	}
+	for (p = port_presets; p->name != NULL; p++)
+		xappendf(&names, "%s%s", *names ? ", " : "", p->name);
 	return names;
 }
 
@@ -238,19 +235,16 @@ range_list_port_at(const struct range_list *list, size_t index)
 char *
 range_list_format(const struct range_list *list)
 {
-	char *out = xstrdup(""), *next;
+	char *out = xstrdup("");
 	size_t i;
 
 	for (i = 0; i < list->count; i++) {
 		const struct port_range *r = &list->ranges[i];
 
 		if (r->from == r->to)
-			next = xasprintf("%s%s%u", out, i ? "," : "", r->from);
+			xappendf(&out, "%s%u", i ? "," : "", r->from);
 		else
-			next = xasprintf("%s%s%u-%u", out, i ? "," : "",
-					 r->from, r->to);
-		free(out);
-		out = next;
+			xappendf(&out, "%s%u-%u", i ? "," : "", r->from, r->to);
 	}
 	return out;
 }
@@ -265,6 +259,15 @@ range_list_copy(struct range_list *dst, const struct range_list *src)
 		       src->count * sizeof *src->ranges);
 }
 
+bool
+port_range_overlap(uint16_t a_from, uint16_t a_to, uint16_t b_from,
+		   uint16_t b_to, struct port_range *out)
+{
+	out->from = a_from > b_from ? a_from : b_from;
+	out->to = a_to < b_to ? a_to : b_to;
+	return out->from <= out->to;
+}
+
 void
 range_list_intersect(struct range_list *out, const struct range_list *a,
 		     const struct range_list *b)
@@ -274,15 +277,12 @@ range_list_intersect(struct range_list *out, const struct range_list *a,
 
 	/* Both are sorted and merged: walk them in step. */
 	while (i < a->count && j < b->count) {
-		uint16_t lo = a->ranges[i].from > b->ranges[j].from
-				      ? a->ranges[i].from
-				      : b->ranges[j].from;
-		uint16_t hi = a->ranges[i].to < b->ranges[j].to
-				      ? a->ranges[i].to
-				      : b->ranges[j].to;
+		struct port_range both;
 
-		if (lo <= hi)
-			range_list_add(&result, lo, hi);
+		if (port_range_overlap(a->ranges[i].from, a->ranges[i].to,
+				       b->ranges[j].from, b->ranges[j].to,
+				       &both))
+			range_list_add(&result, both.from, both.to);
 		if (a->ranges[i].to < b->ranges[j].to)
 			i++;
 		else

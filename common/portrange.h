@@ -13,6 +13,11 @@ struct port_range {
 	uint16_t to; /* inclusive */
 };
 
+/* The ports from a_from to a_to that are also from b_from to b_to, into
+ * *out; false when there are none. */
+bool port_range_overlap(uint16_t a_from, uint16_t a_to, uint16_t b_from,
+			uint16_t b_to, struct port_range *out);
+
 struct range_list {
 	struct port_range *ranges;
 	size_t count;

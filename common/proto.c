@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "common/text.h"
+
 static const char *const proto_names[PROTO_COUNT] = {"udp", "tcp"};
 
 const char *
@@ -15,13 +17,10 @@ proto_name(enum proto proto)
 int
 proto_parse(const char *name, enum proto *proto)
 {
-	int i;
+	int i = text_index(proto_names, PROTO_COUNT, name);
 
-	for (i = 0; i < PROTO_COUNT; i++) {
-		if (strcmp(name, proto_names[i]) == 0) {
-			*proto = (enum proto)i;
-			return 0;
-		}
-	}
-	return -1;
+	if (i < 0)
+		return -1;
+	*proto = (enum proto)i;
+	return 0;
 }

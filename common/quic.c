@@ -7,6 +7,7 @@
 
 #include "common/netaddr.h"
 #include "common/service.h"
+#include "common/wire.h"
 
 /* A client's first datagram, and the least a server answers (RFC 9000
  * §14.1). */
@@ -19,22 +20,6 @@
 #define QUIC_CID_LEN 8
 /* "np" as a reserved version: marks the agent's list. */
 #define QUIC_AGENT_MARK 0x6e70
-
-static uint32_t
-quic_get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-quic_put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 /* A reserved version 0x?a?a?a?a (RFC 9000 §15) whose high nibbles are v. */
 static uint32_t
@@ -95,7 +80,7 @@ quic_request_encode(const struct probe_id *id, enum proto proto, uint8_t *buf,
 	dcid_len = quic_cids(id, dcid, scid, &state);
 	buf[0] = (uint8_t)(QUIC_LONG_HEADER | QUIC_FIXED_BIT |
 			   (id->nonce >> 56 & 0x3f));
-	quic_put32(buf + 1, quic_reserved_version((uint16_t)(id->nonce >> 40)));
+	wire_put32(buf + 1, quic_reserved_version((uint16_t)(id->nonce >> 40)));
 	buf[5] = (uint8_t)dcid_len;
 	memcpy(buf + 6, dcid, dcid_len);
 	at = 6 + dcid_len;
@@ -142,7 +127,7 @@ quic_reply_match(const struct probe_id *id, enum proto proto,
 	if (proto != PROTO_UDP ||
 	    quic_parse_cids(buf, len, &reply_dcid, &reply_dcid_len, &reply_scid,
 			    &reply_scid_len, &end) != 0 ||
-	    quic_get32(buf + 1) != 0 || len - end < 4 || (len - end) % 4 != 0)
+	    wire_get32(buf + 1) != 0 || len - end < 4 || (len - end) % 4 != 0)
 		return REPLY_INVALID;
 	dcid_len = quic_cids(id, dcid, scid, &state);
 	if (reply_dcid_len != QUIC_CID_LEN ||
@@ -151,10 +136,10 @@ quic_reply_match(const struct probe_id *id, enum proto proto,
 	    memcmp(reply_scid, dcid, dcid_len) != 0)
 		return REPLY_INVALID;
 	if (id->agent && len - end == 8 &&
-	    quic_is_reserved(quic_get32(buf + end)) &&
-	    quic_get32(buf + end + 4) == quic_reserved_version(QUIC_AGENT_MARK))
+	    quic_is_reserved(wire_get32(buf + end)) &&
+	    wire_get32(buf + end + 4) == quic_reserved_version(QUIC_AGENT_MARK))
 		info->observed_port =
-			quic_reserved_value(quic_get32(buf + end));
+			quic_reserved_value(wire_get32(buf + end));
 	return REPLY_MATCH;
 }
 
@@ -184,20 +169,20 @@ quic_request_answer(enum proto proto, const uint8_t *req, size_t len,
 	if (proto != PROTO_UDP || len < QUIC_MIN_DATAGRAM ||
 	    quic_parse_cids(req, len, &dcid, &dcid_len, &scid, &scid_len,
 			    &end) != 0 ||
-	    quic_get32(req + 1) == 0)
+	    wire_get32(req + 1) == 0)
 		return ANSWER_INVALID;
 	n = 1 + 4 + 1 + scid_len + 1 + dcid_len + 8;
 	if (n > size || n > len)
 		return ANSWER_INVALID;
 	quic_parse_identity(dcid, dcid_len, info);
 	out[0] = QUIC_LONG_HEADER | QUIC_FIXED_BIT;
-	quic_put32(out + 1, 0);
+	wire_put32(out + 1, 0);
 	out[5] = (uint8_t)scid_len;
 	memcpy(out + 6, scid, scid_len);
 	out[6 + scid_len] = (uint8_t)dcid_len;
 	memcpy(out + 7 + scid_len, dcid, dcid_len);
-	quic_put32(out + n - 8, quic_reserved_version(netaddr_port(ctx->peer)));
-	quic_put32(out + n - 4, quic_reserved_version(QUIC_AGENT_MARK));
+	wire_put32(out + n - 8, quic_reserved_version(netaddr_port(ctx->peer)));
+	wire_put32(out + n - 4, quic_reserved_version(QUIC_AGENT_MARK));
 	*outlen = n;
 	return ANSWER_REPLY;
 }

@@ -49,15 +49,12 @@ expectation_name(enum expectation e)
 int
 expectation_parse(const char *name, enum expectation *e)
 {
-	int i;
+	int i = text_index(expectation_names_table, EXPECT_COUNT, name);
 
-	for (i = 0; i < EXPECT_COUNT; i++) {
-		if (strcmp(name, expectation_names_table[i]) == 0) {
-			*e = (enum expectation)i;
-			return 0;
-		}
-	}
-	return -1;
+	if (i < 0)
+		return -1;
+	*e = (enum expectation)i;
+	return 0;
 }
 
 const char *
@@ -149,30 +146,18 @@ scenario_is_host_name(const char *s)
 static int
 scenario_split_address(const char *text, char **host, long *port)
 {
-	char *copy = xstrdup(text), *colon, *end, *port_text = NULL;
+	char *copy = xstrdup(text), *end, *port_text;
+	bool bracketed = copy[0] == '[';
 	uint8_t addr[16];
 
 	*port = 0;
-	if (copy[0] == '[') {
-		end = strchr(copy, ']');
-		if (end == NULL || (end[1] != '\0' && end[1] != ':'))
-			goto bad;
-		*end = '\0';
-		if (end[1] == ':')
-			port_text = end + 2;
-		memmove(copy, copy + 1, strlen(copy + 1) + 1);
-		if (inet_pton(AF_INET6, copy, addr) != 1)
-			goto bad;
-	} else {
-		colon = strchr(copy, ':');
-		if (colon != NULL && strchr(colon + 1, ':') == NULL) {
-			*colon = '\0';
-			port_text = colon + 1;
-		}
-		if (scenario_literal(copy, addr) == 0 &&
-		    !scenario_is_host_name(copy))
-			goto bad;
-	}
+	if (netaddr_split(copy, &port_text) != 0)
+		goto bad;
+	if (bracketed && inet_pton(AF_INET6, copy, addr) != 1)
+		goto bad;
+	if (!bracketed && scenario_literal(copy, addr) == 0 &&
+	    !scenario_is_host_name(copy))
+		goto bad;
 	if (port_text != NULL) {
 		errno = 0;
 		*port = strtol(port_text, &end, 10);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/wire.h"
 #include "common/xmalloc.h"
 
 /* Each row is defined in its protocol's file. */
@@ -78,35 +79,16 @@ service_default(enum proto proto, uint16_t port)
 char *
 service_names_text(void)
 {
-	char *text = xstrdup(""), *next;
+	char *text = xstrdup("");
 	size_t i;
 
-	for (i = 0; i < SERVICE_ROWS; i++) {
-		next = xasprintf("%s%s%s", text,
-				 i == 0			 ? ""
-				 : i + 1 == SERVICE_ROWS ? " or "
-							 : ", ",
-				 service_table[i]->name);
-		free(text);
-		text = next;
-	}
+	for (i = 0; i < SERVICE_ROWS; i++)
+		xappendf(&text, "%s%s",
+			 i == 0			 ? ""
+			 : i + 1 == SERVICE_ROWS ? " or "
+						 : ", ",
+			 service_table[i]->name);
 	return text;
-}
-
-/* Appends the formatted text to *text. */
-static void __attribute__((format(printf, 2, 3)))
-service_text_append(char **text, const char *fmt, ...)
-{
-	va_list ap;
-	char *part, *next;
-
-	va_start(ap, fmt);
-	part = xvasprintf(fmt, ap);
-	va_end(ap);
-	next = xasprintf("%s%s", *text, part);
-	free(part);
-	free(*text);
-	*text = next;
 }
 
 char *
@@ -119,20 +101,19 @@ service_help_text(const char *indent)
 
 	for (i = 0; i < SERVICE_ROWS; i++) {
 		ops = service_table[i];
-		service_text_append(&text, "%s%-5s %s%s%s", indent, ops->name,
-				    ops->udp ? "udp" : "",
-				    ops->udp && ops->tcp ? ", " : "",
-				    ops->tcp ? "tcp" : "");
+		xappendf(&text, "%s%-5s %s%s%s", indent, ops->name,
+			 ops->udp ? "udp" : "",
+			 ops->udp && ops->tcp ? ", " : "",
+			 ops->tcp ? "tcp" : "");
 		for (p = ops->default_ports; p->port != 0; p++)
-			service_text_append(&text, "%s%s/%u",
-					    p == ops->default_ports
-						    ? "; the default for "
-						    : ", ",
-					    proto_name(p->proto), p->port);
+			xappendf(&text, "%s%s/%u",
+				 p == ops->default_ports ? "; the default for "
+							 : ", ",
+				 proto_name(p->proto), p->port);
 		if (i == SERVICE_ECHO)
-			service_text_append(&text, "; the default for other "
-						   "ports");
-		service_text_append(&text, "\n");
+			xappendf(&text, "; the default for other "
+					"ports");
+		xappendf(&text, "\n");
 	}
 	return text;
 }
@@ -141,32 +122,32 @@ void
 service_identity_pack(const struct probe_id *id,
 		      uint8_t out[SERVICE_IDENTITY_SIZE])
 {
-	out[0] = (uint8_t)(id->session >> 24);
-	out[1] = (uint8_t)(id->session >> 16);
-	out[2] = (uint8_t)(id->session >> 8);
-	out[3] = (uint8_t)id->session;
-	out[4] = (uint8_t)(id->seq >> 24);
-	out[5] = (uint8_t)(id->seq >> 16);
-	out[6] = (uint8_t)(id->seq >> 8);
-	out[7] = (uint8_t)id->seq;
-	out[8] = (uint8_t)(id->sport >> 8);
-	out[9] = (uint8_t)id->sport;
+	wire_put32(out, id->session);
+	wire_put32(out + 4, id->seq);
+	wire_put16(out + 8, id->sport);
 	out[10] = id->attempt;
 	memcpy(out + 11, id->token, AUTH_TOKEN_SIZE);
+}
+
+void
+service_identity_set(struct request_info *info, uint32_t session,
+		     uint16_t sport, uint32_t seq, uint8_t attempt,
+		     const uint8_t token[AUTH_TOKEN_SIZE])
+{
+	info->identified = true;
+	info->session = session;
+	info->sport = sport;
+	info->seq = seq;
+	info->attempt = attempt;
+	memcpy(info->token, token, AUTH_TOKEN_SIZE);
 }
 
 void
 service_identity_unpack(const uint8_t in[SERVICE_IDENTITY_SIZE],
 			struct request_info *info)
 {
-	info->identified = true;
-	info->session = (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 |
-			(uint32_t)in[2] << 8 | in[3];
-	info->seq = (uint32_t)in[4] << 24 | (uint32_t)in[5] << 16 |
-		    (uint32_t)in[6] << 8 | in[7];
-	info->sport = (uint16_t)(in[8] << 8 | in[9]);
-	info->attempt = in[10];
-	memcpy(info->token, in + 11, AUTH_TOKEN_SIZE);
+	service_identity_set(info, wire_get32(in), wire_get16(in + 8),
+			     wire_get32(in + 4), in[10], in + 11);
 }
 
 void

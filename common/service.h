@@ -144,6 +144,11 @@ char *service_help_text(const char *indent);
 #define SERVICE_IDENTITY_SIZE (4 + 4 + 2 + 1 + AUTH_TOKEN_SIZE)
 void service_identity_pack(const struct probe_id *id,
 			   uint8_t out[SERVICE_IDENTITY_SIZE]);
+/* Marks info identified as the probe's request session/sport/seq/attempt,
+ * authenticated by token. */
+void service_identity_set(struct request_info *info, uint32_t session,
+			  uint16_t sport, uint32_t seq, uint8_t attempt,
+			  const uint8_t token[AUTH_TOKEN_SIZE]);
 void service_identity_unpack(const uint8_t in[SERVICE_IDENTITY_SIZE],
 			     struct request_info *info);
 

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "common/text.h"
+
 static const char *const status_names[STATUS_COUNT] = {
 	"ok",	    "reply_dropped", "request_dropped", "dropped",
 	"rejected", "local_error",   "host_dropped",	"unfinished",
@@ -18,15 +20,12 @@ status_name(enum probe_status status)
 int
 status_parse(const char *name, enum probe_status *status)
 {
-	int i;
+	int i = text_index(status_names, STATUS_COUNT, name);
 
-	for (i = 0; i < STATUS_COUNT; i++) {
-		if (strcmp(name, status_names[i]) == 0) {
-			*status = (enum probe_status)i;
-			return 0;
-		}
-	}
-	return -1;
+	if (i < 0)
+		return -1;
+	*status = (enum probe_status)i;
+	return 0;
 }
 
 int

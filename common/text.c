@@ -1,5 +1,6 @@
 /* User text quoted back in errors and on terminals, made safe to print. */
-/* Every reader quotes what it refuses through this one function. */
+/* Every reader quotes what it refuses through text_printable; enum names are
+ * looked up with text_index. */
 #include "common/text.h"
 
 #include <string.h>
@@ -18,4 +19,15 @@ text_printable(const char *s, size_t max)
 	if (len > max)
 		strcpy(out + n, "...");
 	return out;
+}
+
+int
+text_index(const char *const *names, size_t count, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (names[i] != NULL && strcmp(name, names[i]) == 0)
+			return (int)i;
+	return -1;
 }

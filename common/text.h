@@ -1,5 +1,5 @@
-/* User text quoted back in errors and on terminals, made safe to print. */
-/* A file name or a JSON value may hold escape sequences; they never pass. */
+/* User text quoted back in errors and on terminals, made safe to print, */
+/* and looked up in tables of names. Escape sequences never pass. */
 #ifndef NACL_TEXT_H
 #define NACL_TEXT_H
 
@@ -11,5 +11,7 @@
  * free() the result.
  */
 char *text_printable(const char *s, size_t max);
+/* The index of name in names[0..count-1] (compared exactly), or -1. */
+int text_index(const char *const *names, size_t count, const char *name);
 
 #endif

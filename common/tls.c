@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/service.h"
+#include "common/wire.h"
 
 #define TLS_RECORD_ALERT 21
 #define TLS_RECORD_HANDSHAKE 22
@@ -45,8 +46,9 @@ tls_put8(struct tls_writer *w, unsigned v)
 static void
 tls_put16(struct tls_writer *w, unsigned v)
 {
-	uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+	uint8_t b[2];
 
+	wire_put16(b, (uint16_t)v);
 	tls_put(w, b, 2);
 }
 

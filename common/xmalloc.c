@@ -92,3 +92,18 @@ xcheck(void *p)
 		xmalloc_die(0);
 	return p;
 }
+
+void
+xappendf(char **s, const char *fmt, ...)
+{
+	va_list ap;
+	char *part, *next;
+
+	va_start(ap, fmt);
+	part = xvasprintf(fmt, ap);
+	va_end(ap);
+	next = xasprintf("%s%s", *s, part);
+	free(part);
+	free(*s);
+	*s = next;
+}

@@ -13,6 +13,9 @@ char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap)
 	__attribute__((format(printf, 1, 0)));
+/* Appends the formatted text to the malloc'd string *s (replacing it). */
+void xappendf(char **s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* p itself, never NULL: for libraries that return NULL when out of memory
  * (cJSON, open_memstream). */
 void *xcheck(void *p);

@@ -16,6 +16,7 @@
 
 #include <ldns/ldns.h>
 
+#include "common/cmdline.h"
 #include "common/control.h"
 #include "common/log.h"
 #include "common/version.h"
@@ -65,6 +66,7 @@ struct probe_options {
 	bool rate_set, window_set, attempts_set, timeout_set;
 	bool ports_set, sports_set;
 	bool quiet;
+	enum log_level level; /* -v: more */
 };
 
 static void
@@ -247,53 +249,115 @@ probe_parse_number(const char *option, const char *text, unsigned min,
 	return (unsigned)v;
 }
 
-/* The long name of the option whose value is ch. */
-static const char *
-probe_option_name(const struct option *longopts, int ch)
+/* The options a table row cannot set alone: numbers, the engine, -v. */
+static int
+probe_option(int key, const char *arg, void *options)
 {
-	for (; longopts->name != NULL; longopts++)
-		if (longopts->val == ch)
-			return longopts->name;
-	return "?";
+	struct probe_options *o = options;
+
+	switch (key) {
+	case 'p':
+		o->ports = arg;
+		o->ports_set = true;
+		break;
+	case 's':
+		o->sports = arg;
+		o->sports_set = true;
+		break;
+	case 'r':
+		o->rate =
+			probe_parse_number("--rate", arg, 0, SCENARIO_MAX_RATE);
+		o->rate_set = true;
+		break;
+	case 'w':
+		o->window = probe_parse_number("--window", arg, 1,
+					       SCENARIO_MAX_WINDOW);
+		o->window_set = true;
+		break;
+	case 't':
+		o->timeout_ms = probe_parse_number("--timeout", arg, 1,
+						   SCENARIO_MAX_TIMEOUT_MS);
+		o->timeout_set = true;
+		break;
+	case 'a':
+		o->attempts = probe_parse_number("--attempts", arg, 1,
+						 SCENARIO_MAX_ATTEMPTS);
+		o->attempts_set = true;
+		break;
+	case 'K':
+		o->outputs.keep = probe_parse_number("--keep", arg, 1, 100000);
+		break;
+	case 'G':
+		if (strcmp(arg, "raw") == 0)
+			o->raw = true;
+		else if (strcmp(arg, "socket") == 0)
+			o->raw = false;
+		else
+			probe_usage_error("--engine: bad value '%s': "
+					  "expected socket or raw",
+					  arg);
+		break;
+	case 'C':
+		o->control_sport = (uint16_t)probe_parse_number(
+			"--control-sport", arg, 1, 65535);
+		break;
+	case 'M':
+		o->max_conntrack = probe_parse_number("--max-conntrack", arg, 1,
+						      SCENARIO_MAX_WINDOW);
+		break;
+	case 'v':
+		if (o->level < LOG_LEVEL_DEBUG)
+			o->level++;
+		break;
+	case 'V':
+		nacl_version_print("nacl-probe");
+		exit(EXIT_PASS);
+	}
+	return 0;
 }
 
 static void
-probe_parse_options(int argc, char **argv, struct probe_options *o,
-		    enum log_level *level)
+probe_parse_options(int argc, char **argv, struct probe_options *o)
 {
-	static const struct option longopts[] = {
-		{"agent", required_argument, NULL, 'A'},
-		{"target", required_argument, NULL, 'T'},
-		{"ports", required_argument, NULL, 'p'},
-		{"sports", required_argument, NULL, 's'},
-		{"bind", required_argument, NULL, 'b'},
-		{"rate", required_argument, NULL, 'r'},
-		{"window", required_argument, NULL, 'w'},
-		{"timeout", required_argument, NULL, 't'},
-		{"attempts", required_argument, NULL, 'a'},
-		{"json", required_argument, NULL, 'j'},
-		{"events", required_argument, NULL, 'e'},
-		{"dns-name", required_argument, NULL, 'D'},
-		{"engine", required_argument, NULL, 'G'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{"scenario", required_argument, NULL, 'S'},
-		{"key-file", required_argument, NULL, 'k'},
-		{"junit", required_argument, NULL, 'U'},
-		{"prom", required_argument, NULL, 'P'},
-		{"html", required_argument, NULL, 'H'},
-		{"history", required_argument, NULL, 'Y'},
-		{"keep", required_argument, NULL, 'K'},
-		{"control-sport", required_argument, NULL, 'C'},
-		{"max-conntrack", required_argument, NULL, 'M'},
-		{NULL, 0, NULL, 0},
+	static const struct cmdline_option options[] = {
+		CMDLINE_TEXT("agent", struct probe_options, agent),
+		CMDLINE_TEXT("target", struct probe_options, target),
+		CMDLINE_VALUE("ports", 'p'),
+		CMDLINE_VALUE("sports", 's'),
+		CMDLINE_TEXT("bind", struct probe_options, bind),
+		CMDLINE_VALUE("rate", 'r'),
+		CMDLINE_VALUE("window", 'w'),
+		CMDLINE_VALUE("timeout", 't'),
+		CMDLINE_VALUE("attempts", 'a'),
+		CMDLINE_TEXT("json", struct probe_options, outputs.json),
+		CMDLINE_TEXT("events", struct probe_options, outputs.events),
+		CMDLINE_TEXT("dns-name", struct probe_options, dns_name),
+		CMDLINE_VALUE("engine", 'G'),
+		{"quiet", CMDLINE_KIND_FLAG,
+		 offsetof(struct probe_options, quiet), 'q', NULL},
+		CMDLINE_SWITCH("verbose", 'v'),
+		CMDLINE_SWITCH("version", 'V'),
+		CMDLINE_TEXT("scenario", struct probe_options, scenario),
+		CMDLINE_TEXT("key-file", struct probe_options, key_file),
+		CMDLINE_TEXT("junit", struct probe_options, outputs.junit),
+		CMDLINE_TEXT("prom", struct probe_options, outputs.prom),
+		CMDLINE_TEXT("html", struct probe_options, outputs.html),
+		CMDLINE_TEXT("history", struct probe_options, outputs.history),
+		CMDLINE_VALUE("keep", 'K'),
+		CMDLINE_VALUE("control-sport", 'C'),
+		CMDLINE_VALUE("max-conntrack", 'M'),
+		CMDLINE_END,
+	};
+	static const struct cmdline cmdline = {
+		.program = "nacl-probe",
+		.shorts = "qv",
+		.options = options,
+		.handle = probe_option,
+		.once = true,
 	};
 	char *cause = NULL;
-	bool seen[256] = {false};
-	int ch, index = 0;
 
+	o->level = LOG_LEVEL_WARN;
 	o->ports = PROBE_DEFAULT_PORTS;
 	o->dns_name = NULL;
 	o->sports = PROBE_DEFAULT_SPORTS;
@@ -301,120 +365,12 @@ probe_parse_options(int argc, char **argv, struct probe_options *o,
 	o->window = PROBE_DEFAULT_WINDOW;
 	o->timeout_ms = PROBE_DEFAULT_TIMEOUT_MS;
 	o->attempts = PROBE_DEFAULT_ATTEMPTS;
-	while ((ch = getopt_long(argc, argv, "qvh", longopts, &index)) != -1) {
-		/* A second value would silently win; flags may repeat. */
-		if (ch > 0 && ch < 256 && strchr("qvhV?", ch) == NULL &&
-		    seen[ch])
-			probe_usage_error("--%s given twice: give it once",
-					  probe_option_name(longopts, ch));
-		if (ch > 0 && ch < 256)
-			seen[ch] = true;
-		switch (ch) {
-		case 'A':
-			o->agent = optarg;
-			break;
-		case 'T':
-			o->target = optarg;
-			break;
-		case 'S':
-			o->scenario = optarg;
-			break;
-		case 'p':
-			o->ports = optarg;
-			o->ports_set = true;
-			break;
-		case 's':
-			o->sports = optarg;
-			o->sports_set = true;
-			break;
-		case 'b':
-			o->bind = optarg;
-			break;
-		case 'r':
-			o->rate = probe_parse_number("--rate", optarg, 0,
-						     SCENARIO_MAX_RATE);
-			o->rate_set = true;
-			break;
-		case 'w':
-			o->window = probe_parse_number("--window", optarg, 1,
-						       SCENARIO_MAX_WINDOW);
-			o->window_set = true;
-			break;
-		case 't':
-			o->timeout_ms =
-				probe_parse_number("--timeout", optarg, 1,
-						   SCENARIO_MAX_TIMEOUT_MS);
-			o->timeout_set = true;
-			break;
-		case 'a':
-			o->attempts = probe_parse_number(
-				"--attempts", optarg, 1, SCENARIO_MAX_ATTEMPTS);
-			o->attempts_set = true;
-			break;
-		case 'j':
-			o->outputs.json = optarg;
-			break;
-		case 'e':
-			o->outputs.events = optarg;
-			break;
-		case 'U':
-			o->outputs.junit = optarg;
-			break;
-		case 'P':
-			o->outputs.prom = optarg;
-			break;
-		case 'H':
-			o->outputs.html = optarg;
-			break;
-		case 'Y':
-			o->outputs.history = optarg;
-			break;
-		case 'K':
-			o->outputs.keep =
-				probe_parse_number("--keep", optarg, 1, 100000);
-			break;
-		case 'G':
-			if (strcmp(optarg, "raw") == 0)
-				o->raw = true;
-			else if (strcmp(optarg, "socket") == 0)
-				o->raw = false;
-			else
-				probe_usage_error("--engine: bad value '%s': "
-						  "expected socket or raw",
-						  optarg);
-			break;
-		case 'D':
-			o->dns_name = optarg;
-			break;
-		case 'C':
-			o->control_sport = (uint16_t)probe_parse_number(
-				"--control-sport", optarg, 1, 65535);
-			break;
-		case 'M':
-			o->max_conntrack =
-				probe_parse_number("--max-conntrack", optarg, 1,
-						   SCENARIO_MAX_WINDOW);
-			break;
-		case 'k':
-			o->key_file = optarg;
-			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case 'v':
-			if (*level < LOG_LEVEL_DEBUG)
-				(*level)++;
-			break;
-		case 'h':
-			probe_usage(stdout);
-			exit(EXIT_PASS);
-		case 'V':
-			nacl_version_print("nacl-probe");
-			exit(EXIT_PASS);
-		default:
-			fputs("Try 'nacl-probe --help'.\n", stderr);
-			exit(EXIT_USAGE);
-		}
+	switch (cmdline_parse(&cmdline, argc, argv, o)) {
+	case CMDLINE_ERROR:
+		exit(EXIT_USAGE);
+	case CMDLINE_HELP:
+		probe_usage(stdout);
+		exit(EXIT_PASS);
 	}
 	if (optind < argc)
 		probe_usage_error("unexpected argument '%s'", argv[optind]);
@@ -743,7 +699,6 @@ int
 main(int argc, char **argv)
 {
 	struct probe_options o = {0};
-	enum log_level level = LOG_LEVEL_WARN;
 	struct report report = {0};
 	struct probe_run run = {0};
 	struct plan_request request;
@@ -751,8 +706,8 @@ main(int argc, char **argv)
 	char *cause = NULL;
 	int rc;
 
-	probe_parse_options(argc, argv, &o, &level);
-	log_init("nacl-probe", level);
+	probe_parse_options(argc, argv, &o);
+	log_init("nacl-probe", o.level);
 	signal(SIGPIPE, SIG_IGN);
 	if (auth_init() != 0) {
 		fprintf(stderr, "nacl-probe: libsodium cannot start\n");

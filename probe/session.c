@@ -18,6 +18,7 @@
 #include "common/control.h"
 #include "common/log.h"
 #include "common/netaddr.h"
+#include "common/wire.h"
 #include "common/xmalloc.h"
 
 /* A busy agent (many sessions at once) may take a while to answer. */
@@ -205,14 +206,11 @@ fail:
 static char *
 session_port_list(const uint16_t *ports, size_t n)
 {
-	char *text = xstrdup(""), *next;
+	char *text = xstrdup("");
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		next = xasprintf("%s%s%u", text, i ? ", " : "", ports[i]);
-		free(text);
-		text = next;
-	}
+	for (i = 0; i < n; i++)
+		xappendf(&text, "%s%u", i ? ", " : "", ports[i]);
 	return text;
 }
 
@@ -323,8 +321,7 @@ session_next_frame(struct probe_session *ps, struct control_msg *msg,
 	if (len < 4)
 		return 0;
 	evbuffer_copyout(ps->in, header, 4);
-	need = 4 + ((size_t)header[0] << 24 | (size_t)header[1] << 16 |
-		    (size_t)header[2] << 8 | header[3]);
+	need = 4 + (size_t)wire_get32(header);
 	if (need > 4 + CONTROL_MAX_MESSAGE)
 		need = 4; /* the decoder refuses it */
 	if (len < need)

@@ -114,17 +114,14 @@ cfn_property(struct cfn_reader *rd, const cJSON *props, const char *at,
 	     const char *name, bool required, const char *what,
 	     const cJSON **out)
 {
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(props, name);
+	const cJSON *item;
 	struct jsonread_at where;
+	int found = jsonread_find(props, at, name, required, NULL, &where,
+				  &item, rd->cause, "%s", what);
 
 	*out = NULL;
-	jsonread_join(&where, at, name);
-	if (item == NULL) {
-		if (!required)
-			return 0;
-		return jsonread_fail(rd->cause, where.text,
-				     "missing (expected %s)", what);
-	}
+	if (found <= 0)
+		return found;
 	*out = cfn_resolve(rd, item, where.text);
 	return *out == NULL ? -1 : 0;
 }

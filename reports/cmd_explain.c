@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cmdline.h"
 #include "common/xmalloc.h"
 #include "reports/command.h"
 #include "reports/explain.h"
@@ -99,73 +100,39 @@ struct explain_options {
 };
 
 static int
-explain_option(int opt, const char *name, const char *arg, void *options)
+explain_parse_options(int argc, char **argv, struct explain_options *o)
 {
-	struct explain_options *o = options;
-
-	(void)name;
-	switch (opt) {
-	case 'n':
-		o->nacl = arg;
-		break;
-	case 'p':
-		o->probe_subnet = arg;
-		break;
-	case 'a':
-		o->agent_subnet = arg;
-		break;
-	case 'P':
-		o->probe_address = arg;
-		break;
-	case 'A':
-		o->agent_address = arg;
-		break;
-	case 'j':
-		o->json = true;
-		break;
-	case 'g':
-		o->security_groups = arg;
-		break;
-	}
-	return 0;
-}
-
-static int
-explain_parse_options(int argc, char **argv, struct explain_options *o,
-		      bool *help)
-{
-	static const struct option options[] = {
-		{"nacl", required_argument, NULL, 'n'},
-		{"probe-subnet", required_argument, NULL, 'p'},
-		{"agent-subnet", required_argument, NULL, 'a'},
-		{"probe-address", required_argument, NULL, 'P'},
-		{"agent-address", required_argument, NULL, 'A'},
-		{"json", no_argument, NULL, 'j'},
-		{"security-groups", required_argument, NULL, 'g'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	static const struct cmdline_option options[] = {
+		CMDLINE_TEXT("nacl", struct explain_options, nacl),
+		CMDLINE_TEXT("probe-subnet", struct explain_options,
+			     probe_subnet),
+		CMDLINE_TEXT("agent-subnet", struct explain_options,
+			     agent_subnet),
+		CMDLINE_TEXT("probe-address", struct explain_options,
+			     probe_address),
+		CMDLINE_TEXT("agent-address", struct explain_options,
+			     agent_address),
+		CMDLINE_TEXT("security-groups", struct explain_options,
+			     security_groups),
+		CMDLINE_FLAG("json", struct explain_options, json),
+		CMDLINE_END,
 	};
-	static const char accepted[] =
-		"--nacl, --probe-subnet, --agent-subnet, --probe-address, "
-		"--agent-address, --security-groups, --json and --help";
+	static const struct cmdline cmdline = {
+		.program = "nacl-report explain",
+		.usage = explain_usage_text,
+		.operand = "REPORT.json",
+		.options = options,
+	};
+	int rc;
 
 	memset(o, 0, sizeof *o);
-	if (command_parse_options("explain", argc, argv, options, accepted,
-				  explain_option, o, help) != 0)
-		return -1;
-	if (*help)
-		return 0;
+	rc = cmdline_parse(&cmdline, argc, argv, o);
+	if (rc != CMDLINE_GO)
+		return rc;
 	if (optind == argc) {
 		command_usage_error("explain", "missing REPORT.json: give the "
 					       "JSON file written by "
 					       "nacl-probe --json");
-		return -1;
-	}
-	if (argc - optind > 1) {
-		command_usage_error("explain",
-				    "unexpected argument '%s': give exactly "
-				    "one REPORT.json",
-				    argv[optind + 1]);
 		return -1;
 	}
 	o->input = argv[optind];
@@ -253,15 +220,11 @@ explain_command(int argc, char **argv)
 	struct explain x;
 	struct report r;
 	char *cause = NULL;
-	bool help;
 	int rc;
 
-	if (explain_parse_options(argc, argv, &o, &help) != 0)
-		return COMMAND_USAGE_ERROR;
-	if (help) {
-		fputs(explain_usage_text, stdout);
-		return 0;
-	}
+	rc = explain_parse_options(argc, argv, &o);
+	if (rc != CMDLINE_GO)
+		return rc == CMDLINE_HELP ? 0 : COMMAND_USAGE_ERROR;
 	if (explain_load(&o, &r, &set, &probe, &agent, &path) != 0) {
 		explain_side_free(&probe);
 		explain_side_free(&agent);

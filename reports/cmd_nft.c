@@ -2,10 +2,12 @@
 /* tests/netns/testbed.sh nacl loads what it prints into the router. */
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cmdline.h"
 #include "common/text.h"
 #include "reports/command.h"
 #include "reports/explain.h"
@@ -57,57 +59,30 @@ struct nft_options {
 };
 
 static int
-nft_option(int opt, const char *name, const char *arg, void *options)
+nft_parse_options(int argc, char **argv, struct nft_options *o)
 {
-	struct nft_options *o = options;
-
-	if (nacl_source_option(&o->source, name, arg))
-		return 0;
-	if (opt == 'p')
-		o->probe_subnet = arg;
-	else if (opt == 'a')
-		o->agent_subnet = arg;
-	else if (opt == 't')
-		o->table = arg;
-	else if (opt == 'c')
-		o->chain = arg;
-	return 0;
-}
-
-static int
-nft_parse_options(int argc, char **argv, struct nft_options *o, bool *help)
-{
-	static const struct option options[] = {
-		{"probe-subnet", required_argument, NULL, 'p'},
-		{"agent-subnet", required_argument, NULL, 'a'},
-		{"table", required_argument, NULL, 't'},
-		{"chain", required_argument, NULL, 'c'},
-		{"nacl", required_argument, NULL, 'n'},
-		{"terraform-plan", required_argument, NULL, 'T'},
-		{"cloudformation", required_argument, NULL, 'C'},
-		{"before", no_argument, NULL, 'b'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	static const struct cmdline_option options[] = {
+		CMDLINE_TEXT("probe-subnet", struct nft_options, probe_subnet),
+		CMDLINE_TEXT("agent-subnet", struct nft_options, agent_subnet),
+		CMDLINE_TEXT("table", struct nft_options, table),
+		CMDLINE_TEXT("chain", struct nft_options, chain),
+		NACL_SOURCE_OPTIONS(struct nft_options, source),
+		CMDLINE_END,
 	};
-	static const char accepted[] =
-		"--probe-subnet, --agent-subnet, --table, --chain, --nacl, "
-		"--terraform-plan, --before, --cloudformation and --help";
+	static const struct cmdline cmdline = {
+		.program = "nacl-report nft",
+		.usage = nft_usage_text,
+		.operand = "ACLS.json",
+		.options = options,
+	};
+	int rc;
 
 	memset(o, 0, sizeof *o);
 	o->table = "nacl";
 	o->chain = "forward";
-	if (command_parse_options("nft", argc, argv, options, accepted,
-				  nft_option, o, help) != 0)
-		return -1;
-	if (*help)
-		return 0;
-	if (argc - optind > 1) {
-		command_usage_error("nft",
-				    "unexpected argument '%s': give exactly "
-				    "one ACLS.json",
-				    argv[optind + 1]);
-		return -1;
-	}
+	rc = cmdline_parse(&cmdline, argc, argv, o);
+	if (rc != CMDLINE_GO)
+		return rc;
 	if (optind < argc && o->source.nacl != NULL) {
 		command_usage_error("nft",
 				    "give ACLS.json or --nacl, not both");
@@ -154,15 +129,11 @@ nft_command(int argc, char **argv)
 	struct nacl_set set = {0};
 	char *cause = NULL, *script, *file;
 	const char *bad;
-	bool help;
 	int rc;
 
-	if (nft_parse_options(argc, argv, &o, &help) != 0)
-		return COMMAND_USAGE_ERROR;
-	if (help) {
-		fputs(nft_usage_text, stdout);
-		return 0;
-	}
+	rc = nft_parse_options(argc, argv, &o);
+	if (rc != CMDLINE_GO)
+		return rc == CMDLINE_HELP ? 0 : COMMAND_USAGE_ERROR;
 	bad = !nft_name_valid(o.table)	 ? o.table
 	      : !nft_name_valid(o.chain) ? o.chain
 					 : NULL;

@@ -102,16 +102,11 @@ plan_parse_quota(const char *text, unsigned *out)
 }
 
 static int
-plan_option(int opt, const char *name, const char *arg, void *options)
+plan_option(int key, const char *arg, void *options)
 {
 	struct plan_options *o = options;
 
-	if (nacl_source_option(&o->source, name, arg))
-		return 0;
-	switch (opt) {
-	case 's':
-		o->scenario = arg;
-		return 0;
+	switch (key) {
 	case 'q':
 		return plan_parse_quota(arg, &o->rule_quota);
 	case 'j':
@@ -126,31 +121,32 @@ plan_option(int opt, const char *name, const char *arg, void *options)
 }
 
 static int
-plan_parse_options(int argc, char **argv, struct plan_options *o, bool *help)
+plan_parse_options(int argc, char **argv, struct plan_options *o)
 {
-	static const struct option options[] = {
-		{"scenario", required_argument, NULL, 's'},
-		{"nacl", required_argument, NULL, 'n'},
-		{"cloudformation", required_argument, NULL, 'c'},
-		{"rule-quota", required_argument, NULL, 'q'},
-		{"json", required_argument, NULL, 'j'},
-		{"junit", required_argument, NULL, 'u'},
-		{"emit-scenario", required_argument, NULL, 'e'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	static const struct cmdline_option options[] = {
+		CMDLINE_TEXT("scenario", struct plan_options, scenario),
+		CMDLINE_TEXT("nacl", struct plan_options, source.nacl),
+		CMDLINE_TEXT("cloudformation", struct plan_options,
+			     source.cloudformation),
+		CMDLINE_VALUE("rule-quota", 'q'),
+		CMDLINE_VALUE("json", 'j'),
+		CMDLINE_VALUE("junit", 'u'),
+		CMDLINE_VALUE("emit-scenario", 'e'),
+		CMDLINE_END,
 	};
-	static const char accepted[] =
-		"--scenario, --nacl, --cloudformation, --rule-quota, --json, "
-		"--junit, --emit-scenario and --help";
-	int stdout_outputs;
+	static const struct cmdline cmdline = {
+		.program = "nacl-report plan",
+		.usage = plan_usage_text,
+		.options = options,
+		.handle = plan_option,
+	};
+	int stdout_outputs, rc;
 
 	memset(o, 0, sizeof *o);
 	o->rule_quota = PLAN_DEFAULT_RULE_QUOTA;
-	if (command_parse_options("plan", argc, argv, options, accepted,
-				  plan_option, o, help) != 0)
-		return -1;
-	if (*help)
-		return 0;
+	rc = cmdline_parse(&cmdline, argc, argv, o);
+	if (rc != CMDLINE_GO)
+		return rc;
 	if (o->source.cloudformation == NULL && optind == argc) {
 		command_usage_error("plan",
 				    "missing PLAN.json: give 'terraform show "
@@ -257,15 +253,12 @@ plan_command(int argc, char **argv)
 	struct scenario s;
 	struct plan p;
 	char *cause = NULL;
-	bool help, quiet;
+	bool quiet;
 	int rc;
 
-	if (plan_parse_options(argc, argv, &o, &help) != 0)
-		return COMMAND_USAGE_ERROR;
-	if (help) {
-		fputs(plan_usage_text, stdout);
-		return 0;
-	}
+	rc = plan_parse_options(argc, argv, &o);
+	if (rc != CMDLINE_GO)
+		return rc == CMDLINE_HELP ? 0 : COMMAND_USAGE_ERROR;
 	if (scenario_read_file(o.scenario, &s, &cause) != 0)
 		return command_input_error("plan", cause);
 	if (nacl_source_read(&o.source, &current, &change, &cause) != 0) {

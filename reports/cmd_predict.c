@@ -1,10 +1,12 @@
 /* nacl-report predict: the report a scenario's sweep would give, from NACLs. */
 /* The model is in predict.c; this reads the inputs and writes the outputs. */
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cmdline.h"
 #include "common/xmalloc.h"
 #include "reports/command.h"
 #include "reports/nacl_source.h"
@@ -68,49 +70,43 @@ struct predict_options {
 };
 
 static int
-predict_option(int opt, const char *name, const char *arg, void *options)
+predict_option(int key, const char *arg, void *options)
 {
 	struct predict_options *o = options;
 
-	if (nacl_source_option(&o->source, name, arg))
-		return 0;
-	if (opt == 's')
-		o->scenario = arg;
-	else if (opt == 'j')
-		return command_output_option("predict", "--json", arg,
-					     &o->json);
-	return 0;
+	(void)key; /* --json, the one option with a handler */
+	return command_output_option("predict", "--json", arg, &o->json);
 }
 
 static int
-predict_parse_options(int argc, char **argv, struct predict_options *o,
-		      bool *help)
+predict_parse_options(int argc, char **argv, struct predict_options *o)
 {
-	static const struct option options[] = {
-		{"scenario", required_argument, NULL, 's'},
-		{"nacl", required_argument, NULL, 'n'},
-		{"terraform-plan", required_argument, NULL, 't'},
-		{"cloudformation", required_argument, NULL, 'c'},
-		{"before", no_argument, NULL, 'b'},
-		{"json", required_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	static const struct cmdline_option options[] = {
+		CMDLINE_TEXT("scenario", struct predict_options, scenario),
+		NACL_SOURCE_OPTIONS(struct predict_options, source),
+		CMDLINE_VALUE("json", 'j'),
+		CMDLINE_END,
 	};
-	static const char accepted[] =
-		"--scenario, --nacl, --terraform-plan, --before, "
-		"--cloudformation, --json and --help";
+	static const struct cmdline cmdline = {
+		.program = "nacl-report predict",
+		.usage = predict_usage_text,
+		.options = options,
+		.handle = predict_option,
+	};
+	char *accepted;
+	int rc;
 
 	memset(o, 0, sizeof *o);
-	if (command_parse_options("predict", argc, argv, options, accepted,
-				  predict_option, o, help) != 0)
-		return -1;
-	if (*help)
-		return 0;
+	rc = cmdline_parse(&cmdline, argc, argv, o);
+	if (rc != CMDLINE_GO)
+		return rc;
 	if (optind < argc) {
+		accepted = cmdline_accepted(&cmdline);
 		command_usage_error("predict",
 				    "unexpected argument '%s': the inputs are "
 				    "options (%s)",
 				    argv[optind], accepted);
+		free(accepted);
 		return -1;
 	}
 	if (o->scenario == NULL) {
@@ -152,15 +148,11 @@ predict_command(int argc, char **argv)
 	struct nacl_set set;
 	struct predict p;
 	char *cause = NULL, *from;
-	bool help;
 	int rc;
 
-	if (predict_parse_options(argc, argv, &o, &help) != 0)
-		return COMMAND_USAGE_ERROR;
-	if (help) {
-		fputs(predict_usage_text, stdout);
-		return 0;
-	}
+	rc = predict_parse_options(argc, argv, &o);
+	if (rc != CMDLINE_GO)
+		return rc == CMDLINE_HELP ? 0 : COMMAND_USAGE_ERROR;
 	if (scenario_read_file(o.scenario, &s, &cause) != 0)
 		return command_input_error("predict", cause);
 	if (nacl_source_load(&o.source, &set, &cause) != 0) {

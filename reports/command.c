@@ -32,55 +32,6 @@ command_input_error(const char *command, char *cause)
 }
 
 int
-command_option_error(const char *command, int opt, int argc, char **argv,
-		     const char *accepted)
-{
-	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
-
-	if (opt == ':')
-		return command_usage_error(command, "option '%s' needs a value",
-					   arg);
-	/* optopt names a bad short option; long ones are whole. */
-	if (optopt != 0)
-		return command_usage_error(command,
-					   "unknown option '-%c': accepted "
-					   "are %s",
-					   optopt, accepted);
-	return command_usage_error(
-		command, "unknown option '%s': accepted are %s", arg, accepted);
-}
-
-int
-command_parse_options(const char *command, int argc, char **argv,
-		      const struct option *options, const char *accepted,
-		      command_option_fn *handle, void *o, bool *help)
-{
-	int opt, index = -1;
-
-	*help = false;
-	opterr = 0;
-	/* 0, not 1: glibc then forgets a previous run's permutation too. */
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", options, &index)) != -1) {
-		const char *name = index >= 0 ? options[index].name : NULL;
-
-		if (opt == 'h') {
-			*help = true;
-			return 0;
-		}
-		if (opt == ':' || opt == '?') {
-			command_option_error(command, opt, argc, argv,
-					     accepted);
-			return -1;
-		}
-		if (handle(opt, name, optarg, o) != 0)
-			return -1;
-		index = -1;
-	}
-	return 0;
-}
-
-int
 command_output_option(const char *command, const char *option, const char *arg,
 		      const char **out)
 {

@@ -21,32 +21,10 @@ int command_usage_error(const char *command, const char *fmt, ...)
 /* "nacl-report COMMAND: CAUSE" on standard error; frees cause and returns
  * COMMAND_USAGE_ERROR. */
 int command_input_error(const char *command, char *cause);
-/*
- * getopt_long's complaint about argv[optind - 1] (opt is what it returned:
- * ':' for a missing value, else an unknown option) in our words, naming
- * the options accepted; returns COMMAND_USAGE_ERROR.
- */
-int command_option_error(const char *command, int opt, int argc, char **argv,
-			 const char *accepted);
 /* 0 when both --probe-subnet and --agent-subnet are given, else the usage
  * error naming the missing one. */
 int command_need_subnets(const char *command, const char *probe,
 			 const char *agent);
-/* One option getopt_long found (opt is its val, name its long name, arg
- * its value or NULL) into the subcommand's options o; 0, or -1 once the
- * error is printed. */
-typedef int command_option_fn(int opt, const char *name, const char *arg,
-			      void *o);
-/*
- * getopt_long over argv (argv[0] the subcommand) the way every subcommand
- * reads it: --help sets *help and stops; an unknown option or a missing
- * value is the usage error naming the accepted ones; every other option
- * goes to handle. Returns 0 with optind at the first operand, or -1
- * (printed).
- */
-int command_parse_options(const char *command, int argc, char **argv,
-			  const struct option *options, const char *accepted,
-			  command_option_fn *handle, void *o, bool *help);
 /* An output option's file name (- for standard output) into *out; 0, or
  * the usage error when it is empty. */
 int command_output_option(const char *command, const char *option,

@@ -68,16 +68,12 @@ diff_same_sports(const struct range_list *a, const struct range_list *b)
 static char *
 diff_list_checks(const struct report *r)
 {
-	char *out = xstrdup(""), *next;
+	char *out = xstrdup("");
 	size_t i;
 
-	for (i = 0; i < r->nchecks; i++) {
-		next = xasprintf("%s%s%s/%u", out, i ? ", " : "",
-				 proto_name(r->checks[i].proto),
-				 r->checks[i].port);
-		free(out);
-		out = next;
-	}
+	for (i = 0; i < r->nchecks; i++)
+		xappendf(&out, "%s%s/%u", i ? ", " : "",
+			 proto_name(r->checks[i].proto), r->checks[i].port);
 	if (r->nchecks == 0) {
 		free(out);
 		out = xstrdup("none");
@@ -154,19 +150,18 @@ diff_compare_check(struct diff_check *dc)
 	size_t i = 0, j = 0;
 
 	while (i < a->nranges && j < b->nranges) {
-		uint16_t from = a->ranges[i].from > b->ranges[j].from
-					? a->ranges[i].from
-					: b->ranges[j].from;
-		uint16_t to = a->ranges[i].to < b->ranges[j].to
-				      ? a->ranges[i].to
-				      : b->ranges[j].to;
+		struct port_range both;
 
+		/* In step, the two always overlap. */
+		port_range_overlap(a->ranges[i].from, a->ranges[i].to,
+				   b->ranges[j].from, b->ranges[j].to, &both);
 		if (a->ranges[i].status != b->ranges[j].status)
-			diff_add_change(dc, from, to, a->ranges[i].status,
+			diff_add_change(dc, both.from, both.to,
+					a->ranges[i].status,
 					b->ranges[j].status);
-		if (a->ranges[i].to == to)
+		if (a->ranges[i].to == both.to)
 			i++;
-		if (b->ranges[j].to == to)
+		if (b->ranges[j].to == both.to)
 			j++;
 	}
 }

@@ -81,26 +81,19 @@ explain_is_id(const char *text, const char *prefix)
 static char *
 explain_known_subnets(const struct nacl_set *set)
 {
-	char *list = xstrdup(""), *next;
+	char *list = xstrdup("");
 	size_t i, j, n = 0;
 
 	for (i = 0; i < set->count; i++) {
 		for (j = 0; j < set->acls[i].nsubnets; j++) {
 			if (n++ >= EXPLAIN_MAX_KNOWN)
 				continue;
-			next = xasprintf("%s%s%s (%s)", list, *list ? ", " : "",
-					 set->acls[i].subnets[j],
-					 set->acls[i].id);
-			free(list);
-			list = next;
+			xappendf(&list, "%s%s (%s)", *list ? ", " : "",
+				 set->acls[i].subnets[j], set->acls[i].id);
 		}
 	}
-	if (n > EXPLAIN_MAX_KNOWN) {
-		next = xasprintf("%s, ... (%zu more)", list,
-				 n - EXPLAIN_MAX_KNOWN);
-		free(list);
-		list = next;
-	}
+	if (n > EXPLAIN_MAX_KNOWN)
+		xappendf(&list, ", ... (%zu more)", n - EXPLAIN_MAX_KNOWN);
 	return list;
 }
 
@@ -117,11 +110,8 @@ explain_known_acls(const struct nacl_set *set)
 			free(list);
 			return next;
 		}
-		next = xasprintf("%s%s%s%s", list, *list ? ", " : "",
-				 set->acls[i].id,
-				 set->acls[i].is_default ? " (default)" : "");
-		free(list);
-		list = next;
+		xappendf(&list, "%s%s%s", *list ? ", " : "", set->acls[i].id,
+			 set->acls[i].is_default ? " (default)" : "");
 	}
 	return list;
 }
@@ -333,7 +323,7 @@ explain_address(const char *option, const struct explain_side *side,
 		const char *text, const char *where, int *family, uint8_t *addr,
 		char **cause)
 {
-	char *shown, cidr[NETADDR_CIDR_STRLEN], *list, *next;
+	char *shown, cidr[NETADDR_CIDR_STRLEN], *list;
 	size_t i;
 
 	memset(addr, 0, 16);
@@ -356,10 +346,8 @@ explain_address(const char *option, const struct explain_side *side,
 			free(list);
 			return 0;
 		}
-		next = xasprintf("%s%s%s", list, *list ? ", " : "",
-				 netaddr_cidr_format(&side->nets[i], cidr));
-		free(list);
-		list = next;
+		xappendf(&list, "%s%s", *list ? ", " : "",
+			 netaddr_cidr_format(&side->nets[i], cidr));
 	}
 	shown = text_printable(text, 60);
 	*cause = xasprintf("%s: address %s is not in %s %s (%s); is that the "

@@ -397,14 +397,14 @@ html_place_families(const struct html_layout *l, const struct impact_family *f,
 		m->row = SIZE_MAX;
 		for (j = 0; j < l->count; j++) {
 			const struct html_segment *s = &l->segments[j];
-			uint16_t lo = f[i].from > s->from ? f[i].from : s->from;
-			uint16_t hi = f[i].to < s->to ? f[i].to : s->to;
+			struct port_range both;
 
-			if (lo > hi)
+			if (!port_range_overlap(f[i].from, f[i].to, s->from,
+						s->to, &both))
 				continue;
 			if (m->first < 0)
-				m->first = html_x(s, lo, false);
-			m->last = html_x(s, hi, true);
+				m->first = html_x(s, both.from, false);
+			m->last = html_x(s, both.to, true);
 		}
 		if (m->first < 0)
 			continue;
@@ -447,16 +447,17 @@ html_write_families(FILE *out, const struct html_layout *l,
 			continue;
 		for (j = 0; j < l->count; j++) {
 			const struct html_segment *s = &l->segments[j];
-			uint16_t lo = f[i].from > s->from ? f[i].from : s->from;
-			uint16_t hi = f[i].to < s->to ? f[i].to : s->to;
+			struct port_range both;
 
-			if (lo > hi)
+			if (!port_range_overlap(f[i].from, f[i].to, s->from,
+						s->to, &both))
 				continue;
 			fprintf(out,
 				"<rect x=\"%.2f\" y=\"%.0f\" width=\"%.2f\" "
 				"height=\"5\" fill=\"#6e7781\"/>\n",
-				html_x(s, lo, false), y + 14,
-				html_x(s, hi, true) - html_x(s, lo, false));
+				html_x(s, both.from, false), y + 14,
+				html_x(s, both.to, true) -
+					html_x(s, both.from, false));
 		}
 		if (marks[i].label_at_end)
 			fprintf(out,
@@ -742,16 +743,12 @@ html_write_run(FILE *out, const struct report *r)
 	if (r->scenario_name != NULL)
 		html_write_item(out, "Scenario", r->scenario_name);
 	if (r->ntargets > 1) {
-		char *list = xstrdup(""), *next;
+		char *list = xstrdup("");
 		size_t i;
 
-		for (i = 0; i < r->ntargets; i++) {
-			next = xasprintf("%s%s%s %s", list, i ? ", " : "",
-					 r->targets[i].name,
-					 r->targets[i].address);
-			free(list);
-			list = next;
-		}
+		for (i = 0; i < r->ntargets; i++)
+			xappendf(&list, "%s%s %s", i ? ", " : "",
+				 r->targets[i].name, r->targets[i].address);
 		html_write_item(out, "Targets", list);
 		free(list);
 	} else

@@ -57,7 +57,7 @@ report_impact_describe(uint16_t from, uint16_t to)
 {
 	struct impact_hit hits[IMPACT_NFAMILIES];
 	size_t i, nhits = 0;
-	char *out, *next, share[16];
+	char *out, share[16];
 
 	for (i = 0; i < IMPACT_NFAMILIES; i++) {
 		const struct impact_family *f = &impact_families[i];
@@ -85,9 +85,7 @@ report_impact_describe(uint16_t from, uint16_t to)
 			hits[0].family->name, share);
 	for (i = 1; i < nhits; i++) {
 		impact_format_share(&hits[i], share, sizeof share);
-		next = xasprintf("%s, %s %s", out, hits[i].family->name, share);
-		free(out);
-		out = next;
+		xappendf(&out, ", %s %s", hits[i].family->name, share);
 	}
 	return out;
 }

@@ -98,7 +98,7 @@ junit_message(const struct report_check *c, bool expectations)
 {
 	size_t i, size = range_list_size(&c->sports), shown = 0;
 	size_t bad = junit_mismatching_ports(c);
-	char *message, *next, label[96];
+	char *message, label[96];
 
 	if (bad == 0)
 		return xstrdup("the check's expectations were not met");
@@ -110,22 +110,15 @@ junit_message(const struct report_check *c, bool expectations)
 
 		junit_segment_label(m, false, label, sizeof label);
 		if (expectations)
-			next = xasprintf("%s%s%s (expected %s)", message,
-					 shown ? ", " : ": ", label,
-					 expectation_name(m->expected));
+			xappendf(&message, "%s%s (expected %s)",
+				 shown ? ", " : ": ", label,
+				 expectation_name(m->expected));
 		else
-			next = xasprintf("%s%s%s", message, shown ? ", " : ": ",
-					 label);
-		free(message);
-		message = next;
+			xappendf(&message, "%s%s", shown ? ", " : ": ", label);
 		shown++;
 	}
-	if (c->nmismatches > shown) {
-		next = xasprintf("%s, ... (%zu ranges in all)", message,
-				 c->nmismatches);
-		free(message);
-		message = next;
-	}
+	if (c->nmismatches > shown)
+		xappendf(&message, ", ... (%zu ranges in all)", c->nmismatches);
 	return message;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cmdline.h"
 #include "common/log.h"
 #include "common/version.h"
 #include "common/usage.h"
@@ -103,23 +104,6 @@ report_usage_error(const char *fmt, ...)
 	return REPORT_USAGE_ERROR;
 }
 
-/* getopt's complaint about argv[optind - 1], in our words. */
-static int
-report_option_error(const char *command, int opt, char **argv,
-		    const char *accepted)
-{
-	if (opt == ':')
-		return report_usage_error("%s: option '%s' needs a value",
-					  command, argv[optind - 1]);
-	/* optopt names a bad short option; long ones are whole. */
-	if (optopt != 0)
-		return report_usage_error("%s: unknown option '-%c': accepted "
-					  "are %s",
-					  command, optopt, accepted);
-	return report_usage_error("%s: unknown option '%s': accepted are %s",
-				  command, argv[optind - 1], accepted);
-}
-
 static int
 report_read(const char *path, struct report *r)
 {
@@ -132,58 +116,65 @@ report_read(const char *path, struct report *r)
 	return -1;
 }
 
+struct render_options {
+	const struct render_format *format;
+	const char *output;
+};
+
+static int
+render_option(int key, const char *arg, void *options)
+{
+	struct render_options *o = options;
+
+	if (key == 'f') {
+		o->format = render_format_find(arg);
+		if (o->format == NULL)
+			return report_usage_error("render: unknown format '%s' "
+						  "for --format: expected %s",
+						  arg, render_format_names());
+		return 0;
+	}
+	if (*arg == '\0')
+		return report_usage_error("render: --output needs a file name");
+	o->output = strcmp(arg, "-") == 0 ? NULL : arg;
+	return 0;
+}
+
 static int
 report_render(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	static const struct cmdline_option options[] = {
+		{"format", CMDLINE_KIND_VALUE, 0, 'f',
+		 "text|json|junit|prom|html"},
+		{"output", CMDLINE_KIND_VALUE, 0, 'o', "FILE"},
+		CMDLINE_END,
 	};
-	static const char accepted[] =
-		"--format text|json|junit|prom|html, --output FILE and --help";
-	const struct render_format *format = render_format_find("text");
-	const char *output = NULL;
+	static const struct cmdline cmdline = {
+		.program = "nacl-report",
+		.prefix = "render: ",
+		.usage = report_usage_text,
+		.operand = "REPORT.json",
+		.shorts = "f:o:",
+		.options = options,
+		.handle = render_option,
+	};
+	struct render_options o = {render_format_find("text"), NULL};
+	const struct render_format *format;
+	const char *output;
 	struct report r;
 	char *cause = NULL, *data;
 	size_t len;
-	int opt, rc = 0;
+	int rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":f:o:h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'f':
-			format = render_format_find(optarg);
-			if (format == NULL)
-				return report_usage_error(
-					"render: unknown format '%s' for "
-					"--format: expected %s",
-					optarg, render_format_names());
-			break;
-		case 'o':
-			if (*optarg == '\0')
-				return report_usage_error(
-					"render: --output needs a file name");
-			output = strcmp(optarg, "-") == 0 ? NULL : optarg;
-			break;
-		case 'h':
-			fputs(report_usage_text, stdout);
-			return 0;
-		default:
-			return report_option_error("render", opt, argv,
-						   accepted);
-		}
-	}
+	rc = cmdline_parse(&cmdline, argc, argv, &o);
+	if (rc != CMDLINE_GO)
+		return rc == CMDLINE_HELP ? 0 : REPORT_USAGE_ERROR;
+	format = o.format;
+	output = o.output;
 	if (optind == argc)
 		return report_usage_error("render: missing REPORT.json: give "
 					  "the JSON file written by nacl-probe "
 					  "--json");
-	if (argc - optind > 1)
-		return report_usage_error("render: unexpected argument '%s': "
-					  "give exactly one REPORT.json",
-					  argv[optind + 1]);
 	if (report_read(argv[optind], &r) != 0)
 		return REPORT_USAGE_ERROR;
 	if (output != NULL) {
@@ -209,23 +200,21 @@ report_render(int argc, char **argv)
 static int
 report_diff(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	static const struct cmdline_option options[] = {CMDLINE_END};
+	static const struct cmdline cmdline = {
+		.program = "nacl-report",
+		.prefix = "diff: ",
+		.usage = report_usage_text,
+		.options = options,
 	};
 	struct report old, new;
 	struct report_diff d;
 	char *cause = NULL;
-	int opt, rc;
+	int rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-		if (opt != 'h')
-			return report_option_error("diff", opt, argv, "--help");
-		fputs(report_usage_text, stdout);
-		return 0;
-	}
+	rc = cmdline_parse(&cmdline, argc, argv, NULL);
+	if (rc != CMDLINE_GO)
+		return rc == CMDLINE_HELP ? 0 : REPORT_USAGE_ERROR;
 	if (argc - optind != 2)
 		return report_usage_error(
 			"diff: expected OLD.json NEW.json (two reports saved "
@@ -257,17 +246,29 @@ report_diff(int argc, char **argv)
 	return rc;
 }
 
+/* nacl-report's subcommands, in the order the messages name them. */
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} report_commands[] = {
+	{"render", report_render},    {"diff", report_diff},
+	{"explain", explain_command}, {"nft", nft_command},
+	{"predict", predict_command}, {"plan", plan_command},
+};
+
+#define REPORT_COMMANDS_EXPECTED                                               \
+	"expected render, diff, explain, nft, predict, plan or --help"
+
 int
 main(int argc, char **argv)
 {
 	const char *command;
+	size_t i;
 
 	log_init("nacl-report", LOG_LEVEL_WARN);
 	if (argc < 2)
-		return report_usage_error(
-			"missing command: expected render, "
-			"diff, explain, nft, predict, plan or "
-			"--help");
+		return report_usage_error("missing command: %s",
+					  REPORT_COMMANDS_EXPECTED);
 	command = argv[1];
 	if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
 	    strcmp(command, "help") == 0) {
@@ -278,19 +279,9 @@ main(int argc, char **argv)
 		nacl_version_print("nacl-report");
 		return 0;
 	}
-	if (strcmp(command, "render") == 0)
-		return report_render(argc - 1, argv + 1);
-	if (strcmp(command, "diff") == 0)
-		return report_diff(argc - 1, argv + 1);
-	if (strcmp(command, "explain") == 0)
-		return explain_command(argc - 1, argv + 1);
-	if (strcmp(command, "nft") == 0)
-		return nft_command(argc - 1, argv + 1);
-	if (strcmp(command, "predict") == 0)
-		return predict_command(argc - 1, argv + 1);
-	if (strcmp(command, "plan") == 0)
-		return plan_command(argc - 1, argv + 1);
-	return report_usage_error("unknown command '%s': expected render, "
-				  "diff, explain, nft, predict, plan or --help",
-				  command);
+	for (i = 0; i < sizeof report_commands / sizeof *report_commands; i++)
+		if (strcmp(command, report_commands[i].name) == 0)
+			return report_commands[i].run(argc - 1, argv + 1);
+	return report_usage_error("unknown command '%s': %s", command,
+				  REPORT_COMMANDS_EXPECTED);
 }

@@ -493,7 +493,7 @@ nacl_path_same_until(const struct nacl_path *path, int protocol, uint16_t sport,
 char *
 nacl_set_known_names(const struct nacl_set *set)
 {
-	char *list = xstrdup(""), *next;
+	char *list = xstrdup("");
 	size_t i, j, n = 0;
 
 	for (i = 0; i < set->count; i++) {
@@ -503,28 +503,19 @@ nacl_set_known_names(const struct nacl_set *set)
 			bool aka = acl->address != NULL &&
 				   strcmp(acl->address, acl->id) != 0;
 
-			next = xasprintf(
-				"%s%s%s%s%s%s", list, *list ? ", " : "",
-				acl->id, aka ? " (" : "",
-				aka ? acl->address : "", aka ? ")" : "");
-			free(list);
-			list = next;
+			xappendf(&list, "%s%s%s%s%s", *list ? ", " : "",
+				 acl->id, aka ? " (" : "",
+				 aka ? acl->address : "", aka ? ")" : "");
 		}
 		for (j = 0; j < acl->nsubnets; j++) {
 			if (n++ >= NACL_MAX_KNOWN)
 				continue;
-			next = xasprintf("%s, %s (in %s)", list,
-					 acl->subnets[j], acl->id);
-			free(list);
-			list = next;
+			xappendf(&list, ", %s (in %s)", acl->subnets[j],
+				 acl->id);
 		}
 	}
-	if (n > NACL_MAX_KNOWN) {
-		next = xasprintf("%s, ... (%zu more)", list,
-				 n - NACL_MAX_KNOWN);
-		free(list);
-		list = next;
-	}
+	if (n > NACL_MAX_KNOWN)
+		xappendf(&list, ", ... (%zu more)", n - NACL_MAX_KNOWN);
 	return list;
 }
 

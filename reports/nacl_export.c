@@ -202,31 +202,29 @@ static int
 nacl_entries_from_json(const cJSON *obj, const char *at, struct nacl *acl,
 		       char **cause)
 {
-	struct jsonread_at entries_at, entry_at;
-	const cJSON *entries, *item;
+	struct jsonread_array entries;
+	struct jsonread_at where;
 	const struct nacl_entry *first, *second;
 	struct nacl_entry e;
-	size_t n, k = 0;
+	size_t n;
 
-	if (jsonread_member(obj, at, "Entries", cJSON_IsArray,
-			    "an array of NACL entries", true, &entries,
-			    cause) != 0)
+	if (jsonread_array(&entries, obj, at, "Entries",
+			   "an array of NACL entries", true, cause) != 0)
 		return -1;
-	jsonread_join(&entries_at, at, "Entries");
-	n = (size_t)cJSON_GetArraySize(entries);
+	n = (size_t)cJSON_GetArraySize(entries.list);
 	if (n > NACL_MAX_ENTRIES)
-		return jsonread_fail(cause, entries_at.text,
+		return jsonread_fail(cause,
+				     jsonread_join(&where, at, "Entries"),
 				     "%zu entries; at most %d are accepted "
 				     "(AWS allows 40 per direction)",
 				     n, NACL_MAX_ENTRIES);
-	cJSON_ArrayForEach(item, entries)
-	{
-		jsonread_index(&entry_at, entries_at.text, k++);
-		if (nacl_entry_from_json(item, entry_at.text, &e, cause) != 0)
+	while (jsonread_array_next(&entries)) {
+		if (nacl_entry_from_json(entries.item, entries.at.text, &e,
+					 cause) != 0)
 			return -1;
 		/* "Entries[2]": duplicates are named by it. */
 		snprintf(e.origin, sizeof e.origin, "%s",
-			 entry_at.text + strlen(at) + (*at ? 1 : 0));
+			 entries.at.text + strlen(at) + (*at ? 1 : 0));
 		nacl_add_entry(acl, &e);
 	}
 	nacl_sort(acl);
@@ -246,22 +244,17 @@ static int
 nacl_tags_from_json(const cJSON *obj, const char *at, struct nacl *acl,
 		    char **cause)
 {
-	struct jsonread_at tags_at, tag_at;
-	const cJSON *tags, *tag, *key;
+	struct jsonread_array tags;
+	const cJSON *tag, *key;
 	const char *value;
-	size_t k = 0;
 
-	if (jsonread_member(obj, at, "Tags", cJSON_IsArray,
-			    "an array of {\"Key\", \"Value\"}", false, &tags,
-			    cause) != 0)
+	if (jsonread_array(&tags, obj, at, "Tags",
+			   "an array of {\"Key\", \"Value\"}", false,
+			   cause) != 0)
 		return -1;
-	if (tags == NULL)
-		return 0;
-	jsonread_join(&tags_at, at, "Tags");
-	cJSON_ArrayForEach(tag, tags)
-	{
-		jsonread_index(&tag_at, tags_at.text, k++);
-		if (jsonread_expect(tag, tag_at.text, cJSON_IsObject,
+	while (jsonread_array_next(&tags)) {
+		tag = tags.item;
+		if (jsonread_expect(tag, tags.at.text, cJSON_IsObject,
 				    "an object {\"Key\", \"Value\"}",
 				    cause) != 0)
 			return -1;
@@ -270,8 +263,8 @@ nacl_tags_from_json(const cJSON *obj, const char *at, struct nacl *acl,
 		    (strcmp(key->valuestring, "Name") != 0 &&
 		     strcmp(key->valuestring, NACL_TAG_LOGICAL_ID) != 0))
 			continue;
-		if (jsonread_string(tag, tag_at.text, "Value", "a string", true,
-				    &value, cause) != 0)
+		if (jsonread_string(tag, tags.at.text, "Value", "a string",
+				    true, &value, cause) != 0)
 			return -1;
 		/* A stack's NACL: a template names it by this. */
 		if (strcmp(key->valuestring, NACL_TAG_LOGICAL_ID) == 0) {
@@ -292,26 +285,21 @@ nacl_associations_from_json(const cJSON *obj, const char *at,
 			    const struct nacl_set *set, struct nacl *acl,
 			    char **cause)
 {
-	struct jsonread_at list_at, assoc_at, where;
-	const cJSON *assocs, *item;
+	struct jsonread_array assocs;
+	struct jsonread_at where;
 	const struct nacl *other;
-	size_t k = 0, i;
+	size_t i;
 	char *subnet;
 
-	if (jsonread_member(obj, at, "Associations", cJSON_IsArray,
-			    "an array of {\"SubnetId\": ...}", false, &assocs,
-			    cause) != 0)
+	if (jsonread_array(&assocs, obj, at, "Associations",
+			   "an array of {\"SubnetId\": ...}", false,
+			   cause) != 0)
 		return -1;
-	if (assocs == NULL)
-		return 0;
-	jsonread_join(&list_at, at, "Associations");
-	cJSON_ArrayForEach(item, assocs)
-	{
-		jsonread_index(&assoc_at, list_at.text, k++);
-		if (jsonread_expect(item, assoc_at.text, cJSON_IsObject,
+	while (jsonread_array_next(&assocs)) {
+		if (jsonread_expect(assocs.item, assocs.at.text, cJSON_IsObject,
 				    "an object {\"SubnetId\": ...}",
 				    cause) != 0 ||
-		    nacl_get_id(item, assoc_at.text, "SubnetId",
+		    nacl_get_id(assocs.item, assocs.at.text, "SubnetId",
 				"subnet-0123456789abcdef0", &subnet,
 				cause) != 0)
 			return -1;
@@ -321,7 +309,7 @@ nacl_associations_from_json(const cJSON *obj, const char *at,
 				other = acl;
 		if (other != NULL) {
 			jsonread_fail(cause,
-				      jsonread_join(&where, assoc_at.text,
+				      jsonread_join(&where, assocs.at.text,
 						    "SubnetId"),
 				      "%s is associated twice (also with %s); "
 				      "a subnet has exactly one NACL",

@@ -9,24 +9,6 @@
 #include "reports/cfn.h"
 #include "reports/tfplan.h"
 
-bool
-nacl_source_option(struct nacl_source *src, const char *name, const char *arg)
-{
-	if (name == NULL)
-		return false;
-	if (strcmp(name, "nacl") == 0)
-		src->nacl = arg;
-	else if (strcmp(name, "terraform-plan") == 0)
-		src->terraform_plan = arg;
-	else if (strcmp(name, "cloudformation") == 0)
-		src->cloudformation = arg;
-	else if (strcmp(name, "before") == 0)
-		src->before = true;
-	else
-		return false;
-	return true;
-}
-
 const char *
 nacl_source_check(const struct nacl_source *src)
 {

@@ -6,6 +6,8 @@
 
 #include <stdbool.h>
 
+#include "common/cmdline.h"
+
 #include "reports/nacl.h"
 #include "reports/nacl_change.h"
 
@@ -16,10 +18,13 @@ struct nacl_source {
 	bool before; /* --before: the plan's state before, not after */
 };
 
-/* Sets src's field for the long option name (nacl, terraform-plan,
- * cloudformation, before) to arg; false for any other option. */
-bool nacl_source_option(struct nacl_source *src, const char *name,
-			const char *arg);
+/* The cmdline rows of --nacl, --terraform-plan, --before and
+ * --cloudformation into the struct nacl_source member of type. */
+#define NACL_SOURCE_OPTIONS(type, member)                                      \
+	CMDLINE_TEXT("nacl", type, member.nacl),                               \
+		CMDLINE_TEXT("terraform-plan", type, member.terraform_plan),   \
+		CMDLINE_FLAG("before", type, member.before),                   \
+		CMDLINE_TEXT("cloudformation", type, member.cloudformation)
 /* "--nacl, --terraform-plan or --cloudformation" unless one is given, two
  * change files at once, --before without a plan: the message, else NULL. */
 const char *nacl_source_check(const struct nacl_source *src);

@@ -41,29 +41,25 @@ static int
 sg_ranges(const cJSON *perm, const char *at, const char *list_name,
 	  const char *member, struct sg_rule *rule, char **cause)
 {
-	struct jsonread_at list_at, item_at, where;
-	const cJSON *list, *item;
+	struct jsonread_array list;
+	struct jsonread_at where;
 	struct netaddr_cidr cidr;
 	const char *s;
 	char *inner = NULL;
-	size_t k = 0;
 
-	if (jsonread_member(perm, at, list_name, cJSON_IsArray, "an array",
-			    false, &list, cause) != 0)
+	if (jsonread_array(&list, perm, at, list_name, "an array", false,
+			   cause) != 0)
 		return -1;
-	jsonread_join(&list_at, at, list_name);
-	cJSON_ArrayForEach(item, list)
-	{
-		jsonread_index(&item_at, list_at.text, k++);
-		if (jsonread_expect(item, item_at.text, cJSON_IsObject,
+	while (jsonread_array_next(&list)) {
+		if (jsonread_expect(list.item, list.at.text, cJSON_IsObject,
 				    "an object", cause) != 0 ||
-		    jsonread_string(item, item_at.text, member, "a CIDR block",
-				    true, &s, cause) != 0)
+		    jsonread_string(list.item, list.at.text, member,
+				    "a CIDR block", true, &s, cause) != 0)
 			return -1;
 		if (netaddr_cidr_parse(s, &cidr, &inner) != 0) {
 			jsonread_fail(
 				cause,
-				jsonread_join(&where, item_at.text, member),
+				jsonread_join(&where, list.at.text, member),
 				"%s", inner);
 			free(inner);
 			return -1;
@@ -132,10 +128,8 @@ sg_permission(const cJSON *perm, const char *at, struct sg_rule *rule,
 static int
 sg_group(const cJSON *obj, const char *at, struct sg *g, char **cause)
 {
-	struct jsonread_at list_at, item_at;
-	const cJSON *list, *item;
+	struct jsonread_array list;
 	const char *s;
-	size_t k = 0;
 
 	if (jsonread_expect(obj, at, cJSON_IsObject,
 			    "an object (one security group)", cause) != 0 ||
@@ -149,18 +143,15 @@ sg_group(const cJSON *obj, const char *at, struct sg *g, char **cause)
 		return -1;
 	if (s != NULL)
 		g->name = text_printable(s, NACL_ID_MAX);
-	if (jsonread_member(obj, at, "IpPermissions", cJSON_IsArray,
-			    "an array of inbound permissions", false, &list,
-			    cause) != 0)
+	if (jsonread_array(&list, obj, at, "IpPermissions",
+			   "an array of inbound permissions", false,
+			   cause) != 0)
 		return -1;
-	jsonread_join(&list_at, at, "IpPermissions");
-	cJSON_ArrayForEach(item, list)
-	{
+	while (jsonread_array_next(&list)) {
 		g->inbound = xreallocarray(g->inbound, g->ninbound + 1,
 					   sizeof *g->inbound);
-		jsonread_index(&item_at, list_at.text, k++);
-		if (sg_permission(item, item_at.text, &g->inbound[g->ninbound],
-				  cause) != 0) {
+		if (sg_permission(list.item, list.at.text,
+				  &g->inbound[g->ninbound], cause) != 0) {
 			free(g->inbound[g->ninbound].sources);
 			return -1;
 		}
@@ -277,17 +268,15 @@ sg_set_admits(const struct sg_set *set, int protocol, uint16_t port, int family,
 char *
 sg_set_names(const struct sg_set *set)
 {
-	char *out = xstrdup(""), *next;
+	char *out = xstrdup("");
 	size_t i;
 
 	for (i = 0; i < set->count; i++) {
 		const struct sg *g = &set->groups[i];
 
-		next = xasprintf("%s%s%s%s%s%s", out, i ? ", " : "", g->id,
-				 g->name ? " (" : "", g->name ? g->name : "",
-				 g->name ? ")" : "");
-		free(out);
-		out = next;
+		xappendf(&out, "%s%s%s%s%s", i ? ", " : "", g->id,
+			 g->name ? " (" : "", g->name ? g->name : "",
+			 g->name ? ")" : "");
 	}
 	return out;
 }

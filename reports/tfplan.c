@@ -402,10 +402,8 @@ tfplan_inline_entries(const struct tfplan_resource *res, const cJSON *value,
 		      char **cause)
 {
 	const char *name = egress ? "egress" : "ingress";
-	struct jsonread_at list_at, item_at;
-	const cJSON *list, *item;
+	struct jsonread_array list;
 	struct nacl_entry e;
-	size_t k = 0;
 	long long v;
 
 	if (tfplan_unknown(res, after, name))
@@ -413,23 +411,19 @@ tfplan_inline_entries(const struct tfplan_resource *res, const cJSON *value,
 					"nacl-report cannot predict rules "
 					"computed at apply",
 					cause);
-	if (jsonread_member(value, at, name, cJSON_IsArray,
-			    "an array of rule blocks", false, &list,
-			    cause) != 0)
+	if (jsonread_array(&list, value, at, name, "an array of rule blocks",
+			   false, cause) != 0)
 		return -1;
-	jsonread_join(&list_at, at, name);
-	cJSON_ArrayForEach(item, list)
-	{
-		jsonread_index(&item_at, list_at.text, k++);
+	while (jsonread_array_next(&list)) {
 		memset(&e, 0, sizeof e);
 		e.egress = egress;
-		if (jsonread_expect(item, item_at.text, cJSON_IsObject,
+		if (jsonread_expect(list.item, list.at.text, cJSON_IsObject,
 				    "an object (one rule block)", cause) != 0 ||
-		    jsonread_integer(item, item_at.text, "rule_no", 1,
+		    jsonread_integer(list.item, list.at.text, "rule_no", 1,
 				     NACL_RULE_MAX, true, NULL, &v, cause) != 0)
 			return -1;
 		e.rule_number = (uint16_t)v;
-		if (tfplan_entry_common(item, item_at.text, "action", &e,
+		if (tfplan_entry_common(list.item, list.at.text, "action", &e,
 					cause) != 0)
 			return -1;
 		snprintf(e.origin, sizeof e.origin, "%s %s", res->address,
@@ -445,10 +439,8 @@ tfplan_subnet_ids(const struct tfplan_reader *rd,
 		  const struct tfplan_resource *res, const cJSON *value,
 		  const char *at, bool after, struct nacl *acl, char **cause)
 {
-	const cJSON *list, *item;
+	struct jsonread_array list;
 	char *name;
-	struct jsonread_at list_at, item_at;
-	size_t k = 0;
 
 	if (tfplan_unknown(res, after, "subnet_ids")) {
 		const cJSON *refs = tfplan_references(rd, res, "subnet_ids");
@@ -469,17 +461,14 @@ tfplan_subnet_ids(const struct tfplan_reader *rd,
 		}
 		return 0;
 	}
-	if (jsonread_member(value, at, "subnet_ids", cJSON_IsArray,
-			    "an array of subnet IDs", false, &list, cause) != 0)
+	if (jsonread_array(&list, value, at, "subnet_ids",
+			   "an array of subnet IDs", false, cause) != 0)
 		return -1;
-	jsonread_join(&list_at, at, "subnet_ids");
-	cJSON_ArrayForEach(item, list)
-	{
-		jsonread_index(&item_at, list_at.text, k++);
-		if (jsonread_expect(item, item_at.text, cJSON_IsString,
+	while (jsonread_array_next(&list)) {
+		if (jsonread_expect(list.item, list.at.text, cJSON_IsString,
 				    "a subnet ID", cause) != 0)
 			return -1;
-		nacl_add_subnet(acl, item->valuestring);
+		nacl_add_subnet(acl, list.item->valuestring);
 	}
 	return 0;
 }
