@@ -20,25 +20,10 @@ setup(void)
 
 TestSuite(dns, .init = setup);
 
-static struct probe_id
-probe(bool agent)
-{
-	return (struct probe_id){.session = 0x01020304,
-				 .seq = 77,
-				 .attempt = 2,
-				 .sport = 40000,
-				 .dport = 53,
-				 .agent = agent,
-				 .dns_name = agent ? "nacl-probe.test"
-						   : "example.com",
-				 .nonce = 0x1234,
-				 .token = "\xa1\xb2\xc3\xd4\xe5\xf6\x07\x18"};
-}
-
 static void
 round_trip(enum proto proto, bool agent)
 {
-	struct probe_id id = probe(agent);
+	struct probe_id id = fixture_probe("dns", agent);
 	struct request_info info = {0};
 	struct reply_info reply = {0};
 	uint8_t req[512], out[1024];
@@ -51,13 +36,8 @@ round_trip(enum proto proto, bool agent)
 		     ANSWER_REPLY);
 	cr_assert_leq(outlen, len + SERVICE_MAX_GROWTH);
 	cr_assert_eq(info.identified, agent);
-	if (agent) {
-		cr_assert_eq(info.session, 0x01020304);
-		cr_assert_eq(info.sport, 40000);
-		cr_assert_eq(info.seq, 77);
-		cr_assert_eq(info.attempt, 2);
-		cr_assert_eq(memcmp(info.token, id.token, 8), 0);
-	}
+	if (agent)
+		service_assert_identity(&info, &id);
 	cr_assert_eq(
 		dns_service.reply_match(&id, proto, out, outlen, false, &reply),
 		REPLY_MATCH);
@@ -82,7 +62,7 @@ Test(dns, agentless_query_round_trips)
 
 Test(dns, tcp_frame_is_incomplete_until_whole)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("dns", true);
 	struct request_info info = {0};
 	struct reply_info reply;
 	uint8_t req[512], out[1024];
@@ -111,7 +91,8 @@ Test(dns, tcp_frame_is_incomplete_until_whole)
 
 Test(dns, reply_to_another_attempt_is_not_ours)
 {
-	struct probe_id id = probe(true), other = probe(true);
+	struct probe_id id = fixture_probe("dns", true),
+			other = fixture_probe("dns", true);
 	struct request_info info = {0};
 	struct reply_info reply;
 	uint8_t req[512], out[1024];
@@ -132,7 +113,7 @@ Test(dns, reply_to_another_attempt_is_not_ours)
 
 Test(dns, refused_from_a_real_server_is_still_a_reply)
 {
-	struct probe_id id = probe(false);
+	struct probe_id id = fixture_probe("dns", false);
 	struct reply_info reply;
 	uint8_t req[512];
 	size_t len;
@@ -304,7 +285,7 @@ Test(dns, oversize_query_gets_a_reply_no_larger_than_allowed)
 
 Test(dns, tcp_length_past_what_arrived_waits_then_is_no_reply)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("dns", true);
 	struct request_info info = {0};
 	struct reply_info reply;
 	uint8_t req[64] = {0xff, 0xff}, out[64];

@@ -12,19 +12,6 @@ extern const struct service_ops http_service;
 
 TestSuite(http, .init = service_setup);
 
-static struct probe_id
-probe(bool agent)
-{
-	return (struct probe_id){.session = 0xdeadbeef,
-				 .seq = 9,
-				 .attempt = 1,
-				 .sport = 40000,
-				 .dport = 80,
-				 .agent = agent,
-				 .host = "198.18.2.1",
-				 .token = "\x01\x02\x03\x04\x05\x06\x07\x08"};
-}
-
 static enum answer_status
 answer(const char *req, char *out, size_t *outlen, struct request_info *info)
 {
@@ -36,7 +23,7 @@ answer(const char *req, char *out, size_t *outlen, struct request_info *info)
 
 Test(http, probe_request_is_exact)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("http", true);
 	char buf[512];
 	size_t len;
 
@@ -55,7 +42,7 @@ Test(http, probe_request_is_exact)
 
 Test(http, agent_answers_200_naming_the_source)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("http", true);
 	struct request_info info;
 	struct reply_info reply;
 	char req[512], out[SERVICE_MAX_MESSAGE];
@@ -173,7 +160,7 @@ Test(http, incomplete_and_hostile_requests)
 static enum reply_status
 match(bool agent, const char *reply, bool eof, uint16_t *observed)
 {
-	struct probe_id id = probe(agent);
+	struct probe_id id = fixture_probe("http", agent);
 	struct reply_info info;
 	enum reply_status rc;
 

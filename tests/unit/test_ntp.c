@@ -11,7 +11,7 @@
 /* The module's row, as common/service.c's table holds it. */
 extern const struct service_ops ntp_service;
 
-#define NOW 0xeb000000aa000000ULL
+#define NOW FIXTURE_NTP_NOW
 
 static void
 setup(void)
@@ -25,19 +25,6 @@ setup(void)
 
 TestSuite(ntp, .init = setup);
 
-static struct probe_id
-probe(bool agent)
-{
-	return (struct probe_id){.session = 0xa1b2c3d4,
-				 .seq = 1234,
-				 .attempt = 3,
-				 .sport = 49152,
-				 .dport = 123,
-				 .agent = agent,
-				 .nonce = NOW | 0x55,
-				 .token = "\x11\x22\x33\x44\x55\x66\x77\x88"};
-}
-
 static uint64_t
 get64(const uint8_t *p)
 {
@@ -49,7 +36,7 @@ get64(const uint8_t *p)
 
 Test(ntp, client_request_carries_identity)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("ntp", true);
 	uint8_t req[64];
 
 	cr_assert_eq(
@@ -64,7 +51,7 @@ Test(ntp, client_request_carries_identity)
 
 Test(ntp, server_answer_fills_the_fields)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("ntp", true);
 	struct request_info info = {0};
 	struct reply_info reply;
 	uint8_t req[64], out[64];
@@ -75,12 +62,7 @@ Test(ntp, server_answer_fills_the_fields)
 						out, sizeof out, &outlen),
 		     ANSWER_REPLY);
 	cr_assert_eq(outlen, 48);
-	cr_assert(info.identified);
-	cr_assert_eq(info.session, 0xa1b2c3d4);
-	cr_assert_eq(info.sport, 49152);
-	cr_assert_eq(info.seq, 1234);
-	cr_assert_eq(info.attempt, 3);
-	cr_assert_eq(memcmp(info.token, id.token, 8), 0);
+	service_assert_identity(&info, &id);
 	cr_assert_eq(out[0], 0x24); /* version 4, mode 4 */
 	cr_assert_eq(out[1], 2);
 	cr_assert_eq(memcmp(out + 12, "\xc6\x12\x02\x01", 4), 0);
@@ -108,7 +90,8 @@ Test(ntp, requests_without_identity_are_answered_unidentified)
 
 Test(ntp, wrong_origin_mode_or_size_is_not_a_reply)
 {
-	struct probe_id id = probe(false), other = probe(false);
+	struct probe_id id = fixture_probe("ntp", false),
+			other = fixture_probe("ntp", false);
 	struct request_info info = {0};
 	struct reply_info reply;
 	uint8_t req[64], out[64];
@@ -132,7 +115,7 @@ Test(ntp, wrong_origin_mode_or_size_is_not_a_reply)
 
 Test(ntp, kiss_of_death_is_a_reply_but_zero_transmit_is_not)
 {
-	struct probe_id id = probe(false);
+	struct probe_id id = fixture_probe("ntp", false);
 	struct request_info info = {0};
 	struct reply_info reply;
 	uint8_t req[64], out[64];
@@ -186,7 +169,7 @@ Test(ntp, empty_datagram_is_ignored)
 
 Test(ntp, oversize_request_gets_a_48_byte_reply)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("ntp", true);
 	struct request_info info = {0};
 	uint8_t req[1400], out[64];
 	size_t outlen;

@@ -14,19 +14,6 @@ extern const struct service_ops quic_service;
 
 TestSuite(quic, .init = service_setup);
 
-static struct probe_id
-probe(bool agent)
-{
-	return (struct probe_id){.session = 0xa1b2c3d4,
-				 .seq = 0x01020304,
-				 .attempt = 2,
-				 .sport = 49152,
-				 .dport = 443,
-				 .agent = agent,
-				 .nonce = 0x1122334455667788ULL,
-				 .token = "\x11\x22\x33\x44\x55\x66\x77\x88"};
-}
-
 static uint32_t
 get32(const uint8_t *p)
 {
@@ -57,7 +44,7 @@ negotiation(const uint8_t *req, uint8_t first, const uint8_t *versions,
 
 Test(quic, request_is_a_reserved_version_of_1200_bytes_with_the_identity)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("quic", true);
 	uint8_t req[1500];
 	uint32_t version;
 
@@ -78,7 +65,7 @@ Test(quic, request_is_a_reserved_version_of_1200_bytes_with_the_identity)
 
 Test(quic, agentless_request_has_random_connection_ids)
 {
-	struct probe_id id = probe(false);
+	struct probe_id id = fixture_probe("quic", false);
 	uint8_t a[1500], b[1500];
 
 	cr_assert_eq(quic_service.request_encode(&id, PROTO_UDP, a, sizeof a),
@@ -95,7 +82,7 @@ Test(quic, agentless_request_has_random_connection_ids)
 
 Test(quic, no_request_over_tcp_or_into_a_short_buffer)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("quic", true);
 	uint8_t req[1500];
 
 	cr_assert_eq(
@@ -106,7 +93,7 @@ Test(quic, no_request_over_tcp_or_into_a_short_buffer)
 
 Test(quic, agent_negotiates_with_the_source_port_it_saw)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("quic", true);
 	struct request_info info = {0};
 	struct reply_info reply;
 	uint8_t req[1500], out[1500], expected[64];
@@ -124,12 +111,7 @@ Test(quic, agent_negotiates_with_the_source_port_it_saw)
 	cr_assert_eq(outlen, 43);
 	cr_assert_eq(n, 43);
 	cr_assert_eq(memcmp(out, expected, n), 0);
-	cr_assert(info.identified);
-	cr_assert_eq(info.session, 0xa1b2c3d4);
-	cr_assert_eq(info.seq, 0x01020304);
-	cr_assert_eq(info.sport, 49152);
-	cr_assert_eq(info.attempt, 2);
-	cr_assert_eq(memcmp(info.token, id.token, 8), 0);
+	service_assert_identity(&info, &id);
 	cr_assert_eq(quic_service.reply_match(&id, PROTO_UDP, out, outlen,
 					      false, &reply),
 		     REPLY_MATCH);
@@ -143,7 +125,8 @@ static const uint8_t caddy_versions[] =
 
 Test(quic, a_real_servers_negotiation_answers)
 {
-	struct probe_id id = probe(false), agent = probe(true);
+	struct probe_id id = fixture_probe("quic", false),
+			agent = fixture_probe("quic", true);
 	struct reply_info reply;
 	uint8_t req[1500], out[128];
 	size_t n;
@@ -175,7 +158,8 @@ assert_not_a_reply(const struct probe_id *id, const uint8_t *buf, size_t len)
 
 Test(quic, other_packets_do_not_answer)
 {
-	struct probe_id id = probe(false), other = probe(false);
+	struct probe_id id = fixture_probe("quic", false),
+			other = fixture_probe("quic", false);
 	struct reply_info reply;
 	uint8_t req[1500], out[128];
 	size_t n;
@@ -216,7 +200,7 @@ assert_no_answer(const uint8_t *req, size_t len)
 
 Test(quic, agent_answers_no_small_short_or_negotiation_packet)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("quic", true);
 	struct request_info info = {0};
 	uint8_t req[1500], out[1500];
 	size_t outlen;

@@ -35,22 +35,6 @@ static const char openssl_hello_hex[] =
 
 TestSuite(tls, .init = service_setup);
 
-static struct probe_id
-probe(bool agent)
-{
-	return (struct probe_id){.session = 0xa1b2c3d4,
-				 .seq = 0x01020304,
-				 .attempt = 2,
-				 .sport = 49152,
-				 .dport = 443,
-				 .agent = agent,
-				 .dns_name = agent ? "nacl-probe.test"
-						   : "www.example.test.",
-				 .host = "198.18.2.1",
-				 .nonce = 0x1122334455667788ULL,
-				 .token = "\x11\x22\x33\x44\x55\x66\x77\x88"};
-}
-
 static size_t
 unhex(const char *hex, uint8_t *out, size_t size)
 {
@@ -95,7 +79,7 @@ extension(const uint8_t *hello, size_t len, unsigned type, size_t *ext_len)
 
 Test(tls, client_hello_framing_and_identity)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("tls", true);
 	uint8_t req[1024];
 	const uint8_t *sni;
 	size_t n, sni_len;
@@ -124,7 +108,7 @@ Test(tls, client_hello_framing_and_identity)
 
 Test(tls, client_hello_offers_tls13_with_an_x25519_share)
 {
-	struct probe_id id = probe(false);
+	struct probe_id id = fixture_probe("tls", false);
 	uint8_t req[1024];
 	const uint8_t *ext;
 	size_t n, len;
@@ -146,7 +130,7 @@ Test(tls, client_hello_offers_tls13_with_an_x25519_share)
 
 Test(tls, agentless_hello_has_no_identity_and_the_name_without_its_dot)
 {
-	struct probe_id id = probe(false);
+	struct probe_id id = fixture_probe("tls", false);
 	uint8_t req[1024];
 	const uint8_t *sni;
 	size_t n, sni_len;
@@ -162,7 +146,7 @@ Test(tls, agentless_hello_has_no_identity_and_the_name_without_its_dot)
 
 Test(tls, no_server_name_for_the_root_or_none)
 {
-	struct probe_id id = probe(false);
+	struct probe_id id = fixture_probe("tls", false);
 	uint8_t req[1024];
 	size_t n, len;
 
@@ -176,7 +160,7 @@ Test(tls, no_server_name_for_the_root_or_none)
 
 Test(tls, the_nonce_decides_the_random_bytes)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("tls", true);
 	uint8_t a[1024], b[1024];
 	size_t na, nb;
 
@@ -193,7 +177,7 @@ Test(tls, the_nonce_decides_the_random_bytes)
 
 Test(tls, no_request_over_udp_or_into_a_short_buffer)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("tls", true);
 	uint8_t req[1024];
 	size_t n;
 
@@ -206,7 +190,7 @@ Test(tls, no_request_over_udp_or_into_a_short_buffer)
 
 Test(tls, agent_answers_an_alert_and_reads_the_identity)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("tls", true);
 	struct request_info info = {0};
 	struct reply_info reply;
 	uint8_t req[1024], out[64];
@@ -218,12 +202,7 @@ Test(tls, agent_answers_an_alert_and_reads_the_identity)
 		     ANSWER_REPLY);
 	cr_assert_eq(outlen, 7);
 	cr_assert_eq(memcmp(out, "\x15\x03\x03\x00\x02\x02\x28", 7), 0);
-	cr_assert(info.identified);
-	cr_assert_eq(info.session, 0xa1b2c3d4);
-	cr_assert_eq(info.seq, 0x01020304);
-	cr_assert_eq(info.sport, 49152);
-	cr_assert_eq(info.attempt, 2);
-	cr_assert_eq(memcmp(info.token, id.token, 8), 0);
+	service_assert_identity(&info, &id);
 	cr_assert_eq(tls_service.reply_match(&id, PROTO_TCP, out, outlen, false,
 					     &reply),
 		     REPLY_MATCH);
@@ -247,7 +226,7 @@ Test(tls, a_real_clients_hello_is_answered_unidentified)
 
 Test(tls, agent_waits_for_the_whole_first_record)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("tls", true);
 	struct request_info info = {0};
 	uint8_t req[1024], out[64];
 	size_t n, outlen, cut;
@@ -276,7 +255,7 @@ assert_not_a_request(const uint8_t *req, size_t len)
 
 Test(tls, what_is_not_a_client_hello_gets_nothing)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("tls", true);
 	struct request_info info = {0};
 	uint8_t req[1024], out[64];
 	size_t n, outlen;
@@ -300,7 +279,7 @@ Test(tls, what_is_not_a_client_hello_gets_nothing)
 static void
 assert_reply(const char *bytes, size_t len, bool eof, enum reply_status want)
 {
-	struct probe_id id = probe(false);
+	struct probe_id id = fixture_probe("tls", false);
 	struct reply_info reply;
 
 	cr_assert_eq(tls_service.reply_match(&id, PROTO_TCP,
