@@ -74,6 +74,25 @@ fixture_add_check_bad(struct report *r, enum proto proto, uint16_t port,
 }
 
 struct report_check *
+fixture_add_check_ok(struct report *r, enum proto proto, uint16_t port,
+		     enum service service, const char *sports_text)
+{
+	return fixture_add_check_bad(r, proto, port, service, sports_text, 0, 0,
+				     STATUS_OK);
+}
+
+void
+fixture_set_measured(struct report_check *c, double loss, double rtt_p50_ms,
+		     double rtt_p99_ms)
+{
+	c->has_loss = true;
+	c->loss = loss;
+	c->has_rtt = true;
+	c->rtt_p50_ms = rtt_p50_ms;
+	c->rtt_p99_ms = rtt_p99_ms;
+}
+
+struct report_check *
 fixture_add_check_every_other(struct report *r, uint16_t from, uint16_t to,
 			      enum probe_status bad)
 {

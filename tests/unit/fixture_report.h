@@ -35,6 +35,15 @@ struct report_check *fixture_add_check_bad(struct report *r, enum proto proto,
 					   uint16_t from, uint16_t to,
 					   enum probe_status bad);
 
+/* Adds a check whose ports are all ok. */
+struct report_check *fixture_add_check_ok(struct report *r, enum proto proto,
+					  uint16_t port, enum service service,
+					  const char *sports_text);
+
+/* Gives c a measured loss ratio and round-trip times. */
+void fixture_set_measured(struct report_check *c, double loss,
+			  double rtt_p50_ms, double rtt_p99_ms);
+
 /* Adds a check whose ports get status s, except [from, to] which get t. */
 struct report_check *fixture_add_check_band(struct report *r, enum proto proto,
 					    uint16_t port, enum service service,

@@ -97,8 +97,7 @@ Test(html, settings_and_times_are_shown)
 
 	report_init(&r);
 	r.settings.rate = 0;
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009",
-			      0, 0, STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009");
 	report_finish(&r);
 	page = fixture_render(report_write_html, &r);
 	cr_assert_not_null(strstr(
@@ -129,8 +128,7 @@ Test(html, report_strings_are_escaped)
 	report_init(&r);
 	free(r.target_address);
 	r.target_address = xstrdup("<script>alert('x')</script>&\"");
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009",
-			      0, 0, STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009");
 	report_finish(&r);
 	page = fixture_render(report_write_html, &r);
 	cr_assert_null(strstr(page, "<script"));
@@ -201,8 +199,7 @@ Test(html, client_families_and_round_ticks_mark_the_axis)
 	char *page;
 
 	report_init(&r);
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-60999",
-			      0, 0, STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-60999");
 	report_finish(&r);
 	page = fixture_render(report_write_html, &r);
 	cr_assert_not_null(strstr(page, ">Linux 32768-60999</text>"));
@@ -226,8 +223,8 @@ Test(html, split_sports_get_one_segment_each)
 	char *page;
 
 	report_init(&r);
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO,
-			      "1025-5000,49152-65535", 0, 0, STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO,
+			     "1025-5000,49152-65535");
 	report_finish(&r);
 	page = fixture_render(report_write_html, &r);
 	/* Two segments, two ok rectangles, a gap of 14 units between. */
@@ -277,8 +274,7 @@ Test(html, nat_translation_prints_a_warning)
 	char *page;
 
 	report_init(&r);
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009",
-			      0, 0, STATUS_OK)
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009")
 		->nat_translated = 10;
 	report_finish(&r);
 	page = fixture_render(report_write_html, &r);
@@ -334,11 +330,10 @@ Test(html, scenario_shows_targets_and_expectations)
 	r.scenario_name = xstrdup("blocked-range");
 	report_add_target(&r, "app", "198.18.2.1", true, "198.18.1.1");
 	report_add_target(&r, "dns", "198.18.2.53", false, "198.18.1.1");
-	c = fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO,
-				  "4980-5020", 0, 0, STATUS_OK);
+	c = fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO,
+				 "4980-5020");
 	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
-	c = fixture_add_check_bad(&r, PROTO_UDP, 53, SERVICE_ECHO, "1-2", 0, 0,
-				  STATUS_OK);
+	c = fixture_add_check_ok(&r, PROTO_UDP, 53, SERVICE_ECHO, "1-2");
 	c->target = 1;
 	report_finish(&r);
 	page = fixture_render(report_write_html, &r);
@@ -373,11 +368,7 @@ Test(html, a_failed_run_shows_its_error_notes_and_measures)
 				  "40000-40009", 40005, 40009,
 				  STATUS_UNFINISHED);
 	c->no_answer = 1;
-	c->has_loss = true;
-	c->loss = 0.125;
-	c->has_rtt = true;
-	c->rtt_p50_ms = 0.5;
-	c->rtt_p99_ms = 3;
+	fixture_set_measured(c, 0.125, 0.5, 3);
 	c->evidence = xstrdup("capture");
 	report_check_add_note(c, "queue & overflow");
 	report_set_error(&r, "interrupted by SIGINT");

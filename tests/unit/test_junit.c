@@ -44,8 +44,7 @@ Test(junit, failing_and_passing_checks_render_exactly)
 	report_init(&r);
 	fixture_add_check_bad(&r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999",
 			      49152, 60999, STATUS_REPLY_DROPPED);
-	fixture_add_check_bad(&r, PROTO_TCP, 53, SERVICE_DNS, "32768-60999", 0,
-			      0, STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_TCP, 53, SERVICE_DNS, "32768-60999");
 	report_finish(&r);
 	xml = fixture_render(report_write_junit, &r);
 	expected = xasprintf(
@@ -108,8 +107,7 @@ Test(junit, every_report_string_is_escaped)
 	r.target_address = xstrdup("a&b<c>\"d'e\x01\n");
 	free(r.started_at);
 	r.started_at = xstrdup("<now>");
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100-101", 0,
-			      0, STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100-101");
 	report_finish(&r);
 	xml = fixture_render(report_write_junit, &r);
 	cr_assert_not_null(strstr(xml,
@@ -322,8 +320,7 @@ Test(junit, unfinished_checks_are_errors_naming_the_cause)
 
 	report_init(&r);
 	report_set_tool(&r, "nacl-probe", "0.2.0");
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40001",
-			      0, 0, STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40001");
 	c = fixture_add_check_bad(&r, PROTO_TCP, 7000, SERVICE_ECHO,
 				  "40000-40001", 40000, 40001,
 				  STATUS_UNFINISHED);
@@ -369,8 +366,7 @@ Test(junit, outages_are_properties_of_their_target)
 	char *xml;
 
 	report_init(&r);
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", 0, 0,
-			      STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2");
 	report_add_target(&r, "", "198.18.2.1", true, "198.18.1.1");
 	report_target_add_outage(&r.targets[0], 2.54, 3.25);
 	report_finish(&r);

@@ -118,10 +118,8 @@ Test(prom, passing_checks_have_a_series_per_status)
 	char *text;
 
 	report_init(&r);
-	fixture_add_check_bad(&r, PROTO_UDP, 123, SERVICE_NTP, "1025-5000", 0,
-			      0, STATUS_OK);
-	fixture_add_check_bad(&r, PROTO_TCP, 80, SERVICE_HTTP, "1025-5000", 0,
-			      0, STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_UDP, 123, SERVICE_NTP, "1025-5000");
+	fixture_add_check_ok(&r, PROTO_TCP, 80, SERVICE_HTTP, "1025-5000");
 	report_finish(&r);
 	text = fixture_render(report_write_prom, &r);
 	cr_assert_not_null(strstr(
@@ -149,8 +147,7 @@ Test(prom, label_values_are_escaped)
 	report_init(&r);
 	free(r.target_address);
 	r.target_address = xstrdup("a\"b\\c\nd");
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100", 0, 0,
-			      STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100");
 	report_finish(&r);
 	text = fixture_render(report_write_prom, &r);
 	cr_assert_not_null(strstr(text,
@@ -168,8 +165,7 @@ Test(prom, times_that_are_not_rfc3339_leave_their_samples_out)
 	report_init(&r);
 	free(r.finished_at);
 	r.finished_at = xstrdup("soon");
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100", 0, 0,
-			      STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100");
 	report_finish(&r);
 	text = fixture_render(report_write_prom, &r);
 	cr_assert_not_null(strstr(
@@ -194,13 +190,11 @@ Test(prom, each_target_gets_its_run_gauges)
 	report_add_target(&r, "app", "198.18.2.1", true, "198.18.1.1");
 	report_add_target(&r, "edge", "198.18.2.1", true, "198.18.1.1");
 	report_add_target(&r, "dns", "198.18.2.53", false, "198.18.1.1");
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", 0, 0,
-			      STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2");
 	c = fixture_add_check_bad(&r, PROTO_UDP, 7100, SERVICE_ECHO, "1-2", 2,
 				  2, STATUS_REPLY_DROPPED);
 	c->target = 1;
-	c = fixture_add_check_bad(&r, PROTO_UDP, 53, SERVICE_DNS, "1-2", 0, 0,
-				  STATUS_OK);
+	c = fixture_add_check_ok(&r, PROTO_UDP, 53, SERVICE_DNS, "1-2");
 	c->target = 2;
 	report_finish(&r);
 	text = fixture_render(report_write_prom, &r);
@@ -240,17 +234,12 @@ Test(prom, a_failed_run_is_down_with_its_build_info)
 	r.scenario_name = xstrdup("nightly");
 	report_add_target(&r, "app", "198.18.2.1", true, "198.18.1.1");
 	report_add_target(&r, "dns", "198.18.2.53", false, "198.18.1.1");
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", 0, 0,
-			      STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2");
 	c = fixture_add_check_bad(&r, PROTO_TCP, 443, SERVICE_ECHO, "1-2", 1, 2,
 				  STATUS_UNFINISHED);
 	c->target = 1;
 	c->no_answer = 1;
-	c->has_loss = true;
-	c->loss = 0.25;
-	c->has_rtt = true;
-	c->rtt_p50_ms = 0.5;
-	c->rtt_p99_ms = 12;
+	fixture_set_measured(c, 0.25, 0.5, 12);
 	report_set_target_error(&r, 1, "cannot reach it");
 	report_target_add_outage(&r.targets[0], 2.5, 3.25);
 	report_target_add_outage(&r.targets[0], 9, 1);

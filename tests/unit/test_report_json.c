@@ -99,8 +99,8 @@ sample_report(struct report *r)
 	fixture_report_init_settings(r, "2026-11-20T10:00:02Z");
 	fixture_add_check_bad(r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999",
 			      49152, 65535, STATUS_REPLY_DROPPED);
-	fixture_add_check_bad(r, PROTO_TCP, 7000, SERVICE_ECHO,
-			      "1025-5000,49152-65535", 0, 0, STATUS_OK)
+	fixture_add_check_ok(r, PROTO_TCP, 7000, SERVICE_ECHO,
+			     "1025-5000,49152-65535")
 		->nat_translated = 2;
 	report_finish(r);
 }
@@ -1091,11 +1091,7 @@ sample_run_report(struct report *r)
 	c = &r->checks[1];
 	c->no_answer = 12;
 	c->rejected_inferred = 3;
-	c->has_loss = true;
-	c->loss = 0.012345;
-	c->has_rtt = true;
-	c->rtt_p50_ms = 0.4567;
-	c->rtt_p99_ms = 12.0;
+	fixture_set_measured(c, 0.012345, 0.4567, 12.0);
 	c->evidence = xstrdup("capture");
 	report_check_add_note(c, "the service left 12 ports unanswered");
 	report_set_error(r, "the agent was lost mid-sweep");

@@ -377,11 +377,7 @@ Test(text, a_failed_run_shows_its_error_notes_outages_and_measures)
 				   "40000-40009", STATUS_OK, 40005, 40009,
 				   STATUS_UNFINISHED);
 	c->no_answer = 2;
-	c->has_loss = true;
-	c->loss = 0.025;
-	c->has_rtt = true;
-	c->rtt_p50_ms = 0.41;
-	c->rtt_p99_ms = 12.04;
+	fixture_set_measured(c, 0.025, 0.41, 12.04);
 	report_check_add_note(c, "evidence lost: the agent's UDP queue "
 				 "overflowed");
 	report_set_error(&r, "the agent was lost mid-sweep");
