@@ -172,23 +172,27 @@ match(bool agent, const char *reply, bool eof, uint16_t *observed)
 
 Test(http, any_status_from_a_real_server_is_a_reply)
 {
+	/* What a server without an agent sent, whether the stream ended. */
+	static const struct {
+		const char *reply;
+		bool eof;
+		enum reply_status status;
+	} cases[] = {
+		{"HTTP/1.1 404 Not Found\r\n", false, REPLY_MATCH},
+		{"HTTP/1.0 503\r\n", false, REPLY_MATCH},
+		{"HTTP/1.1 200 OK", false, REPLY_INCOMPLETE},
+		{"HTTP/1.1 200 OK", true, REPLY_INVALID},
+		{"SSH-2.0-OpenSSH\r\n", false, REPLY_INVALID},
+		{"HTTP/2.0 200 OK\r\n", false, REPLY_INVALID},
+		{"HTTP/1.1 20 OK\r\n", false, REPLY_INVALID},
+	};
 	uint16_t observed;
 
-	cr_assert_eq(
-		match(false, "HTTP/1.1 404 Not Found\r\n", false, &observed),
-		REPLY_MATCH);
-	cr_assert_eq(match(false, "HTTP/1.0 503\r\n", false, &observed),
-		     REPLY_MATCH);
-	cr_assert_eq(match(false, "HTTP/1.1 200 OK", false, &observed),
-		     REPLY_INCOMPLETE);
-	cr_assert_eq(match(false, "HTTP/1.1 200 OK", true, &observed),
-		     REPLY_INVALID);
-	cr_assert_eq(match(false, "SSH-2.0-OpenSSH\r\n", false, &observed),
-		     REPLY_INVALID);
-	cr_assert_eq(match(false, "HTTP/2.0 200 OK\r\n", false, &observed),
-		     REPLY_INVALID);
-	cr_assert_eq(match(false, "HTTP/1.1 20 OK\r\n", false, &observed),
-		     REPLY_INVALID);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		cr_assert_eq(
+			match(false, cases[i].reply, cases[i].eof, &observed),
+			cases[i].status, "case %zu: %s, eof %d", i,
+			cases[i].reply, cases[i].eof);
 }
 
 Test(http, agent_reply_needs_its_body_or_eof)
