@@ -187,3 +187,11 @@ fixture_render(void (*writer)(const struct report *, FILE *),
 	writer(r, fixture_text_open(&t));
 	return fixture_text_take(&t);
 }
+
+char *
+fixture_finish_render(void (*writer)(const struct report *, FILE *),
+		      struct report *r)
+{
+	report_finish(r);
+	return fixture_render(writer, r);
+}

@@ -89,4 +89,8 @@ char *fixture_text_take(struct fixture_text *t);
 char *fixture_render(void (*writer)(const struct report *, FILE *),
 		     const struct report *r);
 
+/* report_finish(r), then fixture_render(writer, r). */
+char *fixture_finish_render(void (*writer)(const struct report *, FILE *),
+			    struct report *r);
+
 #endif

@@ -42,8 +42,7 @@ Test(html, page_is_self_contained)
 	report_init(&r);
 	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-60999",
 			      49152, 60999, STATUS_REPLY_DROPPED);
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	cr_assert_eq(strncmp(page, "<!DOCTYPE html>\n<html lang=\"en\">\n", 32),
 		     0);
 	cr_assert_not_null(strstr(page, "<meta charset=\"utf-8\">"));
@@ -65,8 +64,7 @@ Test(html, failing_range_is_listed_with_status_meaning_and_impact)
 	report_init(&r);
 	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-60999",
 			      49152, 60999, STATUS_REPLY_DROPPED);
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	cr_assert_not_null(strstr(
 		page,
 		"<tr><td class=\"ports\">49152-60999</td><td "
@@ -98,8 +96,7 @@ Test(html, settings_and_times_are_shown)
 	report_init(&r);
 	r.settings.rate = 0;
 	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009");
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	cr_assert_not_null(strstr(
 		page,
 		"<div><dt>Started</dt><dd>2026-11-20T10:00:00Z</dd></div>\n"
@@ -129,8 +126,7 @@ Test(html, report_strings_are_escaped)
 	free(r.target_address);
 	r.target_address = xstrdup("<script>alert('x')</script>&\"");
 	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009");
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	cr_assert_null(strstr(page, "<script"));
 	cr_assert_eq(count(page, "&lt;script&gt;alert(&#39;x&#39;)&lt;/"
 				 "script&gt;&amp;&quot;"),
@@ -147,8 +143,7 @@ Test(html, small_sweep_gets_one_column_per_port)
 	report_init(&r);
 	fixture_add_check_bad(&r, PROTO_TCP, 7000, SERVICE_ECHO, "100-199", 150,
 			      159, STATUS_REQUEST_DROPPED);
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	/* 976 units for 100 ports: 9.76 per port; holes drawn last. */
 	cr_assert_not_null(strstr(
 		page,
@@ -176,8 +171,7 @@ Test(html, single_port_hole_in_a_wide_sweep_stays_visible)
 	report_init(&r);
 	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1024-65535",
 			      50000, 50000, STATUS_REJECTED);
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	/*
 	 * One column of 66 ports, widened to 3 units; mostly ok, so the
 	 * rejected colour takes the top half.
@@ -200,8 +194,7 @@ Test(html, client_families_and_round_ticks_mark_the_axis)
 
 	report_init(&r);
 	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-60999");
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	cr_assert_not_null(strstr(page, ">Linux 32768-60999</text>"));
 	cr_assert_not_null(strstr(page, ">Linux (legacy) 32768-61000</text>"));
 	cr_assert_not_null(strstr(page, ">Windows Vista+ 49152-65535</text>"));
@@ -225,8 +218,7 @@ Test(html, split_sports_get_one_segment_each)
 	report_init(&r);
 	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO,
 			     "1025-5000,49152-65535");
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	/* Two segments, two ok rectangles, a gap of 14 units between. */
 	cr_assert_eq(count(page, "fill=\"#009e73\"><title>"), 2);
 	cr_assert_not_null(strstr(page, "<title>1025-5000: ok (3976 ports)"));
@@ -246,8 +238,7 @@ Test(html, fragmented_report_stays_small)
 	report_init(&r);
 	/* Every other port dropped: 14116 ranges not ok. */
 	fixture_add_check_every_other(&r, 32768, 60999, STATUS_DROPPED);
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	/*
 	 * Every column is half dropped: one split rectangle, and 4 client
 	 * families; 200 table rows, then a note.
@@ -276,8 +267,7 @@ Test(html, nat_translation_prints_a_warning)
 	report_init(&r);
 	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009")
 		->nat_translated = 10;
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	cr_assert_not_null(strstr(page, "<p class=\"warn\">A NAT on the path "
 					"rewrote 10 source ports: the ranges "
 					"describe the ports the probe bound, "
@@ -306,8 +296,7 @@ Test(html, mostly_dropped_columns_show_their_share)
 		statuses[i] = i % 4 ? STATUS_REPLY_DROPPED : STATUS_OK;
 	report_check_set_statuses(c, statuses);
 	free(statuses);
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	cr_assert_not_null(strstr(
 		page,
 		"<g><title>1024-65535: 16128 ok, 48384 reply_dropped</title>"
@@ -335,8 +324,7 @@ Test(html, scenario_shows_targets_and_expectations)
 	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
 	c = fixture_add_check_ok(&r, PROTO_UDP, 53, SERVICE_ECHO, "1-2");
 	c->target = 1;
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	cr_assert_not_null(strstr(page, "<dt>Scenario</dt><dd>blocked-range"));
 	cr_assert_not_null(strstr(page, "<dt>Targets</dt><dd>app 198.18.2.1, "
 					"dns 198.18.2.53</dd>"));
@@ -372,8 +360,7 @@ Test(html, a_failed_run_shows_its_error_notes_and_measures)
 	c->evidence = xstrdup("capture");
 	report_check_add_note(c, "queue & overflow");
 	report_set_error(&r, "interrupted by SIGINT");
-	report_finish(&r);
-	text = fixture_render(report_write_html, &r);
+	text = fixture_finish_render(report_write_html, &r);
 	cr_assert_not_null(strstr(text, "<div><dt>Version</dt><dd>0.2.0</dd>"
 					"</div>\n</dl>\n<p class=\"warn\"><b>"
 					"The run failed:</b> interrupted by "
@@ -412,8 +399,7 @@ Test(html, the_fixes_are_listed_once_with_their_commands)
 			      40005, 40009, STATUS_REPLY_DROPPED);
 	fixture_add_check_bad(&r, PROTO_UDP, 7001, SERVICE_ECHO, "40000-40009",
 			      40005, 40009, STATUS_REPLY_DROPPED);
-	report_finish(&r);
-	text = fixture_render(report_write_html, &r);
+	text = fixture_finish_render(report_write_html, &r);
 	cr_assert_not_null(
 		strstr(text,
 		       "<section class=\"fixes\" id=\"fixes\">\n<h2>NACL "

@@ -27,8 +27,7 @@ Test(prom, one_failing_check_renders_exactly)
 	fixture_add_check_bad(&r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999",
 			      49152, 60999, STATUS_REPLY_DROPPED)
 		->nat_translated = 3;
-	report_finish(&r);
-	text = fixture_render(report_write_prom, &r);
+	text = fixture_finish_render(report_write_prom, &r);
 #define L                                                                      \
 	"{scenario=\"\",name=\"\",target=\"198.18.2.1\",proto=\"udp\",port="   \
 	"\"53\",service=\"dns\""
@@ -120,8 +119,7 @@ Test(prom, passing_checks_have_a_series_per_status)
 	report_init(&r);
 	fixture_add_check_ok(&r, PROTO_UDP, 123, SERVICE_NTP, "1025-5000");
 	fixture_add_check_ok(&r, PROTO_TCP, 80, SERVICE_HTTP, "1025-5000");
-	report_finish(&r);
-	text = fixture_render(report_write_prom, &r);
+	text = fixture_finish_render(report_write_prom, &r);
 	cr_assert_not_null(strstr(
 		text, "naclprobe_ports{scenario=\"\",name=\"\",target=\"198.18."
 		      "2.1\",proto=\"tcp\","
@@ -148,8 +146,7 @@ Test(prom, label_values_are_escaped)
 	free(r.target_address);
 	r.target_address = xstrdup("a\"b\\c\nd");
 	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100");
-	report_finish(&r);
-	text = fixture_render(report_write_prom, &r);
+	text = fixture_finish_render(report_write_prom, &r);
 	cr_assert_not_null(strstr(text,
 				  "naclprobe_run_pass{scenario=\"\",name=\"\","
 				  "target=\"a\\\"b\\\\c\\nd\"} 1\n"));
@@ -166,8 +163,7 @@ Test(prom, times_that_are_not_rfc3339_leave_their_samples_out)
 	free(r.finished_at);
 	r.finished_at = xstrdup("soon");
 	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100");
-	report_finish(&r);
-	text = fixture_render(report_write_prom, &r);
+	text = fixture_finish_render(report_write_prom, &r);
 	cr_assert_not_null(strstr(
 		text,
 		"# TYPE naclprobe_run_timestamp_seconds gauge\n"
@@ -196,8 +192,7 @@ Test(prom, each_target_gets_its_run_gauges)
 	c->target = 1;
 	c = fixture_add_check_ok(&r, PROTO_UDP, 53, SERVICE_DNS, "1-2");
 	c->target = 2;
-	report_finish(&r);
-	text = fixture_render(report_write_prom, &r);
+	text = fixture_finish_render(report_write_prom, &r);
 	cr_assert_not_null(
 		strstr(text, "naclprobe_check_pass{scenario=\"\",name=\"dns\","
 			     "target=\"198.18.2.53\",proto=\"udp\","
@@ -243,8 +238,7 @@ Test(prom, a_failed_run_is_down_with_its_build_info)
 	report_set_target_error(&r, 1, "cannot reach it");
 	report_target_add_outage(&r.targets[0], 2.5, 3.25);
 	report_target_add_outage(&r.targets[0], 9, 1);
-	report_finish(&r);
-	text = fixture_render(report_write_prom, &r);
+	text = fixture_finish_render(report_write_prom, &r);
 	/* Outages add up per target; a target without any reads 0. */
 	cr_assert_not_null(
 		strstr(text, "naclprobe_outage_seconds{scenario=\"nightly\","

@@ -30,8 +30,7 @@ assert_text(struct report *r, const char *expected)
 {
 	char *text;
 
-	report_finish(r);
-	text = fixture_render(report_write_text, r);
+	text = fixture_finish_render(report_write_text, r);
 	cr_assert_str_eq(text, expected);
 	free(text);
 	report_free(r);
@@ -207,8 +206,7 @@ Test(text, many_failing_ranges_are_cut_after_twenty)
 	report_init(&r, true);
 	/* Every other port drops: 25 single-port ranges not ok. */
 	fixture_add_check_every_other(&r, 40000, 40049, STATUS_DROPPED);
-	report_finish(&r);
-	text = fixture_render(report_write_text, &r);
+	text = fixture_finish_render(report_write_text, &r);
 	for (line = strstr(text, "  dropped (1 port)"); line != NULL;
 	     line = strstr(line + 1, "  dropped (1 port)"))
 		listed++;
@@ -414,8 +412,7 @@ Test(text, loss_of_one_percent_or_less_is_not_shown)
 	c->has_loss = true;
 	c->loss = 0.01;
 	c->has_rtt = true;
-	report_finish(&r);
-	text = fixture_render(report_write_text, &r);
+	text = fixture_finish_render(report_write_text, &r);
 	cr_assert_null(strstr(text, "loss"), "%s", text);
 	free(text);
 	report_free(&r);
@@ -432,8 +429,7 @@ Test(text, an_entry_two_checks_need_is_listed_once)
 			       STATUS_OK, 40005, 40009, STATUS_REPLY_DROPPED);
 	fixture_add_check_band(&r, PROTO_UDP, 123, SERVICE_ECHO, "40000-40009",
 			       STATUS_OK, 40005, 40009, STATUS_REPLY_DROPPED);
-	report_finish(&r);
-	text = fixture_render(report_write_text, &r);
+	text = fixture_finish_render(report_write_text, &r);
 	for (at = strstr(text, "aws ec2 "); at != NULL;
 	     at = strstr(at + 1, "aws ec2 "))
 		n++;
