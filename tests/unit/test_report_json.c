@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/xmalloc.h"
+#include "tests/unit/fixture_text.h"
 #include "reports/report.h"
 #include "tests/unit/fixture_dir.h"
 #include "tests/unit/fixture_report.h"
@@ -450,15 +451,12 @@ Test(report_json, port_zero_is_refused)
 /* The service names are test_service's; here, that they are named. */
 Test(report_json, unknown_service_is_refused)
 {
-	char *names = service_names_text(), *expected;
+	char *expected = fixture_service_names_between(
+		"checks[0].service: unknown service 'smtp' (expected ", ")");
 
-	expected = xasprintf("checks[0].service: unknown service 'smtp' "
-			     "(expected %s)",
-			     names);
 	assert_variant_error("\"service\":\"dns\"", "\"service\":\"smtp\"",
 			     expected);
 	free(expected);
-	free(names);
 }
 
 Test(report_json, bad_sports_is_refused_with_the_range_error)
