@@ -137,16 +137,23 @@ Test(prom, passing_checks_have_a_series_per_status)
 	report_free(&r);
 }
 
+/* r with *field set to value and one ok check, as Prometheus text. */
+static char *
+render_with(struct report *r, char **field, const char *value)
+{
+	free(*field);
+	*field = xstrdup(value);
+	fixture_add_check_ok(r, PROTO_UDP, 7000, SERVICE_ECHO, "100");
+	return fixture_finish_render(report_write_prom, r);
+}
+
 Test(prom, label_values_are_escaped)
 {
 	struct report r;
 	char *text;
 
 	report_init(&r);
-	free(r.target_address);
-	r.target_address = xstrdup("a\"b\\c\nd");
-	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100");
-	text = fixture_finish_render(report_write_prom, &r);
+	text = render_with(&r, &r.target_address, "a\"b\\c\nd");
 	cr_assert_not_null(strstr(text,
 				  "naclprobe_run_pass{scenario=\"\",name=\"\","
 				  "target=\"a\\\"b\\\\c\\nd\"} 1\n"));
@@ -160,10 +167,7 @@ Test(prom, times_that_are_not_rfc3339_leave_their_samples_out)
 	char *text;
 
 	report_init(&r);
-	free(r.finished_at);
-	r.finished_at = xstrdup("soon");
-	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100");
-	text = fixture_finish_render(report_write_prom, &r);
+	text = render_with(&r, &r.finished_at, "soon");
 	cr_assert_not_null(strstr(
 		text,
 		"# TYPE naclprobe_run_timestamp_seconds gauge\n"
