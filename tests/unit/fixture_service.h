@@ -27,6 +27,37 @@ service_setup(void)
 	ctx.config = &config;
 }
 
+/*
+ * What ops answers to len bytes of req over proto, into an answer buffer of
+ * size bytes (at most SERVICE_MAX_MESSAGE); for tests that expect no answer,
+ * so the answer and what it identified are dropped.
+ */
+static inline enum answer_status
+service_answer_status(const struct service_ops *ops, enum proto proto,
+		      const uint8_t *req, size_t len, size_t size)
+{
+	struct request_info info = {0};
+	uint8_t out[SERVICE_MAX_MESSAGE];
+	size_t outlen;
+
+	cr_assert_leq(size, sizeof out);
+	return ops->request_answer(proto, req, len, &ctx, &info, out, size,
+				   &outlen);
+}
+
+/* Asserts ops' row: its name, transports and one default port. */
+static inline void
+service_assert_row(const struct service_ops *ops, const char *name, bool udp,
+		   bool tcp, enum proto proto, uint16_t port)
+{
+	cr_assert_str_eq(ops->name, name);
+	cr_assert_eq(ops->udp, udp, "%s: udp %d", name, ops->udp);
+	cr_assert_eq(ops->tcp, tcp, "%s: tcp %d", name, ops->tcp);
+	cr_assert_eq(ops->default_ports[0].proto, proto);
+	cr_assert_eq(ops->default_ports[0].port, port);
+	cr_assert_eq(ops->default_ports[1].port, 0);
+}
+
 /* Asserts that info carries id's identity: what the agent read back is what
  * the probe encoded. */
 static inline void

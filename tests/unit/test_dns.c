@@ -70,12 +70,11 @@ Test(dns, tcp_frame_is_incomplete_until_whole)
 
 	len = dns_service.request_encode(&id, PROTO_TCP, req, sizeof req);
 	cr_assert_eq((size_t)(req[0] << 8 | req[1]), len - 2);
-	cr_assert_eq(dns_service.request_answer(PROTO_TCP, req, 1, &ctx, &info,
-						out, sizeof out, &outlen),
+	cr_assert_eq(service_answer_status(&dns_service, PROTO_TCP, req, 1,
+					   sizeof out),
 		     ANSWER_INCOMPLETE);
-	cr_assert_eq(dns_service.request_answer(PROTO_TCP, req, len - 1, &ctx,
-						&info, out, sizeof out,
-						&outlen),
+	cr_assert_eq(service_answer_status(&dns_service, PROTO_TCP, req,
+					   len - 1, sizeof out),
 		     ANSWER_INCOMPLETE);
 	cr_assert_eq(dns_service.request_answer(PROTO_TCP, req, len, &ctx,
 						&info, out, sizeof out,
@@ -223,12 +222,9 @@ Test(dns, replies_and_multi_question_messages_get_no_answer)
 
 Test(dns, tcp_length_below_a_header_is_refused)
 {
-	struct request_info info = {0};
-	uint8_t req[16] = {0, 5, 1, 2, 3, 4, 5}, out[64];
-	size_t outlen;
+	uint8_t req[16] = {0, 5, 1, 2, 3, 4, 5};
 
-	cr_assert_eq(dns_service.request_answer(PROTO_TCP, req, 7, &ctx, &info,
-						out, sizeof out, &outlen),
+	cr_assert_eq(service_answer_status(&dns_service, PROTO_TCP, req, 7, 64),
 		     ANSWER_INVALID);
 }
 
@@ -286,15 +282,12 @@ Test(dns, oversize_query_gets_a_reply_no_larger_than_allowed)
 Test(dns, tcp_length_past_what_arrived_waits_then_is_no_reply)
 {
 	struct probe_id id = fixture_probe("dns", true);
-	struct request_info info = {0};
 	struct reply_info reply;
-	uint8_t req[64] = {0xff, 0xff}, out[64];
-	size_t outlen;
+	uint8_t req[64] = {0xff, 0xff};
 
 	memset(req + 2, 0x41, sizeof req - 2);
-	cr_assert_eq(dns_service.request_answer(PROTO_TCP, req, sizeof req,
-						&ctx, &info, out, sizeof out,
-						&outlen),
+	cr_assert_eq(service_answer_status(&dns_service, PROTO_TCP, req,
+					   sizeof req, 64),
 		     ANSWER_INCOMPLETE);
 	cr_assert_eq(dns_service.reply_match(&id, PROTO_TCP, req, sizeof req,
 					     true, &reply),

@@ -188,22 +188,15 @@ Test(quic, other_packets_do_not_answer)
 static void
 assert_no_answer(const uint8_t *req, size_t len)
 {
-	struct request_info info = {0};
-	uint8_t out[1500];
-	size_t outlen;
-
-	cr_assert_eq(quic_service.request_answer(PROTO_UDP, req, len, &ctx,
-						 &info, out, sizeof out,
-						 &outlen),
-		     ANSWER_INVALID, "%zu bytes", len);
+	cr_assert_eq(
+		service_answer_status(&quic_service, PROTO_UDP, req, len, 1500),
+		ANSWER_INVALID, "%zu bytes", len);
 }
 
 Test(quic, agent_answers_no_small_short_or_negotiation_packet)
 {
 	struct probe_id id = fixture_probe("quic", true);
-	struct request_info info = {0};
-	uint8_t req[1500], out[1500];
-	size_t outlen;
+	uint8_t req[1500];
 
 	quic_service.request_encode(&id, PROTO_UDP, req, sizeof req);
 	assert_no_answer(req, 1199);
@@ -214,9 +207,8 @@ Test(quic, agent_answers_no_small_short_or_negotiation_packet)
 	memset(req + 1, 0, 4); /* Version Negotiation itself */
 	assert_no_answer(req, 1200);
 	memset(req + 1, 0x1a, 4);
-	cr_assert_eq(quic_service.request_answer(PROTO_TCP, req, 1200, &ctx,
-						 &info, out, sizeof out,
-						 &outlen),
+	cr_assert_eq(service_answer_status(&quic_service, PROTO_TCP, req, 1200,
+					   1500),
 		     ANSWER_INVALID);
 }
 
@@ -251,11 +243,6 @@ Test(quic, agent_negotiates_any_version_and_long_ids_within_the_request)
 
 Test(quic, row_capabilities)
 {
-	cr_assert_str_eq(quic_service.name, "quic");
-	cr_assert(quic_service.udp);
-	cr_assert_not(quic_service.tcp);
-	cr_assert_eq(quic_service.default_ports[0].proto, PROTO_UDP);
-	cr_assert_eq(quic_service.default_ports[0].port, 443);
-	cr_assert_eq(quic_service.default_ports[1].port, 0);
+	service_assert_row(&quic_service, "quic", true, false, PROTO_UDP, 443);
 	cr_assert(quic_service.reply_says_observed);
 }

@@ -227,15 +227,13 @@ Test(tls, a_real_clients_hello_is_answered_unidentified)
 Test(tls, agent_waits_for_the_whole_first_record)
 {
 	struct probe_id id = fixture_probe("tls", true);
-	struct request_info info = {0};
-	uint8_t req[1024], out[64];
-	size_t n, outlen, cut;
+	uint8_t req[1024];
+	size_t n, cut;
 
 	n = tls_service.request_encode(&id, PROTO_TCP, req, sizeof req);
 	for (cut = 0; cut < n; cut++)
-		cr_assert_eq(tls_service.request_answer(PROTO_TCP, req, cut,
-							&ctx, &info, out,
-							sizeof out, &outlen),
+		cr_assert_eq(service_answer_status(&tls_service, PROTO_TCP, req,
+						   cut, 64),
 			     ANSWER_INCOMPLETE, "%zu of %zu bytes", cut, n);
 }
 
@@ -256,9 +254,8 @@ assert_not_a_request(const uint8_t *req, size_t len)
 Test(tls, what_is_not_a_client_hello_gets_nothing)
 {
 	struct probe_id id = fixture_probe("tls", true);
-	struct request_info info = {0};
-	uint8_t req[1024], out[64];
-	size_t n, outlen;
+	uint8_t req[1024];
+	size_t n;
 
 	assert_not_a_request((const uint8_t *)"GET / HTTP/1.1\r\n\r\n", 18);
 	/* application_data, a ServerHello, an SSLv3 length of 0 */
@@ -271,8 +268,7 @@ Test(tls, what_is_not_a_client_hello_gets_nothing)
 	assert_not_a_request(req, n);
 	assert_not_a_request((const uint8_t *)"\x16\x03\x01\x00\x00", 5);
 	req[SID_AT] = 32;
-	cr_assert_eq(tls_service.request_answer(PROTO_UDP, req, n, &ctx, &info,
-						out, sizeof out, &outlen),
+	cr_assert_eq(service_answer_status(&tls_service, PROTO_UDP, req, n, 64),
 		     ANSWER_INVALID);
 }
 
@@ -314,12 +310,7 @@ Test(tls, other_bytes_do_not_answer)
 
 Test(tls, row_capabilities)
 {
-	cr_assert_str_eq(tls_service.name, "tls");
-	cr_assert_not(tls_service.udp);
-	cr_assert(tls_service.tcp);
-	cr_assert_eq(tls_service.default_ports[0].proto, PROTO_TCP);
-	cr_assert_eq(tls_service.default_ports[0].port, 443);
-	cr_assert_eq(tls_service.default_ports[1].port, 0);
+	service_assert_row(&tls_service, "tls", false, true, PROTO_TCP, 443);
 	/* nginx waits for the client's next flight after its ServerHello. */
 	cr_assert_not(tls_service.server_closes);
 	/* An alert cannot say which source the agent saw: the seen-log does. */
