@@ -77,12 +77,25 @@ extension(const uint8_t *hello, size_t len, unsigned type, size_t *ext_len)
 	return found;
 }
 
+/* Asserts that the hello has extension type, starting with the size bytes
+ * of want; returns the extension's length. */
+static size_t
+assert_extension(const uint8_t *hello, size_t len, unsigned type,
+		 const char *want, size_t size)
+{
+	size_t ext_len;
+	const uint8_t *ext = extension(hello, len, type, &ext_len);
+
+	cr_assert_not_null(ext, "no extension %#x", type);
+	cr_assert_eq(memcmp(ext, want, size), 0, "extension %#x", type);
+	return ext_len;
+}
+
 Test(tls, client_hello_framing_and_identity)
 {
 	struct probe_id id = fixture_probe("tls", true);
 	uint8_t req[1024];
-	const uint8_t *sni;
-	size_t n, sni_len;
+	size_t n;
 
 	n = tls_service.request_encode(&id, PROTO_TCP, req, sizeof req);
 	cr_assert_gt(n, 0);
@@ -100,48 +113,39 @@ Test(tls, client_hello_framing_and_identity)
 	cr_assert_eq(memcmp(req + SID_AT + 33,
 			    "\x00\x06\x13\x01\x13\x02\x13\x03\x01\x00", 10),
 		     0);
-	sni = extension(req, n, 0x0000, &sni_len);
-	cr_assert_not_null(sni);
-	cr_assert_eq(sni_len, 2 + 1 + 2 + 15);
-	cr_assert_eq(memcmp(sni, "\x00\x12\x00\x00\x0fnacl-probe.test", 20), 0);
+	cr_assert_eq(assert_extension(req, n, 0x0000,
+				      "\x00\x12\x00\x00\x0fnacl-probe.test",
+				      20),
+		     2 + 1 + 2 + 15);
 }
 
 Test(tls, client_hello_offers_tls13_with_an_x25519_share)
 {
 	struct probe_id id = fixture_probe("tls", false);
 	uint8_t req[1024];
-	const uint8_t *ext;
 	size_t n, len;
 
 	n = tls_service.request_encode(&id, PROTO_TCP, req, sizeof req);
-	ext = extension(req, n, 0x002b, &len); /* supported_versions */
-	cr_assert_not_null(ext);
-	cr_assert_eq(len, 3);
-	cr_assert_eq(memcmp(ext, "\x02\x03\x04", 3), 0);
-	ext = extension(req, n, 0x000a, &len); /* supported_groups */
-	cr_assert_not_null(ext);
-	cr_assert_eq(memcmp(ext, "\x00\x04\x00\x1d\x00\x17", 6), 0);
+	/* supported_versions, supported_groups, key_share */
+	cr_assert_eq(assert_extension(req, n, 0x002b, "\x02\x03\x04", 3), 3);
+	assert_extension(req, n, 0x000a, "\x00\x04\x00\x1d\x00\x17", 6);
 	cr_assert_not_null(extension(req, n, 0x000d, &len));
-	ext = extension(req, n, 0x0033, &len); /* key_share */
-	cr_assert_not_null(ext);
-	cr_assert_eq(len, 2 + 2 + 2 + 32);
-	cr_assert_eq(memcmp(ext, "\x00\x24\x00\x1d\x00\x20", 6), 0);
+	cr_assert_eq(
+		assert_extension(req, n, 0x0033, "\x00\x24\x00\x1d\x00\x20", 6),
+		2 + 2 + 2 + 32);
 }
 
 Test(tls, agentless_hello_has_no_identity_and_the_name_without_its_dot)
 {
 	struct probe_id id = fixture_probe("tls", false);
 	uint8_t req[1024];
-	const uint8_t *sni;
-	size_t n, sni_len;
+	size_t n;
 
 	n = tls_service.request_encode(&id, PROTO_TCP, req, sizeof req);
 	cr_assert_eq(req[SID_AT], 32);
 	cr_assert_neq(memcmp(req + SID_AT + 1, "np", 2), 0);
-	sni = extension(req, n, 0x0000, &sni_len);
-	cr_assert_not_null(sni);
-	cr_assert_eq(memcmp(sni, "\x00\x13\x00\x00\x10www.example.test", 21),
-		     0);
+	assert_extension(req, n, 0x0000, "\x00\x13\x00\x00\x10www.example.test",
+			 21);
 }
 
 Test(tls, no_server_name_for_the_root_or_none)
