@@ -91,6 +91,22 @@ Test(quic, no_request_over_tcp_or_into_a_short_buffer)
 	cr_assert_eq(quic_service.request_encode(&id, PROTO_UDP, req, 1199), 0);
 }
 
+/* quic_service.reply_match of len bytes of buf over UDP, for id. */
+static enum reply_status
+match(const struct probe_id *id, const uint8_t *buf, size_t len,
+      struct reply_info *reply)
+{
+	return quic_service.reply_match(id, PROTO_UDP, buf, len, false, reply);
+}
+
+static void
+assert_not_a_reply(const struct probe_id *id, const uint8_t *buf, size_t len)
+{
+	struct reply_info reply;
+
+	cr_assert_eq(match(id, buf, len, &reply), REPLY_INVALID);
+}
+
 Test(quic, agent_negotiates_with_the_source_port_it_saw)
 {
 	struct probe_id id = fixture_probe("quic", true);
@@ -112,9 +128,7 @@ Test(quic, agent_negotiates_with_the_source_port_it_saw)
 	cr_assert_eq(n, 43);
 	cr_assert_eq(memcmp(out, expected, n), 0);
 	service_assert_identity(&info, &id);
-	cr_assert_eq(quic_service.reply_match(&id, PROTO_UDP, out, outlen,
-					      false, &reply),
-		     REPLY_MATCH);
+	cr_assert_eq(match(&id, out, outlen, &reply), REPLY_MATCH);
 	cr_assert_eq(reply.observed_port, 40000);
 }
 
@@ -122,6 +136,16 @@ Test(quic, agent_negotiates_with_the_source_port_it_saw)
  * 29 and a reserved version of its own. */
 static const uint8_t caddy_versions[] =
 	"\x00\x00\x00\x01\x70\x9a\x50\xc4\xff\x00\x00\x1d\xba\x5a\x1a\x0a";
+
+/* Encodes id's request into req[1500] and caddy's negotiation of it (first
+ * byte, nversions of caddy_versions) into out; returns its length. */
+static size_t
+caddy_negotiation(const struct probe_id *id, uint8_t *req, uint8_t first,
+		  size_t nversions, uint8_t *out)
+{
+	quic_service.request_encode(id, PROTO_UDP, req, 1500);
+	return negotiation(req, first, caddy_versions, nversions, out);
+}
 
 Test(quic, a_real_servers_negotiation_answers)
 {
@@ -131,29 +155,13 @@ Test(quic, a_real_servers_negotiation_answers)
 	uint8_t req[1500], out[128];
 	size_t n;
 
-	quic_service.request_encode(&id, PROTO_UDP, req, sizeof req);
-	n = negotiation(req, 0xe5, caddy_versions, 4, out);
-	cr_assert_eq(
-		quic_service.reply_match(&id, PROTO_UDP, out, n, false, &reply),
-		REPLY_MATCH);
+	n = caddy_negotiation(&id, req, 0xe5, 4, out);
+	cr_assert_eq(match(&id, out, n, &reply), REPLY_MATCH);
 	cr_assert_eq(reply.observed_port, 0);
 	/* With an agent, a list without its mark says nothing of NAT. */
-	quic_service.request_encode(&agent, PROTO_UDP, req, sizeof req);
-	n = negotiation(req, 0xc0, caddy_versions, 2, out);
-	cr_assert_eq(quic_service.reply_match(&agent, PROTO_UDP, out, n, false,
-					      &reply),
-		     REPLY_MATCH);
+	n = caddy_negotiation(&agent, req, 0xc0, 2, out);
+	cr_assert_eq(match(&agent, out, n, &reply), REPLY_MATCH);
 	cr_assert_eq(reply.observed_port, 0);
-}
-
-static void
-assert_not_a_reply(const struct probe_id *id, const uint8_t *buf, size_t len)
-{
-	struct reply_info reply;
-
-	cr_assert_eq(quic_service.reply_match(id, PROTO_UDP, buf, len, false,
-					      &reply),
-		     REPLY_INVALID);
 }
 
 Test(quic, other_packets_do_not_answer)
@@ -164,8 +172,7 @@ Test(quic, other_packets_do_not_answer)
 	uint8_t req[1500], out[128];
 	size_t n;
 
-	quic_service.request_encode(&id, PROTO_UDP, req, sizeof req);
-	n = negotiation(req, 0xc0, caddy_versions, 4, out);
+	n = caddy_negotiation(&id, req, 0xc0, 4, out);
 	/* Another attempt's IDs, the IDs not swapped, no versions, a partial
 	 * version, a version other than 0, a short header. */
 	other.nonce++;
