@@ -10,13 +10,24 @@
 #include "reports/report.h"
 #include "tests/unit/fixture_report.h"
 
-TestSuite(html);
+/* Each test's report and the page it rendered, freed after it. */
+static struct report r;
+static char *page;
 
 static void
-report_init(struct report *r)
+html_setup(void)
 {
-	fixture_report_init_settings(r, "2026-11-20T10:01:05Z");
+	fixture_report_init_settings(&r, "2026-11-20T10:01:05Z");
 }
+
+static void
+html_teardown(void)
+{
+	free(page);
+	report_free(&r);
+}
+
+TestSuite(html, .init = html_setup, .fini = html_teardown);
 
 static size_t
 count(const char *text, const char *needle)
@@ -35,11 +46,8 @@ Test(html, page_is_self_contained)
 		"<script", "<link",   "src=",	 "http://", "https://",
 		"url(",	   "@import", "<iframe", "<object", "<img",
 	};
-	struct report r;
-	char *page;
 	size_t i;
 
-	report_init(&r);
 	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-60999",
 			      49152, 60999, STATUS_REPLY_DROPPED);
 	page = fixture_finish_render(report_write_html, &r);
@@ -52,16 +60,11 @@ Test(html, page_is_self_contained)
 			       external[i]);
 	cr_assert_eq(count(page, "<style>"), 1);
 	cr_assert_eq(count(page, "<svg "), 1);
-	free(page);
-	report_free(&r);
 }
 
 Test(html, failing_range_is_listed_with_status_meaning_and_impact)
 {
-	struct report r;
-	char *page;
 
-	report_init(&r);
 	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-60999",
 			      49152, 60999, STATUS_REPLY_DROPPED);
 	page = fixture_finish_render(report_write_html, &r);
@@ -84,16 +87,11 @@ Test(html, failing_range_is_listed_with_status_meaning_and_impact)
 		      "class=\"sub\">198.18.1.1 &rarr; 198.18.2.1 &middot; 1 "
 		      "check, 1 failed &middot; 28232 source-port "
 		      "probes</p>\n"));
-	free(page);
-	report_free(&r);
 }
 
 Test(html, settings_and_times_are_shown)
 {
-	struct report r;
-	char *page;
 
-	report_init(&r);
 	r.settings.rate = 0;
 	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009");
 	page = fixture_finish_render(report_write_html, &r);
@@ -113,16 +111,11 @@ Test(html, settings_and_times_are_shown)
 	cr_assert_not_null(strstr(
 		page, "<p class=\"note\">Every source port answered.</p>"));
 	cr_assert_not_null(strstr(page, "<section class=\"check pass\""));
-	free(page);
-	report_free(&r);
 }
 
 Test(html, report_strings_are_escaped)
 {
-	struct report r;
-	char *page;
 
-	report_init(&r);
 	free(r.target_address);
 	r.target_address = xstrdup("<script>alert('x')</script>&\"");
 	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009");
@@ -131,16 +124,11 @@ Test(html, report_strings_are_escaped)
 	cr_assert_eq(count(page, "&lt;script&gt;alert(&#39;x&#39;)&lt;/"
 				 "script&gt;&amp;&quot;"),
 		     3); /* title, header, run settings */
-	free(page);
-	report_free(&r);
 }
 
 Test(html, small_sweep_gets_one_column_per_port)
 {
-	struct report r;
-	char *page;
 
-	report_init(&r);
 	fixture_add_check_bad(&r, PROTO_TCP, 7000, SERVICE_ECHO, "100-199", 150,
 			      159, STATUS_REQUEST_DROPPED);
 	page = fixture_finish_render(report_write_html, &r);
@@ -159,16 +147,11 @@ Test(html, small_sweep_gets_one_column_per_port)
 	cr_assert_eq(count(page, "<rect x="), 3);
 	/* Privileged ports meet no client family: no bars, no labels. */
 	cr_assert_null(strstr(page, "class=\"family\""));
-	free(page);
-	report_free(&r);
 }
 
 Test(html, single_port_hole_in_a_wide_sweep_stays_visible)
 {
-	struct report r;
-	char *page;
 
-	report_init(&r);
 	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1024-65535",
 			      50000, 50000, STATUS_REJECTED);
 	page = fixture_finish_render(report_write_html, &r);
@@ -183,16 +166,11 @@ Test(html, single_port_hole_in_a_wide_sweep_stays_visible)
 		"fill=\"#009e73\"/><rect x=\"750.99\" y=\"6\" "
 		"width=\"3.00\" height=\"20.0\" fill=\"#0072b2\"/></g>\n"));
 	cr_assert_eq(count(page, "fill=\"#0072b2\"/>"), 1);
-	free(page);
-	report_free(&r);
 }
 
 Test(html, client_families_and_round_ticks_mark_the_axis)
 {
-	struct report r;
-	char *page;
 
-	report_init(&r);
 	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-60999");
 	page = fixture_finish_render(report_write_html, &r);
 	cr_assert_not_null(strstr(page, ">Linux 32768-60999</text>"));
@@ -206,16 +184,11 @@ Test(html, client_families_and_round_ticks_mark_the_axis)
 	cr_assert_not_null(strstr(page, "text-anchor=\"middle\">55000</text>"));
 	/* Too close to the start label to print. */
 	cr_assert_null(strstr(page, ">35000</text>"));
-	free(page);
-	report_free(&r);
 }
 
 Test(html, split_sports_get_one_segment_each)
 {
-	struct report r;
-	char *page;
 
-	report_init(&r);
 	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO,
 			     "1025-5000,49152-65535");
 	page = fixture_finish_render(report_write_html, &r);
@@ -226,16 +199,11 @@ Test(html, split_sports_get_one_segment_each)
 		strstr(page, "<title>49152-65535: ok (16384 ports)"));
 	cr_assert_not_null(strstr(page, ">Windows XP/2003 1025-5000</text>"));
 	cr_assert_not_null(strstr(page, "text-anchor=\"start\">49152</text>"));
-	free(page);
-	report_free(&r);
 }
 
 Test(html, fragmented_report_stays_small)
 {
-	struct report r;
-	char *page;
 
-	report_init(&r);
 	/* Every other port dropped: 14116 ranges not ok. */
 	fixture_add_check_every_other(&r, 32768, 60999, STATUS_DROPPED);
 	page = fixture_finish_render(report_write_html, &r);
@@ -255,16 +223,11 @@ Test(html, fragmented_report_stays_small)
 		strstr(page, "<p class=\"note\">&hellip; and 13916 more ranges "
 			     "not ok (the JSON report lists them all).</p>"));
 	cr_assert_lt(strlen(page), 100000);
-	free(page);
-	report_free(&r);
 }
 
 Test(html, nat_translation_prints_a_warning)
 {
-	struct report r;
-	char *page;
 
-	report_init(&r);
 	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009")
 		->nat_translated = 10;
 	page = fixture_finish_render(report_write_html, &r);
@@ -272,20 +235,15 @@ Test(html, nat_translation_prints_a_warning)
 					"rewrote 10 source ports: the ranges "
 					"describe the ports the probe bound, "
 					"not what the firewall saw.</p>"));
-	free(page);
-	report_free(&r);
 }
 
 Test(html, mostly_dropped_columns_show_their_share)
 {
 	struct range_list sports = {NULL, 0};
 	struct report_check *c;
-	struct report r;
 	uint8_t *statuses;
-	char *page;
 	size_t i, n;
 
-	report_init(&r);
 	range_list_add(&sports, 1024, 65535);
 	c = report_add_check(&r, PROTO_TCP, 7000, SERVICE_ECHO, &sports);
 	range_list_free(&sports);
@@ -303,8 +261,6 @@ Test(html, mostly_dropped_columns_show_their_share)
 		"<rect x=\"12.00\" y=\"6\" width=\"976.00\" height=\"40\" "
 		"fill=\"#009e73\"/><rect x=\"12.00\" y=\"6\" "
 		"width=\"976.00\" height=\"30.0\" fill=\"#d55e00\"/></g>\n"));
-	free(page);
-	report_free(&r);
 }
 
 Test(html, scenario_shows_targets_and_expectations)
@@ -312,10 +268,7 @@ Test(html, scenario_shows_targets_and_expectations)
 	static const struct expect_range blocked[] = {
 		{4990, 5010, EXPECT_BLOCKED}};
 	struct report_check *c;
-	struct report r;
-	char *page;
 
-	report_init(&r);
 	r.scenario_name = xstrdup("blocked-range");
 	report_add_target(&r, "app", "198.18.2.1", true, "198.18.1.1");
 	report_add_target(&r, "dns", "198.18.2.53", false, "198.18.1.1");
@@ -336,17 +289,13 @@ Test(html, scenario_shows_targets_and_expectations)
 				  "<p class=\"note\">Expected: <b>open</b>, "
 				  "4990-5010 <b>blocked</b>. Not as expected: "
 				  "4990-5010 ok (expected blocked).</p>\n"));
-	free(page);
-	report_free(&r);
 }
 
 Test(html, a_failed_run_shows_its_error_notes_and_measures)
 {
-	struct report r;
 	struct report_check *c;
 	char *text;
 
-	report_init(&r);
 	report_set_tool(&r, "nacl-probe", "0.2.0");
 	report_add_target(&r, "", "198.18.2.1", true, "198.18.1.1");
 	report_set_target_error(&r, 0, "the agent <lost>");
@@ -386,15 +335,12 @@ Test(html, a_failed_run_shows_its_error_notes_and_measures)
 					"overflow</p>\n"),
 			   "%s", text);
 	free(text);
-	report_free(&r);
 }
 
 Test(html, the_fixes_are_listed_once_with_their_commands)
 {
-	struct report r;
 	char *text;
 
-	report_init(&r);
 	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009",
 			      40005, 40009, STATUS_REPLY_DROPPED);
 	fixture_add_check_bad(&r, PROTO_UDP, 7001, SERVICE_ECHO, "40000-40009",
@@ -414,5 +360,4 @@ Test(html, the_fixes_are_listed_once_with_their_commands)
 		"%s", text);
 	cr_assert_eq(count(text, "<li>"), 2);
 	free(text);
-	report_free(&r);
 }
