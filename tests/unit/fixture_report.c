@@ -195,3 +195,14 @@ fixture_finish_render(void (*writer)(const struct report *, FILE *),
 	report_finish(r);
 	return fixture_render(writer, r);
 }
+
+size_t
+fixture_count(const char *text, const char *needle)
+{
+	size_t n = 0;
+
+	for (text = strstr(text, needle); text != NULL;
+	     text = strstr(text + 1, needle))
+		n++;
+	return n;
+}

@@ -89,6 +89,9 @@ char *fixture_text_take(struct fixture_text *t);
 char *fixture_render(void (*writer)(const struct report *, FILE *),
 		     const struct report *r);
 
+/* How many times needle occurs in text, overlaps included. */
+size_t fixture_count(const char *text, const char *needle);
+
 /* report_finish(r), then fixture_render(writer, r). */
 char *fixture_finish_render(void (*writer)(const struct report *, FILE *),
 			    struct report *r);

@@ -29,17 +29,6 @@ html_teardown(void)
 
 TestSuite(html, .init = html_setup, .fini = html_teardown);
 
-static size_t
-count(const char *text, const char *needle)
-{
-	size_t n = 0;
-
-	for (text = strstr(text, needle); text != NULL;
-	     text = strstr(text + 1, needle))
-		n++;
-	return n;
-}
-
 Test(html, page_is_self_contained)
 {
 	static const char *const external[] = {
@@ -58,8 +47,8 @@ Test(html, page_is_self_contained)
 	for (i = 0; i < sizeof external / sizeof *external; i++)
 		cr_assert_null(strstr(page, external[i]), "found %s",
 			       external[i]);
-	cr_assert_eq(count(page, "<style>"), 1);
-	cr_assert_eq(count(page, "<svg "), 1);
+	cr_assert_eq(fixture_count(page, "<style>"), 1);
+	cr_assert_eq(fixture_count(page, "<svg "), 1);
 }
 
 Test(html, failing_range_is_listed_with_status_meaning_and_impact)
@@ -121,8 +110,8 @@ Test(html, report_strings_are_escaped)
 	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009");
 	page = fixture_finish_render(report_write_html, &r);
 	cr_assert_null(strstr(page, "<script"));
-	cr_assert_eq(count(page, "&lt;script&gt;alert(&#39;x&#39;)&lt;/"
-				 "script&gt;&amp;&quot;"),
+	cr_assert_eq(fixture_count(page, "&lt;script&gt;alert(&#39;x&#39;)&lt;/"
+					 "script&gt;&amp;&quot;"),
 		     3); /* title, header, run settings */
 }
 
@@ -144,7 +133,7 @@ Test(html, small_sweep_gets_one_column_per_port)
 		"<rect x=\"500.00\" y=\"6\" width=\"97.60\" height=\"40\" "
 		"fill=\"#e69f00\"><title>150-159: request_dropped "
 		"(10 ports)</title></rect>\n"));
-	cr_assert_eq(count(page, "<rect x="), 3);
+	cr_assert_eq(fixture_count(page, "<rect x="), 3);
 	/* Privileged ports meet no client family: no bars, no labels. */
 	cr_assert_null(strstr(page, "class=\"family\""));
 }
@@ -165,7 +154,7 @@ Test(html, single_port_hole_in_a_wide_sweep_stays_visible)
 		"<rect x=\"750.99\" y=\"6\" width=\"3.00\" height=\"40\" "
 		"fill=\"#009e73\"/><rect x=\"750.99\" y=\"6\" "
 		"width=\"3.00\" height=\"20.0\" fill=\"#0072b2\"/></g>\n"));
-	cr_assert_eq(count(page, "fill=\"#0072b2\"/>"), 1);
+	cr_assert_eq(fixture_count(page, "fill=\"#0072b2\"/>"), 1);
 }
 
 Test(html, client_families_and_round_ticks_mark_the_axis)
@@ -193,7 +182,7 @@ Test(html, split_sports_get_one_segment_each)
 			     "1025-5000,49152-65535");
 	page = fixture_finish_render(report_write_html, &r);
 	/* Two segments, two ok rectangles, a gap of 14 units between. */
-	cr_assert_eq(count(page, "fill=\"#009e73\"><title>"), 2);
+	cr_assert_eq(fixture_count(page, "fill=\"#009e73\"><title>"), 2);
 	cr_assert_not_null(strstr(page, "<title>1025-5000: ok (3976 ports)"));
 	cr_assert_not_null(
 		strstr(page, "<title>49152-65535: ok (16384 ports)"));
@@ -211,14 +200,14 @@ Test(html, fragmented_report_stays_small)
 	 * Every column is half dropped: one split rectangle, and 4 client
 	 * families; 200 table rows, then a note.
 	 */
-	cr_assert_eq(count(page, "<rect x="), 2 + 4);
+	cr_assert_eq(fixture_count(page, "<rect x="), 2 + 4);
 	cr_assert_not_null(strstr(
 		page, "<g><title>32768-60999: 14116 ok, 14116 dropped</title>"
 		      "<rect x=\"12.00\" y=\"6\" width=\"976.00\" "
 		      "height=\"40\" fill=\"#009e73\"/><rect x=\"12.00\" "
 		      "y=\"6\" width=\"976.00\" height=\"20.0\" "
 		      "fill=\"#cc79a7\"/></g>\n"));
-	cr_assert_eq(count(page, "<tr><td class=\"ports\">"), 200);
+	cr_assert_eq(fixture_count(page, "<tr><td class=\"ports\">"), 200);
 	cr_assert_not_null(
 		strstr(page, "<p class=\"note\">&hellip; and 13916 more ranges "
 			     "not ok (the JSON report lists them all).</p>"));
@@ -358,6 +347,6 @@ Test(html, the_fixes_are_listed_once_with_their_commands)
 		       "From=40005,To=40009 --cidr-block 198.18.2.1/32 "
 		       "--rule-action allow</code></li>\n<li>agent subnet"),
 		"%s", text);
-	cr_assert_eq(count(text, "<li>"), 2);
+	cr_assert_eq(fixture_count(text, "<li>"), 2);
 	free(text);
 }

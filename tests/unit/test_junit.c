@@ -137,10 +137,7 @@ Test(junit, many_ranges_are_cut_in_message_and_body)
 			    "ok: 40001 rejected, 40003 rejected, 40005 "
 			    "rejected, 40007 rejected, 40009 rejected, ... "
 			    "(150 ranges in all)\" type=\"rejected\">"));
-	for (line = strstr(xml, " rejected (1 port): "); line != NULL;
-	     line = strstr(line + 1, " rejected (1 port): "))
-		listed++;
-	cr_assert_eq(listed, 100);
+	cr_assert_eq(fixture_count(xml, " rejected (1 port): "), 100);
 	cr_assert_not_null(strstr(xml, "\n40199 rejected (1 port)"));
 	cr_assert_null(strstr(xml, "\n40201 rejected"));
 	cr_assert_not_null(strstr(
