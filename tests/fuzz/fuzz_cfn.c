@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "reports/cfn.h"
+#include "tests/fuzz/fuzz_change.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -11,22 +12,15 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct nacl_change c;
-	struct nacl_set set;
 	char *cause = NULL, *text = malloc(size + 1);
+	int rc;
 
 	if (text == NULL)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';
-	if (cfn_from_text(text, size, "fuzz.yaml", &c, &cause) == 0) {
-		if (nacl_change_state(&c, true, NULL, &set, &cause) == 0)
-			nacl_set_free(&set);
-		else if (cause == NULL)
-			abort();
-	} else if (cause == NULL)
-		abort();
-	free(cause);
-	nacl_change_free(&c);
+	rc = cfn_from_text(text, size, "fuzz.yaml", &c, &cause);
+	fuzz_change_check(rc, &c, cause, false);
 	free(text);
 	return 0;
 }

@@ -74,6 +74,25 @@ fixture_add_check_bad(struct report *r, enum proto proto, uint16_t port,
 }
 
 struct report_check *
+fixture_add_check_ok(struct report *r, enum proto proto, uint16_t port,
+		     enum service service, const char *sports_text)
+{
+	return fixture_add_check_bad(r, proto, port, service, sports_text, 0, 0,
+				     STATUS_OK);
+}
+
+void
+fixture_set_measured(struct report_check *c, double loss, double rtt_p50_ms,
+		     double rtt_p99_ms)
+{
+	c->has_loss = true;
+	c->loss = loss;
+	c->has_rtt = true;
+	c->rtt_p50_ms = rtt_p50_ms;
+	c->rtt_p99_ms = rtt_p99_ms;
+}
+
+struct report_check *
 fixture_add_check_every_other(struct report *r, uint16_t from, uint16_t to,
 			      enum probe_status bad)
 {
@@ -167,4 +186,23 @@ fixture_render(void (*writer)(const struct report *, FILE *),
 
 	writer(r, fixture_text_open(&t));
 	return fixture_text_take(&t);
+}
+
+char *
+fixture_finish_render(void (*writer)(const struct report *, FILE *),
+		      struct report *r)
+{
+	report_finish(r);
+	return fixture_render(writer, r);
+}
+
+size_t
+fixture_count(const char *text, const char *needle)
+{
+	size_t n = 0;
+
+	for (text = strstr(text, needle); text != NULL;
+	     text = strstr(text + 1, needle))
+		n++;
+	return n;
 }

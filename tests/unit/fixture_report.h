@@ -35,6 +35,15 @@ struct report_check *fixture_add_check_bad(struct report *r, enum proto proto,
 					   uint16_t from, uint16_t to,
 					   enum probe_status bad);
 
+/* Adds a check whose ports are all ok. */
+struct report_check *fixture_add_check_ok(struct report *r, enum proto proto,
+					  uint16_t port, enum service service,
+					  const char *sports_text);
+
+/* Gives c a measured loss ratio and round-trip times. */
+void fixture_set_measured(struct report_check *c, double loss,
+			  double rtt_p50_ms, double rtt_p99_ms);
+
 /* Adds a check whose ports get status s, except [from, to] which get t. */
 struct report_check *fixture_add_check_band(struct report *r, enum proto proto,
 					    uint16_t port, enum service service,
@@ -79,5 +88,12 @@ char *fixture_text_take(struct fixture_text *t);
 /* What write prints for r, as a string to free. */
 char *fixture_render(void (*writer)(const struct report *, FILE *),
 		     const struct report *r);
+
+/* How many times needle occurs in text, overlaps included. */
+size_t fixture_count(const char *text, const char *needle);
+
+/* report_finish(r), then fixture_render(writer, r). */
+char *fixture_finish_render(void (*writer)(const struct report *, FILE *),
+			    struct report *r);
 
 #endif

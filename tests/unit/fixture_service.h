@@ -5,6 +5,8 @@
 #define NACL_TEST_FIXTURE_SERVICE_H
 
 #include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "common/service.h"
@@ -24,5 +26,60 @@ service_setup(void)
 	ctx.peer = (struct sockaddr *)&peer;
 	ctx.config = &config;
 }
+
+/*
+ * What ops answers to len bytes of req over proto, into an answer buffer of
+ * size bytes (at most SERVICE_MAX_MESSAGE); for tests that expect no answer,
+ * so the answer and what it identified are dropped.
+ */
+static inline enum answer_status
+service_answer_status(const struct service_ops *ops, enum proto proto,
+		      const uint8_t *req, size_t len, size_t size)
+{
+	struct request_info info = {0};
+	uint8_t out[SERVICE_MAX_MESSAGE];
+	size_t outlen;
+
+	cr_assert_leq(size, sizeof out);
+	return ops->request_answer(proto, req, len, &ctx, &info, out, size,
+				   &outlen);
+}
+
+/* Asserts ops' row: its name, transports and one default port. */
+static inline void
+service_assert_row(const struct service_ops *ops, const char *name, bool udp,
+		   bool tcp, enum proto proto, uint16_t port)
+{
+	cr_assert_str_eq(ops->name, name);
+	cr_assert_eq(ops->udp, udp, "%s: udp %d", name, ops->udp);
+	cr_assert_eq(ops->tcp, tcp, "%s: tcp %d", name, ops->tcp);
+	cr_assert_eq(ops->default_ports[0].proto, proto);
+	cr_assert_eq(ops->default_ports[0].port, port);
+	cr_assert_eq(ops->default_ports[1].port, 0);
+}
+
+/* Asserts that info carries id's identity: what the agent read back is what
+ * the probe encoded. */
+static inline void
+service_assert_identity(const struct request_info *info,
+			const struct probe_id *id)
+{
+	cr_assert(info->identified);
+	cr_assert_eq(info->session, id->session, "session %#x", info->session);
+	cr_assert_eq(info->seq, id->seq, "seq %u", info->seq);
+	cr_assert_eq(info->sport, id->sport, "sport %u", info->sport);
+	cr_assert_eq(info->attempt, id->attempt, "attempt %u", info->attempt);
+	cr_assert_eq(memcmp(info->token, id->token, sizeof id->token), 0);
+}
+
+/* The NTP suite's clock: its probe's nonce and its answers derive from it. */
+#define FIXTURE_NTP_NOW 0xeb000000aa000000ULL
+
+/*
+ * The probe id the tests of suite ("dns", "http", "ntp", "quic", "tls")
+ * encode, an agent's or not; with an agent the DNS name, where the suite has
+ * one, is the agent's base nacl-probe.test. Fails the test on another name.
+ */
+struct probe_id fixture_probe(const char *suite, bool agent);
 
 #endif

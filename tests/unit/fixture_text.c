@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "common/xmalloc.h"
+#include "common/service.h"
 #include "tests/unit/fixture_text.h"
 
 char *
@@ -45,4 +46,14 @@ fixture_entries_text(const struct nacl *acl)
 		out = next;
 	}
 	return out;
+}
+
+char *
+fixture_service_names_between(const char *before, const char *after)
+{
+	char *names = service_names_text();
+	char *text = xasprintf("%s%s%s", before, names, after);
+
+	free(names);
+	return text;
 }

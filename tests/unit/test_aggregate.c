@@ -36,26 +36,30 @@ add_check(enum proto proto, uint16_t port, const char *sports_text)
 static void
 publish(enum sweep_event_type type)
 {
-	struct sweep_event ev;
+	struct sweep_event ev = {.type = type};
 
-	memset(&ev, 0, sizeof ev);
-	ev.type = type;
 	event_bus_publish(&bus, &ev);
 }
 
 static void
 publish_result(size_t check, uint16_t sport, enum probe_status status, bool nat)
 {
-	struct sweep_event ev;
+	struct sweep_event ev = {.type = SWEEP_EVENT_RESULT,
+				 .check = check,
+				 .sport = sport,
+				 .status = status,
+				 .nat_translated = nat,
+				 .observed_port = nat ? 1 : sport};
 
-	memset(&ev, 0, sizeof ev);
-	ev.type = SWEEP_EVENT_RESULT;
-	ev.check = check;
-	ev.sport = sport;
-	ev.status = status;
-	ev.nat_translated = nat;
-	ev.observed_port = nat ? 1 : sport;
 	event_bus_publish(&bus, &ev);
+}
+
+/* Results ok, not translated, for check's ports from to to. */
+static void
+publish_ok(size_t check, uint16_t from, uint16_t to)
+{
+	for (uint32_t p = from; p <= to; p++)
+		publish_result(check, (uint16_t)p, STATUS_OK, false);
 }
 
 Test(aggregate, results_become_ranges_counts_and_verdicts_at_done)
@@ -69,8 +73,7 @@ Test(aggregate, results_become_ranges_counts_and_verdicts_at_done)
 		publish_result(0, (uint16_t)p,
 			       p >= 40005 ? STATUS_REPLY_DROPPED : STATUS_OK,
 			       false);
-	publish_result(1, 1025, STATUS_OK, false);
-	publish_result(1, 1026, STATUS_OK, false);
+	publish_ok(1, 1025, 1026);
 	publish_result(1, 49152, STATUS_OK, true);
 	publish_result(1, 49153, STATUS_OK, true);
 	/* Nothing is decided before DONE. */
@@ -117,8 +120,7 @@ Test(aggregate, ports_without_result_are_local_error)
 Test(aggregate, works_without_start_event)
 {
 	add_check(PROTO_UDP, 53, "100-101");
-	publish_result(0, 100, STATUS_OK, false);
-	publish_result(0, 101, STATUS_OK, false);
+	publish_ok(0, 100, 101);
 	publish(SWEEP_EVENT_DONE);
 	cr_assert_eq(r.checks[0].nranges, 1);
 	fixture_assert_range(&r.checks[0], 0, 100, 101, STATUS_OK);
@@ -148,8 +150,7 @@ Test(aggregate, later_result_for_a_port_replaces_the_earlier)
 {
 	add_check(PROTO_UDP, 7000, "5-6");
 	publish_result(0, 5, STATUS_DROPPED, true);
-	publish_result(0, 5, STATUS_OK, false);
-	publish_result(0, 6, STATUS_OK, false);
+	publish_ok(0, 5, 6);
 	publish(SWEEP_EVENT_DONE);
 	cr_assert_eq(r.checks[0].nranges, 1);
 	fixture_assert_range(&r.checks[0], 0, 5, 6, STATUS_OK);
@@ -159,8 +160,7 @@ Test(aggregate, later_result_for_a_port_replaces_the_earlier)
 Test(aggregate, results_outside_the_plan_are_ignored)
 {
 	add_check(PROTO_UDP, 7000, "10-11");
-	publish_result(0, 10, STATUS_OK, false);
-	publish_result(0, 11, STATUS_OK, false);
+	publish_ok(0, 10, 11);
 	publish_result(0, 12, STATUS_REJECTED, false);
 	publish_result(5, 10, STATUS_REJECTED, false);
 	publish(SWEEP_EVENT_DONE);

@@ -12,24 +12,26 @@ struct recorder {
 	size_t *frees;
 };
 
+/* Appends letter to the log the two subscribers share. */
+static void
+record(struct recorder *r, char letter)
+{
+	size_t n = strlen(r->log);
+
+	r->log[n] = letter;
+	r->log[n + 1] = '\0';
+}
+
 static void
 record_a(const struct sweep_event *ev, void *arg)
 {
-	struct recorder *r = arg;
-	size_t n = strlen(r->log);
-
-	r->log[n] = (char)('a' + ev->type);
-	r->log[n + 1] = '\0';
+	record(arg, (char)('a' + ev->type));
 }
 
 static void
 record_b(const struct sweep_event *ev, void *arg)
 {
-	struct recorder *r = arg;
-	size_t n = strlen(r->log);
-
-	r->log[n] = (char)('A' + ev->type);
-	r->log[n + 1] = '\0';
+	record(arg, (char)('A' + ev->type));
 }
 
 static void

@@ -5,6 +5,7 @@
 
 #include "common/checkspec.h"
 #include "common/xmalloc.h"
+#include "tests/unit/fixture_text.h"
 
 TestSuite(checkspec);
 
@@ -23,15 +24,24 @@ assert_spec_error(const char *spec, const char *expected)
 	free(cause);
 }
 
+/* Parses spec into list (free it); fails the test if refused. */
+static void
+parse_ok(const char *spec, struct check_list *list)
+{
+	char *cause = NULL;
+
+	*list = (struct check_list){NULL, 0};
+	cr_assert_eq(check_list_parse(spec, list, &cause), 0,
+		     "'%s' refused: %s", spec, cause ? cause : "");
+}
+
 static void
 assert_single(const char *spec, enum proto proto, uint16_t port,
 	      enum service service)
 {
-	struct check_list list = {NULL, 0};
-	char *cause = NULL;
+	struct check_list list;
 
-	cr_assert_eq(check_list_parse(spec, &list, &cause), 0,
-		     "'%s' refused: %s", spec, cause ? cause : "");
+	parse_ok(spec, &list);
 	cr_assert_eq(list.count, 1);
 	cr_assert_eq(list.checks[0].proto, proto);
 	cr_assert_eq(list.checks[0].port, port);
@@ -78,11 +88,10 @@ Test(checkspec, explicit_service_overrides_default)
 
 Test(checkspec, port_range_item_gives_one_check_per_port)
 {
-	struct check_list list = {NULL, 0};
-	char *cause = NULL;
+	struct check_list list;
 	size_t i;
 
-	cr_assert_eq(check_list_parse("udp/7000-7003=echo", &list, &cause), 0);
+	parse_ok("udp/7000-7003=echo", &list);
 	cr_assert_eq(list.count, 4);
 	for (i = 0; i < 4; i++) {
 		cr_assert_eq(list.checks[i].proto, PROTO_UDP);
@@ -94,10 +103,9 @@ Test(checkspec, port_range_item_gives_one_check_per_port)
 
 Test(checkspec, multi_port_item_applies_defaults_per_port)
 {
-	struct check_list list = {NULL, 0};
-	char *cause = NULL;
+	struct check_list list;
 
-	cr_assert_eq(check_list_parse("udp/53-54", &list, &cause), 0);
+	parse_ok("udp/53-54", &list);
 	cr_assert_eq(list.count, 2);
 	cr_assert_eq(list.checks[0].service, SERVICE_DNS);
 	cr_assert_eq(list.checks[1].service, SERVICE_ECHO);
@@ -106,13 +114,11 @@ Test(checkspec, multi_port_item_applies_defaults_per_port)
 
 Test(checkspec, design_example_parses_in_order)
 {
-	struct check_list list = {NULL, 0};
-	char *cause = NULL;
+	struct check_list list;
 
-	cr_assert_eq(check_list_parse("tcp/80=http,udp/53=dns,tcp/53=dns,"
-				      "udp/123=ntp,udp/7000-7003=echo",
-				      &list, &cause),
-		     0);
+	parse_ok("tcp/80=http,udp/53=dns,tcp/53=dns,udp/123=ntp,"
+		 "udp/7000-7003=echo",
+		 &list);
 	cr_assert_eq(list.count, 8);
 	cr_assert_eq(list.checks[0].proto, PROTO_TCP);
 	cr_assert_eq(list.checks[0].port, 80);
@@ -133,10 +139,9 @@ Test(checkspec, design_example_parses_in_order)
 
 Test(checkspec, same_port_on_both_protocols_is_allowed)
 {
-	struct check_list list = {NULL, 0};
-	char *cause = NULL;
+	struct check_list list;
 
-	cr_assert_eq(check_list_parse("udp/7000,tcp/7000", &list, &cause), 0);
+	parse_ok("udp/7000,tcp/7000", &list);
 	cr_assert_eq(list.count, 2);
 	check_list_free(&list);
 }
@@ -192,13 +197,11 @@ Test(checkspec, unknown_protocol_is_refused)
 /* The names themselves are test_service's; here, that they are named. */
 Test(checkspec, unknown_service_is_refused)
 {
-	char *names = service_names_text(), *expected;
+	char *expected = fixture_service_names_between(
+		"bad service 'smtp' in 'udp/53=smtp': expected ", "");
 
-	expected = xasprintf("bad service 'smtp' in 'udp/53=smtp': expected %s",
-			     names);
 	assert_spec_error("udp/53=smtp", expected);
 	free(expected);
-	free(names);
 }
 
 Test(checkspec, bad_port_is_refused_with_the_range_error)
@@ -243,10 +246,9 @@ Test(checkspec, proto_names_round_trip)
 
 Test(checkspec, free_resets_the_list)
 {
-	struct check_list list = {NULL, 0};
-	char *cause = NULL;
+	struct check_list list;
 
-	cr_assert_eq(check_list_parse("udp/1", &list, &cause), 0);
+	parse_ok("udp/1", &list);
 	check_list_free(&list);
 	cr_assert_null(list.checks);
 	cr_assert_eq(list.count, 0);

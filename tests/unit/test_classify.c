@@ -14,17 +14,13 @@ static struct classify_input
 silent(enum evidence evidence, enum proto proto, bool wire_in, bool socket,
        bool wire_out)
 {
-	struct classify_input in;
-
-	memset(&in, 0, sizeof in);
-	in.flags = PORT_TIMEOUT;
-	in.agent = true;
-	in.evidence = evidence;
-	in.proto = proto;
-	in.wire_in = wire_in;
-	in.socket = socket;
-	in.wire_out = wire_out;
-	return in;
+	return (struct classify_input){.flags = PORT_TIMEOUT,
+				       .agent = true,
+				       .evidence = evidence,
+				       .proto = proto,
+				       .wire_in = wire_in,
+				       .socket = socket,
+				       .wire_out = wire_out};
 }
 
 static void

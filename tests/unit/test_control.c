@@ -29,20 +29,26 @@ raw_frame(const char *body, size_t *len)
 
 /* Non-fatal checks, so that a failing case still frees what it made. */
 static void
-assert_decode_error(const uint8_t *buf, size_t len, const char *expected)
+assert_decode_error_within(const uint8_t *buf, size_t len, size_t limit,
+			   const char *expected)
 {
 	size_t consumed = 12345;
 	cJSON *msg = NULL;
 	char *cause = NULL;
 	enum control_decode rc;
 
-	rc = control_frame_decode(buf, len, CONTROL_MAX_MESSAGE, &consumed,
-				  &msg, &cause);
+	rc = control_frame_decode(buf, len, limit, &consumed, &msg, &cause);
 	cr_expect_eq(rc, CONTROL_DECODE_ERROR);
 	cr_expect_null(msg);
 	cr_expect_str_eq(cause ? cause : "(no cause)", expected);
 	cJSON_Delete(msg);
 	free(cause);
+}
+
+static void
+assert_decode_error(const uint8_t *buf, size_t len, const char *expected)
+{
+	assert_decode_error_within(buf, len, CONTROL_MAX_MESSAGE, expected);
 }
 
 static void
@@ -55,10 +61,28 @@ assert_body_error(const char *body, const char *expected)
 	free(frame);
 }
 
+/* Decodes the message at the start of buf, of type type and framed in
+ * consumed bytes; returns it (cJSON_Delete it). */
+static cJSON *
+decode_message(const uint8_t *buf, size_t len, size_t consumed,
+	       const char *type)
+{
+	size_t used = 0;
+	cJSON *out = NULL;
+	char *cause = NULL;
+
+	cr_assert_eq(control_frame_decode(buf, len, CONTROL_MAX_MESSAGE, &used,
+					  &out, &cause),
+		     CONTROL_DECODE_MESSAGE, "%s", cause ? cause : "");
+	cr_assert_eq(used, consumed);
+	cr_assert_str_eq(control_message_type(out), type);
+	return out;
+}
+
 Test(control, frame_round_trips_a_message)
 {
 	cJSON *msg = control_message_new("hello"), *out = NULL;
-	size_t len = 0, consumed = 0;
+	size_t len = 0;
 	char *cause = NULL;
 	uint8_t *frame;
 	const cJSON *nonce;
@@ -70,11 +94,7 @@ Test(control, frame_round_trips_a_message)
 				     "\"nonce\":\"abc\"}"));
 	cr_assert_eq(frame[0], 0);
 	cr_assert_eq(frame[3], len - 4);
-	cr_assert_eq(control_frame_decode(frame, len, CONTROL_MAX_MESSAGE,
-					  &consumed, &out, &cause),
-		     CONTROL_DECODE_MESSAGE);
-	cr_assert_eq(consumed, len);
-	cr_assert_str_eq(control_message_type(out), "hello");
+	out = decode_message(frame, len, len, "hello");
 	nonce = cJSON_GetObjectItemCaseSensitive(out, "nonce");
 	cr_assert(cJSON_IsString(nonce));
 	cr_assert_str_eq(nonce->valuestring, "abc");
@@ -202,18 +222,11 @@ Test(control, version_1_is_refused_with_what_to_do)
 Test(control, frames_over_a_lower_limit_are_refused)
 {
 	static const uint8_t header[4] = {0x00, 0x00, 0x10, 0x01};
-	size_t consumed = 0;
-	cJSON *msg = NULL;
-	char *cause = NULL;
 
-	cr_assert_eq(control_frame_decode(header, sizeof header,
-					  CONTROL_MAX_HELLO, &consumed, &msg,
-					  &cause),
-		     CONTROL_DECODE_ERROR);
-	cr_assert_str_eq(cause, "control message of 4097 bytes refused: "
-				"accepted sizes are 1 to 4096 before "
-				"authentication");
-	free(cause);
+	assert_decode_error_within(header, sizeof header, CONTROL_MAX_HELLO,
+				   "control message of 4097 bytes refused: "
+				   "accepted sizes are 1 to 4096 before "
+				   "authentication");
 }
 
 Test(control, missing_type_is_refused)
@@ -228,7 +241,7 @@ Test(control, two_frames_back_to_back_decode_in_turn)
 {
 	cJSON *a = control_message_new("first"),
 	      *b = control_message_new("2nd");
-	size_t alen, blen, consumed = 0;
+	size_t alen, blen;
 	char *cause = NULL;
 	uint8_t *fa = control_frame_encode(a, &alen, &cause);
 	uint8_t *fb = control_frame_encode(b, &blen, &cause);
@@ -237,19 +250,9 @@ Test(control, two_frames_back_to_back_decode_in_turn)
 
 	memcpy(both, fa, alen);
 	memcpy(both + alen, fb, blen);
-	cr_assert_eq(control_frame_decode(both, alen + blen,
-					  CONTROL_MAX_MESSAGE, &consumed, &out,
-					  &cause),
-		     CONTROL_DECODE_MESSAGE);
-	cr_assert_eq(consumed, alen);
-	cr_assert_str_eq(control_message_type(out), "first");
+	out = decode_message(both, alen + blen, alen, "first");
 	cJSON_Delete(out);
-	cr_assert_eq(control_frame_decode(both + alen, blen,
-					  CONTROL_MAX_MESSAGE, &consumed, &out,
-					  &cause),
-		     CONTROL_DECODE_MESSAGE);
-	cr_assert_eq(consumed, blen);
-	cr_assert_str_eq(control_message_type(out), "2nd");
+	out = decode_message(both + alen, blen, blen, "2nd");
 	cJSON_Delete(out);
 	cJSON_Delete(a);
 	cJSON_Delete(b);

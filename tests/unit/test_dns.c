@@ -20,25 +20,10 @@ setup(void)
 
 TestSuite(dns, .init = setup);
 
-static struct probe_id
-probe(bool agent)
-{
-	return (struct probe_id){.session = 0x01020304,
-				 .seq = 77,
-				 .attempt = 2,
-				 .sport = 40000,
-				 .dport = 53,
-				 .agent = agent,
-				 .dns_name = agent ? "nacl-probe.test"
-						   : "example.com",
-				 .nonce = 0x1234,
-				 .token = "\xa1\xb2\xc3\xd4\xe5\xf6\x07\x18"};
-}
-
 static void
 round_trip(enum proto proto, bool agent)
 {
-	struct probe_id id = probe(agent);
+	struct probe_id id = fixture_probe("dns", agent);
 	struct request_info info = {0};
 	struct reply_info reply = {0};
 	uint8_t req[512], out[1024];
@@ -51,13 +36,8 @@ round_trip(enum proto proto, bool agent)
 		     ANSWER_REPLY);
 	cr_assert_leq(outlen, len + SERVICE_MAX_GROWTH);
 	cr_assert_eq(info.identified, agent);
-	if (agent) {
-		cr_assert_eq(info.session, 0x01020304);
-		cr_assert_eq(info.sport, 40000);
-		cr_assert_eq(info.seq, 77);
-		cr_assert_eq(info.attempt, 2);
-		cr_assert_eq(memcmp(info.token, id.token, 8), 0);
-	}
+	if (agent)
+		service_assert_identity(&info, &id);
 	cr_assert_eq(
 		dns_service.reply_match(&id, proto, out, outlen, false, &reply),
 		REPLY_MATCH);
@@ -82,7 +62,7 @@ Test(dns, agentless_query_round_trips)
 
 Test(dns, tcp_frame_is_incomplete_until_whole)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("dns", true);
 	struct request_info info = {0};
 	struct reply_info reply;
 	uint8_t req[512], out[1024];
@@ -90,12 +70,11 @@ Test(dns, tcp_frame_is_incomplete_until_whole)
 
 	len = dns_service.request_encode(&id, PROTO_TCP, req, sizeof req);
 	cr_assert_eq((size_t)(req[0] << 8 | req[1]), len - 2);
-	cr_assert_eq(dns_service.request_answer(PROTO_TCP, req, 1, &ctx, &info,
-						out, sizeof out, &outlen),
+	cr_assert_eq(service_answer_status(&dns_service, PROTO_TCP, req, 1,
+					   sizeof out),
 		     ANSWER_INCOMPLETE);
-	cr_assert_eq(dns_service.request_answer(PROTO_TCP, req, len - 1, &ctx,
-						&info, out, sizeof out,
-						&outlen),
+	cr_assert_eq(service_answer_status(&dns_service, PROTO_TCP, req,
+					   len - 1, sizeof out),
 		     ANSWER_INCOMPLETE);
 	cr_assert_eq(dns_service.request_answer(PROTO_TCP, req, len, &ctx,
 						&info, out, sizeof out,
@@ -111,7 +90,8 @@ Test(dns, tcp_frame_is_incomplete_until_whole)
 
 Test(dns, reply_to_another_attempt_is_not_ours)
 {
-	struct probe_id id = probe(true), other = probe(true);
+	struct probe_id id = fixture_probe("dns", true),
+			other = fixture_probe("dns", true);
 	struct request_info info = {0};
 	struct reply_info reply;
 	uint8_t req[512], out[1024];
@@ -132,7 +112,7 @@ Test(dns, reply_to_another_attempt_is_not_ours)
 
 Test(dns, refused_from_a_real_server_is_still_a_reply)
 {
-	struct probe_id id = probe(false);
+	struct probe_id id = fixture_probe("dns", false);
 	struct reply_info reply;
 	uint8_t req[512];
 	size_t len;
@@ -242,12 +222,9 @@ Test(dns, replies_and_multi_question_messages_get_no_answer)
 
 Test(dns, tcp_length_below_a_header_is_refused)
 {
-	struct request_info info = {0};
-	uint8_t req[16] = {0, 5, 1, 2, 3, 4, 5}, out[64];
-	size_t outlen;
+	uint8_t req[16] = {0, 5, 1, 2, 3, 4, 5};
 
-	cr_assert_eq(dns_service.request_answer(PROTO_TCP, req, 7, &ctx, &info,
-						out, sizeof out, &outlen),
+	cr_assert_eq(service_answer_status(&dns_service, PROTO_TCP, req, 7, 64),
 		     ANSWER_INVALID);
 }
 
@@ -304,16 +281,13 @@ Test(dns, oversize_query_gets_a_reply_no_larger_than_allowed)
 
 Test(dns, tcp_length_past_what_arrived_waits_then_is_no_reply)
 {
-	struct probe_id id = probe(true);
-	struct request_info info = {0};
+	struct probe_id id = fixture_probe("dns", true);
 	struct reply_info reply;
-	uint8_t req[64] = {0xff, 0xff}, out[64];
-	size_t outlen;
+	uint8_t req[64] = {0xff, 0xff};
 
 	memset(req + 2, 0x41, sizeof req - 2);
-	cr_assert_eq(dns_service.request_answer(PROTO_TCP, req, sizeof req,
-						&ctx, &info, out, sizeof out,
-						&outlen),
+	cr_assert_eq(service_answer_status(&dns_service, PROTO_TCP, req,
+					   sizeof req, 64),
 		     ANSWER_INCOMPLETE);
 	cr_assert_eq(dns_service.reply_match(&id, PROTO_TCP, req, sizeof req,
 					     true, &reply),

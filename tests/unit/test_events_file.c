@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "reports/events.h"
+#include "tests/unit/fixture_dir.h"
 
 TestSuite(events_file);
 
@@ -31,51 +32,48 @@ events_teardown(void)
 	unlink(events_path);
 }
 
-static char *
-read_all(const char *path)
+/* Asserts that the events file holds exactly expected. */
+static void
+assert_events_file(const char *expected)
 {
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long size;
+	char *text = read_all(events_path);
 
-	cr_assert_not_null(f);
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)size + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)size, f), (size_t)size);
-	buf[size] = '\0';
-	fclose(f);
-	return buf;
+	cr_assert_str_eq(text, expected);
+	free(text);
 }
 
 static struct sweep_event
 port_event(enum sweep_event_type type, double t, uint16_t sport,
 	   unsigned attempt)
 {
-	struct sweep_event ev;
+	return (struct sweep_event){.type = type,
+				    .elapsed = t,
+				    .proto = PROTO_UDP,
+				    .port = 7000,
+				    .sport = sport,
+				    .attempt = attempt};
+}
 
-	memset(&ev, 0, sizeof ev);
-	ev.type = type;
-	ev.elapsed = t;
-	ev.proto = PROTO_UDP;
-	ev.port = 7000;
-	ev.sport = sport;
-	ev.attempt = attempt;
-	return ev;
+/* bus, emptied, with the events file at events_path subscribed (ctx may be
+ * NULL). */
+static void
+subscribe(struct event_bus *bus, const struct events_context *ctx)
+{
+	char *cause = NULL;
+
+	*bus = (struct event_bus){NULL, 0};
+	cr_assert_eq(events_file_subscribe(bus, events_path, ctx, &cause), 0,
+		     "%s", cause ? cause : "");
 }
 
 Test(events_file, every_event_type_is_one_exact_line, .init = events_setup,
      .fini = events_teardown)
 {
-	struct event_bus bus = {NULL, 0};
+	struct event_bus bus;
 	struct sweep_event ev;
-	char *cause = NULL, *text;
 
-	cr_assert_eq(events_file_subscribe(&bus, events_path, NULL, &cause), 0);
-	memset(&ev, 0, sizeof ev);
-	ev.type = SWEEP_EVENT_START;
-	ev.planned = 28232;
+	subscribe(&bus, NULL);
+	ev = (struct sweep_event){.type = SWEEP_EVENT_START, .planned = 28232};
 	event_bus_publish(&bus, &ev);
 	ev = port_event(SWEEP_EVENT_SENT, 0.0012, 40000, 1);
 	event_bus_publish(&bus, &ev);
@@ -99,19 +97,16 @@ Test(events_file, every_event_type_is_one_exact_line, .init = events_setup,
 	ev.nat_translated = true;
 	ev.observed_port = 1024;
 	event_bus_publish(&bus, &ev);
-	memset(&ev, 0, sizeof ev);
-	ev.type = SWEEP_EVENT_DONE;
-	ev.elapsed = 3;
-	ev.planned = 4;
-	ev.sent = 6;
-	ev.answered = 1;
-	ev.finished = 4;
+	ev = (struct sweep_event){.type = SWEEP_EVENT_DONE,
+				  .elapsed = 3,
+				  .planned = 4,
+				  .sent = 6,
+				  .answered = 1,
+				  .finished = 4};
 	event_bus_publish(&bus, &ev);
 	event_bus_free(&bus);
 
-	text = read_all(events_path);
-	cr_assert_str_eq(
-		text,
+	assert_events_file(
 		"{\"event\":\"start\",\"t\":0,\"planned\":28232}\n"
 		"{\"event\":\"sent\",\"t\":0.0012,\"proto\":\"udp\",\"port\":"
 		"7000,\"sport\":40000,\"attempt\":1}\n"
@@ -133,60 +128,50 @@ Test(events_file, every_event_type_is_one_exact_line, .init = events_setup,
 		"true,\"observed_port\":1024}\n"
 		"{\"event\":\"done\",\"t\":3,\"planned\":4,\"sent\":6,"
 		"\"answered\":1,\"finished\":4}\n");
-	free(text);
 }
 
 Test(events_file, times_are_rounded_to_microseconds, .init = events_setup,
      .fini = events_teardown)
 {
-	struct event_bus bus = {NULL, 0};
+	struct event_bus bus;
 	struct sweep_event ev = port_event(SWEEP_EVENT_REPLY, 0.1 + 0.2, 9, 0);
-	char *cause = NULL, *text;
 
 	ev.rtt_ms = 0.12345;
-	cr_assert_eq(events_file_subscribe(&bus, events_path, NULL, &cause), 0);
+	subscribe(&bus, NULL);
 	event_bus_publish(&bus, &ev);
 	event_bus_free(&bus);
-	text = read_all(events_path);
-	cr_assert_str_eq(text, "{\"event\":\"reply\",\"t\":0.3,\"proto\":"
-			       "\"udp\",\"port\":7000,\"sport\":9,"
-			       "\"rtt_ms\":0.123}\n");
-	free(text);
+	assert_events_file("{\"event\":\"reply\",\"t\":0.3,\"proto\":"
+			   "\"udp\",\"port\":7000,\"sport\":9,"
+			   "\"rtt_ms\":0.123}\n");
 }
 
 Test(events_file, result_lines_are_flushed_at_once, .init = events_setup,
      .fini = events_teardown)
 {
-	struct event_bus bus = {NULL, 0};
+	struct event_bus bus;
 	struct sweep_event ev = port_event(SWEEP_EVENT_RESULT, 1, 40000, 1);
-	char *cause = NULL, *text;
 
-	cr_assert_eq(events_file_subscribe(&bus, events_path, NULL, &cause), 0);
+	subscribe(&bus, NULL);
 	ev.status = STATUS_OK;
 	event_bus_publish(&bus, &ev);
 	/* Still subscribed: the line must already be on disk. */
-	text = read_all(events_path);
-	cr_assert_str_eq(text, "{\"event\":\"result\",\"t\":1,\"proto\":"
-			       "\"udp\",\"port\":7000,\"sport\":40000,"
-			       "\"attempt\":1,\"status\":\"ok\"}\n");
-	free(text);
+	assert_events_file("{\"event\":\"result\",\"t\":1,\"proto\":"
+			   "\"udp\",\"port\":7000,\"sport\":40000,"
+			   "\"attempt\":1,\"status\":\"ok\"}\n");
 	event_bus_free(&bus);
 }
 
 Test(events_file, file_is_truncated_on_open, .init = events_setup,
      .fini = events_teardown)
 {
-	struct event_bus bus = {NULL, 0};
+	struct event_bus bus;
 	FILE *f = fopen(events_path, "w");
-	char *cause = NULL, *text;
 
 	fputs("old line\n", f);
 	fclose(f);
-	cr_assert_eq(events_file_subscribe(&bus, events_path, NULL, &cause), 0);
+	subscribe(&bus, NULL);
 	event_bus_free(&bus);
-	text = read_all(events_path);
-	cr_assert_str_eq(text, "");
-	free(text);
+	assert_events_file("");
 }
 
 Test(events_file, unopenable_path_names_path_and_reason)
@@ -216,25 +201,22 @@ Test(events_file, with_a_context_lines_carry_time_and_target,
      .init = events_setup, .fini = events_teardown)
 {
 	struct events_context ctx = {"app", fixed_clock};
-	struct event_bus bus = {NULL, 0};
+	struct event_bus bus;
 	struct sweep_event ev = port_event(SWEEP_EVENT_RESULT, 1, 40000, 1);
-	char *cause = NULL, *text;
 
-	cr_assert_eq(events_file_subscribe(&bus, events_path, &ctx, &cause), 0);
+	subscribe(&bus, &ctx);
 	ev.status = STATUS_OK;
 	event_bus_publish(&bus, &ev);
 	ctx.target = "db";
 	event_bus_publish(&bus, &ev);
 	event_bus_free(&bus);
-	text = read_all(events_path);
-	cr_assert_str_eq(text,
-			 "{\"event\":\"result\",\"t\":1,\"time\":\"2026-11-20T"
-			 "23:48:00.125Z\",\"target\":\"app\",\"proto\":\"udp\","
-			 "\"port\":7000,\"sport\":40000,\"attempt\":1,"
-			 "\"status\":\"ok\"}\n"
-			 "{\"event\":\"result\",\"t\":1,\"time\":\"2026-11-20T"
-			 "23:48:00.125Z\",\"target\":\"db\",\"proto\":\"udp\","
-			 "\"port\":7000,\"sport\":40000,\"attempt\":1,"
-			 "\"status\":\"ok\"}\n");
-	free(text);
+	assert_events_file(
+		"{\"event\":\"result\",\"t\":1,\"time\":\"2026-11-20T"
+		"23:48:00.125Z\",\"target\":\"app\",\"proto\":\"udp\","
+		"\"port\":7000,\"sport\":40000,\"attempt\":1,"
+		"\"status\":\"ok\"}\n"
+		"{\"event\":\"result\",\"t\":1,\"time\":\"2026-11-20T"
+		"23:48:00.125Z\",\"target\":\"db\",\"proto\":\"udp\","
+		"\"port\":7000,\"sport\":40000,\"attempt\":1,"
+		"\"status\":\"ok\"}\n");
 }

@@ -10,24 +10,24 @@
 #include "reports/report.h"
 #include "tests/unit/fixture_report.h"
 
-TestSuite(html);
+/* Each test's report and the page it rendered, freed after it. */
+static struct report r;
+static char *page;
 
 static void
-report_init(struct report *r)
+html_setup(void)
 {
-	fixture_report_init_settings(r, "2026-11-20T10:01:05Z");
+	fixture_report_init_settings(&r, "2026-11-20T10:01:05Z");
 }
 
-static size_t
-count(const char *text, const char *needle)
+static void
+html_teardown(void)
 {
-	size_t n = 0;
-
-	for (text = strstr(text, needle); text != NULL;
-	     text = strstr(text + 1, needle))
-		n++;
-	return n;
+	free(page);
+	report_free(&r);
 }
+
+TestSuite(html, .init = html_setup, .fini = html_teardown);
 
 Test(html, page_is_self_contained)
 {
@@ -35,15 +35,11 @@ Test(html, page_is_self_contained)
 		"<script", "<link",   "src=",	 "http://", "https://",
 		"url(",	   "@import", "<iframe", "<object", "<img",
 	};
-	struct report r;
-	char *page;
 	size_t i;
 
-	report_init(&r);
 	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-60999",
 			      49152, 60999, STATUS_REPLY_DROPPED);
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	cr_assert_eq(strncmp(page, "<!DOCTYPE html>\n<html lang=\"en\">\n", 32),
 		     0);
 	cr_assert_not_null(strstr(page, "<meta charset=\"utf-8\">"));
@@ -51,22 +47,16 @@ Test(html, page_is_self_contained)
 	for (i = 0; i < sizeof external / sizeof *external; i++)
 		cr_assert_null(strstr(page, external[i]), "found %s",
 			       external[i]);
-	cr_assert_eq(count(page, "<style>"), 1);
-	cr_assert_eq(count(page, "<svg "), 1);
-	free(page);
-	report_free(&r);
+	cr_assert_eq(fixture_count(page, "<style>"), 1);
+	cr_assert_eq(fixture_count(page, "<svg "), 1);
 }
 
 Test(html, failing_range_is_listed_with_status_meaning_and_impact)
 {
-	struct report r;
-	char *page;
 
-	report_init(&r);
 	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-60999",
 			      49152, 60999, STATUS_REPLY_DROPPED);
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	cr_assert_not_null(strstr(
 		page,
 		"<tr><td class=\"ports\">49152-60999</td><td "
@@ -86,21 +76,14 @@ Test(html, failing_range_is_listed_with_status_meaning_and_impact)
 		      "class=\"sub\">198.18.1.1 &rarr; 198.18.2.1 &middot; 1 "
 		      "check, 1 failed &middot; 28232 source-port "
 		      "probes</p>\n"));
-	free(page);
-	report_free(&r);
 }
 
 Test(html, settings_and_times_are_shown)
 {
-	struct report r;
-	char *page;
 
-	report_init(&r);
 	r.settings.rate = 0;
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009",
-			      0, 0, STATUS_OK);
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009");
+	page = fixture_finish_render(report_write_html, &r);
 	cr_assert_not_null(strstr(
 		page,
 		"<div><dt>Started</dt><dd>2026-11-20T10:00:00Z</dd></div>\n"
@@ -117,40 +100,27 @@ Test(html, settings_and_times_are_shown)
 	cr_assert_not_null(strstr(
 		page, "<p class=\"note\">Every source port answered.</p>"));
 	cr_assert_not_null(strstr(page, "<section class=\"check pass\""));
-	free(page);
-	report_free(&r);
 }
 
 Test(html, report_strings_are_escaped)
 {
-	struct report r;
-	char *page;
 
-	report_init(&r);
 	free(r.target_address);
 	r.target_address = xstrdup("<script>alert('x')</script>&\"");
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009",
-			      0, 0, STATUS_OK);
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009");
+	page = fixture_finish_render(report_write_html, &r);
 	cr_assert_null(strstr(page, "<script"));
-	cr_assert_eq(count(page, "&lt;script&gt;alert(&#39;x&#39;)&lt;/"
-				 "script&gt;&amp;&quot;"),
+	cr_assert_eq(fixture_count(page, "&lt;script&gt;alert(&#39;x&#39;)&lt;/"
+					 "script&gt;&amp;&quot;"),
 		     3); /* title, header, run settings */
-	free(page);
-	report_free(&r);
 }
 
 Test(html, small_sweep_gets_one_column_per_port)
 {
-	struct report r;
-	char *page;
 
-	report_init(&r);
 	fixture_add_check_bad(&r, PROTO_TCP, 7000, SERVICE_ECHO, "100-199", 150,
 			      159, STATUS_REQUEST_DROPPED);
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	/* 976 units for 100 ports: 9.76 per port; holes drawn last. */
 	cr_assert_not_null(strstr(
 		page,
@@ -163,23 +133,17 @@ Test(html, small_sweep_gets_one_column_per_port)
 		"<rect x=\"500.00\" y=\"6\" width=\"97.60\" height=\"40\" "
 		"fill=\"#e69f00\"><title>150-159: request_dropped "
 		"(10 ports)</title></rect>\n"));
-	cr_assert_eq(count(page, "<rect x="), 3);
+	cr_assert_eq(fixture_count(page, "<rect x="), 3);
 	/* Privileged ports meet no client family: no bars, no labels. */
 	cr_assert_null(strstr(page, "class=\"family\""));
-	free(page);
-	report_free(&r);
 }
 
 Test(html, single_port_hole_in_a_wide_sweep_stays_visible)
 {
-	struct report r;
-	char *page;
 
-	report_init(&r);
 	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1024-65535",
 			      50000, 50000, STATUS_REJECTED);
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	/*
 	 * One column of 66 ports, widened to 3 units; mostly ok, so the
 	 * rejected colour takes the top half.
@@ -190,21 +154,14 @@ Test(html, single_port_hole_in_a_wide_sweep_stays_visible)
 		"<rect x=\"750.99\" y=\"6\" width=\"3.00\" height=\"40\" "
 		"fill=\"#009e73\"/><rect x=\"750.99\" y=\"6\" "
 		"width=\"3.00\" height=\"20.0\" fill=\"#0072b2\"/></g>\n"));
-	cr_assert_eq(count(page, "fill=\"#0072b2\"/>"), 1);
-	free(page);
-	report_free(&r);
+	cr_assert_eq(fixture_count(page, "fill=\"#0072b2\"/>"), 1);
 }
 
 Test(html, client_families_and_round_ticks_mark_the_axis)
 {
-	struct report r;
-	char *page;
 
-	report_init(&r);
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-60999",
-			      0, 0, STATUS_OK);
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-60999");
+	page = fixture_finish_render(report_write_html, &r);
 	cr_assert_not_null(strstr(page, ">Linux 32768-60999</text>"));
 	cr_assert_not_null(strstr(page, ">Linux (legacy) 32768-61000</text>"));
 	cr_assert_not_null(strstr(page, ">Windows Vista+ 49152-65535</text>"));
@@ -216,90 +173,66 @@ Test(html, client_families_and_round_ticks_mark_the_axis)
 	cr_assert_not_null(strstr(page, "text-anchor=\"middle\">55000</text>"));
 	/* Too close to the start label to print. */
 	cr_assert_null(strstr(page, ">35000</text>"));
-	free(page);
-	report_free(&r);
 }
 
 Test(html, split_sports_get_one_segment_each)
 {
-	struct report r;
-	char *page;
 
-	report_init(&r);
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO,
-			      "1025-5000,49152-65535", 0, 0, STATUS_OK);
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO,
+			     "1025-5000,49152-65535");
+	page = fixture_finish_render(report_write_html, &r);
 	/* Two segments, two ok rectangles, a gap of 14 units between. */
-	cr_assert_eq(count(page, "fill=\"#009e73\"><title>"), 2);
+	cr_assert_eq(fixture_count(page, "fill=\"#009e73\"><title>"), 2);
 	cr_assert_not_null(strstr(page, "<title>1025-5000: ok (3976 ports)"));
 	cr_assert_not_null(
 		strstr(page, "<title>49152-65535: ok (16384 ports)"));
 	cr_assert_not_null(strstr(page, ">Windows XP/2003 1025-5000</text>"));
 	cr_assert_not_null(strstr(page, "text-anchor=\"start\">49152</text>"));
-	free(page);
-	report_free(&r);
 }
 
 Test(html, fragmented_report_stays_small)
 {
-	struct report r;
-	char *page;
 
-	report_init(&r);
 	/* Every other port dropped: 14116 ranges not ok. */
 	fixture_add_check_every_other(&r, 32768, 60999, STATUS_DROPPED);
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	/*
 	 * Every column is half dropped: one split rectangle, and 4 client
 	 * families; 200 table rows, then a note.
 	 */
-	cr_assert_eq(count(page, "<rect x="), 2 + 4);
+	cr_assert_eq(fixture_count(page, "<rect x="), 2 + 4);
 	cr_assert_not_null(strstr(
 		page, "<g><title>32768-60999: 14116 ok, 14116 dropped</title>"
 		      "<rect x=\"12.00\" y=\"6\" width=\"976.00\" "
 		      "height=\"40\" fill=\"#009e73\"/><rect x=\"12.00\" "
 		      "y=\"6\" width=\"976.00\" height=\"20.0\" "
 		      "fill=\"#cc79a7\"/></g>\n"));
-	cr_assert_eq(count(page, "<tr><td class=\"ports\">"), 200);
+	cr_assert_eq(fixture_count(page, "<tr><td class=\"ports\">"), 200);
 	cr_assert_not_null(
 		strstr(page, "<p class=\"note\">&hellip; and 13916 more ranges "
 			     "not ok (the JSON report lists them all).</p>"));
 	cr_assert_lt(strlen(page), 100000);
-	free(page);
-	report_free(&r);
 }
 
 Test(html, nat_translation_prints_a_warning)
 {
-	struct report r;
-	char *page;
 
-	report_init(&r);
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009",
-			      0, 0, STATUS_OK)
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009")
 		->nat_translated = 10;
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	cr_assert_not_null(strstr(page, "<p class=\"warn\">A NAT on the path "
 					"rewrote 10 source ports: the ranges "
 					"describe the ports the probe bound, "
 					"not what the firewall saw.</p>"));
-	free(page);
-	report_free(&r);
 }
 
 Test(html, mostly_dropped_columns_show_their_share)
 {
 	struct range_list sports = {NULL, 0};
 	struct report_check *c;
-	struct report r;
 	uint8_t *statuses;
-	char *page;
 	size_t i, n;
 
-	report_init(&r);
 	range_list_add(&sports, 1024, 65535);
 	c = report_add_check(&r, PROTO_TCP, 7000, SERVICE_ECHO, &sports);
 	range_list_free(&sports);
@@ -310,16 +243,13 @@ Test(html, mostly_dropped_columns_show_their_share)
 		statuses[i] = i % 4 ? STATUS_REPLY_DROPPED : STATUS_OK;
 	report_check_set_statuses(c, statuses);
 	free(statuses);
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	cr_assert_not_null(strstr(
 		page,
 		"<g><title>1024-65535: 16128 ok, 48384 reply_dropped</title>"
 		"<rect x=\"12.00\" y=\"6\" width=\"976.00\" height=\"40\" "
 		"fill=\"#009e73\"/><rect x=\"12.00\" y=\"6\" "
 		"width=\"976.00\" height=\"30.0\" fill=\"#d55e00\"/></g>\n"));
-	free(page);
-	report_free(&r);
 }
 
 Test(html, scenario_shows_targets_and_expectations)
@@ -327,21 +257,16 @@ Test(html, scenario_shows_targets_and_expectations)
 	static const struct expect_range blocked[] = {
 		{4990, 5010, EXPECT_BLOCKED}};
 	struct report_check *c;
-	struct report r;
-	char *page;
 
-	report_init(&r);
 	r.scenario_name = xstrdup("blocked-range");
 	report_add_target(&r, "app", "198.18.2.1", true, "198.18.1.1");
 	report_add_target(&r, "dns", "198.18.2.53", false, "198.18.1.1");
-	c = fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO,
-				  "4980-5020", 0, 0, STATUS_OK);
+	c = fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO,
+				 "4980-5020");
 	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
-	c = fixture_add_check_bad(&r, PROTO_UDP, 53, SERVICE_ECHO, "1-2", 0, 0,
-				  STATUS_OK);
+	c = fixture_add_check_ok(&r, PROTO_UDP, 53, SERVICE_ECHO, "1-2");
 	c->target = 1;
-	report_finish(&r);
-	page = fixture_render(report_write_html, &r);
+	page = fixture_finish_render(report_write_html, &r);
 	cr_assert_not_null(strstr(page, "<dt>Scenario</dt><dd>blocked-range"));
 	cr_assert_not_null(strstr(page, "<dt>Targets</dt><dd>app 198.18.2.1, "
 					"dns 198.18.2.53</dd>"));
@@ -353,17 +278,13 @@ Test(html, scenario_shows_targets_and_expectations)
 				  "<p class=\"note\">Expected: <b>open</b>, "
 				  "4990-5010 <b>blocked</b>. Not as expected: "
 				  "4990-5010 ok (expected blocked).</p>\n"));
-	free(page);
-	report_free(&r);
 }
 
 Test(html, a_failed_run_shows_its_error_notes_and_measures)
 {
-	struct report r;
 	struct report_check *c;
 	char *text;
 
-	report_init(&r);
 	report_set_tool(&r, "nacl-probe", "0.2.0");
 	report_add_target(&r, "", "198.18.2.1", true, "198.18.1.1");
 	report_set_target_error(&r, 0, "the agent <lost>");
@@ -373,16 +294,11 @@ Test(html, a_failed_run_shows_its_error_notes_and_measures)
 				  "40000-40009", 40005, 40009,
 				  STATUS_UNFINISHED);
 	c->no_answer = 1;
-	c->has_loss = true;
-	c->loss = 0.125;
-	c->has_rtt = true;
-	c->rtt_p50_ms = 0.5;
-	c->rtt_p99_ms = 3;
+	fixture_set_measured(c, 0.125, 0.5, 3);
 	c->evidence = xstrdup("capture");
 	report_check_add_note(c, "queue & overflow");
 	report_set_error(&r, "interrupted by SIGINT");
-	report_finish(&r);
-	text = fixture_render(report_write_html, &r);
+	text = fixture_finish_render(report_write_html, &r);
 	cr_assert_not_null(strstr(text, "<div><dt>Version</dt><dd>0.2.0</dd>"
 					"</div>\n</dl>\n<p class=\"warn\"><b>"
 					"The run failed:</b> interrupted by "
@@ -408,21 +324,17 @@ Test(html, a_failed_run_shows_its_error_notes_and_measures)
 					"overflow</p>\n"),
 			   "%s", text);
 	free(text);
-	report_free(&r);
 }
 
 Test(html, the_fixes_are_listed_once_with_their_commands)
 {
-	struct report r;
 	char *text;
 
-	report_init(&r);
 	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40009",
 			      40005, 40009, STATUS_REPLY_DROPPED);
 	fixture_add_check_bad(&r, PROTO_UDP, 7001, SERVICE_ECHO, "40000-40009",
 			      40005, 40009, STATUS_REPLY_DROPPED);
-	report_finish(&r);
-	text = fixture_render(report_write_html, &r);
+	text = fixture_finish_render(report_write_html, &r);
 	cr_assert_not_null(
 		strstr(text,
 		       "<section class=\"fixes\" id=\"fixes\">\n<h2>NACL "
@@ -435,7 +347,6 @@ Test(html, the_fixes_are_listed_once_with_their_commands)
 		       "From=40005,To=40009 --cidr-block 198.18.2.1/32 "
 		       "--rule-action allow</code></li>\n<li>agent subnet"),
 		"%s", text);
-	cr_assert_eq(count(text, "<li>"), 2);
+	cr_assert_eq(fixture_count(text, "<li>"), 2);
 	free(text);
-	report_free(&r);
 }

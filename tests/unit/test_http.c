@@ -12,19 +12,6 @@ extern const struct service_ops http_service;
 
 TestSuite(http, .init = service_setup);
 
-static struct probe_id
-probe(bool agent)
-{
-	return (struct probe_id){.session = 0xdeadbeef,
-				 .seq = 9,
-				 .attempt = 1,
-				 .sport = 40000,
-				 .dport = 80,
-				 .agent = agent,
-				 .host = "198.18.2.1",
-				 .token = "\x01\x02\x03\x04\x05\x06\x07\x08"};
-}
-
 static enum answer_status
 answer(const char *req, char *out, size_t *outlen, struct request_info *info)
 {
@@ -36,7 +23,7 @@ answer(const char *req, char *out, size_t *outlen, struct request_info *info)
 
 Test(http, probe_request_is_exact)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("http", true);
 	char buf[512];
 	size_t len;
 
@@ -55,7 +42,7 @@ Test(http, probe_request_is_exact)
 
 Test(http, agent_answers_200_naming_the_source)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("http", true);
 	struct request_info info;
 	struct reply_info reply;
 	char req[512], out[SERVICE_MAX_MESSAGE];
@@ -173,7 +160,7 @@ Test(http, incomplete_and_hostile_requests)
 static enum reply_status
 match(bool agent, const char *reply, bool eof, uint16_t *observed)
 {
-	struct probe_id id = probe(agent);
+	struct probe_id id = fixture_probe("http", agent);
 	struct reply_info info;
 	enum reply_status rc;
 
@@ -185,23 +172,27 @@ match(bool agent, const char *reply, bool eof, uint16_t *observed)
 
 Test(http, any_status_from_a_real_server_is_a_reply)
 {
+	/* What a server without an agent sent, whether the stream ended. */
+	static const struct {
+		const char *reply;
+		bool eof;
+		enum reply_status status;
+	} cases[] = {
+		{"HTTP/1.1 404 Not Found\r\n", false, REPLY_MATCH},
+		{"HTTP/1.0 503\r\n", false, REPLY_MATCH},
+		{"HTTP/1.1 200 OK", false, REPLY_INCOMPLETE},
+		{"HTTP/1.1 200 OK", true, REPLY_INVALID},
+		{"SSH-2.0-OpenSSH\r\n", false, REPLY_INVALID},
+		{"HTTP/2.0 200 OK\r\n", false, REPLY_INVALID},
+		{"HTTP/1.1 20 OK\r\n", false, REPLY_INVALID},
+	};
 	uint16_t observed;
 
-	cr_assert_eq(
-		match(false, "HTTP/1.1 404 Not Found\r\n", false, &observed),
-		REPLY_MATCH);
-	cr_assert_eq(match(false, "HTTP/1.0 503\r\n", false, &observed),
-		     REPLY_MATCH);
-	cr_assert_eq(match(false, "HTTP/1.1 200 OK", false, &observed),
-		     REPLY_INCOMPLETE);
-	cr_assert_eq(match(false, "HTTP/1.1 200 OK", true, &observed),
-		     REPLY_INVALID);
-	cr_assert_eq(match(false, "SSH-2.0-OpenSSH\r\n", false, &observed),
-		     REPLY_INVALID);
-	cr_assert_eq(match(false, "HTTP/2.0 200 OK\r\n", false, &observed),
-		     REPLY_INVALID);
-	cr_assert_eq(match(false, "HTTP/1.1 20 OK\r\n", false, &observed),
-		     REPLY_INVALID);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		cr_assert_eq(
+			match(false, cases[i].reply, cases[i].eof, &observed),
+			cases[i].status, "case %zu: %s, eof %d", i,
+			cases[i].reply, cases[i].eof);
 }
 
 Test(http, agent_reply_needs_its_body_or_eof)

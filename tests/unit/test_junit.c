@@ -44,10 +44,8 @@ Test(junit, failing_and_passing_checks_render_exactly)
 	report_init(&r);
 	fixture_add_check_bad(&r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999",
 			      49152, 60999, STATUS_REPLY_DROPPED);
-	fixture_add_check_bad(&r, PROTO_TCP, 53, SERVICE_DNS, "32768-60999", 0,
-			      0, STATUS_OK);
-	report_finish(&r);
-	xml = fixture_render(report_write_junit, &r);
+	fixture_add_check_ok(&r, PROTO_TCP, 53, SERVICE_DNS, "32768-60999");
+	xml = fixture_finish_render(report_write_junit, &r);
 	expected = xasprintf(
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<testsuites name=\"nacl-probe\" tests=\"2\" failures=\"1\" "
@@ -108,10 +106,8 @@ Test(junit, every_report_string_is_escaped)
 	r.target_address = xstrdup("a&b<c>\"d'e\x01\n");
 	free(r.started_at);
 	r.started_at = xstrdup("<now>");
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100-101", 0,
-			      0, STATUS_OK);
-	report_finish(&r);
-	xml = fixture_render(report_write_junit, &r);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100-101");
+	xml = fixture_finish_render(report_write_junit, &r);
 	cr_assert_not_null(strstr(xml,
 				  "<testsuite name=\"nacl-probe "
 				  "a&amp;b&lt;c&gt;&quot;d&apos;e?&#10;\" "));
@@ -135,17 +131,13 @@ Test(junit, many_ranges_are_cut_in_message_and_body)
 	report_init(&r);
 	/* Every other port rejected: 150 single-port ranges not ok. */
 	fixture_add_check_every_other(&r, 40000, 40299, STATUS_REJECTED);
-	report_finish(&r);
-	xml = fixture_render(report_write_junit, &r);
+	xml = fixture_finish_render(report_write_junit, &r);
 	cr_assert_not_null(
 		strstr(xml, "<failure message=\"150 of 300 source ports not "
 			    "ok: 40001 rejected, 40003 rejected, 40005 "
 			    "rejected, 40007 rejected, 40009 rejected, ... "
 			    "(150 ranges in all)\" type=\"rejected\">"));
-	for (line = strstr(xml, " rejected (1 port): "); line != NULL;
-	     line = strstr(line + 1, " rejected (1 port): "))
-		listed++;
-	cr_assert_eq(listed, 100);
+	cr_assert_eq(fixture_count(xml, " rejected (1 port): "), 100);
 	cr_assert_not_null(strstr(xml, "\n40199 rejected (1 port)"));
 	cr_assert_null(strstr(xml, "\n40201 rejected"));
 	cr_assert_not_null(strstr(
@@ -176,8 +168,7 @@ Test(junit, statuses_are_listed_in_the_failure_type)
 	c = report_add_check(&r, PROTO_TCP, 80, SERVICE_HTTP, &sports);
 	range_list_free(&sports);
 	report_check_set_statuses(c, statuses);
-	report_finish(&r);
-	xml = fixture_render(report_write_junit, &r);
+	xml = fixture_finish_render(report_write_junit, &r);
 	cr_assert_not_null(
 		strstr(xml, "<failure message=\"3 of 4 source ports not ok: 2 "
 			    "rejected, 3 local_error, 4 request_dropped\" "
@@ -249,8 +240,7 @@ Test(junit, scenario_has_a_testsuite_per_target)
 				  2000, 2001, STATUS_REJECTED);
 	c->target = dns;
 	report_check_set_expectations(c, EXPECT_REJECTED, NULL, 0);
-	report_finish(&r);
-	xml = fixture_render(report_write_junit, &r);
+	xml = fixture_finish_render(report_write_junit, &r);
 	cr_assert_str_eq(
 		xml,
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -322,8 +312,7 @@ Test(junit, unfinished_checks_are_errors_naming_the_cause)
 
 	report_init(&r);
 	report_set_tool(&r, "nacl-probe", "0.2.0");
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40001",
-			      0, 0, STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40001");
 	c = fixture_add_check_bad(&r, PROTO_TCP, 7000, SERVICE_ECHO,
 				  "40000-40001", 40000, 40001,
 				  STATUS_UNFINISHED);
@@ -331,8 +320,7 @@ Test(junit, unfinished_checks_are_errors_naming_the_cause)
 	report_check_add_note(c, "a <note>");
 	report_set_error(&r, "cannot reach the agent's control port at "
 			     "198.18.2.1:7455: Connection refused");
-	report_finish(&r);
-	text = fixture_render(report_write_junit, &r);
+	text = fixture_finish_render(report_write_junit, &r);
 	cr_assert_not_null(strstr(text, "<testsuites name=\"nacl-probe\" "
 					"tests=\"2\" failures=\"0\" "
 					"errors=\"1\""),
@@ -369,12 +357,10 @@ Test(junit, outages_are_properties_of_their_target)
 	char *xml;
 
 	report_init(&r);
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", 0, 0,
-			      STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2");
 	report_add_target(&r, "", "198.18.2.1", true, "198.18.1.1");
 	report_target_add_outage(&r.targets[0], 2.54, 3.25);
-	report_finish(&r);
-	xml = fixture_render(report_write_junit, &r);
+	xml = fixture_finish_render(report_write_junit, &r);
 	cr_assert_not_null(strstr(xml, "<property name=\"target.outage\" "
 				       "value=\"no answer for 3.2 s from 2.5 "
 				       "s after the start\"/>\n"),

@@ -11,7 +11,7 @@
 /* The module's row, as common/service.c's table holds it. */
 extern const struct service_ops ntp_service;
 
-#define NOW 0xeb000000aa000000ULL
+#define NOW FIXTURE_NTP_NOW
 
 static void
 setup(void)
@@ -25,19 +25,6 @@ setup(void)
 
 TestSuite(ntp, .init = setup);
 
-static struct probe_id
-probe(bool agent)
-{
-	return (struct probe_id){.session = 0xa1b2c3d4,
-				 .seq = 1234,
-				 .attempt = 3,
-				 .sport = 49152,
-				 .dport = 123,
-				 .agent = agent,
-				 .nonce = NOW | 0x55,
-				 .token = "\x11\x22\x33\x44\x55\x66\x77\x88"};
-}
-
 static uint64_t
 get64(const uint8_t *p)
 {
@@ -47,9 +34,33 @@ get64(const uint8_t *p)
 	return be64toh(v);
 }
 
+/* The agent's answer to id's request (kept in req): 48 bytes into out. */
+static void
+answer(const struct probe_id *id, uint8_t req[64], uint8_t out[64],
+       struct request_info *info)
+{
+	size_t outlen;
+
+	memset(info, 0, sizeof *info);
+	ntp_service.request_encode(id, PROTO_UDP, req, 64);
+	cr_assert_eq(ntp_service.request_answer(PROTO_UDP, req, 48, &ctx, info,
+						out, 64, &outlen),
+		     ANSWER_REPLY);
+	cr_assert_eq(outlen, 48);
+}
+
+/* ntp_service.reply_match of len bytes of out, over UDP, for id. */
+static enum reply_status
+match(const struct probe_id *id, const uint8_t *out, size_t len)
+{
+	struct reply_info reply;
+
+	return ntp_service.reply_match(id, PROTO_UDP, out, len, false, &reply);
+}
+
 Test(ntp, client_request_carries_identity)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("ntp", true);
 	uint8_t req[64];
 
 	cr_assert_eq(
@@ -64,23 +75,12 @@ Test(ntp, client_request_carries_identity)
 
 Test(ntp, server_answer_fills_the_fields)
 {
-	struct probe_id id = probe(true);
-	struct request_info info = {0};
-	struct reply_info reply;
+	struct probe_id id = fixture_probe("ntp", true);
+	struct request_info info;
 	uint8_t req[64], out[64];
-	size_t outlen;
 
-	ntp_service.request_encode(&id, PROTO_UDP, req, sizeof req);
-	cr_assert_eq(ntp_service.request_answer(PROTO_UDP, req, 48, &ctx, &info,
-						out, sizeof out, &outlen),
-		     ANSWER_REPLY);
-	cr_assert_eq(outlen, 48);
-	cr_assert(info.identified);
-	cr_assert_eq(info.session, 0xa1b2c3d4);
-	cr_assert_eq(info.sport, 49152);
-	cr_assert_eq(info.seq, 1234);
-	cr_assert_eq(info.attempt, 3);
-	cr_assert_eq(memcmp(info.token, id.token, 8), 0);
+	answer(&id, req, out, &info);
+	service_assert_identity(&info, &id);
 	cr_assert_eq(out[0], 0x24); /* version 4, mode 4 */
 	cr_assert_eq(out[1], 2);
 	cr_assert_eq(memcmp(out + 12, "\xc6\x12\x02\x01", 4), 0);
@@ -88,9 +88,7 @@ Test(ntp, server_answer_fills_the_fields)
 	cr_assert_eq(get64(out + 32), NOW + (5ULL << 32));
 	cr_assert_eq(get64(out + 40), NOW + (5ULL << 32));
 	cr_assert_eq(get64(out + 16), NOW - (11ULL << 32));
-	cr_assert_eq(ntp_service.reply_match(&id, PROTO_UDP, out, outlen, false,
-					     &reply),
-		     REPLY_MATCH);
+	cr_assert_eq(match(&id, out, 48), REPLY_MATCH);
 }
 
 Test(ntp, requests_without_identity_are_answered_unidentified)
@@ -108,48 +106,31 @@ Test(ntp, requests_without_identity_are_answered_unidentified)
 
 Test(ntp, wrong_origin_mode_or_size_is_not_a_reply)
 {
-	struct probe_id id = probe(false), other = probe(false);
-	struct request_info info = {0};
-	struct reply_info reply;
+	struct probe_id id = fixture_probe("ntp", false),
+			other = fixture_probe("ntp", false);
+	struct request_info info;
 	uint8_t req[64], out[64];
-	size_t outlen;
 
 	other.nonce = 0x56;
-	ntp_service.request_encode(&other, PROTO_UDP, req, sizeof req);
-	ntp_service.request_answer(PROTO_UDP, req, 48, &ctx, &info, out,
-				   sizeof out, &outlen);
-	cr_assert_eq(
-		ntp_service.reply_match(&id, PROTO_UDP, out, 48, false, &reply),
-		REPLY_INVALID);
-	cr_assert_eq(ntp_service.reply_match(&other, PROTO_UDP, out, 47, false,
-					     &reply),
-		     REPLY_INVALID);
+	answer(&other, req, out, &info);
+	cr_assert_eq(match(&id, out, 48), REPLY_INVALID);
+	cr_assert_eq(match(&other, out, 47), REPLY_INVALID);
 	out[0] = 0x23;
-	cr_assert_eq(ntp_service.reply_match(&other, PROTO_UDP, out, 48, false,
-					     &reply),
-		     REPLY_INVALID);
+	cr_assert_eq(match(&other, out, 48), REPLY_INVALID);
 }
 
 Test(ntp, kiss_of_death_is_a_reply_but_zero_transmit_is_not)
 {
-	struct probe_id id = probe(false);
-	struct request_info info = {0};
-	struct reply_info reply;
+	struct probe_id id = fixture_probe("ntp", false);
+	struct request_info info;
 	uint8_t req[64], out[64];
-	size_t outlen;
 
-	ntp_service.request_encode(&id, PROTO_UDP, req, sizeof req);
-	ntp_service.request_answer(PROTO_UDP, req, 48, &ctx, &info, out,
-				   sizeof out, &outlen);
+	answer(&id, req, out, &info);
 	memset(out + 40, 0, 8);
-	cr_assert_eq(
-		ntp_service.reply_match(&id, PROTO_UDP, out, 48, false, &reply),
-		REPLY_INVALID);
+	cr_assert_eq(match(&id, out, 48), REPLY_INVALID);
 	out[1] = 0;
 	memcpy(out + 12, "RATE", 4);
-	cr_assert_eq(
-		ntp_service.reply_match(&id, PROTO_UDP, out, 48, false, &reply),
-		REPLY_MATCH);
+	cr_assert_eq(match(&id, out, 48), REPLY_MATCH);
 }
 
 Test(ntp, server_ignores_short_and_non_client_packets)
@@ -186,7 +167,7 @@ Test(ntp, empty_datagram_is_ignored)
 
 Test(ntp, oversize_request_gets_a_48_byte_reply)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("ntp", true);
 	struct request_info info = {0};
 	uint8_t req[1400], out[64];
 	size_t outlen;

@@ -190,31 +190,39 @@ assert_plan_error(const struct plan_request *rq, enum plan_error want,
 
 Test(plan, command_line_errors_name_the_flag)
 {
-	struct plan_request rq = request();
+	/* What each case sets over request(); NULL leaves it. */
+	static const struct {
+		const char *agent, *target, *ports, *key_file, *bind, *error;
+	} cases[] = {
+		{"198.18.2.1", NULL, "udp/7000,sctp/1", NULL, NULL,
+		 "--ports: bad protocol 'sctp' in 'sctp/1': expected udp or "
+		 "tcp"},
+		{NULL, "198.18.2.1", NULL, "/nonexistent.key", NULL,
+		 "--key-file goes with --agent: real servers (--target) take "
+		 "no key"},
+		{"198.18.2.1", NULL, NULL, NULL, "2001:db8:1::1",
+		 "--bind 2001:db8:1::1 and the target 198.18.2.1 are not the "
+		 "same address family"},
+		{"198.18.2.1", NULL, NULL, NULL, "198.18.9.9",
+		 "--bind 198.18.9.9: not an address of this host: give one of "
+		 "its addresses (ip -brief address)"},
+	};
+	struct plan_request rq;
 
-	rq.agent = "198.18.2.1";
-	rq.ports = "udp/7000,sctp/1";
-	assert_plan_error(&rq, PLAN_USAGE,
-			  "--ports: bad protocol 'sctp' in 'sctp/1': "
-			  "expected udp or tcp");
-	rq = request();
-	rq.target = "198.18.2.1";
-	rq.key_file = "/nonexistent.key";
-	assert_plan_error(&rq, PLAN_USAGE,
-			  "--key-file goes with --agent: real servers "
-			  "(--target) take no key");
-	rq = request();
-	rq.agent = "198.18.2.1";
-	rq.bind = "2001:db8:1::1";
-	assert_plan_error(&rq, PLAN_USAGE,
-			  "--bind 2001:db8:1::1 and the target 198.18.2.1 "
-			  "are not the same address family");
-	rq = request();
-	rq.agent = "198.18.2.1";
-	rq.bind = "198.18.9.9";
-	assert_plan_error(&rq, PLAN_USAGE,
-			  "--bind 198.18.9.9: not an address of this host: "
-			  "give one of its addresses (ip -brief address)");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		rq = request();
+		if (cases[i].agent != NULL)
+			rq.agent = cases[i].agent;
+		if (cases[i].target != NULL)
+			rq.target = cases[i].target;
+		if (cases[i].ports != NULL)
+			rq.ports = cases[i].ports;
+		if (cases[i].key_file != NULL)
+			rq.key_file = cases[i].key_file;
+		if (cases[i].bind != NULL)
+			rq.bind = cases[i].bind;
+		assert_plan_error(&rq, PLAN_USAGE, cases[i].error);
+	}
 }
 
 Test(plan, scenario_errors_name_the_file)

@@ -16,15 +16,25 @@ TestSuite(portrange);
 	": expected PORT, FROM-TO with " min " <= FROM <= TO <= 65535 or a "   \
 	"preset (" PRESET_NAMES "), comma-separated"
 
+/* Parses text into list (free it); fails the test if refused. */
+static void
+parse_ok(const char *text, struct range_list *list)
+{
+	char *cause = NULL;
+
+	*list = (struct range_list){NULL, 0};
+	cr_assert_eq(range_list_parse(text, list, 1, &cause), 0,
+		     "parsing '%s' failed: %s", text, cause ? cause : "");
+}
+
 /* Parses text (must succeed) and returns range_list_format of the result. */
 static char *
 parse_format(const char *text)
 {
-	struct range_list list = {NULL, 0};
-	char *cause = NULL, *out;
+	struct range_list list;
+	char *out;
 
-	cr_assert_eq(range_list_parse(text, &list, 1, &cause), 0,
-		     "parsing '%s' failed: %s", text, cause ? cause : "");
+	parse_ok(text, &list);
 	out = range_list_format(&list);
 	range_list_free(&list);
 	return out;
@@ -53,45 +63,41 @@ assert_parse_error(const char *text, uint16_t min_port, const char *expected)
 	free(cause);
 }
 
-Test(portrange, single_port_parses_to_one_range)
+/* A single port, inclusive bounds, and a comma list kept as separate
+ * ranges: each case's exact ranges and size. */
+Test(portrange, parses_to_exact_ranges)
 {
-	struct range_list list = {NULL, 0};
-	char *cause = NULL;
+	static const struct {
+		const char *text;
+		size_t count;
+		uint16_t ranges[2][2];
+		size_t size;
+	} cases[] = {
+		{"53", 1, {{53, 53}}, 1},
+		{"32768-60999", 1, {{32768, 60999}}, 28232},
+		{"1025-5000,49152-65535",
+		 2,
+		 {{1025, 5000}, {49152, 65535}},
+		 3976 + 16384},
+	};
+	struct range_list list;
 
-	cr_assert_eq(range_list_parse("53", &list, 1, &cause), 0);
-	cr_assert_eq(list.count, 1);
-	cr_assert_eq(list.ranges[0].from, 53);
-	cr_assert_eq(list.ranges[0].to, 53);
-	range_list_free(&list);
-}
-
-Test(portrange, range_parses_inclusive_bounds)
-{
-	struct range_list list = {NULL, 0};
-	char *cause = NULL;
-
-	cr_assert_eq(range_list_parse("32768-60999", &list, 1, &cause), 0);
-	cr_assert_eq(list.count, 1);
-	cr_assert_eq(list.ranges[0].from, 32768);
-	cr_assert_eq(list.ranges[0].to, 60999);
-	cr_assert_eq(range_list_size(&list), 28232);
-	range_list_free(&list);
-}
-
-Test(portrange, comma_list_keeps_separate_ranges)
-{
-	struct range_list list = {NULL, 0};
-	char *cause = NULL;
-
-	cr_assert_eq(
-		range_list_parse("1025-5000,49152-65535", &list, 1, &cause), 0);
-	cr_assert_eq(list.count, 2);
-	cr_assert_eq(list.ranges[0].from, 1025);
-	cr_assert_eq(list.ranges[0].to, 5000);
-	cr_assert_eq(list.ranges[1].from, 49152);
-	cr_assert_eq(list.ranges[1].to, 65535);
-	cr_assert_eq(range_list_size(&list), 3976 + 16384);
-	range_list_free(&list);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		parse_ok(cases[i].text, &list);
+		cr_assert_eq(list.count, cases[i].count, "%s: %zu ranges",
+			     cases[i].text, list.count);
+		for (size_t j = 0; j < cases[i].count; j++) {
+			cr_assert_eq(list.ranges[j].from, cases[i].ranges[j][0],
+				     "%s: range %zu from %u", cases[i].text, j,
+				     list.ranges[j].from);
+			cr_assert_eq(list.ranges[j].to, cases[i].ranges[j][1],
+				     "%s: range %zu to %u", cases[i].text, j,
+				     list.ranges[j].to);
+		}
+		cr_assert_eq(range_list_size(&list), cases[i].size, "%s: size",
+			     cases[i].text);
+		range_list_free(&list);
+	}
 }
 
 Test(portrange, extreme_ports_are_accepted)
@@ -297,11 +303,9 @@ Test(portrange, port_below_min_port_inside_a_preset_list_is_refused)
 
 Test(portrange, index_counts_across_ranges)
 {
-	struct range_list list = {NULL, 0};
-	char *cause = NULL;
+	struct range_list list;
 
-	cr_assert_eq(
-		range_list_parse("1025-5000,49152-65535", &list, 1, &cause), 0);
+	parse_ok("1025-5000,49152-65535", &list);
 	cr_assert_eq(range_list_index(&list, 1025), 0);
 	cr_assert_eq(range_list_index(&list, 5000), 3975);
 	cr_assert_eq(range_list_index(&list, 49152), 3976);
@@ -314,12 +318,10 @@ Test(portrange, index_counts_across_ranges)
 
 Test(portrange, port_at_inverts_index)
 {
-	struct range_list list = {NULL, 0};
-	char *cause = NULL;
+	struct range_list list;
 	size_t i, n;
 
-	cr_assert_eq(
-		range_list_parse("7,100-102,60000-60001", &list, 1, &cause), 0);
+	parse_ok("7,100-102,60000-60001", &list);
 	n = range_list_size(&list);
 	cr_assert_eq(n, 6);
 	cr_assert_eq(range_list_port_at(&list, 0), 7);
@@ -337,10 +339,9 @@ Test(portrange, port_at_inverts_index)
 
 Test(portrange, contains_matches_index)
 {
-	struct range_list list = {NULL, 0};
-	char *cause = NULL;
+	struct range_list list;
 
-	cr_assert_eq(range_list_parse("10-20,30", &list, 1, &cause), 0);
+	parse_ok("10-20,30", &list);
 	cr_assert(range_list_contains(&list, 10));
 	cr_assert(range_list_contains(&list, 20));
 	cr_assert(range_list_contains(&list, 30));

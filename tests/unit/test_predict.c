@@ -88,6 +88,17 @@ load_export(const char *path, struct nacl_set *set)
 		     cause ? cause : "");
 }
 
+/* predict_build of s over set (read from path), which must succeed. */
+static void
+build_ok(struct predict *p, const struct scenario *s,
+	 const struct nacl_set *set, const char *path)
+{
+	char *cause = NULL;
+
+	cr_assert_eq(predict_build(p, s, set, path, &cause), 0, "%s",
+		     cause ? cause : "");
+}
+
 static void
 assert_predict_error(const char *members, const struct nacl_set *set,
 		     const char *expected)
@@ -109,12 +120,10 @@ Test(predict, classic_mistake_gives_the_measured_ranges)
 	struct nacl_set set;
 	struct scenario s;
 	struct predict p;
-	char *cause = NULL;
 
 	load_export(CLASSIC, &set);
 	scenario_of("1000-65535", SIDES, &s);
-	cr_assert_eq(predict_build(&p, &s, &set, CLASSIC, &cause), 0, "%s",
-		     cause ? cause : "");
+	build_ok(&p, &s, &set, CLASSIC);
 	cr_assert(p.report.predicted);
 	cr_assert_eq(p.report.nchecks, 2);
 	assert_ranges(&p, 0,
@@ -145,13 +154,12 @@ Test(predict, plan_before_and_after_give_exact_ranges)
 	cr_assert_eq(nacl_change_state(&c, false, NULL, &before, &cause), 0);
 	cr_assert_eq(nacl_change_state(&c, true, NULL, &after, &cause), 0);
 	scenario_of("1024-65535", SIDES, &s);
-	cr_assert_eq(predict_build(&p, &s, &before, NARROW, &cause), 0, "%s",
-		     cause ? cause : "");
+	build_ok(&p, &s, &before, NARROW);
 	assert_ranges(&p, 0, "1024-65535 ok -");
 	assert_ranges(&p, 1, "1024-65535 ok -");
 	cr_assert(p.report.pass);
 	predict_free(&p);
-	cr_assert_eq(predict_build(&p, &s, &after, NARROW, &cause), 0);
+	build_ok(&p, &s, &after, NARROW);
 	assert_ranges(&p, 0,
 		      "1024-32767 reply_dropped probe-in/*, 32768-60999 ok -, "
 		      "61000-65535 reply_dropped probe-in/*");
@@ -178,7 +186,7 @@ Test(predict, json_is_a_v1_report_with_predicted_by)
 
 	load_export(CLASSIC, &set);
 	scenario_of("60990-61010", SIDES, &s);
-	cr_assert_eq(predict_build(&p, &s, &set, CLASSIC, &cause), 0);
+	build_ok(&p, &s, &set, CLASSIC);
 	root = predict_to_json(&p);
 	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(root, "predicted")));
 	by = cJSON_GetObjectItem(
@@ -214,7 +222,6 @@ Test(predict, blocks_stand_for_addresses_and_one_subnet_is_open)
 	struct nacl_set set;
 	struct scenario s;
 	struct predict p;
-	char *cause = NULL;
 
 	load_export(CLASSIC, &set);
 	scenario_of("1000-65535",
@@ -222,8 +229,7 @@ Test(predict, blocks_stand_for_addresses_and_one_subnet_is_open)
 		    "\"probe_nacl\":\"acl-0a1a1a1a1a1a1a1a1\","
 		    "\"agent_nacl\":\"acl-0b2b2b2b2b2b2b2b2\"",
 		    &s);
-	cr_assert_eq(predict_build(&p, &s, &set, CLASSIC, &cause), 0, "%s",
-		     cause ? cause : "");
+	build_ok(&p, &s, &set, CLASSIC);
 	assert_ranges(&p, 1,
 		      "1000-1023 reply_dropped agent-out/*, "
 		      "1024-32767 reply_dropped probe-in/*, "
@@ -235,7 +241,7 @@ Test(predict, blocks_stand_for_addresses_and_one_subnet_is_open)
 		    "\"probe_nacl\":\"subnet-0a1a1a1a1a1a1a1a1\","
 		    "\"agent_nacl\":\"subnet-0a1a1a1a1a1a1a1a1\"",
 		    &s);
-	cr_assert_eq(predict_build(&p, &s, &set, CLASSIC, &cause), 0);
+	build_ok(&p, &s, &set, CLASSIC);
 	assert_ranges(&p, 0, "1000-65535 ok -");
 	predict_free(&p);
 	scenario_free(&s);
@@ -269,7 +275,7 @@ Test(predict, a_request_drop_is_named_by_its_hop)
 		    ",\"bind\":\"198.18.1.1\",\"probe_nacl\":\"acl-1\","
 		    "\"agent_nacl\":\"acl-2\"",
 		    &s);
-	cr_assert_eq(predict_build(&p, &s, &set, "acls.json", &cause), 0);
+	build_ok(&p, &s, &set, "acls.json");
 	assert_ranges(&p, 0, "40000-40009 request_dropped agent-in/90");
 	assert_ranges(&p, 1, "40000-40009 ok -");
 	cr_assert_eq(p.report.checks[0].counts[STATUS_REQUEST_DROPPED], 10);

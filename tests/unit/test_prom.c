@@ -9,26 +9,33 @@
 #include "reports/report.h"
 #include "tests/unit/fixture_report.h"
 
-TestSuite(prom);
+/* Each test's report and the text it rendered, freed after it. */
+static struct report r;
+static char *text;
 
 static void
-report_init(struct report *r)
+prom_setup(void)
 {
-	fixture_report_init(r, "2026-11-20T23:48:00Z", "2026-11-20T23:48:31Z");
-	report_set_tool(r, "nacl-probe", "0.2.0");
+	fixture_report_init(&r, "2026-11-20T23:48:00Z", "2026-11-20T23:48:31Z");
+	report_set_tool(&r, "nacl-probe", "0.2.0");
 }
+
+static void
+prom_teardown(void)
+{
+	free(text);
+	report_free(&r);
+}
+
+TestSuite(prom, .init = prom_setup, .fini = prom_teardown);
 
 Test(prom, one_failing_check_renders_exactly)
 {
-	struct report r;
-	char *text;
 
-	report_init(&r);
 	fixture_add_check_bad(&r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999",
 			      49152, 60999, STATUS_REPLY_DROPPED)
 		->nat_translated = 3;
-	report_finish(&r);
-	text = fixture_render(report_write_prom, &r);
+	text = fixture_finish_render(report_write_prom, &r);
 #define L                                                                      \
 	"{scenario=\"\",name=\"\",target=\"198.18.2.1\",proto=\"udp\",port="   \
 	"\"53\",service=\"dns\""
@@ -108,22 +115,14 @@ Test(prom, one_failing_check_renders_exactly)
 		"naclprobe_run_duration_seconds{scenario=\"\",name=\"\",target="
 		"\"198.18.2.1\"} 31\n");
 #undef L
-	free(text);
-	report_free(&r);
 }
 
 Test(prom, passing_checks_have_a_series_per_status)
 {
-	struct report r;
-	char *text;
 
-	report_init(&r);
-	fixture_add_check_bad(&r, PROTO_UDP, 123, SERVICE_NTP, "1025-5000", 0,
-			      0, STATUS_OK);
-	fixture_add_check_bad(&r, PROTO_TCP, 80, SERVICE_HTTP, "1025-5000", 0,
-			      0, STATUS_OK);
-	report_finish(&r);
-	text = fixture_render(report_write_prom, &r);
+	fixture_add_check_ok(&r, PROTO_UDP, 123, SERVICE_NTP, "1025-5000");
+	fixture_add_check_ok(&r, PROTO_TCP, 80, SERVICE_HTTP, "1025-5000");
+	text = fixture_finish_render(report_write_prom, &r);
 	cr_assert_not_null(strstr(
 		text, "naclprobe_ports{scenario=\"\",name=\"\",target=\"198.18."
 		      "2.1\",proto=\"tcp\","
@@ -137,41 +136,31 @@ Test(prom, passing_checks_have_a_series_per_status)
 				  "port=\"80\",service=\"http\"} 1\n"));
 	cr_assert_not_null(strstr(text, "naclprobe_run_pass{scenario=\"\",name="
 					"\"\",target=\"198.18.2.1\"} 1\n"));
-	free(text);
-	report_free(&r);
+}
+
+/* r with *field set to value and one ok check, as Prometheus text. */
+static char *
+render_with(char **field, const char *value)
+{
+	free(*field);
+	*field = xstrdup(value);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100");
+	return fixture_finish_render(report_write_prom, &r);
 }
 
 Test(prom, label_values_are_escaped)
 {
-	struct report r;
-	char *text;
 
-	report_init(&r);
-	free(r.target_address);
-	r.target_address = xstrdup("a\"b\\c\nd");
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100", 0, 0,
-			      STATUS_OK);
-	report_finish(&r);
-	text = fixture_render(report_write_prom, &r);
+	text = render_with(&r.target_address, "a\"b\\c\nd");
 	cr_assert_not_null(strstr(text,
 				  "naclprobe_run_pass{scenario=\"\",name=\"\","
 				  "target=\"a\\\"b\\\\c\\nd\"} 1\n"));
-	free(text);
-	report_free(&r);
 }
 
 Test(prom, times_that_are_not_rfc3339_leave_their_samples_out)
 {
-	struct report r;
-	char *text;
 
-	report_init(&r);
-	free(r.finished_at);
-	r.finished_at = xstrdup("soon");
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "100", 0, 0,
-			      STATUS_OK);
-	report_finish(&r);
-	text = fixture_render(report_write_prom, &r);
+	text = render_with(&r.finished_at, "soon");
 	cr_assert_not_null(strstr(
 		text,
 		"# TYPE naclprobe_run_timestamp_seconds gauge\n"
@@ -180,30 +169,22 @@ Test(prom, times_that_are_not_rfc3339_leave_their_samples_out)
 		"# TYPE naclprobe_run_duration_seconds gauge\n"));
 	cr_assert_null(strstr(text, "naclprobe_run_timestamp_seconds{"));
 	cr_assert_null(strstr(text, "naclprobe_run_duration_seconds{"));
-	free(text);
-	report_free(&r);
 }
 
 Test(prom, each_target_gets_its_run_gauges)
 {
-	struct report r;
 	struct report_check *c;
-	char *text;
 
-	report_init(&r);
 	report_add_target(&r, "app", "198.18.2.1", true, "198.18.1.1");
 	report_add_target(&r, "edge", "198.18.2.1", true, "198.18.1.1");
 	report_add_target(&r, "dns", "198.18.2.53", false, "198.18.1.1");
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", 0, 0,
-			      STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2");
 	c = fixture_add_check_bad(&r, PROTO_UDP, 7100, SERVICE_ECHO, "1-2", 2,
 				  2, STATUS_REPLY_DROPPED);
 	c->target = 1;
-	c = fixture_add_check_bad(&r, PROTO_UDP, 53, SERVICE_DNS, "1-2", 0, 0,
-				  STATUS_OK);
+	c = fixture_add_check_ok(&r, PROTO_UDP, 53, SERVICE_DNS, "1-2");
 	c->target = 2;
-	report_finish(&r);
-	text = fixture_render(report_write_prom, &r);
+	text = fixture_finish_render(report_write_prom, &r);
 	cr_assert_not_null(
 		strstr(text, "naclprobe_check_pass{scenario=\"\",name=\"dns\","
 			     "target=\"198.18.2.53\",proto=\"udp\","
@@ -225,37 +206,26 @@ Test(prom, each_target_gets_its_run_gauges)
 	cr_assert_not_null(strstr(
 		text, "naclprobe_run_duration_seconds{scenario=\"\",name="
 		      "\"edge\",target=\"198.18.2.1\"} 31\n"));
-	free(text);
-	report_free(&r);
 }
 
 Test(prom, a_failed_run_is_down_with_its_build_info)
 {
-	struct report r;
 	struct report_check *c;
-	char *text;
 
-	report_init(&r);
 	free(r.scenario_name);
 	r.scenario_name = xstrdup("nightly");
 	report_add_target(&r, "app", "198.18.2.1", true, "198.18.1.1");
 	report_add_target(&r, "dns", "198.18.2.53", false, "198.18.1.1");
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2", 0, 0,
-			      STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2");
 	c = fixture_add_check_bad(&r, PROTO_TCP, 443, SERVICE_ECHO, "1-2", 1, 2,
 				  STATUS_UNFINISHED);
 	c->target = 1;
 	c->no_answer = 1;
-	c->has_loss = true;
-	c->loss = 0.25;
-	c->has_rtt = true;
-	c->rtt_p50_ms = 0.5;
-	c->rtt_p99_ms = 12;
+	fixture_set_measured(c, 0.25, 0.5, 12);
 	report_set_target_error(&r, 1, "cannot reach it");
 	report_target_add_outage(&r.targets[0], 2.5, 3.25);
 	report_target_add_outage(&r.targets[0], 9, 1);
-	report_finish(&r);
-	text = fixture_render(report_write_prom, &r);
+	text = fixture_finish_render(report_write_prom, &r);
 	/* Outages add up per target; a target without any reads 0. */
 	cr_assert_not_null(
 		strstr(text, "naclprobe_outage_seconds{scenario=\"nightly\","
@@ -301,6 +271,4 @@ Test(prom, a_failed_run_is_down_with_its_build_info)
 	cr_assert_not_null(strstr(text, "naclprobe_up{scenario=\"nightly\","
 					"name=\"app\",target=\"198.18.2.1\"} "
 					"0\n"));
-	free(text);
-	report_free(&r);
 }

@@ -14,19 +14,6 @@ extern const struct service_ops quic_service;
 
 TestSuite(quic, .init = service_setup);
 
-static struct probe_id
-probe(bool agent)
-{
-	return (struct probe_id){.session = 0xa1b2c3d4,
-				 .seq = 0x01020304,
-				 .attempt = 2,
-				 .sport = 49152,
-				 .dport = 443,
-				 .agent = agent,
-				 .nonce = 0x1122334455667788ULL,
-				 .token = "\x11\x22\x33\x44\x55\x66\x77\x88"};
-}
-
 static uint32_t
 get32(const uint8_t *p)
 {
@@ -57,7 +44,7 @@ negotiation(const uint8_t *req, uint8_t first, const uint8_t *versions,
 
 Test(quic, request_is_a_reserved_version_of_1200_bytes_with_the_identity)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("quic", true);
 	uint8_t req[1500];
 	uint32_t version;
 
@@ -78,7 +65,7 @@ Test(quic, request_is_a_reserved_version_of_1200_bytes_with_the_identity)
 
 Test(quic, agentless_request_has_random_connection_ids)
 {
-	struct probe_id id = probe(false);
+	struct probe_id id = fixture_probe("quic", false);
 	uint8_t a[1500], b[1500];
 
 	cr_assert_eq(quic_service.request_encode(&id, PROTO_UDP, a, sizeof a),
@@ -95,7 +82,7 @@ Test(quic, agentless_request_has_random_connection_ids)
 
 Test(quic, no_request_over_tcp_or_into_a_short_buffer)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("quic", true);
 	uint8_t req[1500];
 
 	cr_assert_eq(
@@ -104,9 +91,25 @@ Test(quic, no_request_over_tcp_or_into_a_short_buffer)
 	cr_assert_eq(quic_service.request_encode(&id, PROTO_UDP, req, 1199), 0);
 }
 
+/* quic_service.reply_match of len bytes of buf over UDP, for id. */
+static enum reply_status
+match(const struct probe_id *id, const uint8_t *buf, size_t len,
+      struct reply_info *reply)
+{
+	return quic_service.reply_match(id, PROTO_UDP, buf, len, false, reply);
+}
+
+static void
+assert_not_a_reply(const struct probe_id *id, const uint8_t *buf, size_t len)
+{
+	struct reply_info reply;
+
+	cr_assert_eq(match(id, buf, len, &reply), REPLY_INVALID);
+}
+
 Test(quic, agent_negotiates_with_the_source_port_it_saw)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("quic", true);
 	struct request_info info = {0};
 	struct reply_info reply;
 	uint8_t req[1500], out[1500], expected[64];
@@ -124,15 +127,8 @@ Test(quic, agent_negotiates_with_the_source_port_it_saw)
 	cr_assert_eq(outlen, 43);
 	cr_assert_eq(n, 43);
 	cr_assert_eq(memcmp(out, expected, n), 0);
-	cr_assert(info.identified);
-	cr_assert_eq(info.session, 0xa1b2c3d4);
-	cr_assert_eq(info.seq, 0x01020304);
-	cr_assert_eq(info.sport, 49152);
-	cr_assert_eq(info.attempt, 2);
-	cr_assert_eq(memcmp(info.token, id.token, 8), 0);
-	cr_assert_eq(quic_service.reply_match(&id, PROTO_UDP, out, outlen,
-					      false, &reply),
-		     REPLY_MATCH);
+	service_assert_identity(&info, &id);
+	cr_assert_eq(match(&id, out, outlen, &reply), REPLY_MATCH);
 	cr_assert_eq(reply.observed_port, 40000);
 }
 
@@ -141,47 +137,42 @@ Test(quic, agent_negotiates_with_the_source_port_it_saw)
 static const uint8_t caddy_versions[] =
 	"\x00\x00\x00\x01\x70\x9a\x50\xc4\xff\x00\x00\x1d\xba\x5a\x1a\x0a";
 
+/* Encodes id's request into req[1500] and caddy's negotiation of it (first
+ * byte, nversions of caddy_versions) into out; returns its length. */
+static size_t
+caddy_negotiation(const struct probe_id *id, uint8_t *req, uint8_t first,
+		  size_t nversions, uint8_t *out)
+{
+	quic_service.request_encode(id, PROTO_UDP, req, 1500);
+	return negotiation(req, first, caddy_versions, nversions, out);
+}
+
 Test(quic, a_real_servers_negotiation_answers)
 {
-	struct probe_id id = probe(false), agent = probe(true);
+	struct probe_id id = fixture_probe("quic", false),
+			agent = fixture_probe("quic", true);
 	struct reply_info reply;
 	uint8_t req[1500], out[128];
 	size_t n;
 
-	quic_service.request_encode(&id, PROTO_UDP, req, sizeof req);
-	n = negotiation(req, 0xe5, caddy_versions, 4, out);
-	cr_assert_eq(
-		quic_service.reply_match(&id, PROTO_UDP, out, n, false, &reply),
-		REPLY_MATCH);
+	n = caddy_negotiation(&id, req, 0xe5, 4, out);
+	cr_assert_eq(match(&id, out, n, &reply), REPLY_MATCH);
 	cr_assert_eq(reply.observed_port, 0);
 	/* With an agent, a list without its mark says nothing of NAT. */
-	quic_service.request_encode(&agent, PROTO_UDP, req, sizeof req);
-	n = negotiation(req, 0xc0, caddy_versions, 2, out);
-	cr_assert_eq(quic_service.reply_match(&agent, PROTO_UDP, out, n, false,
-					      &reply),
-		     REPLY_MATCH);
+	n = caddy_negotiation(&agent, req, 0xc0, 2, out);
+	cr_assert_eq(match(&agent, out, n, &reply), REPLY_MATCH);
 	cr_assert_eq(reply.observed_port, 0);
-}
-
-static void
-assert_not_a_reply(const struct probe_id *id, const uint8_t *buf, size_t len)
-{
-	struct reply_info reply;
-
-	cr_assert_eq(quic_service.reply_match(id, PROTO_UDP, buf, len, false,
-					      &reply),
-		     REPLY_INVALID);
 }
 
 Test(quic, other_packets_do_not_answer)
 {
-	struct probe_id id = probe(false), other = probe(false);
+	struct probe_id id = fixture_probe("quic", false),
+			other = fixture_probe("quic", false);
 	struct reply_info reply;
 	uint8_t req[1500], out[128];
 	size_t n;
 
-	quic_service.request_encode(&id, PROTO_UDP, req, sizeof req);
-	n = negotiation(req, 0xc0, caddy_versions, 4, out);
+	n = caddy_negotiation(&id, req, 0xc0, 4, out);
 	/* Another attempt's IDs, the IDs not swapped, no versions, a partial
 	 * version, a version other than 0, a short header. */
 	other.nonce++;
@@ -204,22 +195,15 @@ Test(quic, other_packets_do_not_answer)
 static void
 assert_no_answer(const uint8_t *req, size_t len)
 {
-	struct request_info info = {0};
-	uint8_t out[1500];
-	size_t outlen;
-
-	cr_assert_eq(quic_service.request_answer(PROTO_UDP, req, len, &ctx,
-						 &info, out, sizeof out,
-						 &outlen),
-		     ANSWER_INVALID, "%zu bytes", len);
+	cr_assert_eq(
+		service_answer_status(&quic_service, PROTO_UDP, req, len, 1500),
+		ANSWER_INVALID, "%zu bytes", len);
 }
 
 Test(quic, agent_answers_no_small_short_or_negotiation_packet)
 {
-	struct probe_id id = probe(true);
-	struct request_info info = {0};
-	uint8_t req[1500], out[1500];
-	size_t outlen;
+	struct probe_id id = fixture_probe("quic", true);
+	uint8_t req[1500];
 
 	quic_service.request_encode(&id, PROTO_UDP, req, sizeof req);
 	assert_no_answer(req, 1199);
@@ -230,9 +214,8 @@ Test(quic, agent_answers_no_small_short_or_negotiation_packet)
 	memset(req + 1, 0, 4); /* Version Negotiation itself */
 	assert_no_answer(req, 1200);
 	memset(req + 1, 0x1a, 4);
-	cr_assert_eq(quic_service.request_answer(PROTO_TCP, req, 1200, &ctx,
-						 &info, out, sizeof out,
-						 &outlen),
+	cr_assert_eq(service_answer_status(&quic_service, PROTO_TCP, req, 1200,
+					   1500),
 		     ANSWER_INVALID);
 }
 
@@ -267,11 +250,6 @@ Test(quic, agent_negotiates_any_version_and_long_ids_within_the_request)
 
 Test(quic, row_capabilities)
 {
-	cr_assert_str_eq(quic_service.name, "quic");
-	cr_assert(quic_service.udp);
-	cr_assert_not(quic_service.tcp);
-	cr_assert_eq(quic_service.default_ports[0].proto, PROTO_UDP);
-	cr_assert_eq(quic_service.default_ports[0].port, 443);
-	cr_assert_eq(quic_service.default_ports[1].port, 0);
+	service_assert_row(&quic_service, "quic", true, false, PROTO_UDP, 443);
 	cr_assert(quic_service.reply_says_observed);
 }

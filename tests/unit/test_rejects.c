@@ -12,6 +12,15 @@ TestSuite(rejects);
 #define REJ STATUS_REJECTED
 #define SIL STATUS_REQUEST_DROPPED
 
+/* Asserts that b's hull is [from, to]. */
+static void
+assert_hull(const struct reject_block *b, uint16_t from, uint16_t to)
+{
+	cr_assert_eq(b->hull_from, from, "hull %u-%u", b->hull_from,
+		     b->hull_to);
+	cr_assert_eq(b->hull_to, to, "hull %u-%u", b->hull_from, b->hull_to);
+}
+
 Test(rejects, a_shattered_block_between_answering_ports)
 {
 	/* ok ok | rej sil sil rej sil rej sil | ok */
@@ -21,8 +30,7 @@ Test(rejects, a_shattered_block_between_answering_ports)
 	cr_assert_eq(rejects_find(s, sizeof s, &b), 1);
 	cr_assert_eq(b[0].from, 2);
 	cr_assert_eq(b[0].to, 8);
-	cr_assert_eq(b[0].hull_from, 2);
-	cr_assert_eq(b[0].hull_to, 7);
+	assert_hull(&b[0], 2, 7);
 	free(b);
 }
 
@@ -48,8 +56,7 @@ Test(rejects, agentless_silence_counts_too)
 	struct reject_block *b;
 
 	cr_assert_eq(rejects_find(s, sizeof s, &b), 1);
-	cr_assert_eq(b[0].hull_from, 0);
-	cr_assert_eq(b[0].hull_to, 2);
+	assert_hull(&b[0], 0, 2);
 	free(b);
 }
 
@@ -74,8 +81,7 @@ Test(rejects, a_block_rejected_to_its_edges_costs_one_probe_a_side)
 	struct oracle o = {0, 999, 0, {0}};
 
 	cr_assert_eq(rejects_extend(&b, oracle_probe, &o, 20), 2);
-	cr_assert_eq(b.hull_from, 0);
-	cr_assert_eq(b.hull_to, 999);
+	assert_hull(&b, 0, 999);
 	cr_assert_eq(o.asked[0], 999);
 	cr_assert_eq(o.asked[1], 0);
 }
@@ -87,8 +93,7 @@ Test(rejects, where_rejects_end_is_found_by_halving)
 	struct oracle o = {100, 700, 0, {0}};
 
 	rejects_extend(&b, oracle_probe, &o, 30);
-	cr_assert_eq(b.hull_to, 700);
-	cr_assert_eq(b.hull_from, 100);
+	assert_hull(&b, 100, 700);
 }
 
 Test(rejects, the_budget_bounds_the_probes)
@@ -97,6 +102,5 @@ Test(rejects, the_budget_bounds_the_probes)
 	struct oracle o = {450, 460, 0, {0}};
 
 	cr_assert_eq(rejects_extend(&b, oracle_probe, &o, 3), 3);
-	cr_assert_eq(b.hull_to, 500);
-	cr_assert_eq(b.hull_from, 400);
+	assert_hull(&b, 400, 500);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/xmalloc.h"
+#include "tests/unit/fixture_text.h"
 #include "reports/report.h"
 #include "tests/unit/fixture_dir.h"
 #include "tests/unit/fixture_report.h"
@@ -99,8 +100,8 @@ sample_report(struct report *r)
 	fixture_report_init_settings(r, "2026-11-20T10:00:02Z");
 	fixture_add_check_bad(r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999",
 			      49152, 65535, STATUS_REPLY_DROPPED);
-	fixture_add_check_bad(r, PROTO_TCP, 7000, SERVICE_ECHO,
-			      "1025-5000,49152-65535", 0, 0, STATUS_OK)
+	fixture_add_check_ok(r, PROTO_TCP, 7000, SERVICE_ECHO,
+			     "1025-5000,49152-65535")
 		->nat_translated = 2;
 	report_finish(r);
 }
@@ -172,6 +173,38 @@ sample_variant(const char *find, const char *replace)
 	return out;
 }
 
+/* Reads json, which must be a valid report, into r (free it). */
+static void
+read_ok(const char *json, struct report *r)
+{
+	cJSON *root = cJSON_Parse(json);
+	char *cause = NULL;
+
+	cr_assert_not_null(root, "test JSON does not parse: %s", json);
+	cr_assert_eq(report_from_json(root, r, &cause), 0, "%s",
+		     cause ? cause : "");
+	cJSON_Delete(root);
+}
+
+/* Writes r as JSON and reads it back into back (free it): the same report,
+ * written again as the same text. */
+static void
+round_trip(const struct report *r, struct report *back)
+{
+	cJSON *root = report_to_json(r);
+	char *cause = NULL, *a, *b;
+
+	cr_assert_eq(report_from_json(root, back, &cause), 0, "%s",
+		     cause ? cause : "");
+	assert_reports_equal(r, back);
+	a = report_json_text(r);
+	b = report_json_text(back);
+	cr_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	cJSON_Delete(root);
+}
+
 static void
 assert_json_error(const char *json, const char *expected)
 {
@@ -215,20 +248,9 @@ Test(report_json, document_has_the_schema_keys_in_order)
 Test(report_json, to_json_then_from_json_gives_the_same_report)
 {
 	struct report r, back;
-	cJSON *root;
-	char *cause = NULL, *a, *b;
 
 	sample_report(&r);
-	root = report_to_json(&r);
-	cr_assert_eq(report_from_json(root, &back, &cause), 0, "%s",
-		     cause ? cause : "");
-	assert_reports_equal(&r, &back);
-	a = report_json_text(&r);
-	b = report_json_text(&back);
-	cr_assert_str_eq(a, b);
-	free(a);
-	free(b);
-	cJSON_Delete(root);
+	round_trip(&r, &back);
 	report_free(&r);
 	report_free(&back);
 }
@@ -236,19 +258,13 @@ Test(report_json, to_json_then_from_json_gives_the_same_report)
 Test(report_json, agentless_report_with_any_bind_round_trips)
 {
 	struct report r, back;
-	cJSON *root;
-	char *cause = NULL;
 
 	sample_report(&r);
 	r.target_agent = false;
 	free(r.probe_bind);
 	r.probe_bind = xstrdup("");
 	r.settings.rate = 0;
-	root = report_to_json(&r);
-	cr_assert_eq(report_from_json(root, &back, &cause), 0, "%s",
-		     cause ? cause : "");
-	assert_reports_equal(&r, &back);
-	cJSON_Delete(root);
+	round_trip(&r, &back);
 	report_free(&r);
 	report_free(&back);
 }
@@ -280,18 +296,14 @@ Test(report_json, recorded_verdict_is_kept_on_reading)
 {
 	char *json = sample_variant("\"verdict\":\"pass\"}]",
 				    "\"verdict\":\"fail\"}]");
-	cJSON *root = cJSON_Parse(json);
 	struct report r;
-	char *cause = NULL;
 
-	cr_assert_eq(report_from_json(root, &r, &cause), 0, "%s",
-		     cause ? cause : "");
+	read_ok(json, &r);
+	free(json);
 	cr_assert_not(r.checks[1].pass);
 	cr_assert_not(r.pass);
 	cr_assert_eq(report_exit_code(&r), 1);
 	report_free(&r);
-	cJSON_Delete(root);
-	free(json);
 }
 
 Test(report_json, unmerged_equal_neighbours_are_merged_on_reading)
@@ -300,33 +312,25 @@ Test(report_json, unmerged_equal_neighbours_are_merged_on_reading)
 		"{\"from\":32768,\"to\":49151,\"status\":\"ok\"}",
 		"{\"from\":32768,\"to\":40000,\"status\":\"ok\"},"
 		"{\"from\":40001,\"to\":49151,\"status\":\"ok\"}");
-	cJSON *root = cJSON_Parse(json);
 	struct report r;
-	char *cause = NULL;
 
-	cr_assert_eq(report_from_json(root, &r, &cause), 0, "%s",
-		     cause ? cause : "");
+	read_ok(json, &r);
+	free(json);
 	cr_assert_eq(r.checks[0].nranges, 2);
 	cr_assert_eq(r.checks[0].ranges[0].from, 32768);
 	cr_assert_eq(r.checks[0].ranges[0].to, 49151);
 	report_free(&r);
-	cJSON_Delete(root);
-	free(json);
 }
 
 Test(report_json, unknown_keys_are_ignored)
 {
 	char *json = sample_variant("\"probe\":", "\"comment\":\"x\","
 						  "\"probe\":");
-	cJSON *root = cJSON_Parse(json);
 	struct report r;
-	char *cause = NULL;
 
-	cr_assert_eq(report_from_json(root, &r, &cause), 0, "%s",
-		     cause ? cause : "");
-	report_free(&r);
-	cJSON_Delete(root);
+	read_ok(json, &r);
 	free(json);
+	report_free(&r);
 }
 
 Test(report_json, root_must_be_an_object)
@@ -450,15 +454,12 @@ Test(report_json, port_zero_is_refused)
 /* The service names are test_service's; here, that they are named. */
 Test(report_json, unknown_service_is_refused)
 {
-	char *names = service_names_text(), *expected;
+	char *expected = fixture_service_names_between(
+		"checks[0].service: unknown service 'smtp' (expected ", ")");
 
-	expected = xasprintf("checks[0].service: unknown service 'smtp' "
-			     "(expected %s)",
-			     names);
 	assert_variant_error("\"service\":\"dns\"", "\"service\":\"smtp\"",
 			     expected);
 	free(expected);
-	free(names);
 }
 
 Test(report_json, bad_sports_is_refused_with_the_range_error)
@@ -626,6 +627,19 @@ write_file(const char *path, const char *text)
 	fclose(f);
 }
 
+/* Asserts that path reads back as r. */
+static void
+assert_reads_back(const char *path, const struct report *r)
+{
+	struct report back;
+	char *cause = NULL;
+
+	cr_assert_eq(report_read_json(path, &back, &cause), 0, "%s",
+		     cause ? cause : "");
+	assert_reports_equal(r, &back);
+	report_free(&back);
+}
+
 static void
 assert_read_error(const char *name, const char *content, const char *expected)
 {
@@ -647,7 +661,7 @@ Test(report_json, write_then_read_gives_the_same_report, .init = dir_setup,
      .fini = dir_teardown)
 {
 	char *path = xasprintf("%s/report.json", test_dir), *cause = NULL;
-	struct report r, back;
+	struct report r;
 	struct stat st;
 	mode_t old = umask(022);
 
@@ -659,11 +673,8 @@ Test(report_json, write_then_read_gives_the_same_report, .init = dir_setup,
 		     "a temporary file was left behind");
 	cr_assert_eq(stat(path, &st), 0);
 	cr_assert_eq(st.st_mode & 0777, 0644);
-	cr_assert_eq(report_read_json(path, &back, &cause), 0, "%s",
-		     cause ? cause : "");
-	assert_reports_equal(&r, &back);
+	assert_reads_back(path, &r);
 	report_free(&r);
-	report_free(&back);
 	free(path);
 }
 
@@ -785,8 +796,8 @@ Test(report_json, lifted_ranges_are_checked_like_the_trees, .init = dir_setup,
 Test(report_json, an_indented_report_reads_back_whole, .init = dir_setup,
      .fini = dir_teardown)
 {
-	char *path = xasprintf("%s/indented.json", test_dir), *cause = NULL;
-	struct report r, back;
+	char *path = xasprintf("%s/indented.json", test_dir);
+	struct report r;
 	cJSON *root;
 	char *text;
 
@@ -794,13 +805,10 @@ Test(report_json, an_indented_report_reads_back_whole, .init = dir_setup,
 	root = report_to_json(&r);
 	text = cJSON_Print(root);
 	write_file(path, text);
-	cr_assert_eq(report_read_json(path, &back, &cause), 0, "%s",
-		     cause ? cause : "");
-	assert_reports_equal(&r, &back);
+	assert_reads_back(path, &r);
 	free(text);
 	cJSON_Delete(root);
 	report_free(&r);
-	report_free(&back);
 	free(path);
 }
 
@@ -870,15 +878,11 @@ scenario_report(struct report *r)
 Test(report_json, scenario_report_round_trips)
 {
 	struct report r, back;
-	cJSON *root;
-	char *cause = NULL, *a, *b;
+	char *a, *b;
 	size_t i;
 
 	scenario_report(&r);
-	root = report_to_json(&r);
-	cr_assert_eq(report_from_json(root, &back, &cause), 0, "%s",
-		     cause ? cause : "");
-	assert_reports_equal(&r, &back);
+	round_trip(&r, &back);
 	cr_assert_str_eq(back.scenario_name, "vpc-baseline");
 	cr_assert_str_eq(back.scenario_description, "after a change");
 	cr_assert_eq(back.ntargets, 2);
@@ -926,7 +930,6 @@ Test(report_json, scenario_report_round_trips)
 		   "\"open\"}]"));
 	free(a);
 	free(b);
-	cJSON_Delete(root);
 	report_free(&r);
 	report_free(&back);
 }
@@ -947,12 +950,10 @@ Test(report_json, a_report_without_the_scenario_fields_reads)
 		"\"to\":1,\"status\":\"ok\"},{\"from\":2,\"to\":2,\"status\":"
 		"\"reply_dropped\"}],\"nat\":{\"translated\":0},\"verdict\":"
 		"\"fail\"}],\"summary\":{\"probes\":2,\"verdict\":\"fail\"}}";
-	cJSON *root = cJSON_Parse(old);
 	struct report r;
-	char *cause = NULL, *text;
+	char *text;
 
-	cr_assert_eq(report_from_json(root, &r, &cause), 0, "%s",
-		     cause ? cause : "");
+	read_ok(old, &r);
 	cr_assert_null(r.scenario_name);
 	cr_assert_eq(r.ntargets, 0);
 	cr_assert_eq(r.checks[0].target, 0);
@@ -963,7 +964,6 @@ Test(report_json, a_report_without_the_scenario_fields_reads)
 		text, "\"targets\":[{\"name\":\"\",\"address\":\"198.18.2.1\","
 		      "\"agent\":true,\"bind\":\"198.18.1.1\"}]"));
 	free(text);
-	cJSON_Delete(root);
 	report_free(&r);
 }
 
@@ -1091,11 +1091,7 @@ sample_run_report(struct report *r)
 	c = &r->checks[1];
 	c->no_answer = 12;
 	c->rejected_inferred = 3;
-	c->has_loss = true;
-	c->loss = 0.012345;
-	c->has_rtt = true;
-	c->rtt_p50_ms = 0.4567;
-	c->rtt_p99_ms = 12.0;
+	fixture_set_measured(c, 0.012345, 0.4567, 12.0);
 	c->evidence = xstrdup("capture");
 	report_check_add_note(c, "the service left 12 ports unanswered");
 	report_set_error(r, "the agent was lost mid-sweep");
@@ -1146,14 +1142,9 @@ Test(report_json, run_members_read_back)
 	struct report r, back;
 	const struct report_target *t;
 	const struct report_check *c;
-	char *cause = NULL, *a, *b;
-	cJSON *root;
 
 	sample_run_report(&r);
-	root = report_to_json(&r);
-	cr_assert_eq(report_from_json(root, &back, &cause), 0, "%s",
-		     cause ? cause : "");
-	assert_reports_equal(&r, &back);
+	round_trip(&r, &back);
 	cr_assert_str_eq(back.tool_name, "nacl-probe");
 	cr_assert_str_eq(back.tool_version, "0.2.0");
 	cr_assert_str_eq(back.error, "the agent was lost mid-sweep");
@@ -1180,12 +1171,6 @@ Test(report_json, run_members_read_back)
 	cr_assert_str_eq(c->notes[0], "the service left 12 ports unanswered");
 	cr_assert_not(back.checks[0].has_loss);
 	cr_assert_null(back.checks[0].evidence);
-	a = report_json_text(&r);
-	b = report_json_text(&back);
-	cr_assert_str_eq(a, b);
-	free(a);
-	free(b);
-	cJSON_Delete(root);
 	report_free(&r);
 	report_free(&back);
 }

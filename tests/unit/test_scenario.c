@@ -9,6 +9,7 @@
 
 #include "common/scenario.h"
 #include "common/xmalloc.h"
+#include "tests/unit/fixture_text.h"
 
 TestSuite(scenario);
 
@@ -207,62 +208,44 @@ Test(scenario, key_files_resolve_beside_the_scenario)
 
 Test(scenario, empty_text_is_refused)
 {
-	struct scenario s;
-	char *cause = NULL;
-
-	cr_assert_eq(scenario_parse("", 0, SCENARIO_PATH, &s, &cause), -1);
-	cr_assert_str_eq(cause, SCENARIO_PATH ": empty file, expected a "
-					      "nacl-probe scenario (JSON)");
-	free(cause);
+	assert_scenario_error(
+		"", "empty file, expected a nacl-probe scenario (JSON)");
 }
 
 Test(scenario, bad_json_names_line_and_column)
 {
-	struct scenario s;
-	static const char text[] = "{ \"name\": \"s\",\n  \"targets\": [\n  }";
-	char *cause = NULL;
-
-	cr_assert_eq(
-		scenario_parse(text, strlen(text), SCENARIO_PATH, &s, &cause),
-		-1);
-	cr_assert_str_eq(cause,
-			 SCENARIO_PATH ": not valid JSON at line 3, column 3");
-	free(cause);
+	assert_scenario_error("{ \"name\": \"s\",\n  \"targets\": [\n  }",
+			      "not valid JSON at line 3, column 3");
 }
 
 Test(scenario, trailing_garbage_is_not_json)
 {
+	assert_scenario_error("{\"name\":\"s\"} x",
+			      "not valid JSON at line 1, column 14");
+}
+
+/* Asserts that reading path fails with exactly expected. */
+static void
+assert_file_error(const char *path, const char *expected)
+{
 	struct scenario s;
-	static const char text[] = "{\"name\":\"s\"} x";
 	char *cause = NULL;
 
-	cr_assert_eq(
-		scenario_parse(text, strlen(text), SCENARIO_PATH, &s, &cause),
-		-1);
-	cr_assert_str_eq(cause,
-			 SCENARIO_PATH ": not valid JSON at line 1, column 14");
+	cr_assert_eq(scenario_read_file(path, &s, &cause), -1);
+	cr_assert_str_eq(cause, expected);
 	free(cause);
 }
 
 Test(scenario, missing_file_is_named)
 {
-	struct scenario s;
-	char *cause = NULL;
-
-	cr_assert_eq(scenario_read_file("/nonexistent/s.json", &s, &cause), -1);
-	cr_assert_str_eq(cause, "/nonexistent/s.json: cannot open: No such "
-				"file or directory");
-	free(cause);
+	assert_file_error("/nonexistent/s.json",
+			  "/nonexistent/s.json: cannot open: No such file or "
+			  "directory");
 }
 
 Test(scenario, unreadable_file_is_named)
 {
-	struct scenario s;
-	char *cause = NULL;
-
-	cr_assert_eq(scenario_read_file("/", &s, &cause), -1);
-	cr_assert_str_eq(cause, "/: cannot read: Is a directory");
-	free(cause);
+	assert_file_error("/", "/: cannot read: Is a directory");
 }
 
 Test(scenario, read_file_parses_what_it_reads)
@@ -685,34 +668,28 @@ Test(scenario, a_protocol_and_port_is_checked_once)
 /* The service names are test_service's; here, that they are named. */
 Test(scenario, service_must_be_a_string)
 {
-	char *names = service_names_text(), *expected;
+	char *expected = fixture_service_names_between(
+		"checks[0].service: expected a string: ", ", found a number");
 
-	expected = xasprintf("checks[0].service: expected a string: %s, "
-			     "found a number",
-			     names);
 	assert_scenario_error(
 		"{\"name\":\"s\",\"targets\":[{\"name\":\"app\",\"agent\":"
 		"\"198.18.2.1\"}],\"checks\":[{\"proto\":\"udp\",\"port\":53,"
 		"\"service\":1,\"sports\":\"linux\"}]}",
 		expected);
 	free(expected);
-	free(names);
 }
 
 Test(scenario, unknown_service_is_named)
 {
-	char *names = service_names_text(), *expected;
+	char *expected = fixture_service_names_between(
+		"checks[0].service: unknown service 'smtp' (expected ", ")");
 
-	expected = xasprintf("checks[0].service: unknown service 'smtp' "
-			     "(expected %s)",
-			     names);
 	assert_scenario_error(
 		"{\"name\":\"s\",\"targets\":[{\"name\":\"app\",\"agent\":"
 		"\"198.18.2.1\"}],\"checks\":[{\"proto\":\"udp\",\"port\":53,"
 		"\"service\":\"smtp\",\"sports\":\"linux\"}]}",
 		expected);
 	free(expected);
-	free(names);
 }
 
 Test(scenario, service_must_run_over_the_protocol)

@@ -52,10 +52,18 @@ open_session(const struct sockaddr_in *probe, const struct sockaddr_in *control,
 			    key);
 }
 
-Test(session, seen_log_is_sized_by_the_plan)
+/* A session for the probe 198.18.1.1, as declared and as seen. */
+static struct session *
+open_probe_session(void)
 {
 	struct sockaddr_in probe = address("198.18.1.1", 0);
-	struct session *s = open_session(&probe, &probe, NULL);
+
+	return open_session(&probe, &probe, NULL);
+}
+
+Test(session, seen_log_is_sized_by_the_plan)
+{
+	struct session *s = open_probe_session();
 
 	cr_assert_not_null(s);
 	cr_assert_eq(s->seen.nchecks, 2);
@@ -66,9 +74,8 @@ Test(session, seen_log_is_sized_by_the_plan)
 
 Test(session, identified_requests_set_the_socket_bit)
 {
-	struct sockaddr_in probe = address("198.18.1.1", 0);
 	struct sockaddr_in from = address("198.18.1.1", 40000);
-	struct session *s = open_session(&probe, &probe, NULL);
+	struct session *s = open_probe_session();
 
 	session_record(s, PROTO_UDP, 7000, 40000, (struct sockaddr *)&from);
 	session_record(s, PROTO_UDP, 7000, 40000, (struct sockaddr *)&from);
@@ -81,9 +88,8 @@ Test(session, identified_requests_set_the_socket_bit)
 
 Test(session, another_source_port_sets_nat_and_a_sample)
 {
-	struct sockaddr_in probe = address("198.18.1.1", 0);
 	struct sockaddr_in natted = address("198.18.2.254", 20001);
-	struct session *s = open_session(&probe, &probe, NULL);
+	struct session *s = open_probe_session();
 
 	session_record(s, PROTO_TCP, 7000, 40000, (struct sockaddr *)&natted);
 	cr_assert(seen_report_get(&s->seen, 1, SEEN_SOCKET, 40000 - 1024));
@@ -95,9 +101,8 @@ Test(session, another_source_port_sets_nat_and_a_sample)
 
 Test(session, requests_outside_its_ports_are_counted_not_kept)
 {
-	struct sockaddr_in probe = address("198.18.1.1", 0);
 	struct sockaddr_in from = address("198.18.1.1", 80);
-	struct session *s = open_session(&probe, &probe, NULL);
+	struct session *s = open_probe_session();
 
 	session_record(s, PROTO_UDP, 7000, 80, (struct sockaddr *)&from);
 	session_record(s, PROTO_UDP, 7001, 40000, (struct sockaddr *)&from);
@@ -107,9 +112,8 @@ Test(session, requests_outside_its_ports_are_counted_not_kept)
 
 Test(session, handshakes_set_the_socket_bit_of_their_port)
 {
-	struct sockaddr_in probe = address("198.18.1.1", 0);
 	struct sockaddr_in from = address("198.18.1.1", 65535);
-	struct session *s = open_session(&probe, &probe, NULL);
+	struct session *s = open_probe_session();
 
 	session_record_handshake(s, 7000, (struct sockaddr *)&from);
 	cr_assert(seen_report_get(&s->seen, 1, SEEN_SOCKET, 64511));
@@ -118,8 +122,7 @@ Test(session, handshakes_set_the_socket_bit_of_their_port)
 
 Test(session, wire_out_counts_only_after_wire_in)
 {
-	struct sockaddr_in probe = address("198.18.1.1", 0);
-	struct session *s = open_session(&probe, &probe, NULL);
+	struct session *s = open_probe_session();
 
 	/* A stale SYN-ACK retransmission of an earlier sweep proves nothing. */
 	session_record_wire(s, SEEN_WIRE_OUT, PROTO_TCP, 7000, 41000);

@@ -30,8 +30,7 @@ assert_text(struct report *r, const char *expected)
 {
 	char *text;
 
-	report_finish(r);
-	text = fixture_render(report_write_text, r);
+	text = fixture_finish_render(report_write_text, r);
 	cr_assert_str_eq(text, expected);
 	free(text);
 	report_free(r);
@@ -44,8 +43,7 @@ Test(text, failing_and_passing_checks_render_exactly)
 	report_init(&r, true);
 	fixture_add_check_band(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-65535",
 			       STATUS_OK, 49152, 65535, STATUS_REPLY_DROPPED);
-	fixture_add_check_band(&r, PROTO_TCP, 7000, SERVICE_ECHO, "32768-65535",
-			       STATUS_OK, 0, 0, STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_TCP, 7000, SERVICE_ECHO, "32768-65535");
 	assert_text(
 		&r, AGENT_HEADER
 		"udp/7000 echo  sports 32768-65535 (32768 ports): FAIL\n"
@@ -87,9 +85,8 @@ Test(text, passing_run_without_agent_and_any_bind)
 	report_init(&r, false);
 	free(r.probe_bind);
 	r.probe_bind = xstrdup("");
-	fixture_add_check_band(&r, PROTO_UDP, 53, SERVICE_ECHO,
-			       "1025-5000,49152-65535", STATUS_OK, 0, 0,
-			       STATUS_OK);
+	fixture_add_check_ok(&r, PROTO_UDP, 53, SERVICE_ECHO,
+			     "1025-5000,49152-65535");
 	assert_text(&r,
 		    "nacl-probe report: any -> 198.18.2.1 (no agent)   "
 		    "2026-11-20T10:00:00Z .. 2026-11-20T10:00:02Z\n"
@@ -186,8 +183,8 @@ Test(text, nat_translation_prints_a_warning)
 	struct report_check *c;
 
 	report_init(&r, true);
-	c = fixture_add_check_band(&r, PROTO_UDP, 7000, SERVICE_ECHO,
-				   "40000-40009", STATUS_OK, 0, 0, STATUS_OK);
+	c = fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO,
+				 "40000-40009");
 	c->nat_translated = 10;
 	assert_text(
 		&r, AGENT_HEADER
@@ -201,18 +198,13 @@ Test(text, nat_translation_prints_a_warning)
 Test(text, many_failing_ranges_are_cut_after_twenty)
 {
 	struct report r;
-	char *text, *line;
-	size_t listed = 0;
+	char *text;
 
 	report_init(&r, true);
 	/* Every other port drops: 25 single-port ranges not ok. */
 	fixture_add_check_every_other(&r, 40000, 40049, STATUS_DROPPED);
-	report_finish(&r);
-	text = fixture_render(report_write_text, &r);
-	for (line = strstr(text, "  dropped (1 port)"); line != NULL;
-	     line = strstr(line + 1, "  dropped (1 port)"))
-		listed++;
-	cr_assert_eq(listed, 20);
+	text = fixture_finish_render(report_write_text, &r);
+	cr_assert_eq(fixture_count(text, "  dropped (1 port)"), 20);
 	cr_assert_not_null(strstr(text, "  40001  dropped (1 port): "));
 	cr_assert_not_null(strstr(text, "  40039  dropped (1 port): "));
 	cr_assert_null(strstr(text, "  40041  dropped"));
@@ -224,10 +216,7 @@ Test(text, many_failing_ranges_are_cut_after_twenty)
 		"(\"fixes\")\n"
 		"NACL entries that would fix it, each once:\n"));
 	/* Five fixes are written out, their ten entries listed once. */
-	for (listed = 0, line = strstr(text, "    fix: "); line != NULL;
-	     line = strstr(line + 1, "    fix: "))
-		listed++;
-	cr_assert_eq(listed, 5);
+	cr_assert_eq(fixture_count(text, "    fix: "), 5);
 	cr_assert_not_null(strstr(text, "From=40009,To=40009"));
 	cr_assert_null(strstr(text, "From=40011,To=40011"));
 	cr_assert_not_null(strstr(text, "; NACL entries 9 and 10 below\n"));
@@ -377,11 +366,7 @@ Test(text, a_failed_run_shows_its_error_notes_outages_and_measures)
 				   "40000-40009", STATUS_OK, 40005, 40009,
 				   STATUS_UNFINISHED);
 	c->no_answer = 2;
-	c->has_loss = true;
-	c->loss = 0.025;
-	c->has_rtt = true;
-	c->rtt_p50_ms = 0.41;
-	c->rtt_p99_ms = 12.04;
+	fixture_set_measured(c, 0.025, 0.41, 12.04);
 	report_check_add_note(c, "evidence lost: the agent's UDP queue "
 				 "overflowed");
 	report_set_error(&r, "the agent was lost mid-sweep");
@@ -413,13 +398,12 @@ Test(text, loss_of_one_percent_or_less_is_not_shown)
 	char *text;
 
 	report_init(&r, true);
-	c = fixture_add_check_band(&r, PROTO_UDP, 7000, SERVICE_ECHO,
-				   "40000-40009", STATUS_OK, 0, 0, STATUS_OK);
+	c = fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO,
+				 "40000-40009");
 	c->has_loss = true;
 	c->loss = 0.01;
 	c->has_rtt = true;
-	report_finish(&r);
-	text = fixture_render(report_write_text, &r);
+	text = fixture_finish_render(report_write_text, &r);
 	cr_assert_null(strstr(text, "loss"), "%s", text);
 	free(text);
 	report_free(&r);
@@ -436,8 +420,7 @@ Test(text, an_entry_two_checks_need_is_listed_once)
 			       STATUS_OK, 40005, 40009, STATUS_REPLY_DROPPED);
 	fixture_add_check_band(&r, PROTO_UDP, 123, SERVICE_ECHO, "40000-40009",
 			       STATUS_OK, 40005, 40009, STATUS_REPLY_DROPPED);
-	report_finish(&r);
-	text = fixture_render(report_write_text, &r);
+	text = fixture_finish_render(report_write_text, &r);
 	for (at = strstr(text, "aws ec2 "); at != NULL;
 	     at = strstr(at + 1, "aws ec2 "))
 		n++;

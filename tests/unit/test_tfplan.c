@@ -317,69 +317,71 @@ Test(tfplan, default_nacl_and_replacement_and_standalone_rule_on_export)
 
 Test(tfplan, values_are_checked_by_path)
 {
+	/* One resource change each: address, type, actions, before, after,
+	 * after_unknown, and the error it gets. */
+	static const struct {
+		const char *address, *type, *actions, *before, *after, *unknown,
+			*error;
+	} cases[] = {
+		{"aws_network_acl.a", "aws_network_acl", "['update']", "null",
+		 "{'id':'acl-1','ingress':[" BLOCK(
+			 100, "tcpp", 1, 2, "0.0.0.0/0", "") "],'egress':[]}",
+		 "{}",
+		 "resource_changes[0].change.after.ingress[0]."
+		 "protocol: unknown protocol 'tcpp' (expected tcp, "
+		 "udp, icmp, icmpv6, all, -1 or a number 0-255)"},
+		{"aws_network_acl.a", "aws_network_acl", "['update']", "null",
+		 "{'id':'acl-1','ingress':[" BLOCK(100, "6", 1, 2, "", "") "]}",
+		 "{}",
+		 "resource_changes[0].change.after.ingress[0]: has "
+		 "neither cidr_block nor ipv6_cidr_block (expected "
+		 "exactly one, the other \"\")"},
+		{"aws_network_acl.a", "aws_network_acl", "['update']", "null",
+		 "{'id':'acl-1','ingress':[" BLOCK(100, "6", 9, 2, "10.0.0.0/8",
+						   "") "]}",
+		 "{}",
+		 "resource_changes[0].change.after.ingress[0]: "
+		 "to_port 2 is below from_port 9"},
+		{"aws_network_acl.a", "aws_network_acl", "['update']", "null",
+		 "{'id':'acl-1','ingress':[" BLOCK(0, "6", 1, 2, "10.0.0.0/8",
+						   "") "]}",
+		 "{}",
+		 "resource_changes[0].change.after.ingress[0]."
+		 "rule_no: expected an integer from 1 to 32766, "
+		 "found 0"},
+		{"aws_network_acl.a", "aws_network_acl", "['update']", "null",
+		 "{'id':'acl-1','ingress':[" BLOCK(1, "6", 1, 2, "::/0",
+						   "") "]}",
+		 "{}",
+		 "resource_changes[0].change.after.ingress[0]."
+		 "cidr_block: '::/0' is not an IPv4 CIDR block (IPv6 "
+		 "ones go in ipv6_cidr_block)"},
+		{"aws_network_acl.a", "aws_network_acl", "['create']", "null",
+		 "{'egress':[]}", "{'ingress':true}",
+		 "resource_changes[0].change.after.ingress: not "
+		 "known until apply (after_unknown): nacl-report "
+		 "cannot predict rules computed at apply"},
+		{"aws_network_acl_rule.r", "aws_network_acl_rule", "['create']",
+		 "null",
+		 "{'rule_number':1,'protocol':'6','rule_action':"
+		 "'allow','cidr_block':'0.0.0.0/0','from_port':1,"
+		 "'to_port':2}",
+		 "{'network_acl_id':true}",
+		 "resource_changes[0].change.after.network_acl_id: "
+		 "not known until apply (after_unknown): and no "
+		 "reference in the configuration names a resource "
+		 "of the plan (expected a reference like "
+		 "aws_network_acl.app.id)"},
+	};
 	char *json;
 
-	json = one_change(
-		"aws_network_acl.a", "aws_network_acl", "['update']", "null",
-		"{'id':'acl-1','ingress':[" BLOCK(
-			100, "tcpp", 1, 2, "0.0.0.0/0", "") "],'egress':[]}",
-		"{}");
-	assert_error(json, "resource_changes[0].change.after.ingress[0]."
-			   "protocol: unknown protocol 'tcpp' (expected tcp, "
-			   "udp, icmp, icmpv6, all, -1 or a number 0-255)");
-	free(json);
-	json = one_change(
-		"aws_network_acl.a", "aws_network_acl", "['update']", "null",
-		"{'id':'acl-1','ingress':[" BLOCK(100, "6", 1, 2, "", "") "]}",
-		"{}");
-	assert_error(json, "resource_changes[0].change.after.ingress[0]: has "
-			   "neither cidr_block nor ipv6_cidr_block (expected "
-			   "exactly one, the other \"\")");
-	free(json);
-	json = one_change("aws_network_acl.a", "aws_network_acl", "['update']",
-			  "null",
-			  "{'id':'acl-1','ingress':[" BLOCK(
-				  100, "6", 9, 2, "10.0.0.0/8", "") "]}",
-			  "{}");
-	assert_error(json, "resource_changes[0].change.after.ingress[0]: "
-			   "to_port 2 is below from_port 9");
-	free(json);
-	json = one_change("aws_network_acl.a", "aws_network_acl", "['update']",
-			  "null",
-			  "{'id':'acl-1','ingress':[" BLOCK(
-				  0, "6", 1, 2, "10.0.0.0/8", "") "]}",
-			  "{}");
-	assert_error(json, "resource_changes[0].change.after.ingress[0]."
-			   "rule_no: expected an integer from 1 to 32766, "
-			   "found 0");
-	free(json);
-	json = one_change("aws_network_acl.a", "aws_network_acl", "['update']",
-			  "null",
-			  "{'id':'acl-1','ingress':[" BLOCK(1, "6", 1, 2,
-							    "::/0", "") "]}",
-			  "{}");
-	assert_error(json, "resource_changes[0].change.after.ingress[0]."
-			   "cidr_block: '::/0' is not an IPv4 CIDR block (IPv6 "
-			   "ones go in ipv6_cidr_block)");
-	free(json);
-	json = one_change("aws_network_acl.a", "aws_network_acl", "['create']",
-			  "null", "{'egress':[]}", "{'ingress':true}");
-	assert_error(json, "resource_changes[0].change.after.ingress: not "
-			   "known until apply (after_unknown): nacl-report "
-			   "cannot predict rules computed at apply");
-	free(json);
-	json = one_change("aws_network_acl_rule.r", "aws_network_acl_rule",
-			  "['create']", "null",
-			  "{'rule_number':1,'protocol':'6','rule_action':"
-			  "'allow','cidr_block':'0.0.0.0/0','from_port':1,"
-			  "'to_port':2}",
-			  "{'network_acl_id':true}");
-	assert_error(json, "resource_changes[0].change.after.network_acl_id: "
-			   "not known until apply (after_unknown): and no "
-			   "reference in the configuration names a resource "
-			   "of the plan (expected a reference like "
-			   "aws_network_acl.app.id)");
-	free(json);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		json = one_change(cases[i].address, cases[i].type,
+				  cases[i].actions, cases[i].before,
+				  cases[i].after, cases[i].unknown);
+		assert_error(json, cases[i].error);
+		free(json);
+	}
 }
 
 /* Protocol -1 or "all" comes with ports 0/0, -1/-1 or none: all ports. */

@@ -35,22 +35,6 @@ static const char openssl_hello_hex[] =
 
 TestSuite(tls, .init = service_setup);
 
-static struct probe_id
-probe(bool agent)
-{
-	return (struct probe_id){.session = 0xa1b2c3d4,
-				 .seq = 0x01020304,
-				 .attempt = 2,
-				 .sport = 49152,
-				 .dport = 443,
-				 .agent = agent,
-				 .dns_name = agent ? "nacl-probe.test"
-						   : "www.example.test.",
-				 .host = "198.18.2.1",
-				 .nonce = 0x1122334455667788ULL,
-				 .token = "\x11\x22\x33\x44\x55\x66\x77\x88"};
-}
-
 static size_t
 unhex(const char *hex, uint8_t *out, size_t size)
 {
@@ -93,12 +77,25 @@ extension(const uint8_t *hello, size_t len, unsigned type, size_t *ext_len)
 	return found;
 }
 
+/* Asserts that the hello has extension type, starting with the size bytes
+ * of want; returns the extension's length. */
+static size_t
+assert_extension(const uint8_t *hello, size_t len, unsigned type,
+		 const char *want, size_t size)
+{
+	size_t ext_len;
+	const uint8_t *ext = extension(hello, len, type, &ext_len);
+
+	cr_assert_not_null(ext, "no extension %#x", type);
+	cr_assert_eq(memcmp(ext, want, size), 0, "extension %#x", type);
+	return ext_len;
+}
+
 Test(tls, client_hello_framing_and_identity)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("tls", true);
 	uint8_t req[1024];
-	const uint8_t *sni;
-	size_t n, sni_len;
+	size_t n;
 
 	n = tls_service.request_encode(&id, PROTO_TCP, req, sizeof req);
 	cr_assert_gt(n, 0);
@@ -116,53 +113,44 @@ Test(tls, client_hello_framing_and_identity)
 	cr_assert_eq(memcmp(req + SID_AT + 33,
 			    "\x00\x06\x13\x01\x13\x02\x13\x03\x01\x00", 10),
 		     0);
-	sni = extension(req, n, 0x0000, &sni_len);
-	cr_assert_not_null(sni);
-	cr_assert_eq(sni_len, 2 + 1 + 2 + 15);
-	cr_assert_eq(memcmp(sni, "\x00\x12\x00\x00\x0fnacl-probe.test", 20), 0);
+	cr_assert_eq(assert_extension(req, n, 0x0000,
+				      "\x00\x12\x00\x00\x0fnacl-probe.test",
+				      20),
+		     2 + 1 + 2 + 15);
 }
 
 Test(tls, client_hello_offers_tls13_with_an_x25519_share)
 {
-	struct probe_id id = probe(false);
+	struct probe_id id = fixture_probe("tls", false);
 	uint8_t req[1024];
-	const uint8_t *ext;
 	size_t n, len;
 
 	n = tls_service.request_encode(&id, PROTO_TCP, req, sizeof req);
-	ext = extension(req, n, 0x002b, &len); /* supported_versions */
-	cr_assert_not_null(ext);
-	cr_assert_eq(len, 3);
-	cr_assert_eq(memcmp(ext, "\x02\x03\x04", 3), 0);
-	ext = extension(req, n, 0x000a, &len); /* supported_groups */
-	cr_assert_not_null(ext);
-	cr_assert_eq(memcmp(ext, "\x00\x04\x00\x1d\x00\x17", 6), 0);
+	/* supported_versions, supported_groups, key_share */
+	cr_assert_eq(assert_extension(req, n, 0x002b, "\x02\x03\x04", 3), 3);
+	assert_extension(req, n, 0x000a, "\x00\x04\x00\x1d\x00\x17", 6);
 	cr_assert_not_null(extension(req, n, 0x000d, &len));
-	ext = extension(req, n, 0x0033, &len); /* key_share */
-	cr_assert_not_null(ext);
-	cr_assert_eq(len, 2 + 2 + 2 + 32);
-	cr_assert_eq(memcmp(ext, "\x00\x24\x00\x1d\x00\x20", 6), 0);
+	cr_assert_eq(
+		assert_extension(req, n, 0x0033, "\x00\x24\x00\x1d\x00\x20", 6),
+		2 + 2 + 2 + 32);
 }
 
 Test(tls, agentless_hello_has_no_identity_and_the_name_without_its_dot)
 {
-	struct probe_id id = probe(false);
+	struct probe_id id = fixture_probe("tls", false);
 	uint8_t req[1024];
-	const uint8_t *sni;
-	size_t n, sni_len;
+	size_t n;
 
 	n = tls_service.request_encode(&id, PROTO_TCP, req, sizeof req);
 	cr_assert_eq(req[SID_AT], 32);
 	cr_assert_neq(memcmp(req + SID_AT + 1, "np", 2), 0);
-	sni = extension(req, n, 0x0000, &sni_len);
-	cr_assert_not_null(sni);
-	cr_assert_eq(memcmp(sni, "\x00\x13\x00\x00\x10www.example.test", 21),
-		     0);
+	assert_extension(req, n, 0x0000, "\x00\x13\x00\x00\x10www.example.test",
+			 21);
 }
 
 Test(tls, no_server_name_for_the_root_or_none)
 {
-	struct probe_id id = probe(false);
+	struct probe_id id = fixture_probe("tls", false);
 	uint8_t req[1024];
 	size_t n, len;
 
@@ -176,7 +164,7 @@ Test(tls, no_server_name_for_the_root_or_none)
 
 Test(tls, the_nonce_decides_the_random_bytes)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("tls", true);
 	uint8_t a[1024], b[1024];
 	size_t na, nb;
 
@@ -193,7 +181,7 @@ Test(tls, the_nonce_decides_the_random_bytes)
 
 Test(tls, no_request_over_udp_or_into_a_short_buffer)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("tls", true);
 	uint8_t req[1024];
 	size_t n;
 
@@ -206,7 +194,7 @@ Test(tls, no_request_over_udp_or_into_a_short_buffer)
 
 Test(tls, agent_answers_an_alert_and_reads_the_identity)
 {
-	struct probe_id id = probe(true);
+	struct probe_id id = fixture_probe("tls", true);
 	struct request_info info = {0};
 	struct reply_info reply;
 	uint8_t req[1024], out[64];
@@ -218,12 +206,7 @@ Test(tls, agent_answers_an_alert_and_reads_the_identity)
 		     ANSWER_REPLY);
 	cr_assert_eq(outlen, 7);
 	cr_assert_eq(memcmp(out, "\x15\x03\x03\x00\x02\x02\x28", 7), 0);
-	cr_assert(info.identified);
-	cr_assert_eq(info.session, 0xa1b2c3d4);
-	cr_assert_eq(info.seq, 0x01020304);
-	cr_assert_eq(info.sport, 49152);
-	cr_assert_eq(info.attempt, 2);
-	cr_assert_eq(memcmp(info.token, id.token, 8), 0);
+	service_assert_identity(&info, &id);
 	cr_assert_eq(tls_service.reply_match(&id, PROTO_TCP, out, outlen, false,
 					     &reply),
 		     REPLY_MATCH);
@@ -247,16 +230,14 @@ Test(tls, a_real_clients_hello_is_answered_unidentified)
 
 Test(tls, agent_waits_for_the_whole_first_record)
 {
-	struct probe_id id = probe(true);
-	struct request_info info = {0};
-	uint8_t req[1024], out[64];
-	size_t n, outlen, cut;
+	struct probe_id id = fixture_probe("tls", true);
+	uint8_t req[1024];
+	size_t n, cut;
 
 	n = tls_service.request_encode(&id, PROTO_TCP, req, sizeof req);
 	for (cut = 0; cut < n; cut++)
-		cr_assert_eq(tls_service.request_answer(PROTO_TCP, req, cut,
-							&ctx, &info, out,
-							sizeof out, &outlen),
+		cr_assert_eq(service_answer_status(&tls_service, PROTO_TCP, req,
+						   cut, 64),
 			     ANSWER_INCOMPLETE, "%zu of %zu bytes", cut, n);
 }
 
@@ -276,10 +257,9 @@ assert_not_a_request(const uint8_t *req, size_t len)
 
 Test(tls, what_is_not_a_client_hello_gets_nothing)
 {
-	struct probe_id id = probe(true);
-	struct request_info info = {0};
-	uint8_t req[1024], out[64];
-	size_t n, outlen;
+	struct probe_id id = fixture_probe("tls", true);
+	uint8_t req[1024];
+	size_t n;
 
 	assert_not_a_request((const uint8_t *)"GET / HTTP/1.1\r\n\r\n", 18);
 	/* application_data, a ServerHello, an SSLv3 length of 0 */
@@ -292,15 +272,14 @@ Test(tls, what_is_not_a_client_hello_gets_nothing)
 	assert_not_a_request(req, n);
 	assert_not_a_request((const uint8_t *)"\x16\x03\x01\x00\x00", 5);
 	req[SID_AT] = 32;
-	cr_assert_eq(tls_service.request_answer(PROTO_UDP, req, n, &ctx, &info,
-						out, sizeof out, &outlen),
+	cr_assert_eq(service_answer_status(&tls_service, PROTO_UDP, req, n, 64),
 		     ANSWER_INVALID);
 }
 
 static void
 assert_reply(const char *bytes, size_t len, bool eof, enum reply_status want)
 {
-	struct probe_id id = probe(false);
+	struct probe_id id = fixture_probe("tls", false);
 	struct reply_info reply;
 
 	cr_assert_eq(tls_service.reply_match(&id, PROTO_TCP,
@@ -335,12 +314,7 @@ Test(tls, other_bytes_do_not_answer)
 
 Test(tls, row_capabilities)
 {
-	cr_assert_str_eq(tls_service.name, "tls");
-	cr_assert_not(tls_service.udp);
-	cr_assert(tls_service.tcp);
-	cr_assert_eq(tls_service.default_ports[0].proto, PROTO_TCP);
-	cr_assert_eq(tls_service.default_ports[0].port, 443);
-	cr_assert_eq(tls_service.default_ports[1].port, 0);
+	service_assert_row(&tls_service, "tls", false, true, PROTO_TCP, 443);
 	/* nginx waits for the client's next flight after its ServerHello. */
 	cr_assert_not(tls_service.server_closes);
 	/* An alert cannot say which source the agent saw: the seen-log does. */
