@@ -13,29 +13,28 @@
 
 #include "common/xmalloc.h"
 
-static int
-atomic_file_write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
+/* The writer of atomic_file_write_temp: len bytes of data. */
+struct atomic_file_data {
+	const char *data;
+	size_t len;
+};
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
+static void
+atomic_file_write_data(FILE *out, const void *arg)
+{
+	const struct atomic_file_data *d = arg;
+
+	fwrite(d->data, 1, d->len, out);
 }
 
 int
-atomic_file_write_temp(const char *path, const char *what, const char *data,
-		       size_t len, char **tmp_out, char **cause)
+atomic_file_write_temp_with(const char *path, const char *what,
+			    atomic_file_writer *writer, const void *arg,
+			    char **tmp_out, char **cause)
 {
 	char *dir_copy = xstrdup(path), *base_copy = xstrdup(path), *tmp;
 	const char *step;
+	FILE *out = NULL;
 	mode_t mask;
 	int fd, saved;
 
@@ -58,28 +57,49 @@ atomic_file_write_temp(const char *path, const char *what, const char *data,
 	step = "setting its mode";
 	if (fchmod(fd, 0666 & ~mask) != 0)
 		goto fail;
-	step = "writing";
-	if (atomic_file_write_all(fd, data, len) != 0)
+	out = fdopen(fd, "w");
+	if (out == NULL)
 		goto fail;
+	step = "writing";
+	errno = 0;
+	writer(out, arg);
+	if (fflush(out) != 0 || ferror(out)) {
+		if (errno == 0)
+			errno = EIO;
+		goto fail;
+	}
 	step = "syncing";
 	if (fsync(fd) != 0)
 		goto fail;
 	step = "closing";
-	if (close(fd) != 0) {
-		fd = -1;
+	fd = -1;
+	if (fclose(out) != 0) {
+		out = NULL;
 		goto fail;
 	}
 	*tmp_out = tmp;
 	return 0;
 fail:
 	saved = errno;
-	if (fd >= 0)
+	if (out != NULL)
+		fclose(out);
+	else if (fd >= 0)
 		close(fd);
 	unlink(tmp);
 	*cause = xasprintf("cannot write %s '%s': %s: %s", what, path, step,
 			   strerror(saved));
 	free(tmp);
 	return -1;
+}
+
+int
+atomic_file_write_temp(const char *path, const char *what, const char *data,
+		       size_t len, char **tmp_out, char **cause)
+{
+	struct atomic_file_data d = {data, len};
+
+	return atomic_file_write_temp_with(path, what, atomic_file_write_data,
+					   &d, tmp_out, cause);
 }
 
 void
@@ -96,13 +116,15 @@ atomic_file_sync_directory(const char *path)
 }
 
 int
-atomic_file_replace(const char *path, const char *what, const char *data,
-		    size_t len, char **cause)
+atomic_file_replace_with(const char *path, const char *what,
+			 atomic_file_writer *writer, const void *arg,
+			 char **cause)
 {
 	char *tmp;
 	int saved;
 
-	if (atomic_file_write_temp(path, what, data, len, &tmp, cause) != 0)
+	if (atomic_file_write_temp_with(path, what, writer, arg, &tmp, cause) !=
+	    0)
 		return -1;
 	if (rename(tmp, path) != 0) {
 		saved = errno;
@@ -116,4 +138,14 @@ atomic_file_replace(const char *path, const char *what, const char *data,
 	atomic_file_sync_directory(path);
 	free(tmp);
 	return 0;
+}
+
+int
+atomic_file_replace(const char *path, const char *what, const char *data,
+		    size_t len, char **cause)
+{
+	struct atomic_file_data d = {data, len};
+
+	return atomic_file_replace_with(path, what, atomic_file_write_data, &d,
+					cause);
 }

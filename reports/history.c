@@ -113,12 +113,11 @@ history_filter_temporary(const struct dirent *e)
 }
 
 /*
- * Writes text under the run's timestamped name without replacing any file:
- * link() fails when the name is taken, and the next suffix is tried.
+ * Writes r's JSON under the run's timestamped name without replacing any
+ * file: link() fails when the name is taken, and the next suffix is tried.
  */
 static char *
-history_write_report(const char *dir, const struct report *r, const char *text,
-		     size_t len, char **cause)
+history_write_report(const char *dir, const struct report *r, char **cause)
 {
 	char stamp[32], *base, *path = NULL, *tmp;
 	time_t start;
@@ -130,8 +129,8 @@ history_write_report(const char *dir, const struct report *r, const char *text,
 	gmtime_r(&start, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
 	base = xasprintf("%s/report-%s.json", dir, stamp);
-	if (atomic_file_write_temp(base, "report", text, len, &tmp, cause) !=
-	    0) {
+	if (atomic_file_write_temp_with(base, "report", report_json_writer, r,
+					&tmp, cause) != 0) {
 		free(base);
 		return NULL;
 	}
@@ -269,8 +268,7 @@ history_store(const char *dir_arg, const struct report *r, unsigned keep,
 	      FILE *out, char **cause)
 {
 	struct report previous;
-	char *dir = xstrdup(dir_arg), *latest, *stored, *text, *json,
-	     *why = NULL;
+	char *dir = xstrdup(dir_arg), *latest, *stored, *why = NULL;
 	size_t len, pruned;
 	bool had_previous;
 	int rc;
@@ -290,22 +288,17 @@ history_store(const char *dir_arg, const struct report *r, unsigned keep,
 	if (had_previous && report_read_json(latest, &previous, &why) != 0)
 		report_free(&previous);
 
-	json = report_to_json_text(r);
-	text = xasprintf("%s\n", json);
-	free(json);
-	len = strlen(text);
-	stored = history_write_report(dir, r, text, len, cause);
+	stored = history_write_report(dir, r, cause);
 	if (stored == NULL ||
-	    atomic_file_replace(latest, "report", text, len, cause) != 0) {
+	    atomic_file_replace_with(latest, "report", report_json_writer, r,
+				     cause) != 0) {
 		free(stored);
-		free(text);
 		free(why);
 		report_free(&previous);
 		free(latest);
 		free(dir);
 		return -1;
 	}
-	free(text);
 	pruned = history_prune(dir, keep, stored);
 	history_remove_stale(dir);
 	if (out != NULL) {

@@ -1,6 +1,11 @@
-/* The v1 JSON report: building it and writing it atomically. */
-/* Members are written in the order docs/design.md shows; json_read.c reads
- * them back. */
+/* The v1 JSON report: writing it, streamed, and atomically to a file. */
+/*
+ * Members are written in the order docs/design.md shows; json_read.c reads
+ * them back. The document is never one cJSON tree: a fragmented sweep has
+ * hundreds of thousands of ranges, so the per-check lists are written an
+ * element at a time (common/jsonstream.c) and only the small parts are
+ * built as cJSON items; the text is byte for byte cJSON_Print's.
+ */
 #include "reports/report.h"
 
 #include <errno.h>
@@ -8,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/jsonstream.h"
 #include "common/jsonwrite.h"
 #include "common/xmalloc.h"
 #include "reports/atomic_file.h"
@@ -62,57 +68,74 @@ json_add_notes(cJSON *obj, char *const *notes, size_t n)
 				     json_need(cJSON_CreateString(notes[i])));
 }
 
+/* notes as an array member, when there are any. */
+static void
+json_stream_notes(struct jsonstream *js, char *const *notes, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	jsonstream_array(js, "notes");
+	for (i = 0; i < n; i++)
+		jsonstream_string(js, NULL, notes[i]);
+	jsonstream_close(js);
+}
+
 /* What the evidence work adds to a check; each member only when known. */
 static void
-report_check_measures_to_json(cJSON *check, const struct report_check *c)
+report_check_measures_to_json(struct jsonstream *js,
+			      const struct report_check *c)
 {
 	cJSON *rtt;
 
 	if (c->no_answer > 0)
-		json_add_number(check, "no_answer", (double)c->no_answer);
+		jsonstream_number(js, "no_answer", (double)c->no_answer);
 	if (c->rejected_inferred > 0)
-		json_add_number(check, "rejected_inferred",
-				(double)c->rejected_inferred);
+		jsonstream_number(js, "rejected_inferred",
+				  (double)c->rejected_inferred);
 	if (c->has_loss)
-		json_add_number(check, "loss", json_round(c->loss, 4));
+		jsonstream_number(js, "loss", json_round(c->loss, 4));
 	if (c->has_rtt) {
-		rtt = json_need(cJSON_AddObjectToObject(check, "rtt_ms"));
+		rtt = json_need(cJSON_CreateObject());
 		json_add_number(rtt, "p50", json_round(c->rtt_p50_ms, 3));
 		json_add_number(rtt, "p99", json_round(c->rtt_p99_ms, 3));
+		jsonstream_item(js, "rtt_ms", rtt);
 	}
-	jsonwrite_optional_string(check, "evidence", c->evidence);
-	json_add_notes(check, c->notes, c->nnotes);
+	jsonstream_optional_string(js, "evidence", c->evidence);
+	json_stream_notes(js, c->notes, c->nnotes);
 }
 
 static void
-report_mismatches_to_json(cJSON *check, const struct report_check *c)
+report_mismatches_to_json(struct jsonstream *js, const struct report_check *c)
 {
-	cJSON *list = json_need(cJSON_AddArrayToObject(check, "mismatches"));
 	size_t i;
 
+	jsonstream_array(js, "mismatches");
 	for (i = 0; i < c->nmismatches && i < REPORT_JSON_MAX_MISMATCHES; i++) {
 		const struct mismatch_range *m = &c->mismatches[i];
 		cJSON *item = json_need(cJSON_CreateObject());
 
-		cJSON_AddItemToArray(list, item);
 		json_add_number(item, "from", m->from);
 		json_add_number(item, "to", m->to);
 		json_add_string(item, "status", status_name(m->status));
 		json_add_string(item, "expected",
 				expectation_name(m->expected));
+		jsonstream_item(js, NULL, item);
 	}
+	jsonstream_close(js);
 }
 
 /* Per range not ok: the client families it hits, with their share. */
 static void
-report_impact_to_json(cJSON *check, const struct report_check *c)
+report_impact_to_json(struct jsonstream *js, const struct report_check *c)
 {
-	cJSON *list = json_need(cJSON_AddArrayToObject(check, "impact"));
 	const struct impact_family *families;
 	size_t i, k, nfamilies, listed = 0;
 	char *text;
 
 	families = report_impact_families(&nfamilies);
+	jsonstream_array(js, "impact");
 	for (i = 0; i < c->nranges; i++) {
 		const struct status_range *sr = &c->ranges[i];
 		cJSON *item, *clients;
@@ -122,7 +145,6 @@ report_impact_to_json(cJSON *check, const struct report_check *c)
 		if (listed++ >= REPORT_JSON_MAX_DERIVED)
 			continue;
 		item = json_need(cJSON_CreateObject());
-		cJSON_AddItemToArray(list, item);
 		json_add_number(item, "from", sr->from);
 		json_add_number(item, "to", sr->to);
 		json_add_string(item, "status", status_name(sr->status));
@@ -145,17 +167,18 @@ report_impact_to_json(cJSON *check, const struct report_check *c)
 		text = report_impact_describe(sr->from, sr->to);
 		json_add_string(item, "summary", text);
 		free(text);
+		jsonstream_item(js, NULL, item);
 	}
+	jsonstream_close(js);
 	if (listed > REPORT_JSON_MAX_DERIVED)
-		json_add_number(check, "impact_omitted",
-				(double)(listed - REPORT_JSON_MAX_DERIVED));
+		jsonstream_number(js, "impact_omitted",
+				  (double)(listed - REPORT_JSON_MAX_DERIVED));
 }
 
 static void
-report_fixes_to_json(cJSON *check, const struct report *r,
+report_fixes_to_json(struct jsonstream *js, const struct report *r,
 		     const struct report_check *c)
 {
-	cJSON *list = json_need(cJSON_AddArrayToObject(check, "fixes"));
 	struct report_target scratch;
 	const char *far =
 		report_check_target(r, c, &scratch)->agent ? "agent" : "target";
@@ -164,11 +187,11 @@ report_fixes_to_json(cJSON *check, const struct report *r,
 	char *text;
 
 	n = report_check_fixes(r, c, REPORT_JSON_MAX_DERIVED, &fixes);
+	jsonstream_array(js, "fixes");
 	for (i = 0; i < n; i++) {
 		const struct report_fix *f = &fixes[i];
 		cJSON *item = json_need(cJSON_CreateObject()), *rules;
 
-		cJSON_AddItemToArray(list, item);
 		json_add_number(item, "from", f->from);
 		json_add_number(item, "to", f->to);
 		json_add_string(item, "status", status_name(f->status));
@@ -198,64 +221,69 @@ report_fixes_to_json(cJSON *check, const struct report *r,
 			json_add_string(o, "command", text);
 			free(text);
 		}
+		jsonstream_item(js, NULL, item);
 	}
+	jsonstream_close(js);
 	if (all > n)
-		json_add_number(check, "fixes_omitted", (double)(all - n));
+		jsonstream_number(js, "fixes_omitted", (double)(all - n));
 	report_fixes_free(fixes, n);
 }
 
-static cJSON *
-report_check_to_json(const struct report *r, const struct report_check *c)
+static void
+report_check_to_json(struct jsonstream *js, const struct report *r,
+		     const struct report_check *c)
 {
-	cJSON *check = json_need(cJSON_CreateObject());
-	cJSON *counts, *ranges, *nat;
+	cJSON *counts, *nat;
 	char *sports = range_list_format(&c->sports);
 	size_t i;
 
-	json_add_string(check, "proto", proto_name(c->proto));
-	json_add_number(check, "port", c->port);
-	json_add_string(check, "service", service_name(c->service));
-	json_add_string(check, "sports", sports);
+	jsonstream_object(js, NULL);
+	jsonstream_string(js, "proto", proto_name(c->proto));
+	jsonstream_number(js, "port", c->port);
+	jsonstream_string(js, "service", service_name(c->service));
+	jsonstream_string(js, "sports", sports);
 	free(sports);
-	counts = json_need(cJSON_AddObjectToObject(check, "counts"));
+	counts = json_need(cJSON_CreateObject());
 	for (i = 0; i < STATUS_COUNT; i++)
 		json_add_number(counts, status_name((enum probe_status)i),
 				(double)c->counts[i]);
-	ranges = json_need(cJSON_AddArrayToObject(check, "ranges"));
+	jsonstream_item(js, "counts", counts);
+	jsonstream_array(js, "ranges");
 	for (i = 0; i < c->nranges; i++) {
 		cJSON *range = json_need(cJSON_CreateObject());
 
-		cJSON_AddItemToArray(ranges, range);
 		json_add_number(range, "from", c->ranges[i].from);
 		json_add_number(range, "to", c->ranges[i].to);
 		json_add_string(range, "status",
 				status_name(c->ranges[i].status));
+		jsonstream_item(js, NULL, range);
 	}
-	nat = json_need(cJSON_AddObjectToObject(check, "nat"));
+	jsonstream_close(js);
+	nat = json_need(cJSON_CreateObject());
 	json_add_number(nat, "translated", (double)c->nat_translated);
-	report_check_measures_to_json(check, c);
-	json_add_number(check, "target", (double)c->target);
-	json_add_string(check, "expect", expectation_name(c->expect));
+	jsonstream_item(js, "nat", nat);
+	report_check_measures_to_json(js, c);
+	jsonstream_number(js, "target", (double)c->target);
+	jsonstream_string(js, "expect", expectation_name(c->expect));
 	if (c->nexpectations > 0) {
-		cJSON *list = json_need(
-			cJSON_AddArrayToObject(check, "expectations"));
-
+		jsonstream_array(js, "expectations");
 		for (i = 0; i < c->nexpectations; i++) {
 			cJSON *e = json_need(cJSON_CreateObject());
 
-			cJSON_AddItemToArray(list, e);
 			json_add_number(e, "from", c->expectations[i].from);
 			json_add_number(e, "to", c->expectations[i].to);
 			json_add_string(
 				e, "expect",
 				expectation_name(c->expectations[i].expect));
+			jsonstream_item(js, NULL, e);
 		}
+		jsonstream_close(js);
 	}
-	report_mismatches_to_json(check, c);
-	report_impact_to_json(check, c);
-	report_fixes_to_json(check, r, c);
-	json_add_string(check, "verdict", c->pass ? "pass" : "fail");
-	return check;
+	report_mismatches_to_json(js, c);
+	report_impact_to_json(js, c);
+	report_fixes_to_json(js, r, c);
+	jsonstream_string(js, "verdict", c->pass ? "pass" : "fail");
+	jsonstream_close(js);
 }
 
 /* How the target's run went: error, notes, control connection, outages. */
@@ -290,19 +318,18 @@ report_target_run_to_json(cJSON *item, const struct report_target *t)
 }
 
 static void
-report_targets_to_json(cJSON *root, const struct report *r)
+report_targets_to_json(struct jsonstream *js, const struct report *r)
 {
-	cJSON *list = json_need(cJSON_AddArrayToObject(root, "targets"));
 	struct report_target scratch;
 	size_t i, n = r->ntargets ? r->ntargets : 1;
 
+	jsonstream_array(js, "targets");
 	for (i = 0; i < n; i++) {
 		const struct report_target *t =
 			r->ntargets ? &r->targets[i]
 				    : report_check_target(r, NULL, &scratch);
 		cJSON *item = json_need(cJSON_CreateObject());
 
-		cJSON_AddItemToArray(list, item);
 		json_add_string(item, "name", t->name);
 		json_add_string(item, "address", t->address);
 		json_need(cJSON_AddBoolToObject(item, "agent", t->agent));
@@ -312,80 +339,115 @@ report_targets_to_json(cJSON *root, const struct report *r)
 		jsonwrite_optional_string(item, "probe_nacl", t->probe_nacl);
 		jsonwrite_optional_string(item, "agent_nacl", t->agent_nacl);
 		report_target_run_to_json(item, t);
+		jsonstream_item(js, NULL, item);
 	}
+	jsonstream_close(js);
+}
+
+/* The whole document, without a final newline. */
+static void
+report_json_write(struct jsonstream *js, const struct report *r)
+{
+	cJSON *o;
+	size_t i;
+
+	jsonstream_object(js, NULL);
+	jsonstream_string(js, "schema", REPORT_SCHEMA);
+	if (r->tool_version != NULL) {
+		o = json_need(cJSON_CreateObject());
+		json_add_string(o, "name",
+				r->tool_name ? r->tool_name : "nacl-probe");
+		json_add_string(o, "version", r->tool_version);
+		jsonstream_item(js, "tool", o);
+	}
+	jsonstream_string(js, "started_at", r->started_at);
+	jsonstream_string(js, "finished_at", r->finished_at);
+	if (r->predicted)
+		jsonstream_bool(js, "predicted", true);
+	jsonstream_optional_string(js, "error", r->error);
+	if (r->partial)
+		jsonstream_bool(js, "partial", true);
+	if (r->scenario_name != NULL) {
+		o = json_need(cJSON_CreateObject());
+		json_add_string(o, "name", r->scenario_name);
+		jsonwrite_optional_string(o, "description",
+					  r->scenario_description);
+		jsonstream_item(js, "scenario", o);
+	}
+	o = json_need(cJSON_CreateObject());
+	json_add_string(o, "bind", r->probe_bind);
+	jsonstream_item(js, "probe", o);
+	o = json_need(cJSON_CreateObject());
+	json_add_string(o, "address", r->target_address);
+	json_need(cJSON_AddBoolToObject(o, "agent", r->target_agent));
+	jsonstream_item(js, "target", o);
+	report_targets_to_json(js, r);
+	o = json_need(cJSON_CreateObject());
+	json_add_number(o, "rate", r->settings.rate);
+	json_add_number(o, "window", r->settings.window);
+	json_add_number(o, "attempts", r->settings.attempts);
+	json_add_number(o, "timeout_ms", r->settings.timeout_ms);
+	jsonstream_item(js, "settings", o);
+	jsonstream_array(js, "checks");
+	for (i = 0; i < r->nchecks; i++)
+		report_check_to_json(js, r, &r->checks[i]);
+	jsonstream_close(js);
+	o = json_need(cJSON_CreateObject());
+	json_add_number(o, "probes", (double)r->probes);
+	json_add_string(o, "verdict", r->pass ? "pass" : "fail");
+	jsonstream_item(js, "summary", o);
+	jsonstream_close(js);
+}
+
+void
+report_write_json_stream(const struct report *r, FILE *out)
+{
+	struct jsonstream js;
+
+	jsonstream_init(&js, out);
+	report_json_write(&js, r);
+	jsonstream_free(&js);
+	fputc('\n', out);
+}
+
+void
+report_json_writer(FILE *out, const void *r)
+{
+	report_write_json_stream(r, out);
+}
+
+/* The document without a final newline, as one string; free() it. */
+static char *
+report_to_json_text(const struct report *r)
+{
+	struct jsonstream js;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = xcheck(open_memstream(&text, &len));
+
+	jsonstream_init(&js, out);
+	report_json_write(&js, r);
+	jsonstream_free(&js);
+	if (fclose(out) != 0)
+		xcheck(NULL);
+	return text;
 }
 
 cJSON *
 report_to_json(const struct report *r)
 {
-	cJSON *root = json_need(cJSON_CreateObject());
-	cJSON *probe, *target, *settings, *checks, *summary;
-	size_t i;
+	char *text = report_to_json_text(r);
+	cJSON *root = json_need(cJSON_Parse(text));
 
-	json_add_string(root, "schema", REPORT_SCHEMA);
-	if (r->tool_version != NULL) {
-		cJSON *tool = json_need(cJSON_AddObjectToObject(root, "tool"));
-
-		json_add_string(tool, "name",
-				r->tool_name ? r->tool_name : "nacl-probe");
-		json_add_string(tool, "version", r->tool_version);
-	}
-	json_add_string(root, "started_at", r->started_at);
-	json_add_string(root, "finished_at", r->finished_at);
-	if (r->predicted)
-		json_need(cJSON_AddBoolToObject(root, "predicted", true));
-	jsonwrite_optional_string(root, "error", r->error);
-	if (r->partial)
-		json_need(cJSON_AddBoolToObject(root, "partial", true));
-	if (r->scenario_name != NULL) {
-		cJSON *scenario =
-			json_need(cJSON_AddObjectToObject(root, "scenario"));
-
-		json_add_string(scenario, "name", r->scenario_name);
-		jsonwrite_optional_string(scenario, "description",
-					  r->scenario_description);
-	}
-	probe = json_need(cJSON_AddObjectToObject(root, "probe"));
-	json_add_string(probe, "bind", r->probe_bind);
-	target = json_need(cJSON_AddObjectToObject(root, "target"));
-	json_add_string(target, "address", r->target_address);
-	json_need(cJSON_AddBoolToObject(target, "agent", r->target_agent));
-	report_targets_to_json(root, r);
-	settings = json_need(cJSON_AddObjectToObject(root, "settings"));
-	json_add_number(settings, "rate", r->settings.rate);
-	json_add_number(settings, "window", r->settings.window);
-	json_add_number(settings, "attempts", r->settings.attempts);
-	json_add_number(settings, "timeout_ms", r->settings.timeout_ms);
-	checks = json_need(cJSON_AddArrayToObject(root, "checks"));
-	for (i = 0; i < r->nchecks; i++)
-		cJSON_AddItemToArray(checks,
-				     report_check_to_json(r, &r->checks[i]));
-	summary = json_need(cJSON_AddObjectToObject(root, "summary"));
-	json_add_number(summary, "probes", (double)r->probes);
-	json_add_string(summary, "verdict", r->pass ? "pass" : "fail");
+	free(text);
 	return root;
-}
-
-char *
-report_to_json_text(const struct report *r)
-{
-	cJSON *root = report_to_json(r);
-	char *text = xcheck(cJSON_Print(root));
-
-	cJSON_Delete(root);
-	return text;
 }
 
 int
 report_write_json(const struct report *r, const char *path, char **cause)
 {
-	char *text = report_to_json_text(r), *data;
-	int rc;
-
 	if (strcmp(path, "-") == 0) {
-		fputs(text, stdout);
-		fputc('\n', stdout);
-		free(text);
+		report_write_json_stream(r, stdout);
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			*cause =
 				xasprintf("cannot write the report to standard "
@@ -395,19 +457,6 @@ report_write_json(const struct report *r, const char *path, char **cause)
 		}
 		return 0;
 	}
-	data = xasprintf("%s\n", text);
-	free(text);
-	rc = atomic_file_replace(path, "report", data, strlen(data), cause);
-	free(data);
-	return rc;
-}
-
-void
-report_write_json_stream(const struct report *r, FILE *out)
-{
-	char *text = report_to_json_text(r);
-
-	fputs(text, out);
-	fputc('\n', out);
-	free(text);
+	return atomic_file_replace_with(path, "report", report_json_writer, r,
+					cause);
 }

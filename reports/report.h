@@ -216,17 +216,21 @@ void report_finish(struct report *r);
 /* 0 when every expectation holds, 1 otherwise (DESIGN.md exit codes). */
 int report_exit_code(const struct report *r);
 
-/* The v1 JSON document; cJSON_Delete the result. */
+/*
+ * The v1 JSON document as a cJSON tree, parsed back from the written text:
+ * for small reports only (a fragmented sweep's tree takes hundreds of MiB);
+ * cJSON_Delete the result.
+ */
 cJSON *report_to_json(const struct report *r);
 /*
  * Writes the v1 JSON to path atomically (temporary file, fsync, rename), or
  * to stdout for "-". Returns 0, or -1 with *cause (malloc'd).
  */
 int report_write_json(const struct report *r, const char *path, char **cause);
-/* The v1 JSON, indented, without a final newline; free() it. */
-char *report_to_json_text(const struct report *r);
-/* The v1 JSON and a newline, to out. */
+/* The v1 JSON and a newline, to out, written as it is made (no tree). */
 void report_write_json_stream(const struct report *r, FILE *out);
+/* The same as an atomic_file_writer: r is the struct report. */
+void report_json_writer(FILE *out, const void *r);
 /* Reads a v1 report; -1 with *cause naming the file and the bad field. */
 int report_from_json(const cJSON *root, struct report *r, char **cause);
 int report_read_json(const char *path, struct report *r, char **cause);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileread.h"
 #include "common/xmalloc.h"
 #include "tests/unit/fixture_text.h"
 #include "reports/report.h"
@@ -1213,4 +1214,202 @@ Test(report_json, bad_run_members_are_named)
 			     "\"failed\":[0]},",
 			     "targets[0].control.failed[0]: expected an "
 			     "integer from 1 to 65535, found 0");
+}
+
+/*
+ * The indented text of a two-check report, as cJSON_Print laid it out when
+ * the report was one tree (checked by hand): the streamed writer must give
+ * it byte for byte.
+ */
+static const char two_check_text[] =
+	"{\n"
+	"\t\"schema\":\t\"nacl-probe/report/v1\",\n"
+	"\t\"tool\":\t{\n"
+	"\t\t\"name\":\t\"nacl-probe\",\n"
+	"\t\t\"version\":\t\"0.2.0\"\n"
+	"\t},\n"
+	"\t\"started_at\":\t\"2026-11-20T10:00:00Z\",\n"
+	"\t\"finished_at\":\t\"2026-11-20T10:00:02Z\",\n"
+	"\t\"probe\":\t{\n"
+	"\t\t\"bind\":\t\"198.18.1.1\"\n"
+	"\t},\n"
+	"\t\"target\":\t{\n"
+	"\t\t\"address\":\t\"198.18.2.1\",\n"
+	"\t\t\"agent\":\ttrue\n"
+	"\t},\n"
+	"\t\"targets\":\t[{\n"
+	"\t\t\t\"name\":\t\"\",\n"
+	"\t\t\t\"address\":\t\"198.18.2.1\",\n"
+	"\t\t\t\"agent\":\ttrue,\n"
+	"\t\t\t\"bind\":\t\"198.18.1.1\"\n"
+	"\t\t}],\n"
+	"\t\"settings\":\t{\n"
+	"\t\t\"rate\":\t2000,\n"
+	"\t\t\"window\":\t1024,\n"
+	"\t\t\"attempts\":\t3,\n"
+	"\t\t\"timeout_ms\":\t1000\n"
+	"\t},\n"
+	"\t\"checks\":\t[{\n"
+	"\t\t\t\"proto\":\t\"udp\",\n"
+	"\t\t\t\"port\":\t53,\n"
+	"\t\t\t\"service\":\t\"dns\",\n"
+	"\t\t\t\"sports\":\t\"40000-40019\",\n"
+	"\t\t\t\"counts\":\t{\n"
+	"\t\t\t\t\"ok\":\t20,\n"
+	"\t\t\t\t\"reply_dropped\":\t0,\n"
+	"\t\t\t\t\"request_dropped\":\t0,\n"
+	"\t\t\t\t\"dropped\":\t0,\n"
+	"\t\t\t\t\"rejected\":\t0,\n"
+	"\t\t\t\t\"local_error\":\t0,\n"
+	"\t\t\t\t\"host_dropped\":\t0,\n"
+	"\t\t\t\t\"unfinished\":\t0\n"
+	"\t\t\t},\n"
+	"\t\t\t\"ranges\":\t[{\n"
+	"\t\t\t\t\t\"from\":\t40000,\n"
+	"\t\t\t\t\t\"to\":\t40019,\n"
+	"\t\t\t\t\t\"status\":\t\"ok\"\n"
+	"\t\t\t\t}],\n"
+	"\t\t\t\"nat\":\t{\n"
+	"\t\t\t\t\"translated\":\t0\n"
+	"\t\t\t},\n"
+	"\t\t\t\"rtt_ms\":\t{\n"
+	"\t\t\t\t\"p50\":\t0.25,\n"
+	"\t\t\t\t\"p99\":\t1.5\n"
+	"\t\t\t},\n"
+	"\t\t\t\"notes\":\t[\"a \\\"quoted\\\" note\"],\n"
+	"\t\t\t\"target\":\t0,\n"
+	"\t\t\t\"expect\":\t\"open\",\n"
+	"\t\t\t\"expectations\":\t[{\n"
+	"\t\t\t\t\t\"from\":\t40000,\n"
+	"\t\t\t\t\t\"to\":\t40009,\n"
+	"\t\t\t\t\t\"expect\":\t\"open\"\n"
+	"\t\t\t\t}],\n"
+	"\t\t\t\"mismatches\":\t[],\n"
+	"\t\t\t\"impact\":\t[],\n"
+	"\t\t\t\"fixes\":\t[],\n"
+	"\t\t\t\"verdict\":\t\"pass\"\n"
+	"\t\t}, {\n"
+	"\t\t\t\"proto\":\t\"tcp\",\n"
+	"\t\t\t\"port\":\t7000,\n"
+	"\t\t\t\"service\":\t\"echo\",\n"
+	"\t\t\t\"sports\":\t\"1025-1030,50000-50001\",\n"
+	"\t\t\t\"counts\":\t{\n"
+	"\t\t\t\t\"ok\":\t8,\n"
+	"\t\t\t\t\"reply_dropped\":\t0,\n"
+	"\t\t\t\t\"request_dropped\":\t0,\n"
+	"\t\t\t\t\"dropped\":\t0,\n"
+	"\t\t\t\t\"rejected\":\t0,\n"
+	"\t\t\t\t\"local_error\":\t0,\n"
+	"\t\t\t\t\"host_dropped\":\t0,\n"
+	"\t\t\t\t\"unfinished\":\t0\n"
+	"\t\t\t},\n"
+	"\t\t\t\"ranges\":\t[{\n"
+	"\t\t\t\t\t\"from\":\t1025,\n"
+	"\t\t\t\t\t\"to\":\t1030,\n"
+	"\t\t\t\t\t\"status\":\t\"ok\"\n"
+	"\t\t\t\t}, {\n"
+	"\t\t\t\t\t\"from\":\t50000,\n"
+	"\t\t\t\t\t\"to\":\t50001,\n"
+	"\t\t\t\t\t\"status\":\t\"ok\"\n"
+	"\t\t\t\t}],\n"
+	"\t\t\t\"nat\":\t{\n"
+	"\t\t\t\t\"translated\":\t0\n"
+	"\t\t\t},\n"
+	"\t\t\t\"target\":\t0,\n"
+	"\t\t\t\"expect\":\t\"open\",\n"
+	"\t\t\t\"mismatches\":\t[],\n"
+	"\t\t\t\"impact\":\t[],\n"
+	"\t\t\t\"fixes\":\t[],\n"
+	"\t\t\t\"verdict\":\t\"pass\"\n"
+	"\t\t}],\n"
+	"\t\"summary\":\t{\n"
+	"\t\t\"probes\":\t28,\n"
+	"\t\t\"verdict\":\t\"pass\"\n"
+	"\t}\n"
+	"}\n";
+
+static void
+two_check_report(struct report *r)
+{
+	struct expect_range open = {40000, 40009, EXPECT_OPEN};
+	struct report_check *c;
+
+	fixture_report_init_settings(r, "2026-11-20T10:00:02Z");
+	report_set_tool(r, "nacl-probe", "0.2.0");
+	c = fixture_add_check_bad(r, PROTO_UDP, 53, SERVICE_DNS, "40000-40019",
+				  0, 0, STATUS_OK);
+	report_check_set_expectations(c, EXPECT_OPEN, &open, 1);
+	c->has_rtt = true;
+	c->rtt_p50_ms = 0.25;
+	c->rtt_p99_ms = 1.5;
+	report_check_add_note(c, "a \"quoted\" note");
+	fixture_add_check_bad(r, PROTO_TCP, 7000, SERVICE_ECHO,
+			      "1025-1030,50000-50001", 0, 0, STATUS_OK);
+	report_finish(r);
+}
+
+Test(report_json, streamed_text_is_cjson_layout_byte_for_byte)
+{
+	struct report r;
+	char *text;
+
+	two_check_report(&r);
+	text = fixture_render(report_write_json_stream, &r);
+	cr_assert_str_eq(text, two_check_text);
+	free(text);
+	report_free(&r);
+}
+
+Test(report_json, file_and_stdout_get_the_same_text, .init = dir_setup,
+     .fini = dir_teardown)
+{
+	char *path = xasprintf("%s/report.json", test_dir), *cause = NULL;
+	char *text;
+	struct report r;
+	size_t len;
+
+	two_check_report(&r);
+	cr_assert_eq(report_write_json(&r, path, &cause), 0, "%s",
+		     cause ? cause : "");
+	text = file_read_all(path, 1 << 20, "report", &len, &cause);
+	cr_assert_not_null(text, "%s", cause ? cause : "");
+	cr_assert_eq(len, strlen(two_check_text));
+	cr_assert_str_eq(text, two_check_text);
+	free(text);
+	free(path);
+	report_free(&r);
+}
+
+/* Two checks of 64,512 ports, every other one reply_dropped: 129,024
+ * ranges, written a range at a time and read back whole. */
+Test(report_json, a_fragmented_report_reads_back_range_for_range,
+     .init = dir_setup, .fini = dir_teardown)
+{
+	char *path = xasprintf("%s/report.json", test_dir), *cause = NULL;
+	struct report r, back;
+	size_t i, k;
+
+	fixture_report_init_settings(&r, "2026-11-20T10:00:02Z");
+	fixture_add_check_every_other(&r, 1024, 65535, STATUS_REPLY_DROPPED);
+	fixture_add_check_every_other(&r, 1024, 65535, STATUS_REQUEST_DROPPED);
+	report_finish(&r);
+	cr_assert_eq(r.checks[0].nranges + r.checks[1].nranges, 129024);
+	cr_assert_eq(report_write_json(&r, path, &cause), 0, "%s",
+		     cause ? cause : "");
+	cr_assert_eq(report_read_json(path, &back, &cause), 0, "%s",
+		     cause ? cause : "");
+	cr_assert_eq(back.nchecks, 2);
+	for (k = 0; k < 2; k++) {
+		cr_assert_eq(back.checks[k].nranges, 64512);
+		for (i = 0; i < back.checks[k].nranges; i++)
+			fixture_assert_range(
+				&back.checks[k], i, (uint16_t)(1024 + i),
+				(uint16_t)(1024 + i),
+				i % 2 ? r.checks[k].ranges[1].status
+				      : STATUS_OK);
+	}
+	cr_assert_eq(back.checks[1].ranges[1].status, STATUS_REQUEST_DROPPED);
+	report_free(&r);
+	report_free(&back);
+	free(path);
 }
