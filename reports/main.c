@@ -162,8 +162,7 @@ report_render(int argc, char **argv)
 	const struct render_format *format;
 	const char *output;
 	struct report r;
-	char *cause = NULL, *data;
-	size_t len;
+	char *cause = NULL;
 	int rc;
 
 	rc = cmdline_parse(&cmdline, argc, argv, &o);
@@ -178,14 +177,11 @@ report_render(int argc, char **argv)
 	if (report_read(argv[optind], &r) != 0)
 		return REPORT_USAGE_ERROR;
 	if (output != NULL) {
-		data = render_to_string(&r, format, &len);
-		if (atomic_file_replace(output, "output", data, len, &cause) !=
-		    0) {
+		if (render_to_file(&r, format, output, "output", &cause) != 0) {
 			fprintf(stderr, "nacl-report: --output: %s\n", cause);
 			free(cause);
 			rc = REPORT_USAGE_ERROR;
 		}
-		free(data);
 	} else {
 		format->write(&r, stdout);
 		if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -134,8 +134,8 @@ report_write_outputs(const struct report *r, const struct report_outputs *o,
 		     FILE *out, char **cause)
 {
 	struct outputs_file list[5];
-	size_t i, n = outputs_list(o, list), len;
-	char *failed = NULL, *inner = NULL, *data;
+	size_t i, n = outputs_list(o, list);
+	char *failed = NULL, *inner = NULL;
 	int rc = 0, stored;
 
 	for (i = 0; i < n; i++) {
@@ -151,12 +151,9 @@ report_write_outputs(const struct report *r, const struct report_outputs *o,
 						  strerror(errno)));
 			continue;
 		}
-		data = render_to_string(r, render_format_find(list[i].format),
-					&len);
-		if (atomic_file_replace(list[i].path, list[i].what, data, len,
-					&inner) != 0)
+		if (render_to_file(r, render_format_find(list[i].format),
+				   list[i].path, list[i].what, &inner) != 0)
 			outputs_add_cause(&failed, list[i].option, inner);
-		free(data);
 	}
 	if (o->history != NULL) {
 		stored = history_store(o->history, r,

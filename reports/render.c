@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/xmalloc.h"
+#include "reports/atomic_file.h"
 
 static const struct render_format render_formats[] = {
 	{"text", report_write_text},   {"json", report_write_json_stream},
@@ -45,4 +46,28 @@ render_to_string(const struct report *r, const struct render_format *f,
 		buf = NULL;
 	*len = size;
 	return xcheck(buf);
+}
+
+/* What render_to_file hands atomic_file_replace_with's writer. */
+struct render_job {
+	const struct report *report;
+	const struct render_format *format;
+};
+
+static void
+render_job_write(FILE *out, const void *arg)
+{
+	const struct render_job *job = arg;
+
+	job->format->write(job->report, out);
+}
+
+int
+render_to_file(const struct report *r, const struct render_format *f,
+	       const char *path, const char *what, char **cause)
+{
+	struct render_job job = {r, f};
+
+	return atomic_file_replace_with(path, what, render_job_write, &job,
+					cause);
 }

@@ -21,5 +21,12 @@ const char *render_format_names(void);
 /* The rendering as one string; *len gets its length. free() it. */
 char *render_to_string(const struct report *r, const struct render_format *f,
 		       size_t *len);
+/*
+ * Writes the rendering to path atomically (atomic_file_replace_with) as it
+ * is made, never held whole in memory. what names the file in errors.
+ * Returns 0, or -1 with *cause (malloc'd).
+ */
+int render_to_file(const struct report *r, const struct render_format *f,
+		   const char *path, const char *what, char **cause);
 
 #endif
