@@ -98,7 +98,7 @@ jsonstream_close(struct jsonstream *js)
 void
 jsonstream_item(struct jsonstream *js, const char *name, cJSON *item)
 {
-	const char *p;
+	const char *p, *end;
 	int i;
 
 	jsonwrite_need(item);
@@ -114,12 +114,12 @@ jsonstream_item(struct jsonstream *js, const char *name, cJSON *item)
 	}
 	cJSON_Delete(item);
 	jsonstream_begin(js, name);
-	for (p = js->buf; *p != '\0'; p++) {
-		fputc(*p, js->out);
-		if (*p == '\n')
-			for (i = 0; i < js->depth; i++)
-				fputc('\t', js->out);
+	for (p = js->buf; (end = strchr(p, '\n')) != NULL; p = end + 1) {
+		fwrite(p, 1, (size_t)(end - p) + 1, js->out);
+		for (i = 0; i < js->depth; i++)
+			fputc('\t', js->out);
 	}
+	fputs(p, js->out);
 }
 
 void
