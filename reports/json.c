@@ -416,29 +416,18 @@ report_json_writer(FILE *out, const void *r)
 	report_write_json_stream(r, out);
 }
 
-/* The document without a final newline, as one string; free() it. */
-static char *
-report_to_json_text(const struct report *r)
-{
-	struct jsonstream js;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = xcheck(open_memstream(&text, &len));
-
-	jsonstream_init(&js, out);
-	report_json_write(&js, r);
-	jsonstream_free(&js);
-	if (fclose(out) != 0)
-		xcheck(NULL);
-	return text;
-}
-
 cJSON *
 report_to_json(const struct report *r)
 {
-	char *text = report_to_json_text(r);
-	cJSON *root = json_need(cJSON_Parse(text));
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = xcheck(open_memstream(&text, &len));
+	cJSON *root;
 
+	report_write_json_stream(r, out);
+	if (fclose(out) != 0)
+		xcheck(NULL);
+	root = json_need(cJSON_Parse(text));
 	free(text);
 	return root;
 }
