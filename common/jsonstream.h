@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Containers open at once; a report nests five deep. */
+/* Containers open at once; the report opens at most four. */
 #define JSONSTREAM_MAX_DEPTH 16
 
 struct jsonstream {
