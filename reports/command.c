@@ -1,4 +1,4 @@
-/* What nacl-report's subcommands share: usage errors, exit codes. */
+/* What nacl-report's subcommands share: usage errors, exit codes, outputs. */
 /* Messages name the option or input and what would be accepted. */
 #include "reports/command.h"
 

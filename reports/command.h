@@ -1,4 +1,4 @@
-/* nacl-report's subcommands and what they share: usage errors, exit codes. */
+/* nacl-report's subcommands and what they share: errors, exit codes, output. */
 /* Each subcommand lives in its own cmd_*.c; main.c dispatches to them. */
 #ifndef NACL_COMMAND_H
 #define NACL_COMMAND_H
