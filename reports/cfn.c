@@ -531,16 +531,12 @@ cfn_from_json(const cJSON *root, const char *path, struct nacl_change *c,
 	size_t i;
 	int rc;
 
-	memset(c, 0, sizeof *c);
+	nacl_change_init(c, path, "CloudFormation template", false);
 	memset(&rd, 0, sizeof rd);
-	c->path = xstrdup(path);
-	c->kind = "CloudFormation template";
-	c->has_before = false;
 	rd.c = c;
 	rd.cause = cause;
-	if (!cJSON_IsObject(root))
-		return jsonread_fail(cause, "", "expected %s, found %s",
-				     cfn_expected, jsonread_type(root));
+	if (jsonread_expect(root, "", cJSON_IsObject, cfn_expected, cause) != 0)
+		return -1;
 	if (jsonread_member(root, "", "Resources", cJSON_IsObject,
 			    "an object of resources by logical ID", true,
 			    &rd.resources, cause) != 0 ||

@@ -7,11 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/xmalloc.h"
 #include "reports/command.h"
 #include "reports/nacl_source.h"
 #include "reports/plan.h"
-#include "reports/atomic_file.h"
 #include "reports/render.h"
 
 static const char plan_usage_text[] =
@@ -188,32 +186,6 @@ plan_parse_options(int argc, char **argv, struct plan_options *o)
 	return 0;
 }
 
-/* data to path atomically, or to standard output for "-". */
-static int
-plan_write_file(const char *path, const char *what, const char *data,
-		char **cause)
-{
-	if (strcmp(path, "-") == 0) {
-		fputs(data, stdout);
-		return 0;
-	}
-	return atomic_file_replace(path, what, data, strlen(data), cause);
-}
-
-static int
-plan_write_json(const char *path, const char *what, cJSON *root, char **cause)
-{
-	char *text = xcheck(cJSON_Print(root)), *data;
-	int rc;
-
-	cJSON_Delete(root);
-	data = xasprintf("%s\n", text);
-	free(text);
-	rc = plan_write_file(path, what, data, cause);
-	free(data);
-	return rc;
-}
-
 static int
 plan_outputs(const struct plan_options *o, const struct plan *p,
 	     const struct scenario *s)
@@ -224,21 +196,21 @@ plan_outputs(const struct plan_options *o, const struct plan *p,
 	int rc = 0;
 
 	if (o->json != NULL &&
-	    plan_write_json(o->json, "predicted report",
-			    predict_to_json(&p->after), &cause) != 0)
+	    command_write_json(o->json, "predicted report",
+			       predict_to_json(&p->after), &cause) != 0)
 		rc = command_input_error("plan", cause);
 	if (o->junit != NULL) {
 		data = render_to_string(&p->after.report,
 					render_format_find("junit"), &len);
-		if (plan_write_file(o->junit, "JUnit report", data, &cause) !=
-		    0)
+		if (command_write_file(o->junit, "JUnit report", data,
+				       &cause) != 0)
 			rc = command_input_error("plan", cause);
 		free(data);
 	}
 	if (o->emit != NULL) {
 		root = plan_emit_scenario(p, s, p->change->path, &cause);
 		if (root == NULL ||
-		    plan_write_json(o->emit, "scenario", root, &cause) != 0)
+		    command_write_json(o->emit, "scenario", root, &cause) != 0)
 			rc = command_input_error("plan", cause);
 	}
 	return rc;

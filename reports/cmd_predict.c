@@ -7,11 +7,9 @@
 #include <string.h>
 
 #include "common/cmdline.h"
-#include "common/xmalloc.h"
 #include "reports/command.h"
 #include "reports/nacl_source.h"
 #include "reports/predict.h"
-#include "reports/atomic_file.h"
 
 static const char predict_usage_text[] =
 	"usage: nacl-report predict --scenario FILE (--nacl ACLS.json |\n"
@@ -118,28 +116,6 @@ predict_parse_options(int argc, char **argv, struct predict_options *o)
 	return command_need_source("predict", &o->source) != 0 ? -1 : 0;
 }
 
-static int
-predict_write_json(const struct predict *p, const char *path, char **cause)
-{
-	cJSON *root = predict_to_json(p);
-	char *text = xcheck(cJSON_Print(root)), *data;
-	int rc = 0;
-
-	cJSON_Delete(root);
-	if (strcmp(path, "-") == 0) {
-		puts(text);
-		free(text);
-		return 0;
-	}
-	data = xasprintf("%s\n", text);
-	free(text);
-	if (atomic_file_replace(path, "predicted report", data, strlen(data),
-				cause) != 0)
-		rc = -1;
-	free(data);
-	return rc;
-}
-
 int
 predict_command(int argc, char **argv)
 {
@@ -170,7 +146,9 @@ predict_command(int argc, char **argv)
 	rc = report_exit_code(&p.report);
 	if (o.json == NULL || strcmp(o.json, "-") != 0)
 		predict_write_text(&p, stdout);
-	if (o.json != NULL && predict_write_json(&p, o.json, &cause) != 0)
+	if (o.json != NULL &&
+	    command_write_json(o.json, "predicted report", predict_to_json(&p),
+			       &cause) != 0)
 		rc = command_input_error("predict", cause);
 	predict_free(&p);
 	nacl_set_free(&set);

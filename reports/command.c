@@ -1,4 +1,4 @@
-/* What nacl-report's subcommands share: usage errors, exit codes. */
+/* What nacl-report's subcommands share: usage errors, exit codes, outputs. */
 /* Messages name the option or input and what would be accepted. */
 #include "reports/command.h"
 
@@ -6,8 +6,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/usage.h"
+#include "common/xmalloc.h"
+#include "reports/atomic_file.h"
 #include "reports/nacl_source.h"
 
 int
@@ -74,4 +77,30 @@ command_flush(const char *command, int rc)
 	fprintf(stderr, "nacl-report %s: standard output: write error\n",
 		command);
 	return COMMAND_USAGE_ERROR;
+}
+
+int
+command_write_file(const char *path, const char *what, const char *data,
+		   char **cause)
+{
+	if (strcmp(path, "-") == 0) {
+		fputs(data, stdout);
+		return 0;
+	}
+	return atomic_file_replace(path, what, data, strlen(data), cause);
+}
+
+int
+command_write_json(const char *path, const char *what, cJSON *root,
+		   char **cause)
+{
+	char *text = xcheck(cJSON_Print(root)), *data;
+	int rc;
+
+	cJSON_Delete(root);
+	data = xasprintf("%s\n", text);
+	free(text);
+	rc = command_write_file(path, what, data, cause);
+	free(data);
+	return rc;
 }

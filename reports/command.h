@@ -1,8 +1,9 @@
-/* nacl-report's subcommands and what they share: usage errors, exit codes. */
+/* nacl-report's subcommands and what they share: errors, exit codes, output. */
 /* Each subcommand lives in its own cmd_*.c; main.c dispatches to them. */
 #ifndef NACL_COMMAND_H
 #define NACL_COMMAND_H
 
+#include <cjson/cJSON.h>
 #include <getopt.h>
 #include <stdbool.h>
 
@@ -35,6 +36,14 @@ int command_need_source(const char *command, const struct nacl_source *src);
 /* Flushes standard output; on failure says so and returns
  * COMMAND_USAGE_ERROR, else rc. */
 int command_flush(const char *command, int rc);
+/* data to path atomically (what names it in errors), or to standard output
+ * for "-". Returns 0, or -1 with *cause (malloc'd). */
+int command_write_file(const char *path, const char *what, const char *data,
+		       char **cause);
+/* root as indented JSON and a newline, as command_write_file writes it;
+ * root is deleted. */
+int command_write_json(const char *path, const char *what, cJSON *root,
+		       char **cause);
 
 /* nacl-report SUBCOMMAND ARGS (argv[0] is the subcommand's name); each
  * returns the exit code. */

@@ -268,9 +268,7 @@ static cJSON *
 explain_json_range(const struct explain *x, const struct explain_check *ec,
 		   const struct explain_range *er)
 {
-	cJSON *range = jsonwrite_need(cJSON_CreateObject()), *allowed;
-	const struct nacl_path_result *res = &er->prediction;
-	int hop;
+	cJSON *range = jsonwrite_need(cJSON_CreateObject());
 
 	jsonwrite_number(range, "from", er->from);
 	jsonwrite_number(range, "to", er->to);
@@ -285,21 +283,7 @@ explain_json_range(const struct explain *x, const struct explain_check *ec,
 		jsonwrite_string(sg, "group",
 				 ec->sg_group ? ec->sg_group->id : NULL);
 	}
-	if (res->drop_hop >= 0) {
-		cJSON_AddItemToObject(
-			range, "drop",
-			nacl_verdict_to_json(&x->path,
-					     (enum nacl_hop)res->drop_hop,
-					     &res->hops[res->drop_hop]));
-		return range;
-	}
-	jsonwrite_need(cJSON_AddNullToObject(range, "drop"));
-	allowed = jsonwrite_need(cJSON_AddArrayToObject(range, "allowed_by"));
-	for (hop = 0; hop < res->evaluated; hop++)
-		cJSON_AddItemToArray(allowed,
-				     nacl_verdict_to_json(&x->path,
-							  (enum nacl_hop)hop,
-							  &res->hops[hop]));
+	nacl_result_add_json(range, &x->path, &er->prediction);
 	return range;
 }
 

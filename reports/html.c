@@ -377,6 +377,22 @@ struct html_family_mark {
 /* Rough width of a label in the SVG's 12-unit font. */
 #define HTML_CHAR_WIDTH 7.2
 
+/* The next segment of l from *j on that family f meets, the ports they
+ * share in *both; NULL past the last. */
+static const struct html_segment *
+html_family_next(const struct html_layout *l, const struct impact_family *f,
+		 size_t *j, struct port_range *both)
+{
+	const struct html_segment *s;
+
+	while (*j < l->count) {
+		s = &l->segments[(*j)++];
+		if (port_range_overlap(f->from, f->to, s->from, s->to, both))
+			return s;
+	}
+	return NULL;
+}
+
 /*
  * Places the client families whose ephemeral range meets the swept ports,
  * each in the first row where it overlaps nothing. Returns the rows used;
@@ -386,6 +402,8 @@ static size_t
 html_place_families(const struct html_layout *l, const struct impact_family *f,
 		    size_t nfamilies, struct html_family_mark *marks)
 {
+	const struct html_segment *s;
+	struct port_range both;
 	size_t i, j, rows = 0;
 	char label[64];
 
@@ -395,13 +413,8 @@ html_place_families(const struct html_layout *l, const struct impact_family *f,
 
 		m->first = m->last = -1;
 		m->row = SIZE_MAX;
-		for (j = 0; j < l->count; j++) {
-			const struct html_segment *s = &l->segments[j];
-			struct port_range both;
-
-			if (!port_range_overlap(f[i].from, f[i].to, s->from,
-						s->to, &both))
-				continue;
+		j = 0;
+		while ((s = html_family_next(l, &f[i], &j, &both)) != NULL) {
 			if (m->first < 0)
 				m->first = html_x(s, both.from, false);
 			m->last = html_x(s, both.to, true);
@@ -437,6 +450,8 @@ html_write_families(FILE *out, const struct html_layout *l,
 		    const struct impact_family *f, size_t nfamilies,
 		    const struct html_family_mark *marks)
 {
+	const struct html_segment *s;
+	struct port_range both;
 	size_t i, j;
 
 	for (i = 0; i < nfamilies; i++) {
@@ -445,20 +460,14 @@ html_write_families(FILE *out, const struct html_layout *l,
 
 		if (marks[i].row == SIZE_MAX)
 			continue;
-		for (j = 0; j < l->count; j++) {
-			const struct html_segment *s = &l->segments[j];
-			struct port_range both;
-
-			if (!port_range_overlap(f[i].from, f[i].to, s->from,
-						s->to, &both))
-				continue;
+		j = 0;
+		while ((s = html_family_next(l, &f[i], &j, &both)) != NULL)
 			fprintf(out,
 				"<rect x=\"%.2f\" y=\"%.0f\" width=\"%.2f\" "
 				"height=\"5\" fill=\"#6e7781\"/>\n",
 				html_x(s, both.from, false), y + 14,
 				html_x(s, both.to, true) -
 					html_x(s, both.from, false));
-		}
 		if (marks[i].label_at_end)
 			fprintf(out,
 				"<text class=\"family\" x=\"%.2f\" y=\"%.0f\" "

@@ -271,6 +271,10 @@ void nacl_write_allowed(FILE *out, const struct nacl_path_result *res);
  * verdict v of hop on path; cJSON_Delete it or hand it to a parent. */
 cJSON *nacl_verdict_to_json(const struct nacl_path *path, enum nacl_hop hop,
 			    const struct nacl_verdict *v);
+/* Adds to obj "drop", the verdict that dropped res, or "drop": null and
+ * "allowed_by", the verdicts of the hops that let it through. */
+void nacl_result_add_json(cJSON *obj, const struct nacl_path *path,
+			  const struct nacl_path_result *res);
 
 /* One subnet for the nftables translation: its NACL and its networks. */
 struct nacl_nft_side {

@@ -10,6 +10,16 @@
 #include "common/xmalloc.h"
 
 void
+nacl_change_init(struct nacl_change *c, const char *path, const char *kind,
+		 bool has_before)
+{
+	memset(c, 0, sizeof *c);
+	c->path = xstrdup(path);
+	c->kind = kind;
+	c->has_before = has_before;
+}
+
+void
 nacl_change_free(struct nacl_change *c)
 {
 	size_t i;

@@ -52,6 +52,10 @@ struct nacl_change {
 	struct nacl_set subnets;
 };
 
+/* c empty, from the file path (copied) of kind, which knows the state
+ * before the change or not (has_before). */
+void nacl_change_init(struct nacl_change *c, const char *path, const char *kind,
+		      bool has_before);
 /* Frees what c holds (not c); a zeroed change is a no-op. */
 void nacl_change_free(struct nacl_change *c);
 /* Appends a zeroed declared NACL (address and actions copied). */

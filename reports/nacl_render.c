@@ -88,3 +88,25 @@ nacl_verdict_to_json(const struct nacl_path *path, enum nacl_hop hop,
 		jsonwrite_string(rule, "entry", NULL);
 	return rule;
 }
+
+void
+nacl_result_add_json(cJSON *obj, const struct nacl_path *path,
+		     const struct nacl_path_result *res)
+{
+	cJSON *allowed;
+	int hop;
+
+	if (res->drop_hop >= 0) {
+		cJSON_AddItemToObject(
+			obj, "drop",
+			nacl_verdict_to_json(path, (enum nacl_hop)res->drop_hop,
+					     &res->hops[res->drop_hop]));
+		return;
+	}
+	jsonwrite_string(obj, "drop", NULL);
+	allowed = jsonwrite_array(obj, "allowed_by");
+	for (hop = 0; hop < res->evaluated; hop++)
+		cJSON_AddItemToArray(
+			allowed, nacl_verdict_to_json(path, (enum nacl_hop)hop,
+						      &res->hops[hop]));
+}

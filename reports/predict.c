@@ -310,26 +310,13 @@ cJSON *
 predict_range_to_json(const struct nacl_path *path,
 		      const struct predict_range *pr)
 {
-	cJSON *range = jsonwrite_need(cJSON_CreateObject()), *allowed;
+	cJSON *range = jsonwrite_need(cJSON_CreateObject());
 	const struct nacl_path_result *res = &pr->result;
-	int hop;
 
 	jsonwrite_number(range, "from", pr->from);
 	jsonwrite_number(range, "to", pr->to);
 	jsonwrite_string(range, "status", status_name(nacl_path_status(res)));
-	if (res->drop_hop >= 0) {
-		cJSON_AddItemToObject(
-			range, "drop",
-			nacl_verdict_to_json(path, (enum nacl_hop)res->drop_hop,
-					     &res->hops[res->drop_hop]));
-		return range;
-	}
-	jsonwrite_string(range, "drop", NULL);
-	allowed = jsonwrite_array(range, "allowed_by");
-	for (hop = 0; hop < res->evaluated; hop++)
-		cJSON_AddItemToArray(
-			allowed, nacl_verdict_to_json(path, (enum nacl_hop)hop,
-						      &res->hops[hop]));
+	nacl_result_add_json(range, path, res);
 	return range;
 }
 

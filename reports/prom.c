@@ -60,12 +60,24 @@ prom_check_labels(FILE *out, const char *name, const struct report *r,
 		proto_name(c->proto), c->port, service_name(c->service));
 }
 
+/* A gauge with one series per check: its name, help and value. */
+struct prom_check_gauge {
+	const char *name;
+	const char *help;
+	size_t (*value)(const struct report_check *c);
+};
+
 static void
-prom_check_value(FILE *out, const char *name, const struct report *r,
-		 const struct report_check *c, size_t value)
+prom_write_check_gauge(FILE *out, const struct report *r,
+		       const struct prom_check_gauge *g)
 {
-	prom_check_labels(out, name, r, c);
-	fprintf(out, "} %zu\n", value);
+	size_t i;
+
+	prom_family(out, g->name, g->help);
+	for (i = 0; i < r->nchecks; i++) {
+		prom_check_labels(out, g->name, r, &r->checks[i]);
+		fprintf(out, "} %zu\n", g->value(&r->checks[i]));
+	}
 }
 
 /* The targets of r, a report without any having one made of its top level. */
@@ -76,6 +88,14 @@ prom_target_at(const struct report *r, size_t t, struct report_target *scratch)
 			   : report_check_target(r, NULL, scratch);
 }
 
+/* Do a and b name the same target (its gauges are shared)? */
+static bool
+prom_same_target(const struct report_target *a, const struct report_target *b)
+{
+	return strcmp(a->address, b->address) == 0 &&
+	       strcmp(a->name, b->name) == 0;
+}
+
 /* Does target t come first under its name and address (so its gauges are
  * written)? */
 static bool
@@ -84,48 +104,44 @@ prom_first_of_target(const struct report *r, size_t t)
 	size_t i;
 
 	for (i = 0; i < t; i++)
-		if (strcmp(r->targets[i].address, r->targets[t].address) == 0 &&
-		    strcmp(r->targets[i].name, r->targets[t].name) == 0)
+		if (prom_same_target(&r->targets[i], &r->targets[t]))
 			return false;
 	return true;
+}
+
+/* Is some check against target t (or its namesakes) failing
+ * (unfinished: left unfinished)? */
+static bool
+prom_target_any_check(const struct report *r, const struct report_target *t,
+		      bool unfinished)
+{
+	struct report_target scratch;
+	const struct report_check *c;
+	size_t i;
+
+	for (i = 0; i < r->nchecks; i++) {
+		c = &r->checks[i];
+		if ((unfinished ? c->counts[STATUS_UNFINISHED] > 0
+				: !c->pass) &&
+		    prom_same_target(report_check_target(r, c, &scratch), t))
+			return true;
+	}
+	return false;
 }
 
 /* Does every check against target t (and its namesakes) pass? */
 static bool
 prom_target_pass(const struct report *r, const struct report_target *t)
 {
-	struct report_target scratch;
-	const struct report_target *ct;
-	size_t i;
-
-	for (i = 0; i < r->nchecks; i++) {
-		ct = report_check_target(r, &r->checks[i], &scratch);
-		if (!r->checks[i].pass &&
-		    strcmp(ct->address, t->address) == 0 &&
-		    strcmp(ct->name, t->name) == 0)
-			return false;
-	}
-	return true;
+	return !prom_target_any_check(r, t, false);
 }
 
 /* Did the run sweep target t to the end? */
 static bool
 prom_target_up(const struct report *r, const struct report_target *t)
 {
-	struct report_target scratch;
-	const struct report_target *ct;
-	size_t i;
-
-	if (r->error != NULL || t->error != NULL)
-		return false;
-	for (i = 0; i < r->nchecks; i++) {
-		ct = report_check_target(r, &r->checks[i], &scratch);
-		if (r->checks[i].counts[STATUS_UNFINISHED] > 0 &&
-		    strcmp(ct->address, t->address) == 0 &&
-		    strcmp(ct->name, t->name) == 0)
-			return false;
-	}
-	return true;
+	return r->error == NULL && t->error == NULL &&
+	       !prom_target_any_check(r, t, true);
 }
 
 enum prom_run_gauge {
@@ -174,6 +190,30 @@ prom_run_values(FILE *out, const char *name, const struct report *r,
 }
 
 static size_t
+prom_check_pass(const struct report_check *c)
+{
+	return c->pass ? 1 : 0;
+}
+
+static size_t
+prom_swept_ports(const struct report_check *c)
+{
+	return range_list_size(&c->sports);
+}
+
+static size_t
+prom_nat_translated(const struct report_check *c)
+{
+	return c->nat_translated;
+}
+
+static size_t
+prom_no_answer(const struct report_check *c)
+{
+	return c->no_answer;
+}
+
+static size_t
 prom_bad_ranges(const struct report_check *c)
 {
 	size_t i, n = 0;
@@ -217,12 +257,14 @@ prom_write_measures(const struct report *r, FILE *out)
 {
 	size_t i;
 
-	prom_family(out, "naclprobe_no_answer_ports",
-		    "Source ports of the check whose TCP handshake completed "
-		    "while the service sent nothing, in the last run.");
-	for (i = 0; i < r->nchecks; i++)
-		prom_check_value(out, "naclprobe_no_answer_ports", r,
-				 &r->checks[i], r->checks[i].no_answer);
+	static const struct prom_check_gauge no_answer = {
+		"naclprobe_no_answer_ports",
+		"Source ports of the check whose TCP handshake completed "
+		"while the service sent nothing, in the last run.",
+		prom_no_answer,
+	};
+
+	prom_write_check_gauge(out, r, &no_answer);
 	prom_family(out, "naclprobe_loss_ratio",
 		    "Attempts lost to source ports that answered, 0 to 1, in "
 		    "the last run.");
@@ -241,6 +283,22 @@ prom_write_measures(const struct report *r, FILE *out)
 void
 report_write_prom(const struct report *r, FILE *out)
 {
+	static const struct prom_check_gauge checks[] = {
+		{"naclprobe_check_pass",
+		 "1 when the check passed in the last run, 0 when it failed.",
+		 prom_check_pass},
+		{"naclprobe_check_swept_ports",
+		 "Source ports the check swept in the last run.",
+		 prom_swept_ports},
+		{"naclprobe_check_failing_ranges",
+		 "Source-port ranges of the check that were not ok in the "
+		 "last run.",
+		 prom_bad_ranges},
+		{"naclprobe_check_nat_translated_ports",
+		 "Source ports the agent saw rewritten by a NAT on the path "
+		 "in the last run.",
+		 prom_nat_translated},
+	};
 	size_t i, s;
 	time_t start, end;
 	bool times;
@@ -274,30 +332,8 @@ report_write_prom(const struct report *r, FILE *out)
 				r->checks[i].counts[s]);
 		}
 	}
-	prom_family(out, "naclprobe_check_pass",
-		    "1 when the check passed in the last run, 0 when it "
-		    "failed.");
-	for (i = 0; i < r->nchecks; i++)
-		prom_check_value(out, "naclprobe_check_pass", r, &r->checks[i],
-				 r->checks[i].pass ? 1 : 0);
-	prom_family(out, "naclprobe_check_swept_ports",
-		    "Source ports the check swept in the last run.");
-	for (i = 0; i < r->nchecks; i++)
-		prom_check_value(out, "naclprobe_check_swept_ports", r,
-				 &r->checks[i],
-				 range_list_size(&r->checks[i].sports));
-	prom_family(out, "naclprobe_check_failing_ranges",
-		    "Source-port ranges of the check that were not ok in the "
-		    "last run.");
-	for (i = 0; i < r->nchecks; i++)
-		prom_check_value(out, "naclprobe_check_failing_ranges", r,
-				 &r->checks[i], prom_bad_ranges(&r->checks[i]));
-	prom_family(out, "naclprobe_check_nat_translated_ports",
-		    "Source ports the agent saw rewritten by a NAT on the "
-		    "path in the last run.");
-	for (i = 0; i < r->nchecks; i++)
-		prom_check_value(out, "naclprobe_check_nat_translated_ports", r,
-				 &r->checks[i], r->checks[i].nat_translated);
+	for (i = 0; i < sizeof checks / sizeof *checks; i++)
+		prom_write_check_gauge(out, r, &checks[i]);
 	prom_write_measures(r, out);
 	prom_family(out, "naclprobe_run_pass",
 		    "1 when every check of the last run passed, else 0.");

@@ -168,9 +168,8 @@ sg_set_from_json(const cJSON *root, struct sg_set *set, char **cause)
 	struct jsonread_at at;
 	size_t k = 0;
 
-	if (!cJSON_IsObject(root))
-		return jsonread_fail(cause, "", "expected %s, found %s",
-				     sg_expected, jsonread_type(root));
+	if (jsonread_expect(root, "", cJSON_IsObject, sg_expected, cause) != 0)
+		return -1;
 	if (jsonread_member(root, "", "SecurityGroups", cJSON_IsArray,
 			    "an array of security groups", true, &groups,
 			    cause) != 0)

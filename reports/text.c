@@ -149,6 +149,16 @@ text_write_measures(const struct report_check *c, FILE *out)
 		fprintf(out, "  note: %s\n", c->notes[i]);
 }
 
+/* "  ... BEFORE N more ranges AFTER" when only shown of all are shown. */
+static void
+text_write_more(FILE *out, const char *before, size_t all, size_t shown,
+		const char *after)
+{
+	if (all > shown)
+		fprintf(out, "  ... %s%zu more %s %s\n", before, all - shown,
+			text_plural(all - shown, "range", "ranges"), after);
+}
+
 /* Prints c, its fixes pointing into entries. */
 static void
 text_write_check(const struct report *r, const struct report_check *c,
@@ -232,19 +242,11 @@ text_write_check(const struct report *r, const struct report_check *c,
 				fix, report_check_target(r, c, &scratch)->agent,
 				entries, out);
 	}
-	if (failing > shown)
-		fprintf(out,
-			"  ... and %zu more %s not ok (the JSON report lists "
-			"them all)\n",
-			failing - shown,
-			text_plural(failing - shown, "range", "ranges"));
+	text_write_more(out, "and ", failing, shown,
+			"not ok (the JSON report lists them all)");
 	fixes_written = report_check_nfixes(c);
-	if (fixes_written > nfixes)
-		fprintf(out,
-			"  ... the fixes of %zu more %s are in the JSON report "
-			"(\"fixes\")\n",
-			fixes_written - nfixes,
-			text_plural(fixes_written - nfixes, "range", "ranges"));
+	text_write_more(out, "the fixes of ", fixes_written, nfixes,
+			"are in the JSON report (\"fixes\")");
 	free(segments);
 	report_fixes_free(fixes, nfixes);
 }

@@ -900,14 +900,11 @@ tfplan_from_json(const cJSON *root, const char *path, struct nacl_change *c,
 	size_t i;
 	int rc;
 
-	memset(c, 0, sizeof *c);
+	nacl_change_init(c, path, "Terraform plan", true);
 	memset(&rd, 0, sizeof rd);
-	c->path = xstrdup(path);
-	c->kind = "Terraform plan";
-	c->has_before = true;
-	if (!cJSON_IsObject(root))
-		return jsonread_fail(cause, "", "expected %s, found %s",
-				     tfplan_expected, jsonread_type(root));
+	if (jsonread_expect(root, "", cJSON_IsObject, tfplan_expected, cause) !=
+	    0)
+		return -1;
 	if (jsonread_string(root, "", "format_version",
 			    "a string like \"1.2\" (is this 'terraform show "
 			    "-json' of a plan?)",
