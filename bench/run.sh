@@ -18,6 +18,10 @@ set -euo pipefail
 
 # shellcheck source=bench/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# np_alive and np_stop_pid, shared with the end-to-end tests.
+NP_NAME=bench
+# shellcheck source=tests/netns/pid_lib.sh
+. "$ROOT/tests/netns/pid_lib.sh"
 TESTBED=$ROOT/tests/netns/testbed.sh
 PROBE=$BUILD/nacl-probe
 AGENT=$BUILD/nacl-agent
@@ -98,34 +102,12 @@ fatal()
 	exit 2
 }
 
-# True while pid runs (a zombie does not count).
-alive()
-{
-	local state
-	[ -r "/proc/$1/stat" ] || return 1
-	state=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
-	[ -n "$state" ] && [ "$state" != Z ]
-}
-
-# SIGTERM to a child of this shell, SIGKILL after 3 s.
-stop_pid()
-{
-	local pid=$1
-	kill -TERM "$pid" 2>/dev/null || true
-	for _ in $(seq 60); do
-		alive "$pid" || break
-		sleep 0.05
-	done
-	alive "$pid" && kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null || true
-}
-
 cleanup()
 {
 	local rc=$? pid
 	trap - EXIT INT TERM
 	for pid in "${PIDS[@]}"; do
-		stop_pid "$pid"
+		np_stop_pid "$pid"
 	done
 	if [ "$TESTBED_UP" -eq 1 ]; then
 		"$TESTBED" down || rc=2
@@ -159,7 +141,7 @@ wait_port()
 {
 	local port=$1 pid=$2 log=$3
 	for _ in $(seq 30); do
-		alive "$pid" || fatal "it exited while starting: $(tail -n 5 "$log")"
+		np_alive "$pid" || fatal "it exited while starting: $(tail -n 5 "$log")"
 		if "$TESTBED" exec probe timeout 0.3 bash -c \
 			"exec 3<>/dev/tcp/$AGENT4/$port" 2>/dev/null; then
 			return 0
@@ -183,7 +165,7 @@ agent_start()
 agent_stop()
 {
 	AGENT_HWM=$(awk '/^VmHWM:/ { print $2 }' "/proc/$AGENT_PID/status")
-	stop_pid "$AGENT_PID"
+	np_stop_pid "$AGENT_PID"
 	forget_pid "$AGENT_PID"
 	AGENT_PID=""
 }

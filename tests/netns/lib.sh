@@ -44,6 +44,8 @@ NP_AUTH=${NP_AUTH:-key}
 NP_PROBE_LIMIT=${NP_PROBE_LIMIT:-180}
 
 NP_NAME=$(basename "$0" .sh)
+# shellcheck source=pid_lib.sh source-path=SCRIPTDIR
+source "$NP_DIR/pid_lib.sh"
 NP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nacl-e2e.XXXXXX")
 NP_KEY=$NP_TMP/agent.key
 NP_FAILURES=0
@@ -77,33 +79,6 @@ np_fail()
 {
 	NP_FAILURES=$((NP_FAILURES + 1))
 	echo "[$NP_NAME] FAILED: $*" >&2
-}
-
-# True while pid runs (a zombie does not count).
-np_alive()
-{
-	local state
-	[ -r "/proc/$1/stat" ] || return 1
-	state=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
-	[ -n "$state" ] && [ "$state" != Z ]
-}
-
-# Sends SIGTERM to pid (a child of this shell), waits up to 3 s, then
-# SIGKILL. Its exit status lands in NP_STOP_STATUS.
-np_stop_pid()
-{
-	local pid=$1
-	kill -TERM "$pid" 2>/dev/null || true
-	for _ in $(seq 60); do
-		np_alive "$pid" || break
-		sleep 0.05
-	done
-	if np_alive "$pid"; then
-		echo "[$NP_NAME] pid $pid ignored SIGTERM for 3 s: SIGKILL" >&2
-		kill -KILL "$pid" 2>/dev/null || true
-	fi
-	wait "$pid" 2>/dev/null
-	NP_STOP_STATUS=$?
 }
 
 np_cleanup()
