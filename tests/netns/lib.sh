@@ -471,6 +471,19 @@ assert_outcome()
 	assert_counts "$1" "$7"
 }
 
+# assert_echo_fail SPORTS UDP_RANGES UDP_COUNTS [TCP_RANGES TCP_COUNTS]: the
+# sweep of udp/7000 and tcp/7000 (echo_sweep) over SPORTS exited 1 with
+# exactly those two checks, both failing: assert_outcome of check 0 (udp)
+# and check 1 (tcp) with these ranges and counts; the tcp check's are the
+# udp check's unless given.
+assert_echo_fail()
+{
+	assert_exit 1
+	assert_json '.checks | length' 2
+	assert_outcome 0 udp 7000 "$1" fail "$2" "$3"
+	assert_outcome 1 tcp 7000 "$1" fail "${4:-$2}" "${5:-$3}"
+}
+
 # assert_contains WHAT FILE PATTERN: grep -E PATTERN in FILE.
 assert_contains()
 {
