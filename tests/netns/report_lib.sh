@@ -21,6 +21,15 @@ np_need_output_flags()
 			"probe/main.c"
 }
 
+# report_setup: np_setup, and an empty folder for the outputs, its path in
+# out ($NP_TMP/out).
+report_setup()
+{
+	np_setup
+	out=$NP_TMP/out
+	mkdir -p "$out"
+}
+
 # np_need_tool COMMAND PACKAGE: the test cannot judge its format without it.
 np_need_tool()
 {

@@ -15,10 +15,7 @@ np_need_output_flags
 
 np_need_tool xmllint libxml2-utils
 np_need_tool promtool prometheus
-np_setup
-
-out=$NP_TMP/out
-mkdir -p "$out"
+report_setup
 report_two_holes_sweep --junit "$out/r.xml" --prom "$out/r.prom" \
 	--html "$out/r.html"
 for format in junit:xml prom:prom html:html; do

@@ -12,10 +12,7 @@ source "$(dirname "$0")/report_lib.sh"
 
 np_need_tool xmllint libxml2-utils
 np_need_tool promtool prometheus
-np_setup
-
-out=$NP_TMP/out
-mkdir -p "$out"
+report_setup
 version=$("$PROBE_BIN" --version | sed 's/^nacl-probe //')
 
 # No agent runs: the control port refuses the connection.

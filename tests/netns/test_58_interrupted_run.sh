@@ -14,11 +14,9 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/report_lib.sh"
 
 np_need_tool promtool prometheus
-np_setup
+report_setup
 agent_start --ports udp/7000,tcp/7000
 
-out=$NP_TMP/out
-mkdir -p "$out"
 # Two checks over other source ports: two sweeps, one after the other.
 SCENARIO=$NP_TMP/two-sweeps.json
 cat >"$SCENARIO" <<JSON

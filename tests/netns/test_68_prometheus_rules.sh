@@ -15,11 +15,9 @@ source "$(dirname "$0")/report_lib.sh"
 
 np_need_tool promtool prometheus
 np_need_tool python3 python3
-np_setup
+report_setup
 agent_start --ports udp/7000,tcp/7000
 
-out=$NP_TMP/out
-mkdir -p "$out"
 SCENARIO=$NP_TMP/nightly.json
 cat >"$SCENARIO" <<JSON
 {
