@@ -382,6 +382,32 @@ echo_sweep()
 		--sports "$sports" --timeout 300 --attempts 2 "$@"
 }
 
+# agent_443_hole PROTO SERVICE: with the agent's replies to source ports
+# 61500-61599 dropped, a sweep of PROTO/443 from 61000-61999 (the agent
+# serving SERVICE there) exits 1 with exactly that range reply_dropped, no
+# NAT, and a text summary that names the range and the NACL entry (protocol
+# 6 or 17) that lets its replies back in.
+agent_443_hole()
+{
+	local proto=$1 number=6
+	[ "$proto" = udp ] && number=17
+	np_rules <<RULES
+ip saddr 198.18.2.1 ip daddr 198.18.1.1 $proto dport 61500-61599 drop
+RULES
+	probe_run --agent "$AGENT4" --bind "$PROBE4" --ports "$proto/443" \
+		--sports 61000-61999 --rate 2000 --timeout 1000 --attempts 2
+	assert_exit 1
+	assert_json '.checks[0].service' "$2"
+	assert_outcome 0 "$proto" 443 61000-61999 fail \
+		'61000-61499 ok,61500-61599 reply_dropped,61600-61999 ok' \
+		'ok=900 reply_dropped=100'
+	assert_json '.checks[0].nat.translated' 0
+	assert_contains "the summary names the range" "$PROBE_OUT" \
+		'^  61500-61599  reply_dropped \(100 ports\): requests arrive, replies are dropped on the way back$'
+	assert_contains "the summary's fix for the replies" "$PROBE_OUT" \
+		"aws ec2 create-network-acl-entry --network-acl-id <probe-subnet-nacl-id> --ingress --rule-number <rule-number> --protocol $number --port-range From=61500,To=61599 --cidr-block 198.18.2.1/32 --rule-action allow\$"
+}
+
 assert_eq()
 {
 	local what=$1 expected=$2 actual=$3
