@@ -7,23 +7,20 @@
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 
+# sweep_with RULE STATUS: with the router's one RULE, a sweep of tcp/7000
+# from 40000-40999 exits 1 with exactly 40500-40599 STATUS.
+sweep_with()
+{
+	np_rules <<<"$1"
+	probe_run --agent "$AGENT4" --bind "$PROBE4" --ports tcp/7000 \
+		--sports 40000-40999 --timeout 300 --attempts 2
+	assert_exit 1
+	assert_ranges 0 "40000-40499 ok,40500-40599 $2,40600-40999 ok"
+	assert_counts 0 "ok=900 $2=100"
+}
+
 np_setup
 agent_start --ports tcp/7000
-np_rules <<'RULES'
-ip saddr 198.18.2.1 tcp dport 40500-40599 drop
-RULES
-probe_run --agent "$AGENT4" --bind "$PROBE4" --ports tcp/7000 \
-	--sports 40000-40999 --timeout 300 --attempts 2
-assert_exit 1
-assert_ranges 0 '40000-40499 ok,40500-40599 reply_dropped,40600-40999 ok'
-assert_counts 0 'ok=900 reply_dropped=100'
-
-np_rules <<'RULES'
-ip daddr 198.18.2.1 tcp sport 40500-40599 drop
-RULES
-probe_run --agent "$AGENT4" --bind "$PROBE4" --ports tcp/7000 \
-	--sports 40000-40999 --timeout 300 --attempts 2
-assert_exit 1
-assert_ranges 0 '40000-40499 ok,40500-40599 request_dropped,40600-40999 ok'
-assert_counts 0 'ok=900 request_dropped=100'
+sweep_with 'ip saddr 198.18.2.1 tcp dport 40500-40599 drop' reply_dropped
+sweep_with 'ip daddr 198.18.2.1 tcp sport 40500-40599 drop' request_dropped
 np_done
