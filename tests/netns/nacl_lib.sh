@@ -217,3 +217,23 @@ sweep_as_predicted()
 	assert_nr_exit 0
 	assert_nr_line 'Summary: 2 checks compared: 0 ports no longer as expected, 0 now as expected, 0 changed status: no regression'
 }
+
+# The narrow-ephemeral change (scenarios/terraform and scenarios/cloudformation
+# narrow the probe subnet's inbound ephemeral rule) over correct.json, swept
+# around every boundary: NARROW_SPORTS, and NARROW_EXPECTED, the ranges each
+# check measures after the change (1000-1023 falls to the agent subnet's
+# outbound rule, before and after). narrow_setup: a fresh testbed whose
+# router runs correct.json, the scenario of NARROW_SPORTS in SCENARIO, and
+# PREDICTED, where the prediction of the change is to go.
+NARROW_SPORTS=1000-1100,32700-32800,60950-61050,65500-65535
+NARROW_EXPECTED='1000-1100 reply_dropped,32700-32767 reply_dropped,'
+NARROW_EXPECTED+='32768-32800 ok,60950-60999 ok,61000-61050 reply_dropped,'
+NARROW_EXPECTED+='65500-65535 reply_dropped'
+# shellcheck disable=SC2034 # PREDICTED: the caller's
+narrow_setup()
+{
+	SCENARIO=$NP_TMP/scenario.json
+	PREDICTED=$NP_TMP/predicted.json
+	nacl_setup correct.json
+	plan_scenario "$SCENARIO" "$NARROW_SPORTS"
+}

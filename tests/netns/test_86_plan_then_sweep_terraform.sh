@@ -13,16 +13,10 @@ source "$(dirname "$0")/lib.sh"
 # shellcheck source=nacl_lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/nacl_lib.sh"
 
-SPORTS=1000-1100,32700-32800,60950-61050,65500-65535
 PLAN=$TF_DIR/narrow-ephemeral.json
-SCENARIO=$NP_TMP/scenario.json
 EMITTED=$NP_TMP/after-apply.json
-PREDICTED=$NP_TMP/predicted.json
-EXPECTED='1000-1100 reply_dropped,32700-32767 reply_dropped,32768-32800 ok,'
-EXPECTED+='60950-60999 ok,61000-61050 reply_dropped,65500-65535 reply_dropped'
 
-nacl_setup correct.json
-plan_scenario "$SCENARIO" "$SPORTS"
+narrow_setup
 nr_run plan "$PLAN" --scenario "$SCENARIO" --emit-scenario "$EMITTED"
 assert_nr_exit 1
 assert_nr_line '    1024-1100 ok -> reply_dropped — hits Windows XP/2003 clients (1.9% of their range), NAT gateway/ELB 0.1%'
@@ -43,7 +37,7 @@ assert_eq "the emitted scenario's expectations" \
 np_log "router: NACLs after $(basename "$PLAN")"
 "$TESTBED" nacl --terraform-plan "$PLAN" "$PROBE_SUBNET" \
 	aws_network_acl.agent || np_die "loading the plan's NACLs failed"
-sweep_as_predicted "$EMITTED" "$PREDICTED" "$EXPECTED"
+sweep_as_predicted "$EMITTED" "$PREDICTED" "$NARROW_EXPECTED"
 assert_json '.scenario.name' 'echo through the NACLs, after narrow-ephemeral.json'
 # The diff's lines of the two checks.
 assert_nr_line 'udp/7000 echo  sports 1000-1100,32700-32800,60950-61050,65500-65535: unchanged (pass)'

@@ -13,17 +13,11 @@ source "$(dirname "$0")/lib.sh"
 # shellcheck source=nacl_lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/nacl_lib.sh"
 
-SPORTS=1000-1100,32700-32800,60950-61050,65500-65535
 TEMPLATE=$CFN_DIR/narrow-ephemeral.yaml
 CURRENT=$NACL_DIR/correct.json
-SCENARIO=$NP_TMP/scenario.json
 EMITTED=$NP_TMP/after-deploy.json
-PREDICTED=$NP_TMP/predicted.json
-EXPECTED='1000-1100 reply_dropped,32700-32767 reply_dropped,32768-32800 ok,'
-EXPECTED+='60950-60999 ok,61000-61050 reply_dropped,65500-65535 reply_dropped'
 
-nacl_setup correct.json
-plan_scenario "$SCENARIO" "$SPORTS"
+narrow_setup
 nr_run plan --cloudformation "$TEMPLATE" --nacl "$CURRENT" \
 	--scenario "$SCENARIO" --emit-scenario "$EMITTED"
 assert_nr_exit 1
@@ -45,5 +39,5 @@ np_log "router: NACLs after $(basename "$TEMPLATE") over correct.json"
 "$TESTBED" nacl --cloudformation "$TEMPLATE" "$PROBE_SUBNET" \
 	"$AGENT_SUBNET" --nacl "$CURRENT" ||
 	np_die "loading the template's NACLs failed"
-sweep_as_predicted "$EMITTED" "$PREDICTED" "$EXPECTED"
+sweep_as_predicted "$EMITTED" "$PREDICTED" "$NARROW_EXPECTED"
 np_done
