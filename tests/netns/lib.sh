@@ -250,6 +250,19 @@ np_wait_ready()
 	return 1
 }
 
+# np_wait_for TENTHS CMD...: true once CMD... succeeds, tried every tenth
+# of a second; false when it has not after TENTHS tries.
+np_wait_for()
+{
+	local tries=$1
+	shift
+	for _ in $(seq "$tries"); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # Starts holdport PROTO ADDR PORT in the probe namespace; returns once the
 # port is held.
 holdport_start()

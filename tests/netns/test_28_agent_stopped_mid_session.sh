@@ -17,10 +17,7 @@ out=$NP_TMP/stopped.out
 probe_pid=$!
 NP_HELPER_PIDS+=("$probe_pid")
 # Bounded: the session opens within a moment of the start.
-for _ in $(seq 100); do
-	grep -q "opened by" "$NP_TMP/agent.log" && break
-	sleep 0.05
-done
+np_wait_for 50 grep -q "opened by" "$NP_TMP/agent.log"
 sleep 1
 np_alive "$probe_pid" || np_fail "the probe ended before the agent stopped"
 agent_stop

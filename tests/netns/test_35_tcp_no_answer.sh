@@ -11,11 +11,7 @@ np_setup
 "$TESTBED" exec agent python3 "$NP_DIR/mute_server.py" "$AGENT4" 80 60 \
 	>"$NP_TMP/mute.out" 2>&1 &
 NP_HELPER_PIDS+=("$!")
-for _ in $(seq 50); do
-	grep -qx ready "$NP_TMP/mute.out" && break
-	sleep 0.1
-done
-grep -qx ready "$NP_TMP/mute.out" ||
+np_wait_for 50 grep -qx ready "$NP_TMP/mute.out" ||
 	np_die "mute_server.py did not start: $(cat "$NP_TMP/mute.out")"
 
 probe_run --target "$AGENT4" --bind "$PROBE4" --ports tcp/80 \

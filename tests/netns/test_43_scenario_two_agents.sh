@@ -30,11 +30,7 @@ agent_start --ports udp/7000,tcp/7000
 "$TESTBED" exec agent "$AGENT_BIN" --open --control-port 7456 \
 	--ports udp/53,udp/7100,tcp/7100 >>"$NP_TMP/agent2.log" 2>&1 &
 NP_HELPER_PIDS+=("$!")
-for _ in $(seq 30); do
-	np_tcp_open "$AGENT4" 7456 && break
-	sleep 0.1
-done
-np_tcp_open "$AGENT4" 7456 ||
+np_wait_for 30 np_tcp_open "$AGENT4" 7456 ||
 	np_die "the second agent did not open 7456: $(cat "$NP_TMP/agent2.log")"
 
 # Written beside the key, which it names relative to itself.

@@ -45,10 +45,7 @@ session_ids()
 	"udp and dst host $AGENT4" 2>"$NP_TMP/tcpdump.log" &
 tcpdump_pid=$!
 NP_HELPER_PIDS+=("$tcpdump_pid")
-for _ in $(seq 50); do
-	grep -q "listening on" "$NP_TMP/tcpdump.log" && break
-	sleep 0.1
-done
+np_wait_for 50 grep -q "listening on" "$NP_TMP/tcpdump.log"
 
 # Session A sweeps slowly so that it is still open for the control replay.
 "$TESTBED" exec probe "$PROBE_BIN" --agent "$AGENT4" --key-file "$NP_KEY" \
@@ -103,11 +100,9 @@ assert_eq "session A's probe replayed into session B: $WIRE_OUT" 1 \
 	"$WIRE_EXIT"
 
 np_stop_pid "$probe_a"
-for _ in $(seq 30); do
-	grep -Eq "session $session_a from .* (ended with its connection|closed after)" \
-		"$NP_TMP/agent.log" && break
-	sleep 0.1
-done
+np_wait_for 30 grep -Eq \
+	"session $session_a from .* (ended with its connection|closed after)" \
+	"$NP_TMP/agent.log"
 assert_contains "agent log: session A ended" "$NP_TMP/agent.log" \
 	"session $session_a from 198\.18\.1\.1 (ended with its connection|closed after)"
 wire_send 7000 --sport "$echo_sport" --hex "$echo_hex"
