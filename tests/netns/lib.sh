@@ -523,6 +523,18 @@ assert_echo_fail()
 	assert_outcome 1 tcp 7000 "$1" fail "${4:-$2}" "${5:-$3}"
 }
 
+# assert_udp_reply_fix INDEX FROM TO: the first fix of check INDEX, as aws
+# commands, is the pair of NACL entries of the shipped scenarios that lets
+# UDP replies to FROM-TO back: inbound from 198.18.2.0/24 on the probe
+# subnet's acl-0a1a1a1a1a1a1a1a1, outbound to 198.18.1.0/24 on the agent
+# subnet's acl-0b2b2b2b2b2b2b2b2.
+assert_udp_reply_fix()
+{
+	assert_json ".checks[$1].fixes[0].rules | map(.command) | join(\"\\n\")" \
+		"aws ec2 create-network-acl-entry --network-acl-id acl-0a1a1a1a1a1a1a1a1 --ingress --rule-number <rule-number> --protocol 17 --port-range From=$2,To=$3 --cidr-block 198.18.2.0/24 --rule-action allow
+aws ec2 create-network-acl-entry --network-acl-id acl-0b2b2b2b2b2b2b2b2 --egress --rule-number <rule-number> --protocol 17 --port-range From=$2,To=$3 --cidr-block 198.18.1.0/24 --rule-action allow"
+}
+
 # assert_contains WHAT FILE PATTERN: grep -E PATTERN in FILE.
 assert_contains()
 {

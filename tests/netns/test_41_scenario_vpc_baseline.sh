@@ -51,9 +51,7 @@ assert_ranges 0 '40000-40099 ok,40100-40199 reply_dropped'
 assert_ranges 3 '40000-40049 request_dropped,40050-40199 ok'
 assert_json '[.checks[].mismatches[] | "\(.from)-\(.to) \(.status) \(.expected)"] | join(",")' \
 	'40100-40199 reply_dropped open,40000-40049 request_dropped open'
-assert_json '.checks[0].fixes[0].rules | map(.command) | join("\n")' \
-'aws ec2 create-network-acl-entry --network-acl-id acl-0a1a1a1a1a1a1a1a1 --ingress --rule-number <rule-number> --protocol 17 --port-range From=40100,To=40199 --cidr-block 198.18.2.0/24 --rule-action allow
-aws ec2 create-network-acl-entry --network-acl-id acl-0b2b2b2b2b2b2b2b2 --egress --rule-number <rule-number> --protocol 17 --port-range From=40100,To=40199 --cidr-block 198.18.1.0/24 --rule-action allow'
+assert_udp_reply_fix 0 40100 40199
 # A request drop that depends on the source port is no NACL's doing.
 assert_json '.checks[3].fixes | map("\(.status) \(.rules | length)") | join(",")' \
 	'request_dropped 0'

@@ -60,9 +60,7 @@ assert_eq "legacy-windows-clients verdicts" \
 	"$(verdicts)"
 assert_json '[.checks[].mismatches[] | "\(.from)-\(.to) \(.status) \(.expected)"] | unique | join(",")' \
 	'1025-1049 reply_dropped open'
-assert_json '.checks[2].fixes[0].rules | map(.command) | join("\n")' \
-'aws ec2 create-network-acl-entry --network-acl-id acl-0a1a1a1a1a1a1a1a1 --ingress --rule-number <rule-number> --protocol 17 --port-range From=1025,To=1049 --cidr-block 198.18.2.0/24 --rule-action allow
-aws ec2 create-network-acl-entry --network-acl-id acl-0b2b2b2b2b2b2b2b2 --egress --rule-number <rule-number> --protocol 17 --port-range From=1025,To=1049 --cidr-block 198.18.1.0/24 --rule-action allow'
+assert_udp_reply_fix 2 1025 1049
 assert_json '.checks[0].impact[0].summary' \
 	'hits Windows XP/2003 clients (0.6% of their range), NAT gateway/ELB <0.1%'
 
