@@ -57,3 +57,18 @@ fixture_service_names_between(const char *before, const char *after)
 	free(names);
 	return text;
 }
+
+char *
+fixture_drop_text(const struct nacl_path_result *res)
+{
+	const struct nacl_entry *e;
+	const char *hop;
+
+	if (res->drop_hop < 0)
+		return xstrdup("-");
+	e = res->hops[res->drop_hop].entry;
+	hop = nacl_hop_name((enum nacl_hop)res->drop_hop);
+	if (nacl_entry_is_default(e))
+		return xasprintf("%s/*", hop);
+	return xasprintf("%s/%u", hop, e->rule_number);
+}

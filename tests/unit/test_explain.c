@@ -128,30 +128,17 @@ fixture_free(struct fixture *f)
 static char *
 ranges_text(const struct explain_check *ec)
 {
-	char *out = xstrdup(""), *next, rule[32];
+	char *out = xstrdup(""), *next, *rule;
 	size_t i;
 
 	for (i = 0; i < ec->nranges; i++) {
 		const struct explain_range *er = &ec->ranges[i];
-		const struct nacl_path_result *res = &er->prediction;
 
-		if (res->drop_hop < 0)
-			snprintf(rule, sizeof rule, "-");
-		else {
-			const struct nacl_entry *e =
-				res->hops[res->drop_hop].entry;
-
-			if (e == NULL || e->rule_number == NACL_RULE_DEFAULT)
-				snprintf(rule, sizeof rule, "%s/*",
-					 nacl_hop_name(res->drop_hop));
-			else
-				snprintf(rule, sizeof rule, "%s/%u",
-					 nacl_hop_name(res->drop_hop),
-					 e->rule_number);
-		}
+		rule = fixture_drop_text(&er->prediction);
 		next = xasprintf("%s%s%u-%u %s %s %s", out, i ? "," : "",
 				 er->from, er->to, status_name(er->measured),
 				 explain_outcome_name(er->outcome), rule);
+		free(rule);
 		free(out);
 		out = next;
 	}

@@ -10,6 +10,7 @@
 #include "reports/nacl_change.h"
 #include "reports/predict.h"
 #include "reports/tfplan.h"
+#include "tests/unit/fixture_text.h"
 
 TestSuite(predict);
 
@@ -45,25 +46,17 @@ static char *
 ranges_text(const struct predict *p, size_t i)
 {
 	const struct predict_check *pc = &p->checks[i];
-	char *out = xstrdup(""), *next, rule[16];
+	char *out = xstrdup(""), *next, *rule;
 	size_t j;
 
 	for (j = 0; j < pc->nranges; j++) {
 		const struct predict_range *pr = &pc->ranges[j];
-		const struct nacl_path_result *res = &pr->result;
 
-		if (res->drop_hop < 0)
-			snprintf(rule, sizeof rule, "-");
-		else if (nacl_entry_is_default(res->hops[res->drop_hop].entry))
-			snprintf(rule, sizeof rule, "%s/*",
-				 nacl_hop_name((enum nacl_hop)res->drop_hop));
-		else
-			snprintf(rule, sizeof rule, "%s/%u",
-				 nacl_hop_name((enum nacl_hop)res->drop_hop),
-				 res->hops[res->drop_hop].entry->rule_number);
-		next = xasprintf("%s%s%u-%u %s %s", out, j ? ", " : "",
-				 pr->from, pr->to,
-				 status_name(nacl_path_status(res)), rule);
+		rule = fixture_drop_text(&pr->result);
+		next = xasprintf(
+			"%s%s%u-%u %s %s", out, j ? ", " : "", pr->from, pr->to,
+			status_name(nacl_path_status(&pr->result)), rule);
+		free(rule);
 		free(out);
 		out = next;
 	}
