@@ -11,20 +11,28 @@
 #include "reports/report.h"
 #include "tests/unit/fixture_report.h"
 
-TestSuite(fix);
+/* Each test's report, freed after the test. */
+static struct report r;
 
-/* A report with one target; cidrs and nacls (either may be NULL). */
 static void
-report_init(struct report *r, bool agent, const char *address, const char *bind,
-	    bool configured)
+fix_teardown(void)
+{
+	report_free(&r);
+}
+
+TestSuite(fix, .fini = fix_teardown);
+
+/* The report with one target; cidrs and nacls set when configured. */
+static void
+report_init(bool agent, const char *address, const char *bind, bool configured)
 {
 	struct report_target *t;
 
-	memset(r, 0, sizeof *r);
-	report_add_target(r, agent ? "app" : "dns", address, agent, bind);
+	memset(&r, 0, sizeof r);
+	report_add_target(&r, agent ? "app" : "dns", address, agent, bind);
 	if (!configured)
 		return;
-	t = &r->targets[0];
+	t = &r.targets[0];
 	t->probe_cidr = xstrdup("198.18.1.0/24");
 	t->agent_cidr = xstrdup("198.18.2.0/24");
 	t->probe_nacl = xstrdup("acl-0a1");
@@ -33,15 +41,32 @@ report_init(struct report *r, bool agent, const char *address, const char *bind,
 
 /* A check of r: ok, except each "FROM-TO=STATUS" item of spec. */
 static struct report_check *
-add_check(struct report *r, enum proto proto, uint16_t port,
-	  const char *sports_text, const char *spec)
+add_check(enum proto proto, uint16_t port, const char *sports_text,
+	  const char *spec)
 {
 	struct report_check *c =
-		fixture_add_check(r, proto, port, SERVICE_ECHO, sports_text);
+		fixture_add_check(&r, proto, port, SERVICE_ECHO, sports_text);
 
 	fixture_set_statuses(c, spec);
 	return c;
 }
+
+/* The usual report: agent 198.18.2.1, probe 198.18.1.1, subnets and NACLs
+ * configured; add_check's check in it. */
+static struct report_check *
+configured_check(enum proto proto, uint16_t port, const char *sports_text,
+		 const char *spec)
+{
+	report_init(true, "198.18.2.1", "198.18.1.1", true);
+	return add_check(proto, port, sports_text, spec);
+}
+
+/* The summary of a reply drop on udp 61000-65535. */
+#define REPLY_DROP_SUMMARY                                                     \
+	"the requests arrive, the replies (udp 61000-65535) are dropped by "   \
+	"the probe subnet's NACL inbound or the agent subnet's NACL "          \
+	"outbound: allow them in the one that lacks it (nacl-report explain "  \
+	"names it)"
 
 /* The fix's entries as "describe | command" lines. */
 static char *
@@ -63,16 +88,16 @@ rules_text(const struct report_fix *f, const char *far)
 }
 
 static void
-assert_one_fix(const struct report *r, const struct report_check *c,
-	       const char *summary, const char *rules)
+assert_one_fix(const struct report_check *c, const char *summary,
+	       const char *rules)
 {
 	struct report_fix *fixes;
-	size_t n = report_check_fixes(r, c, SIZE_MAX, &fixes);
+	size_t n = report_check_fixes(&r, c, SIZE_MAX, &fixes);
 	char *text;
 
 	cr_assert_eq(n, 1);
 	cr_assert_str_eq(fixes[0].summary, summary);
-	text = rules_text(&fixes[0], r->targets[0].agent ? "agent" : "target");
+	text = rules_text(&fixes[0], r.targets[0].agent ? "agent" : "target");
 	cr_assert_str_eq(text, rules);
 	free(text);
 	report_fixes_free(fixes, n);
@@ -80,19 +105,13 @@ assert_one_fix(const struct report *r, const struct report_check *c,
 
 Test(fix, reply_drop_allows_the_client_ports_on_both_sides)
 {
-	struct report r;
 	struct report_check *c;
 	struct report_fix *fixes;
 
-	report_init(&r, true, "198.18.2.1", "198.18.1.1", true);
-	c = add_check(&r, PROTO_UDP, 53, "32768-65535",
-		      "61000-65535=reply_dropped");
+	c = configured_check(PROTO_UDP, 53, "32768-65535",
+			     "61000-65535=reply_dropped");
 	assert_one_fix(
-		&r, c,
-		"the requests arrive, the replies (udp 61000-65535) are "
-		"dropped by the probe subnet's NACL inbound or the agent "
-		"subnet's NACL outbound: allow them in the one that lacks it "
-		"(nacl-report explain names it)",
+		c, REPLY_DROP_SUMMARY,
 		"probe subnet NACL acl-0a1 inbound: allow udp 61000-65535 from "
 		"198.18.2.0/24 | aws ec2 create-network-acl-entry "
 		"--network-acl-id acl-0a1 --ingress --rule-number "
@@ -111,19 +130,16 @@ Test(fix, reply_drop_allows_the_client_ports_on_both_sides)
 	cr_assert(fixes[0].rules[0].probe_side && !fixes[0].rules[0].egress);
 	cr_assert(!fixes[0].rules[1].probe_side && fixes[0].rules[1].egress);
 	report_fixes_free(fixes, 1);
-	report_free(&r);
 }
 
 Test(fix, request_drop_allows_the_service_port)
 {
-	struct report r;
 	struct report_check *c;
 
-	report_init(&r, true, "198.18.2.1", "198.18.1.1", false);
-	c = add_check(&r, PROTO_TCP, 80, "1025-5000",
-		      "1025-5000=request_dropped");
+	report_init(true, "198.18.2.1", "198.18.1.1", false);
+	c = add_check(PROTO_TCP, 80, "1025-5000", "1025-5000=request_dropped");
 	assert_one_fix(
-		&r, c,
+		c,
 		"the requests (tcp 80) are dropped by the probe subnet's NACL "
 		"outbound or the agent subnet's NACL inbound: allow them in "
 		"the one that lacks it (nacl-report explain names it)",
@@ -139,19 +155,17 @@ Test(fix, request_drop_allows_the_service_port)
 		"--rule-number <rule-number> --protocol 6 --port-range "
 		"From=80,To=80 --cidr-block 198.18.1.1/32 --rule-action "
 		"allow\n");
-	report_free(&r);
 }
 
 Test(fix, request_drop_that_depends_on_the_source_port_is_no_nacl)
 {
-	struct report r;
 	struct report_check *c;
 	struct report_fix *fixes;
 	size_t n;
 
-	report_init(&r, true, "198.18.2.1", "198.18.1.1", true);
-	c = add_check(&r, PROTO_TCP, 80, "1025-1030",
-		      "1025-1027=request_dropped 1030-1030=reply_dropped");
+	c = configured_check(
+		PROTO_TCP, 80, "1025-1030",
+		"1025-1027=request_dropped 1030-1030=reply_dropped");
 	/* Two fixes: the first is a note only. */
 	n = report_check_fixes(&r, c, SIZE_MAX, &fixes);
 	cr_assert_eq(n, 2);
@@ -164,18 +178,16 @@ Test(fix, request_drop_that_depends_on_the_source_port_is_no_nacl)
 			 "no NACL entry fixes it");
 	cr_assert_eq(fixes[1].nrules, 2);
 	report_fixes_free(fixes, n);
-	report_free(&r);
 }
 
 Test(fix, agentless_drop_without_any_reply_allows_both_ways)
 {
-	struct report r;
 	struct report_check *c;
 
-	report_init(&r, false, "198.18.2.53", "198.18.1.1", false);
-	c = add_check(&r, PROTO_UDP, 123, "1025-1026", "1025-1026=dropped");
+	report_init(false, "198.18.2.53", "198.18.1.1", false);
+	c = add_check(PROTO_UDP, 123, "1025-1026", "1025-1026=dropped");
 	assert_one_fix(
-		&r, c,
+		c,
 		"no agent tells the direction: allow the requests (udp 123) "
 		"in the probe subnet's NACL outbound and the target subnet's "
 		"NACL inbound, and the replies (udp 1025-1026) in the target "
@@ -205,19 +217,16 @@ Test(fix, agentless_drop_without_any_reply_allows_both_ways)
 		"<target-subnet-nacl-id> --egress --rule-number <rule-number> "
 		"--protocol 17 --port-range From=1025,To=1026 --cidr-block "
 		"198.18.1.1/32 --rule-action allow\n");
-	report_free(&r);
 }
 
 Test(fix, ipv6_peers_take_the_ipv6_cidr_block)
 {
-	struct report r;
 	struct report_check *c;
 	struct report_fix *fixes;
 	char *cmd;
 
-	report_init(&r, true, "2001:db8:2::1", "", false);
-	c = add_check(&r, PROTO_UDP, 7000, "40000",
-		      "40000-40000=reply_dropped");
+	report_init(true, "2001:db8:2::1", "", false);
+	c = add_check(PROTO_UDP, 7000, "40000", "40000-40000=reply_dropped");
 	cr_assert_eq(report_check_fixes(&r, c, SIZE_MAX, &fixes), 1);
 	cmd = report_fix_command(&fixes[0].rules[0]);
 	cr_assert_str_eq(cmd, "aws ec2 create-network-acl-entry "
@@ -236,21 +245,18 @@ Test(fix, ipv6_peers_take_the_ipv6_cidr_block)
 			      "--cidr-block <probe-cidr> --rule-action allow");
 	free(cmd);
 	report_fixes_free(fixes, 1);
-	report_free(&r);
 }
 
 Test(fix, an_open_range_that_must_be_blocked_gets_a_deny)
 {
 	static const struct expect_range blocked[] = {
 		{4990, 5010, EXPECT_BLOCKED}};
-	struct report r;
 	struct report_check *c;
 
-	report_init(&r, true, "198.18.2.1", "198.18.1.1", true);
-	c = add_check(&r, PROTO_UDP, 7000, "4980-5020", "");
+	c = configured_check(PROTO_UDP, 7000, "4980-5020", "");
 	report_check_set_expectations(c, EXPECT_OPEN, blocked, 1);
 	assert_one_fix(
-		&r, c,
+		c,
 		"these source ports must be blocked but get replies: deny the "
 		"replies (udp 4990-5010) in the probe subnet's NACL inbound, "
 		"numbered below the entry that allows them (a NACL cannot "
@@ -261,24 +267,21 @@ Test(fix, an_open_range_that_must_be_blocked_gets_a_deny)
 		"--network-acl-id acl-0a1 --ingress --rule-number "
 		"<rule-number> --protocol 17 --port-range From=4990,To=5010 "
 		"--cidr-block 198.18.2.0/24 --rule-action deny\n");
-	report_free(&r);
 }
 
 Test(fix, rejections_get_a_note_and_no_entry)
 {
-	struct report r;
 	struct report_check *c;
 
-	report_init(&r, true, "198.18.2.1", "198.18.1.1", true);
-	c = add_check(&r, PROTO_TCP, 7000, "1-2", "1-2=rejected");
-	assert_one_fix(&r, c,
+	c = configured_check(PROTO_TCP, 7000, "1-2", "1-2=rejected");
+	assert_one_fix(c,
 		       "a NACL never rejects: a TCP reset or an ICMP "
 		       "unreachable comes from the far host (nothing "
 		       "listening?) or a firewall that rejects; no NACL "
 		       "entry changes that",
 		       "");
 	report_check_set_expectations(c, EXPECT_DROPPED, NULL, 0);
-	assert_one_fix(&r, c,
+	assert_one_fix(c,
 		       "expected a silent drop, got a rejection: a NACL never "
 		       "rejects, so a host firewall or the far host itself "
 		       "answers with a TCP reset or an ICMP unreachable; no "
@@ -286,35 +289,29 @@ Test(fix, rejections_get_a_note_and_no_entry)
 		       "");
 	report_check_set_expectations(c, EXPECT_REJECTED, NULL, 0);
 	cr_assert_eq(c->nmismatches, 0);
-	report_free(&r);
 }
 
 Test(fix, an_expected_rejection_cannot_come_from_a_nacl)
 {
-	struct report r;
 	struct report_check *c;
 
-	report_init(&r, true, "198.18.2.1", "198.18.1.1", true);
-	c = add_check(&r, PROTO_TCP, 7000, "1-2", "1-2=reply_dropped");
+	c = configured_check(PROTO_TCP, 7000, "1-2", "1-2=reply_dropped");
 	report_check_set_expectations(c, EXPECT_REJECTED, NULL, 0);
-	assert_one_fix(&r, c,
+	assert_one_fix(c,
 		       "a NACL drops silently and never rejects: a rejection "
 		       "must come from the far host or a firewall that "
 		       "rejects; no NACL entry gives one",
 		       "");
-	report_free(&r);
 }
 
 Test(fix, local_errors_and_met_expectations_need_no_fix)
 {
 	static const struct expect_range dropped[] = {{3, 4, EXPECT_DROPPED}};
-	struct report r;
 	struct report_check *c;
 	struct report_fix *fixes = NULL;
 
-	report_init(&r, true, "198.18.2.1", "198.18.1.1", true);
-	c = add_check(&r, PROTO_UDP, 7000, "1-4",
-		      "1-1=local_error 3-4=reply_dropped");
+	c = configured_check(PROTO_UDP, 7000, "1-4",
+			     "1-1=local_error 3-4=reply_dropped");
 	report_check_set_expectations(c, EXPECT_OPEN, dropped, 1);
 	cr_assert_eq(c->nmismatches, 1);
 	cr_assert_eq(report_check_fixes(&r, c, SIZE_MAX, &fixes), 0);
@@ -323,19 +320,17 @@ Test(fix, local_errors_and_met_expectations_need_no_fix)
 			 "<rule-number>: a free rule number below the entry "
 			 "that now decides these packets (nacl-report explain "
 			 "names it); the commands are printed, never run");
-	report_free(&r);
 }
 
 Test(fix, max_bounds_the_fixes_computed)
 {
-	struct report r;
 	struct report_check *c;
 	struct report_fix *fixes;
 
-	report_init(&r, true, "198.18.2.1", "198.18.1.1", true);
-	c = add_check(&r, PROTO_UDP, 7000, "1-9",
-		      "1-1=reply_dropped 3-3=local_error 5-5=request_dropped "
-		      "7-7=rejected 9-9=dropped");
+	c = configured_check(
+		PROTO_UDP, 7000, "1-9",
+		"1-1=reply_dropped 3-3=local_error 5-5=request_dropped "
+		"7-7=rejected 9-9=dropped");
 	cr_assert_eq(c->nmismatches, 5);
 	cr_assert_eq(report_check_nfixes(c), 4);
 	cr_assert_eq(report_check_fixes(&r, c, 2, &fixes), 2);
@@ -345,29 +340,23 @@ Test(fix, max_bounds_the_fixes_computed)
 	report_fixes_free(fixes, 2);
 	cr_assert_eq(report_check_fixes(&r, c, 0, &fixes), 0);
 	cr_assert_null(fixes);
-	report_free(&r);
 }
 
 /* A scenario may name a side by subnet or Terraform address; a command
  * line takes only a NACL's ID, so those stay placeholders. */
 Test(fix, nacls_named_otherwise_than_by_id_stay_placeholders)
 {
-	struct report r;
 	struct report_check *c;
 
-	report_init(&r, true, "198.18.2.1", "198.18.1.1", true);
+	report_init(true, "198.18.2.1", "198.18.1.1", true);
 	free(r.targets[0].probe_nacl);
 	free(r.targets[0].agent_nacl);
 	r.targets[0].probe_nacl = xstrdup("subnet-0a1a");
 	r.targets[0].agent_nacl = xstrdup("aws_network_acl.agent");
-	c = add_check(&r, PROTO_UDP, 53, "32768-65535",
+	c = add_check(PROTO_UDP, 53, "32768-65535",
 		      "61000-65535=reply_dropped");
 	assert_one_fix(
-		&r, c,
-		"the requests arrive, the replies (udp 61000-65535) are "
-		"dropped by the probe subnet's NACL inbound or the agent "
-		"subnet's NACL outbound: allow them in the one that lacks it "
-		"(nacl-report explain names it)",
+		c, REPLY_DROP_SUMMARY,
 		"probe subnet NACL <probe-subnet-nacl-id> inbound: allow udp "
 		"61000-65535 from 198.18.2.0/24 | aws ec2 "
 		"create-network-acl-entry --network-acl-id "
@@ -380,5 +369,4 @@ Test(fix, nacls_named_otherwise_than_by_id_stay_placeholders)
 		"<agent-subnet-nacl-id> --egress --rule-number <rule-number> "
 		"--protocol 17 --port-range From=61000,To=65535 --cidr-block "
 		"198.18.1.0/24 --rule-action allow\n");
-	report_free(&r);
 }
