@@ -7,13 +7,27 @@
 #include "reports/report.h"
 #include "tests/unit/fixture_report.h"
 
-TestSuite(report);
+/* Each test's report, freed after the test. */
+static struct report r;
+
+static void
+report_setup(void)
+{
+	memset(&r, 0, sizeof r);
+}
+
+static void
+report_teardown(void)
+{
+	report_free(&r);
+}
+
+TestSuite(report, .init = report_setup, .fini = report_teardown);
 
 static struct report_check *
-add_check(struct report *r, enum proto proto, uint16_t port,
-	  const char *sports_text)
+add_check(enum proto proto, uint16_t port, const char *sports_text)
 {
-	return fixture_add_check(r, proto, port, SERVICE_ECHO, sports_text);
+	return fixture_add_check(&r, proto, port, SERVICE_ECHO, sports_text);
 }
 
 /* One status per port of c, filled with s. */
@@ -27,14 +41,27 @@ statuses_filled(const struct report_check *c, enum probe_status s)
 	return statuses;
 }
 
+/* Sets c's statuses: ok, but status for the ports at index first to
+ * end - 1. */
+static void
+set_ok_except(struct report_check *c, size_t first, size_t end,
+	      enum probe_status status)
+{
+	uint8_t *statuses = statuses_filled(c, STATUS_OK);
+	size_t i;
+
+	for (i = first; i < end; i++)
+		statuses[i] = (uint8_t)status;
+	report_check_set_statuses(c, statuses);
+	free(statuses);
+}
+
 Test(report, add_check_copies_sports_and_starts_empty)
 {
-	struct report r;
 	struct range_list sports = {NULL, 0};
 	struct report_check *c;
 	char *text;
 
-	memset(&r, 0, sizeof r);
 	range_list_add(&sports, 32768, 60999);
 	c = report_add_check(&r, PROTO_UDP, 53, SERVICE_DNS, &sports);
 	range_list_add(&sports, 1025, 5000);
@@ -49,40 +76,24 @@ Test(report, add_check_copies_sports_and_starts_empty)
 	cr_assert_eq(c->nranges, 0);
 	cr_assert_null(c->ranges);
 	cr_assert_eq(c->nat_translated, 0);
-	report_free(&r);
 }
 
 Test(report, all_ok_is_one_range_and_passes)
 {
-	struct report r;
-	struct report_check *c;
-	uint8_t *statuses;
+	struct report_check *c = add_check(PROTO_UDP, 7000, "32768-65535");
 
-	memset(&r, 0, sizeof r);
-	c = add_check(&r, PROTO_UDP, 7000, "32768-65535");
-	statuses = statuses_filled(c, STATUS_OK);
-	report_check_set_statuses(c, statuses);
+	set_ok_except(c, 0, 0, STATUS_OK);
 	cr_assert_eq(c->nranges, 1);
 	fixture_assert_range(c, 0, 32768, 65535, STATUS_OK);
 	cr_assert_eq(c->counts[STATUS_OK], 32768);
 	cr_assert(c->pass);
-	free(statuses);
-	report_free(&r);
 }
 
 Test(report, upper_half_dropped_gives_two_ranges_and_fails)
 {
-	struct report r;
-	struct report_check *c;
-	uint8_t *statuses;
-	size_t i;
+	struct report_check *c = add_check(PROTO_UDP, 7000, "32768-65535");
 
-	memset(&r, 0, sizeof r);
-	c = add_check(&r, PROTO_UDP, 7000, "32768-65535");
-	statuses = statuses_filled(c, STATUS_OK);
-	for (i = 49152 - 32768; i < 32768; i++)
-		statuses[i] = STATUS_REPLY_DROPPED;
-	report_check_set_statuses(c, statuses);
+	set_ok_except(c, 49152 - 32768, 32768, STATUS_REPLY_DROPPED);
 	cr_assert_eq(c->nranges, 2);
 	fixture_assert_range(c, 0, 32768, 49151, STATUS_OK);
 	fixture_assert_range(c, 1, 49152, 65535, STATUS_REPLY_DROPPED);
@@ -93,43 +104,28 @@ Test(report, upper_half_dropped_gives_two_ranges_and_fails)
 	cr_assert_eq(c->counts[STATUS_REJECTED], 0);
 	cr_assert_eq(c->counts[STATUS_LOCAL_ERROR], 0);
 	cr_assert_not(c->pass);
-	free(statuses);
-	report_free(&r);
 }
 
 Test(report, status_range_never_spans_the_gap_between_sports_ranges)
 {
-	struct report r;
-	struct report_check *c;
-	uint8_t *statuses;
+	struct report_check *c =
+		add_check(PROTO_TCP, 53, "1025-5000,49152-65535");
 
-	memset(&r, 0, sizeof r);
-	c = add_check(&r, PROTO_TCP, 53, "1025-5000,49152-65535");
-	statuses = statuses_filled(c, STATUS_OK);
-	report_check_set_statuses(c, statuses);
+	set_ok_except(c, 0, 0, STATUS_OK);
 	cr_assert_eq(c->nranges, 2);
 	fixture_assert_range(c, 0, 1025, 5000, STATUS_OK);
 	fixture_assert_range(c, 1, 49152, 65535, STATUS_OK);
 	cr_assert_eq(c->counts[STATUS_OK], 3976 + 16384);
 	cr_assert(c->pass);
-	free(statuses);
-	report_free(&r);
 }
 
 Test(report, status_change_at_the_gap_splits_there)
 {
-	struct report r;
-	struct report_check *c;
-	uint8_t *statuses;
-	size_t i;
+	struct report_check *c =
+		add_check(PROTO_UDP, 123, "1025-5000,49152-65535");
 
-	memset(&r, 0, sizeof r);
-	c = add_check(&r, PROTO_UDP, 123, "1025-5000,49152-65535");
-	statuses = statuses_filled(c, STATUS_OK);
 	/* Last 1000 of the first range and first 10 of the second drop. */
-	for (i = 3976 - 1000; i < 3976 + 10; i++)
-		statuses[i] = STATUS_REQUEST_DROPPED;
-	report_check_set_statuses(c, statuses);
+	set_ok_except(c, 3976 - 1000, 3976 + 10, STATUS_REQUEST_DROPPED);
 	cr_assert_eq(c->nranges, 4);
 	fixture_assert_range(c, 0, 1025, 4000, STATUS_OK);
 	fixture_assert_range(c, 1, 4001, 5000, STATUS_REQUEST_DROPPED);
@@ -137,19 +133,15 @@ Test(report, status_change_at_the_gap_splits_there)
 	fixture_assert_range(c, 3, 49162, 65535, STATUS_OK);
 	cr_assert_eq(c->counts[STATUS_REQUEST_DROPPED], 1010);
 	cr_assert_eq(c->counts[STATUS_OK], 3976 + 16384 - 1010);
-	free(statuses);
-	report_free(&r);
 }
 
 Test(report, every_port_is_covered_exactly_once_in_order)
 {
-	struct report r;
 	struct report_check *c;
 	uint8_t *statuses;
 	size_t i, n, covered = 0, index = 0;
 
-	memset(&r, 0, sizeof r);
-	c = add_check(&r, PROTO_UDP, 7000, "100-199,300,1000-1099");
+	c = add_check(PROTO_UDP, 7000, "100-199,300,1000-1099");
 	n = range_list_size(&c->sports);
 	statuses = malloc(n);
 	for (i = 0; i < n; i++)
@@ -177,7 +169,6 @@ Test(report, every_port_is_covered_exactly_once_in_order)
 	cr_assert_eq(covered, n);
 	cr_assert_eq(index, n);
 	free(statuses);
-	report_free(&r);
 }
 
 Test(report, alternating_statuses_give_one_range_per_run)
@@ -186,11 +177,9 @@ Test(report, alternating_statuses_give_one_range_per_run)
 		STATUS_OK,	 STATUS_OK, STATUS_REJECTED,
 		STATUS_REJECTED, STATUS_OK, STATUS_LOCAL_ERROR,
 	};
-	struct report r;
 	struct report_check *c;
 
-	memset(&r, 0, sizeof r);
-	c = add_check(&r, PROTO_TCP, 7000, "40000-40005");
+	c = add_check(PROTO_TCP, 7000, "40000-40005");
 	report_check_set_statuses(c, statuses);
 	cr_assert_eq(c->nranges, 4);
 	fixture_assert_range(c, 0, 40000, 40001, STATUS_OK);
@@ -201,33 +190,27 @@ Test(report, alternating_statuses_give_one_range_per_run)
 	cr_assert_eq(c->counts[STATUS_REJECTED], 2);
 	cr_assert_eq(c->counts[STATUS_LOCAL_ERROR], 1);
 	cr_assert_not(c->pass);
-	report_free(&r);
 }
 
 Test(report, unknown_status_value_counts_as_local_error)
 {
 	static const uint8_t statuses[2] = {STATUS_OK, 200};
-	struct report r;
 	struct report_check *c;
 
-	memset(&r, 0, sizeof r);
-	c = add_check(&r, PROTO_UDP, 7000, "1-2");
+	c = add_check(PROTO_UDP, 7000, "1-2");
 	report_check_set_statuses(c, statuses);
 	cr_assert_eq(c->nranges, 2);
 	fixture_assert_range(c, 1, 2, 2, STATUS_LOCAL_ERROR);
 	cr_assert_eq(c->counts[STATUS_LOCAL_ERROR], 1);
-	report_free(&r);
 }
 
 Test(report, setting_statuses_again_replaces_ranges_and_counts)
 {
 	static const uint8_t first[3] = {STATUS_OK, STATUS_DROPPED, STATUS_OK};
 	static const uint8_t second[3] = {STATUS_OK, STATUS_OK, STATUS_OK};
-	struct report r;
 	struct report_check *c;
 
-	memset(&r, 0, sizeof r);
-	c = add_check(&r, PROTO_UDP, 7000, "10-12");
+	c = add_check(PROTO_UDP, 7000, "10-12");
 	report_check_set_statuses(c, first);
 	cr_assert_eq(c->nranges, 3);
 	cr_assert_not(c->pass);
@@ -237,100 +220,68 @@ Test(report, setting_statuses_again_replaces_ranges_and_counts)
 	cr_assert_eq(c->counts[STATUS_OK], 3);
 	cr_assert_eq(c->counts[STATUS_DROPPED], 0);
 	cr_assert(c->pass);
-	report_free(&r);
 }
 
 Test(report, single_port_sports_gives_single_port_range)
 {
 	static const uint8_t statuses[1] = {STATUS_REJECTED};
-	struct report r;
 	struct report_check *c;
 
-	memset(&r, 0, sizeof r);
-	c = add_check(&r, PROTO_TCP, 80, "65535");
+	c = add_check(PROTO_TCP, 80, "65535");
 	report_check_set_statuses(c, statuses);
 	cr_assert_eq(c->nranges, 1);
 	fixture_assert_range(c, 0, 65535, 65535, STATUS_REJECTED);
-	report_free(&r);
+}
+
+/* Finishes r and checks its probes, its verdict and its exit code. */
+static void
+assert_finished(size_t probes, bool pass, int exit_code)
+{
+	report_finish(&r);
+	cr_assert_eq(r.probes, probes);
+	cr_assert_eq(r.pass, pass);
+	cr_assert_eq(report_exit_code(&r), exit_code);
 }
 
 Test(report, finish_sums_probes_and_fails_when_one_check_fails)
 {
-	struct report r;
-	struct report_check *a, *b;
-	uint8_t *sa, *sb;
-
-	memset(&r, 0, sizeof r);
-	add_check(&r, PROTO_UDP, 7000, "32768-65535");
-	add_check(&r, PROTO_TCP, 7000, "32768-65535");
-	a = &r.checks[0];
-	b = &r.checks[1];
-	sa = statuses_filled(a, STATUS_OK);
-	sb = statuses_filled(b, STATUS_OK);
-	sb[100] = STATUS_REPLY_DROPPED;
-	report_check_set_statuses(a, sa);
-	report_check_set_statuses(b, sb);
-	report_finish(&r);
-	cr_assert_eq(r.probes, 65536);
-	cr_assert_not(r.pass);
-	cr_assert_eq(report_exit_code(&r), 1);
-	free(sa);
-	free(sb);
-	report_free(&r);
+	add_check(PROTO_UDP, 7000, "32768-65535");
+	add_check(PROTO_TCP, 7000, "32768-65535");
+	set_ok_except(&r.checks[0], 0, 0, STATUS_OK);
+	set_ok_except(&r.checks[1], 100, 101, STATUS_REPLY_DROPPED);
+	assert_finished(65536, false, 1);
 }
 
 Test(report, finish_passes_when_every_check_passes)
 {
-	struct report r;
-	uint8_t *s;
-
-	memset(&r, 0, sizeof r);
-	add_check(&r, PROTO_UDP, 53, "1025-5000,49152-65535");
-	s = statuses_filled(&r.checks[0], STATUS_OK);
-	report_check_set_statuses(&r.checks[0], s);
-	report_finish(&r);
-	cr_assert_eq(r.probes, 20360);
-	cr_assert(r.pass);
-	cr_assert_eq(report_exit_code(&r), 0);
-	free(s);
-	report_free(&r);
+	add_check(PROTO_UDP, 53, "1025-5000,49152-65535");
+	set_ok_except(&r.checks[0], 0, 0, STATUS_OK);
+	assert_finished(20360, true, 0);
 }
 
 Test(report, finish_of_empty_report_passes)
 {
-	struct report r;
-
-	memset(&r, 0, sizeof r);
-	report_finish(&r);
-	cr_assert_eq(r.probes, 0);
-	cr_assert(r.pass);
-	cr_assert_eq(report_exit_code(&r), 0);
+	assert_finished(0, true, 0);
 }
 
 Test(report, check_passes_only_when_every_port_is_ok)
 {
 	static const uint8_t ok[2] = {STATUS_OK, STATUS_OK};
 	static const uint8_t local[2] = {STATUS_OK, STATUS_LOCAL_ERROR};
-	struct report r;
 	struct report_check *c;
 
-	memset(&r, 0, sizeof r);
-	c = add_check(&r, PROTO_UDP, 7000, "1-2");
+	c = add_check(PROTO_UDP, 7000, "1-2");
 	report_check_set_statuses(c, ok);
 	cr_assert(report_check_passes(c));
 	report_check_set_statuses(c, local);
 	cr_assert_not(report_check_passes(c));
-	report_free(&r);
 }
 
 Test(report, free_of_null_is_a_no_op_and_free_twice_is_safe)
 {
-	struct report r;
-
-	memset(&r, 0, sizeof r);
 	report_free(NULL);
 	r.started_at = strdup("2026-11-20T10:00:00Z");
-	add_check(&r, PROTO_UDP, 1, "1");
+	add_check(PROTO_UDP, 1, "1");
 	report_free(&r);
 	cr_assert_null(r.checks);
 	cr_assert_eq(r.nchecks, 0);
@@ -379,11 +330,9 @@ Test(report, every_status_meets_exactly_its_expectations)
 
 Test(report, open_checks_mismatch_where_not_ok)
 {
-	struct report r;
 	struct report_check *c;
 
-	memset(&r, 0, sizeof r);
-	c = add_check(&r, PROTO_UDP, 7000, "100-109,200-204");
+	c = add_check(PROTO_UDP, 7000, "100-109,200-204");
 	fixture_set_statuses(c, "103-109=reply_dropped 200-201=reply_dropped "
 				"204-204=local_error");
 	cr_assert_not(c->pass);
@@ -393,7 +342,6 @@ Test(report, open_checks_mismatch_where_not_ok)
 	assert_mismatch(c, 1, 200, 201, STATUS_REPLY_DROPPED, EXPECT_OPEN);
 	assert_mismatch(c, 2, 204, 204, STATUS_LOCAL_ERROR, EXPECT_OPEN);
 	cr_assert_not(report_check_has_expectations(c));
-	report_free(&r);
 }
 
 Test(report, expectations_decide_the_verdict_port_by_port)
@@ -403,12 +351,10 @@ Test(report, expectations_decide_the_verdict_port_by_port)
 		{105, 106, EXPECT_DROPPED},
 		{107, 109, EXPECT_REJECTED},
 	};
-	struct report r;
 	struct report_check *c;
 	uint16_t last;
 
-	memset(&r, 0, sizeof r);
-	c = add_check(&r, PROTO_TCP, 7000, "95-112");
+	c = add_check(PROTO_TCP, 7000, "95-112");
 	fixture_set_statuses(
 		c, "95-99=reply_dropped 105-106=request_dropped "
 		   "107-108=rejected 109-109=dropped 110-112=local_error");
@@ -426,20 +372,17 @@ Test(report, expectations_decide_the_verdict_port_by_port)
 	assert_mismatch(c, 0, 109, 109, STATUS_DROPPED, EXPECT_REJECTED);
 	assert_mismatch(c, 1, 110, 112, STATUS_LOCAL_ERROR, EXPECT_BLOCKED);
 	cr_assert_not(c->pass);
-	report_free(&r);
 }
 
 Test(report, a_check_meeting_every_expectation_passes)
 {
 	static const struct expect_range ranges[] = {
 		{4990, 5010, EXPECT_BLOCKED}};
-	struct report r;
 	struct report_check *c;
 	struct mismatch_range *segments;
 	size_t n;
 
-	memset(&r, 0, sizeof r);
-	c = add_check(&r, PROTO_UDP, 7000, "4980-5020");
+	c = add_check(PROTO_UDP, 7000, "4980-5020");
 	report_check_set_expectations(c, EXPECT_OPEN, ranges, 1);
 	/* Not measured yet: no verdict of pass. */
 	cr_assert_not(c->pass);
@@ -456,19 +399,16 @@ Test(report, a_check_meeting_every_expectation_passes)
 	report_finish(&r);
 	cr_assert(r.pass);
 	cr_assert_eq(report_exit_code(&r), 0);
-	report_free(&r);
 }
 
 Test(report, adjacent_expectations_split_segments_not_mismatches)
 {
 	static const struct expect_range ranges[] = {{10, 14, EXPECT_BLOCKED},
 						     {15, 19, EXPECT_BLOCKED}};
-	struct report r;
 	struct report_check *c;
 	struct mismatch_range *segments;
 
-	memset(&r, 0, sizeof r);
-	c = add_check(&r, PROTO_UDP, 7000, "10-19");
+	c = add_check(PROTO_UDP, 7000, "10-19");
 	report_check_set_expectations(c, EXPECT_OPEN, ranges, 2);
 	fixture_set_statuses(c, "");
 	/* Equal neighbours merge: one mismatch, one segment. */
@@ -476,18 +416,15 @@ Test(report, adjacent_expectations_split_segments_not_mismatches)
 	assert_mismatch(c, 0, 10, 19, STATUS_OK, EXPECT_BLOCKED);
 	cr_assert_eq(report_check_segments(c, &segments), 1);
 	free(segments);
-	report_free(&r);
 }
 
 Test(report, targets_fill_the_top_level_fields_from_the_first)
 {
-	struct report r;
 	struct report_check *c;
 	struct report_target scratch;
 	const struct report_target *t;
 
-	memset(&r, 0, sizeof r);
-	c = add_check(&r, PROTO_UDP, 7000, "1");
+	c = add_check(PROTO_UDP, 7000, "1");
 	t = report_check_target(&r, c, &scratch);
 	cr_assert_eq(t, &scratch);
 	cr_assert_str_eq(t->address, "");
@@ -506,22 +443,16 @@ Test(report, targets_fill_the_top_level_fields_from_the_first)
 	c->target = 1;
 	cr_assert_eq(report_check_target(&r, c, &scratch), &r.targets[1]);
 	cr_assert_eq(report_check_target(&r, NULL, &scratch), &r.targets[0]);
-	report_free(&r);
 }
 
 Test(report, a_stopped_run_marks_what_it_never_measured_unfinished)
 {
-	struct report r = {0};
 	struct report_check *done, *open;
-	uint8_t *statuses;
 
-	add_check(&r, PROTO_UDP, 7000, "100-109");
-	add_check(&r, PROTO_TCP, 7000, "100-104,200-204");
+	add_check(PROTO_UDP, 7000, "100-109");
+	add_check(PROTO_TCP, 7000, "100-104,200-204");
 	/* Only the first was measured before the run stopped. */
-	done = &r.checks[0];
-	statuses = statuses_filled(done, STATUS_OK);
-	report_check_set_statuses(done, statuses);
-	free(statuses);
+	set_ok_except(&r.checks[0], 0, 0, STATUS_OK);
 	report_set_error(&r, "interrupted by SIGINT before the run finished");
 	report_mark_unfinished(&r);
 	report_finish(&r);
@@ -538,22 +469,15 @@ Test(report, a_stopped_run_marks_what_it_never_measured_unfinished)
 	cr_assert(r.partial);
 	cr_assert_not(r.pass);
 	cr_assert_eq(report_exit_code(&r), 1);
-	report_free(&r);
 }
 
 Test(report, an_error_fails_a_run_whose_ports_all_passed)
 {
-	struct report r = {0};
-	struct report_check *c = add_check(&r, PROTO_UDP, 7000, "100-101");
-	uint8_t *statuses = statuses_filled(c, STATUS_OK);
-
-	report_check_set_statuses(c, statuses);
-	free(statuses);
+	set_ok_except(add_check(PROTO_UDP, 7000, "100-101"), 0, 0, STATUS_OK);
 	report_finish(&r);
 	cr_assert(r.pass);
 	cr_assert_not(r.partial);
 	report_set_error(&r, "the agent was lost");
 	report_finish(&r);
 	cr_assert_not(r.pass);
-	report_free(&r);
 }
