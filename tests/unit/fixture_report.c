@@ -1,6 +1,7 @@
 /* Reports built in memory for the tests of modules that render, write,
  * compare or explain one (see fixture_report.h). */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,9 +129,13 @@ fixture_set_statuses(struct report_check *c, const char *spec)
 		cr_assert_eq(sscanf(item, "%u-%u=%31s", &from, &to, name), 3,
 			     "%s", item);
 		cr_assert_eq(status_parse(name, &s), 0, "%s", name);
-		for (p = from; p <= to; p++)
-			statuses[range_list_index(&c->sports, (uint16_t)p)] =
-				(uint8_t)s;
+		for (p = from; p <= to; p++) {
+			size_t at = range_list_index(&c->sports, (uint16_t)p);
+
+			cr_assert_neq(at, SIZE_MAX, "%s: port %u is not swept",
+				      item, p);
+			statuses[at] = (uint8_t)s;
+		}
 	}
 	report_check_set_statuses(c, statuses);
 	free(statuses);

@@ -43,31 +43,16 @@ add_check(struct report *r, enum proto proto, uint16_t port,
 {
 	struct report_check *c =
 		fixture_add_check(r, proto, port, SERVICE_ECHO, sports_text);
-	char *copy = xstrdup(spec), *item, *save = NULL;
-	uint8_t *statuses;
-	size_t n, i;
+	char *items = xstrdup(spec), *p;
 
-	n = range_list_size(&c->sports);
-	statuses = xcalloc(n, 1);
-	for (item = strtok_r(copy, ",", &save); item != NULL;
-	     item = strtok_r(NULL, ",", &save)) {
-		unsigned from, to;
-		char name[32];
-		enum probe_status s;
-
-		cr_assert_eq(sscanf(item, " %u-%u %31s", &from, &to, name), 3,
-			     "bad spec item '%s'", item);
-		cr_assert_eq(status_parse(name, &s), 0, "%s", name);
-		for (i = 0; i < n; i++) {
-			uint16_t p = range_list_port_at(&c->sports, i);
-
-			if (p >= from && p <= to)
-				statuses[i] = (uint8_t)s;
-		}
-	}
-	report_check_set_statuses(c, statuses);
-	free(statuses);
-	free(copy);
+	/* Into fixture_set_statuses' "FROM-TO=STATUS ..." */
+	for (p = items; *p != '\0'; p++)
+		if (*p == ' ')
+			*p = '=';
+		else if (*p == ',')
+			*p = ' ';
+	fixture_set_statuses(c, items);
+	free(items);
 }
 
 struct fixture {
@@ -205,6 +190,16 @@ Test(explain, outcome_of_every_measurement_and_prediction)
 
 /* Subnets. */
 
+/* Reads file into set and parses text as its --probe-subnet. */
+static int
+side_parse(const char *file, const char *text, struct nacl_set *set,
+	   struct explain_side *side, char **cause)
+{
+	cr_assert_eq(nacl_set_read_file(file, set, cause), 0);
+	return explain_side_parse(set, "acls.json", "--probe-subnet", text,
+				  side, cause);
+}
+
 static void
 assert_side(const char *file, const char *text, const char *acl,
 	    const char *subnet, size_t nnets)
@@ -213,10 +208,8 @@ assert_side(const char *file, const char *text, const char *acl,
 	struct explain_side side;
 	char *cause = NULL;
 
-	cr_assert_eq(nacl_set_read_file(file, &set, &cause), 0);
-	cr_assert_eq(explain_side_parse(&set, "acls.json", "--probe-subnet",
-					text, &side, &cause),
-		     0, "%s: %s", text, cause ? cause : "");
+	cr_assert_eq(side_parse(file, text, &set, &side, &cause), 0, "%s: %s",
+		     text, cause ? cause : "");
 	cr_assert_str_eq(side.acl->id, acl);
 	if (subnet == NULL)
 		cr_assert_null(side.subnet_id);
@@ -234,10 +227,8 @@ assert_side_error(const char *file, const char *text, const char *expected)
 	struct explain_side side;
 	char *cause = NULL;
 
-	cr_assert_eq(nacl_set_read_file(file, &set, &cause), 0);
-	cr_assert_eq(explain_side_parse(&set, "acls.json", "--probe-subnet",
-					text, &side, &cause),
-		     -1, "accepted '%s'", text);
+	cr_assert_eq(side_parse(file, text, &set, &side, &cause), -1,
+		     "accepted '%s'", text);
 	cr_assert_str_eq(cause, expected);
 	cr_assert_null(side.acl);
 	cr_assert_null(side.nets);
