@@ -45,13 +45,19 @@ assert_parse_error(const char *single_quoted, const char *expected)
 	free(json);
 }
 
-/* One NACL acl-1 holding the entries (a JSON array's inside). */
+/* One NACL acl-1 holding the entries (a JSON array's inside); free it. */
+static char *
+acl_1_json(const char *entries)
+{
+	return xasprintf("{'NetworkAcls':[{'NetworkAclId':'acl-1',"
+			 "'Entries':[%s]}]}",
+			 entries);
+}
+
 static void
 parse_entries(const char *entries, struct nacl_set *set)
 {
-	char *json = xasprintf("{'NetworkAcls':[{'NetworkAclId':'acl-1',"
-			       "'Entries':[%s]}]}",
-			       entries);
+	char *json = acl_1_json(entries);
 
 	parse_ok(json, set);
 	free(json);
@@ -60,9 +66,7 @@ parse_entries(const char *entries, struct nacl_set *set)
 static void
 assert_entry_error(const char *entry, const char *expected)
 {
-	char *json = xasprintf("{'NetworkAcls':[{'NetworkAclId':'acl-1',"
-			       "'Entries':[%s]}]}",
-			       entry);
+	char *json = acl_1_json(entry);
 
 	assert_parse_error(json, expected);
 	free(json);
