@@ -5,14 +5,23 @@
 
 #include "common/jsonread.h"
 
-TestSuite(jsonread_array);
+/* Each test's document, its walk and the cause of an error. */
+static cJSON *root;
+static struct jsonread_array a;
+static char *cause;
+
+static void
+array_teardown(void)
+{
+	cJSON_Delete(root);
+	free(cause);
+}
+
+TestSuite(jsonread_array, .fini = array_teardown);
 
 Test(jsonread_array, walks_each_element_with_its_path)
 {
-	cJSON *root = cJSON_Parse("{\"Entries\": [1, \"two\", {}]}");
-	struct jsonread_array a;
-	char *cause = NULL;
-
+	root = cJSON_Parse("{\"Entries\": [1, \"two\", {}]}");
 	cr_assert_eq(jsonread_array(&a, root, "NetworkAcls[0]", "Entries",
 				    "an array", true, &cause),
 		     0);
@@ -31,15 +40,11 @@ Test(jsonread_array, walks_each_element_with_its_path)
 	/* Past the end it stays there. */
 	cr_assert_not(jsonread_array_next(&a));
 	cr_assert_null(cause);
-	cJSON_Delete(root);
 }
 
 Test(jsonread_array, empty_and_absent_optional_walk_nothing)
 {
-	cJSON *root = cJSON_Parse("{\"Tags\": []}");
-	struct jsonread_array a;
-	char *cause = NULL;
-
+	root = cJSON_Parse("{\"Tags\": []}");
 	cr_assert_eq(
 		jsonread_array(&a, root, "", "Tags", "an array", true, &cause),
 		0);
@@ -50,15 +55,11 @@ Test(jsonread_array, empty_and_absent_optional_walk_nothing)
 	cr_assert_null(a.list);
 	cr_assert_not(jsonread_array_next(&a));
 	cr_assert_null(cause);
-	cJSON_Delete(root);
 }
 
 Test(jsonread_array, missing_or_not_an_array_is_named)
 {
-	cJSON *root = cJSON_Parse("{\"Tags\": {}}");
-	struct jsonread_array a;
-	char *cause = NULL;
-
+	root = cJSON_Parse("{\"Tags\": {}}");
 	cr_assert_eq(jsonread_array(&a, root, "NetworkAcls[1]", "Tags",
 				    "an array of tags", false, &cause),
 		     -1);
@@ -72,6 +73,4 @@ Test(jsonread_array, missing_or_not_an_array_is_named)
 	cr_assert_str_eq(cause, "Entries: missing (expected an array of "
 				"entries)");
 	cr_assert_not(jsonread_array_next(&a));
-	free(cause);
-	cJSON_Delete(root);
 }
