@@ -17,8 +17,8 @@ char *fixture_write_temp(const char *content, size_t len);
 /* "in 100 allow tcp 1024-65535 from 0.0.0.0/0, out ..." of acl; free it. */
 char *fixture_entries_text(const struct nacl *acl);
 
-/* "-" when res drops nothing, else "HOP/RULE" of the drop, "HOP/*" when a
- * default deny drops it; free it. */
+/* "-" when res drops nothing, else "HOP/RULE" of the drop, with RULE "*"
+ * when a default deny drops it; free it. */
 char *fixture_drop_text(const struct nacl_path_result *res);
 
 /* before, the service names as errors list them (service_names_text), then
