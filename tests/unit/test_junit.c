@@ -9,15 +9,24 @@
 #include "reports/report.h"
 #include "tests/unit/fixture_report.h"
 
-TestSuite(junit);
+/* Each test's report, started as RUN_PROPERTIES say; freed after it. */
+static struct report r;
 
 static void
-report_init(struct report *r)
+junit_setup(void)
 {
-	fixture_report_init_settings(r, "2026-11-20T10:00:02Z");
+	fixture_report_init_settings(&r, "2026-11-20T10:00:02Z");
 }
 
-/* The properties of report_init's run, from probe.bind to the end. */
+static void
+junit_teardown(void)
+{
+	report_free(&r);
+}
+
+TestSuite(junit, .init = junit_setup, .fini = junit_teardown);
+
+/* The properties of junit_setup's run, from probe.bind to the end. */
 #define RUN_PROPERTIES                                                         \
 	"      <property name=\"probe.bind\" value=\"198.18.1.1\"/>\n"         \
 	"      <property name=\"started_at\" "                                 \
@@ -38,10 +47,8 @@ static const char junit_properties[] =
 
 Test(junit, failing_and_passing_checks_render_exactly)
 {
-	struct report r;
 	char *xml, *expected;
 
-	report_init(&r);
 	fixture_add_check_bad(&r, PROTO_UDP, 53, SERVICE_DNS, "32768-60999",
 			      49152, 60999, STATUS_REPLY_DROPPED);
 	fixture_add_check_ok(&r, PROTO_TCP, 53, SERVICE_DNS, "32768-60999");
@@ -93,15 +100,12 @@ Test(junit, failing_and_passing_checks_render_exactly)
 	cr_assert_str_eq(xml, expected);
 	free(expected);
 	free(xml);
-	report_free(&r);
 }
 
 Test(junit, every_report_string_is_escaped)
 {
-	struct report r;
 	char *xml;
 
-	report_init(&r);
 	free(r.target_address);
 	r.target_address = xstrdup("a&b<c>\"d'e\x01\n");
 	free(r.started_at);
@@ -119,16 +123,13 @@ Test(junit, every_report_string_is_escaped)
 	cr_assert_not_null(strstr(xml, "errors=\"0\">\n"));
 	cr_assert_null(strstr(xml, "timestamp="));
 	free(xml);
-	report_free(&r);
 }
 
 Test(junit, many_ranges_are_cut_in_message_and_body)
 {
-	struct report r;
 	char *xml, *line;
 	size_t listed = 0;
 
-	report_init(&r);
 	/* Every other port rejected: 150 single-port ranges not ok. */
 	fixture_add_check_every_other(&r, 40000, 40299, STATUS_REJECTED);
 	xml = fixture_finish_render(report_write_junit, &r);
@@ -150,7 +151,6 @@ Test(junit, many_ranges_are_cut_in_message_and_body)
 		listed++;
 	cr_assert_eq(listed, 5);
 	free(xml);
-	report_free(&r);
 }
 
 Test(junit, statuses_are_listed_in_the_failure_type)
@@ -160,10 +160,8 @@ Test(junit, statuses_are_listed_in_the_failure_type)
 					    STATUS_REQUEST_DROPPED};
 	struct range_list sports = {NULL, 0};
 	struct report_check *c;
-	struct report r;
 	char *xml;
 
-	report_init(&r);
 	range_list_add(&sports, 1, 4);
 	c = report_add_check(&r, PROTO_TCP, 80, SERVICE_HTTP, &sports);
 	range_list_free(&sports);
@@ -180,16 +178,13 @@ Test(junit, statuses_are_listed_in_the_failure_type)
 			    "CAP_NET_BIND_SERVICE?); says nothing about the "
 			    "firewall\n"));
 	free(xml);
-	report_free(&r);
 }
 
 Test(junit, passing_check_with_ranges_not_ok_lists_them_as_output)
 {
 	struct report_check *c;
-	struct report r;
 	char *xml;
 
-	report_init(&r);
 	c = fixture_add_check_bad(&r, PROTO_UDP, 123, SERVICE_NTP, "1025-5000",
 				  1025, 1030, STATUS_DROPPED);
 	/* What an expectation of drops will look like: failing ports pass. */
@@ -208,7 +203,6 @@ Test(junit, passing_check_with_ranges_not_ok_lists_them_as_output)
 		     "&lt;0.1%\n</system-out>\n    </testcase>\n"));
 	cr_assert_null(strstr(xml, "<failure"));
 	free(xml);
-	report_free(&r);
 }
 
 /* Two targets of a scenario, an expectation missed and one met. */
@@ -217,11 +211,9 @@ Test(junit, scenario_has_a_testsuite_per_target)
 	static const struct expect_range blocked[] = {
 		{1005, 1009, EXPECT_BLOCKED}};
 	struct report_check *c;
-	struct report r;
 	size_t app, dns;
 	char *xml;
 
-	report_init(&r);
 	free(r.probe_bind);
 	free(r.target_address);
 	r.probe_bind = NULL;
@@ -301,16 +293,13 @@ Test(junit, scenario_has_a_testsuite_per_target)
 		"  </testsuite>\n"
 		"</testsuites>\n");
 	free(xml);
-	report_free(&r);
 }
 
 Test(junit, unfinished_checks_are_errors_naming_the_cause)
 {
-	struct report r;
 	struct report_check *c;
 	char *text;
 
-	report_init(&r);
 	report_set_tool(&r, "nacl-probe", "0.2.0");
 	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "40000-40001");
 	c = fixture_add_check_bad(&r, PROTO_TCP, 7000, SERVICE_ECHO,
@@ -348,15 +337,12 @@ Test(junit, unfinished_checks_are_errors_naming_the_cause)
 					"</error>\n"),
 			   "%s", text);
 	free(text);
-	report_free(&r);
 }
 
 Test(junit, outages_are_properties_of_their_target)
 {
-	struct report r;
 	char *xml;
 
-	report_init(&r);
 	fixture_add_check_ok(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1-2");
 	report_add_target(&r, "", "198.18.2.1", true, "198.18.1.1");
 	report_target_add_outage(&r.targets[0], 2.54, 3.25);
@@ -366,5 +352,4 @@ Test(junit, outages_are_properties_of_their_target)
 				       "s after the start\"/>\n"),
 			   "%s", xml);
 	free(xml);
-	report_free(&r);
 }
