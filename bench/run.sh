@@ -136,13 +136,17 @@ forget_pid()
 	PIDS=("${keep[@]}")
 }
 
-# Waits (at most 3 s) until a TCP port of the agent opens from the probe side.
+# Waits (at most 3 s) until a TCP port of the agent opens. Asked from the
+# agent's own namespace, as tests/netns/lib.sh does: a connection from the
+# probe's left its ephemeral port in TIME_WAIT there, and the next sweep
+# of the Linux range could not bind it (2 ports local_error in both the
+# bare and nacl-probe TCP sweeps, and in the clean four-check sweep).
 wait_port()
 {
 	local port=$1 pid=$2 log=$3
 	for _ in $(seq 30); do
 		np_alive "$pid" || fatal "it exited while starting: $(tail -n 5 "$log")"
-		if "$TESTBED" exec probe timeout 0.3 bash -c \
+		if "$TESTBED" exec agent timeout 0.3 bash -c \
 			"exec 3<>/dev/tcp/$AGENT4/$port" 2>/dev/null; then
 			return 0
 		fi
