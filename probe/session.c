@@ -236,8 +236,12 @@ session_connect(struct probe_session *ps, const struct probe_session_params *p,
 				 PROBE_SESSION_SYN_WAIT_MS);
 			continue;
 		}
-		if (errno == EADDRINUSE || errno == EACCES)
-			continue; /* this port is not ours to take */
+		/* This port is not ours to take: another socket holds it, or
+		 * the last run's connection from it to the agent is still in
+		 * TIME_WAIT (connect says EADDRNOTAVAIL: the same 4-tuple). */
+		if (errno == EADDRINUSE || errno == EADDRNOTAVAIL ||
+		    errno == EACCES)
+			continue;
 		*cause = xasprintf("cannot reach the agent's control port at "
 				   "%s from source port %u: %s (is nacl-agent "
 				   "running there, with this --control-port?)",
