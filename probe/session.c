@@ -121,40 +121,45 @@ session_ephemeral_range(uint16_t *from, uint16_t *to)
 	*to = (uint16_t)hi;
 }
 
+/* One port of the kernel's ephemeral range [from, to], one below 32768 and
+ * one in 61000-65535, outside avoid (NULL: anywhere) and out[0..n): the
+ * new n. */
+static size_t
+session_pick_spread(const struct range_list *avoid, uint16_t from, uint16_t to,
+		    uint16_t *out, size_t n)
+{
+	uint16_t port;
+
+	if ((port = session_pick_port(from, to, avoid, out, n)) != 0)
+		out[n++] = port;
+	if ((port = session_pick_port(1024, 32767, avoid, out, n)) != 0 ||
+	    (port = session_pick_port(512, 1023, avoid, out, n)) != 0)
+		out[n++] = port;
+	if ((port = session_pick_port(61000, 65535, avoid, out, n)) != 0)
+		out[n++] = port;
+	return n;
+}
+
 /*
- * Source ports to try, in order: --control-sport, one of the kernel's
- * ephemeral range, one below 32768, one in 61000-65535; never one the run
- * sweeps, never twice. A sweep of nearly every port leaves few such ports
- * (only 512-1023 beside 1024-65535), which the common NACL that lets
- * replies back to 1024-65535 alone blocks: then one of the ephemeral
- * range, one below 32768 and one in 61000-65535 follow although the run
- * sweeps them (the control connection goes to another port of the agent:
- * it shares no 4-tuple with the probes).
+ * Source ports to try, in order: --control-sport, then a spread of ports
+ * the run does not sweep, never twice. A sweep of nearly every port leaves
+ * few such ports (only 512-1023 beside 1024-65535), which the common NACL
+ * that lets replies back to 1024-65535 alone blocks: then a spread of
+ * swept ports follows (the control connection goes to another port of the
+ * agent: it shares no 4-tuple with the probes).
  */
 static size_t
 session_candidates(const struct probe_session_params *p, uint16_t *out)
 {
-	uint16_t from, to, port;
+	uint16_t from, to;
 	size_t n = 0;
 
 	if (p->control_sport != 0)
 		out[n++] = p->control_sport;
 	session_ephemeral_range(&from, &to);
-	if ((port = session_pick_port(from, to, p->avoid, out, n)) != 0)
-		out[n++] = port;
-	if ((port = session_pick_port(1024, 32767, p->avoid, out, n)) != 0 ||
-	    (port = session_pick_port(512, 1023, p->avoid, out, n)) != 0)
-		out[n++] = port;
-	if ((port = session_pick_port(61000, 65535, p->avoid, out, n)) != 0)
-		out[n++] = port;
-	if (n - (p->control_sport != 0) >= SESSION_UNSWEPT_ENOUGH)
-		return n;
-	if ((port = session_pick_port(from, to, NULL, out, n)) != 0)
-		out[n++] = port;
-	if ((port = session_pick_port(1024, 32767, NULL, out, n)) != 0)
-		out[n++] = port;
-	if ((port = session_pick_port(61000, 65535, NULL, out, n)) != 0)
-		out[n++] = port;
+	n = session_pick_spread(p->avoid, from, to, out, n);
+	if (n - (p->control_sport != 0) < SESSION_UNSWEPT_ENOUGH)
+		n = session_pick_spread(NULL, from, to, out, n);
 	return n;
 }
 
