@@ -127,6 +127,7 @@ struct sweep_lane {
 	uint32_t deferred[DEFERRED_MAX];
 	size_t dhead, dcount;
 	size_t inflight;
+	size_t overdue; /* of them, TCP ones past their handshake's due time */
 	double limit, limit_before_outage; /* attempts in flight at most */
 	bool slowed;
 	size_t lowest;
@@ -489,6 +490,35 @@ sweep_deadline_ms(const struct sweep *s, size_t check, unsigned fails)
 	while (fails-- > 0 && base < s->cfg.timeout_ms)
 		base *= 2;
 	return base < s->cfg.timeout_ms ? base : s->cfg.timeout_ms;
+}
+
+/*
+ * When a TCP attempt of check is overdue: its handshake would have come
+ * by now, so its SYN or SYN-ACK was lost; 0 while the round trips are not
+ * yet measured or the agent's queues need every attempt counted.
+ */
+static unsigned
+sweep_overdue_ms(const struct sweep *s, size_t check)
+{
+	const struct sweep_check_stats *st = &s->stats[check];
+
+	if (!s->cfg.tcp_overdue_frees ||
+	    s->cfg.checks.checks[check].proto != PROTO_TCP ||
+	    st->rtt.count < RTT_SAMPLES)
+		return 0;
+	return sweep_clamp(4 * rtt_quantile_ms(&st->recent, 0.99) + 50,
+			   UDP_FLOOR_MS, TCP_SYN_RETRANSMIT_MS);
+}
+
+/* Attempts a port of check gets before the confirmation. --attempts
+ * counts tries of the request, and a TCP attempt tries its SYN twice (the
+ * kernel retransmits it within the attempt's deadline): half as many. */
+static unsigned
+sweep_base_attempts(const struct sweep *s, size_t check)
+{
+	if (s->cfg.checks.checks[check].proto == PROTO_TCP)
+		return (s->cfg.attempts + 1) / 2;
+	return s->cfg.attempts;
 }
 
 /* A round trip measured: into the sweep's and the recent histograms. */
@@ -904,6 +934,7 @@ sweep_launch(struct sweep *s, size_t index, bool canary)
 	struct attempt *a = s->free_list;
 	struct sweep_event ev = {0};
 	enum transport_start started;
+	unsigned due;
 	int error;
 
 	s->free_list = a->next_free;
@@ -915,6 +946,7 @@ sweep_launch(struct sweep *s, size_t index, bool canary)
 	a->have = 0;
 	a->sent_ns = s->now_ns;
 	a->connected_ns = 0;
+	a->overdue = false;
 	if (canary) {
 		s->canaries_inflight++;
 		a->number =
@@ -928,10 +960,12 @@ sweep_launch(struct sweep *s, size_t index, bool canary)
 	p->flags |= PORT_BUSY;
 	p->slot = (uint32_t)(a - s->pool);
 	sweep_attempt_identity(s, a);
+	a->deadline_ms = sweep_ms(s, s->now_ns) +
+			 sweep_deadline_ms(s, index / s->nsports,
+					   canary ? 0 : p->fails);
+	due = canary ? 0 : sweep_overdue_ms(s, index / s->nsports);
 	wheel_add(&s->wheel, &a->timer,
-		  sweep_ms(s, s->now_ns) +
-			  sweep_deadline_ms(s, index / s->nsports,
-					    canary ? 0 : p->fails));
+		  due != 0 ? sweep_ms(s, s->now_ns) + due : a->deadline_ms);
 	started = s->transports[c->proto]->start(s, a);
 	s->sent++;
 	if (started == TRANSPORT_STARTED) {
@@ -948,6 +982,17 @@ sweep_launch(struct sweep *s, size_t index, bool canary)
 		sweep_attempt_error(a, error);
 }
 
+/* An overdue attempt that connected after all, or ended, counts no more
+ * among the overdue. */
+static void
+sweep_attempt_due_again(struct sweep *s, struct attempt *a)
+{
+	if (!a->overdue)
+		return;
+	a->overdue = false;
+	s->lanes[a->index / s->nsports].overdue--;
+}
+
 static void
 sweep_release(struct sweep *s, struct attempt *a, bool abort)
 {
@@ -957,6 +1002,7 @@ sweep_release(struct sweep *s, struct attempt *a, bool abort)
 
 	s->transports[c->proto]->stop(s, a, abort);
 	wheel_remove(&s->wheel, &a->timer);
+	sweep_attempt_due_again(s, a);
 	free(a->buf);
 	a->buf = NULL;
 	a->fd = -1;
@@ -1023,6 +1069,8 @@ sweep_attempt_handshake(struct attempt *a)
 		return;
 	}
 	sweep_count_answer(s, a);
+	/* In the agent's accept queue now, however late. */
+	sweep_attempt_due_again(s, a);
 	p->flags |= PORT_HANDSHAKE;
 	wheel_add(&s->wheel, &a->timer,
 		  sweep_ms(s, s->now_ns) + sweep_reply_deadline_ms(s, check));
@@ -1118,6 +1166,15 @@ sweep_attempt_timeout(struct sweep *s, struct attempt *a)
 	struct sweep_port *p = &s->ports[a->index];
 	struct sweep_event ev = {0};
 
+	/* The handshake is overdue, the deadline still to come: the attempt
+	 * leaves its agent port's bound (sweep_overdue_ms). */
+	if (!a->canary && a->connected_ns == 0 && !a->overdue &&
+	    sweep_ms(s, s->now_ns) < a->deadline_ms) {
+		a->overdue = true;
+		s->lanes[a->index / s->nsports].overdue++;
+		wheel_add(&s->wheel, &a->timer, a->deadline_ms);
+		return;
+	}
 	if (a->canary) {
 		/* A connected canary answered already. */
 		if (a->connected_ns == 0)
@@ -1269,8 +1326,8 @@ sweep_start_confirmation(struct sweep *s)
 			    (p->flags & PORT_TIMEOUT))
 				silent++;
 		}
-		want[c] = s->cfg.attempts;
-		s->stats[c].confirm_attempts = s->cfg.attempts;
+		want[c] = sweep_base_attempts(s, c);
+		s->stats[c].confirm_attempts = want[c];
 		/* Nothing answered anywhere: a black hole, not loss. */
 		if (silent == 0 || l.first == 0)
 			continue;
@@ -1305,8 +1362,8 @@ sweep_start_confirmation(struct sweep *s)
 			free(want);
 			return false;
 		}
-		if (want[c] < s->cfg.attempts)
-			want[c] = s->cfg.attempts;
+		if (want[c] < sweep_base_attempts(s, c))
+			want[c] = sweep_base_attempts(s, c);
 		s->stats[c].confirm_attempts = want[c];
 		log_info("%s/%u: loss on answering ports %.2f%% (%.2f%% after "
 			 "a loss): %zu silent ports get %u attempts in all",
@@ -1380,7 +1437,7 @@ sweep_room(const struct sweep *s, size_t check)
 		return true;
 	return s->inflight[PROTO_TCP] < s->cfg.tcp_window &&
 	       (s->cfg.tcp_port_window == 0 ||
-		l->inflight < s->cfg.tcp_port_window);
+		l->inflight - l->overdue < s->cfg.tcp_port_window);
 }
 
 /* The next port to start, or SIZE_MAX; *wake_ms gets when one will be due. */
@@ -1531,6 +1588,10 @@ sweep_step_inner(struct sweep *s)
 		}
 		if (launched == SWEEP_BATCH)
 			return s->now_ns; /* let replies be read */
+		/* The time of this send, not of the step's start: the bucket
+		 * must not pay out at once what the work before it took, and
+		 * a round trip counts from the send. */
+		s->now_ns = sweep_now(s);
 		if (sweep_canary_due(s)) {
 			sweep_launch_canary(s);
 			launched++;
@@ -1676,7 +1737,8 @@ sweep_new(const struct sweep_config *config, struct event_bus *bus)
 		s->sport_table[i] = range_list_port_at(&config->sports, i);
 	s->ports = xcalloc(s->nports + 1, sizeof *s->ports);
 	for (i = 0; i < s->nports; i++) {
-		s->ports[i].max_attempts = (uint8_t)s->cfg.attempts;
+		s->ports[i].max_attempts =
+			(uint8_t)sweep_base_attempts(s, i / s->nsports);
 		s->ports[i].slot = SLOT_NONE;
 	}
 	s->stats = xcalloc(s->nchecks + 1, sizeof *s->stats);

@@ -70,6 +70,10 @@ struct sweep_config {
 	/* TCP attempts in flight to one port (one listener on the agent) at
 	 * most; 0: no bound of its own. */
 	unsigned tcp_port_window;
+	/* The agent captures, its SYN queue falls back to syncookies: a TCP
+	 * attempt whose handshake is overdue (its SYN or SYN-ACK lost) holds
+	 * no room in its listener's queues and leaves tcp_port_window. */
+	bool tcp_overdue_frees;
 	unsigned attempts; /* per port before the confirmation */
 	unsigned timeout_ms; /* the longest wait for a reply */
 	uint64_t seed; /* the order of the sweep and the attempts' nonces */
@@ -134,9 +138,11 @@ struct attempt {
 	uint8_t phase; /* the transport's */
 	bool canary; /* to a port that answered: watches the path */
 	bool counted; /* its port's answer is in the loss counts */
+	bool overdue; /* TCP: no handshake by the time one was due */
 	int fd;
 	uint64_t sent_ns;
 	uint64_t connected_ns; /* TCP: when the handshake completed */
+	uint32_t deadline_ms; /* while overdue is still to come */
 	uint64_t nonce; /* per attempt, from the seed: the service's to use */
 	uint8_t token[AUTH_TOKEN_SIZE];
 	struct wheel_timer timer;

@@ -221,7 +221,9 @@ group_configure(struct group *g)
  * find, so without capture each port keeps to half the queue. With
  * capture the SYN is seen at the interface whatever follows, and with
  * syncookies on nothing is dropped: the listen backlog itself is the
- * bound (completed connections that could wait for accept()). The SYN
+ * bound (completed connections that could wait for accept()), and an
+ * attempt whose handshake is overdue leaves it: its SYN or SYN-ACK was
+ * lost, so it holds nothing the accept queue must take. The SYN
  * queue cannot be kept short in every case anyway: the SYN_RECV entries
  * of ports whose SYN-ACKs a NACL drops stay for the agent's SYN-ACK
  * retries (a minute at tcp_synack_retries 5), since closing a socket in
@@ -237,10 +239,9 @@ tcp_fit_agent(struct sweep_config *cfg, const struct probe_session_info *info)
 		queue = info->syn_backlog / 4 * 3;
 	if (queue < 16)
 		return;
-	cfg->tcp_port_window =
-		info->evidence == EVIDENCE_CAPTURE && info->syncookies != 0
-			? queue
-			: queue / 2;
+	cfg->tcp_overdue_frees =
+		info->evidence == EVIDENCE_CAPTURE && info->syncookies != 0;
+	cfg->tcp_port_window = cfg->tcp_overdue_frees ? queue : queue / 2;
 }
 
 /* With an agent: its session, and what it tells of the pace. */

@@ -38,12 +38,21 @@ struct fake {
 	struct fake_event *events;
 	size_t nevents, alloc;
 	size_t inflight, max_inflight, starts;
+	/* Counted TCP attempts in flight not yet overdue, the most (counted
+	 * when TCP attempts may be overdue). */
+	bool watch_held;
+	size_t max_held;
 	/* Counted (not canary) attempts in flight, by check, and the most. */
 	size_t check_inflight[2], check_max[2];
 	size_t *first_order; /* ports in the order of their first attempt */
 	size_t nfirst;
 	uint64_t *last_send; /* per port, the last attempt's time */
 	uint64_t min_gap; /* the least time between two attempts of a port */
+	/* Time an attempt ended by its deadline costs the sweep (its work
+	 * before it sends again); the attempts' send times. */
+	uint64_t timeout_cost;
+	uint64_t *sent_at;
+	size_t nsent;
 	struct event_bus bus; /* nobody listens */
 };
 
@@ -52,6 +61,8 @@ static struct fake *F;
 static bool fake_agent = true;
 /* The next fake_new's TCP attempts in flight per port at most; 0: none. */
 static unsigned fake_tcp_port_window;
+/* The next fake_new's TCP attempts leave that bound once overdue. */
+static bool fake_tcp_overdue_frees;
 
 static uint64_t
 fake_now(void *arg)
@@ -83,6 +94,8 @@ fake_start(struct sweep *s, struct attempt *a)
 
 	F->starts++;
 	if (!a->canary) {
+		if (F->sent_at != NULL)
+			F->sent_at[F->nsent++] = F->now;
 		if (F->last_send[a->index] == 0)
 			F->first_order[F->nfirst++] = a->index;
 		else if (F->now - F->last_send[a->index] < F->min_gap)
@@ -94,6 +107,18 @@ fake_start(struct sweep *s, struct attempt *a)
 		kind = FAKE_SILENT;
 	if (++F->inflight > F->max_inflight)
 		F->max_inflight = F->inflight;
+	if (F->watch_held && !a->canary && proto == PROTO_TCP) {
+		const struct attempt *b;
+		size_t i, held = 0;
+
+		/* Free slots hold an index past the ports. */
+		for (i = 0; (b = sweep_attempt_slot(s, i)) != NULL; i++)
+			held += b->index < sweep_nports(s) && !b->canary &&
+				!b->overdue &&
+				sweep_attempt_of(s, b->index) == b;
+		if (held > F->max_held)
+			F->max_held = held;
+	}
 	if (!a->canary && a->index / sweep_nsports(s) < 2) {
 		size_t c = a->index / sweep_nsports(s);
 
@@ -115,8 +140,9 @@ fake_start(struct sweep *s, struct attempt *a)
 static void
 fake_stop(struct sweep *s, struct attempt *a, bool abort)
 {
-	(void)abort;
 	F->inflight--;
+	if (abort && a->connected_ns == 0)
+		F->now += F->timeout_cost;
 	if (!a->canary && a->index / sweep_nsports(s) < 2)
 		F->check_inflight[a->index / sweep_nsports(s)]--;
 }
@@ -195,6 +221,7 @@ fake_new(const char *spec, const char *sports, unsigned window,
 	cfg.agent = fake_agent;
 	cfg.window = window;
 	cfg.tcp_port_window = fake_tcp_port_window;
+	cfg.tcp_overdue_frees = fake_tcp_overdue_frees;
 	cfg.attempts = attempts;
 	cfg.rate = rate;
 	cfg.timeout_ms = 300;
@@ -206,6 +233,7 @@ fake_new(const char *spec, const char *sports, unsigned window,
 	f->now = 1000 * MS;
 	f->rtt_ns = 1 * MS;
 	f->decide = decide;
+	f->watch_held = fake_tcp_overdue_frees;
 	f->min_gap = UINT64_MAX;
 	f->s = sweep_new(&cfg, &f->bus);
 	f->first_order = calloc(sweep_nports(f->s) + 1, sizeof *f->first_order);
@@ -222,6 +250,7 @@ fake_free(struct fake *f)
 	free(f->events);
 	free(f->first_order);
 	free(f->last_send);
+	free(f->sent_at);
 	free(f);
 	F = NULL;
 }
@@ -419,6 +448,40 @@ Test(sweep, the_rate_paces_the_first_attempts)
 	/* 2000 attempts at 1000 per second: about two seconds. */
 	cr_assert(f->now - start >= 1990 * MS && f->now - start <= 2100 * MS,
 		  "took %llu ms", (unsigned long long)((f->now - start) / MS));
+	fake_free(f);
+}
+
+static enum fake_outcome
+every_third_first_attempt_lost(const struct fake *f, size_t index,
+			       unsigned attempt, bool canary)
+{
+	(void)f;
+	return !canary && index % 3 == 0 && attempt == 1 ? FAKE_SILENT
+							 : FAKE_REPLY;
+}
+
+/* Deadlines take time to handle (here 2 ms each), so a step sends well
+ * after it began: the bucket counts from each send, and no 10 ms sends
+ * more than it holds (20 at 2000 per second) and what 10 ms earn. */
+Test(sweep, a_step_slowed_by_its_deadlines_sends_no_burst)
+{
+	struct fake *f = fake_new("udp/7000", "40000-45999", 16384, 3, 2000,
+				  every_third_first_attempt_lost);
+	size_t i, j = 0, peak = 0;
+
+	f->timeout_cost = 2 * MS;
+	f->sent_at = calloc(8000, sizeof *f->sent_at);
+	sweep_start(f->s);
+	fake_drive(f);
+	cr_assert_null(sweep_error(f->s));
+	cr_assert_eq(f->nsent, 8000);
+	for (i = 0; i < f->nsent; i++) {
+		while (f->sent_at[i] - f->sent_at[j] >= 10 * MS)
+			j++;
+		if (i - j + 1 > peak)
+			peak = i - j + 1;
+	}
+	cr_assert_leq(peak, 40, "%zu attempts in 10 ms", peak);
 	fake_free(f);
 }
 
@@ -640,6 +703,55 @@ odd_ports_silent(const struct fake *f, size_t index, unsigned attempt,
 	(void)f;
 	(void)attempt;
 	return !canary && index % 2 == 1 ? FAKE_SILENT : FAKE_REPLY;
+}
+
+/* The agent captures: a TCP attempt whose handshake is overdue holds no
+ * room in its listener's queues, so the silent ports of a hole run past
+ * the bound while the attempts that could still connect keep to it. */
+Test(sweep, overdue_tcp_attempts_leave_the_bound_of_their_agent_port)
+{
+	struct fake *f;
+	size_t i;
+
+	fake_tcp_port_window = 100;
+	fake_tcp_overdue_frees = true;
+	f = fake_new("tcp/7000", "40000-43999", 4096, 3, 0, odd_ports_silent);
+	fake_tcp_port_window = 0;
+	fake_tcp_overdue_frees = false;
+	sweep_start(f->s);
+	fake_drive(f);
+	cr_assert_null(sweep_error(f->s));
+	cr_assert_eq(f->max_held, 100);
+	cr_assert_gt(f->check_max[0], 1000, "at most %zu in flight",
+		     f->check_max[0]);
+	for (i = 0; i < 4000; i++)
+		cr_assert(sweep_port_at(f->s, i)->flags &
+				  (i % 2 ? PORT_TIMEOUT : PORT_OK),
+			  "port %zu", i);
+	fake_free(f);
+}
+
+/* --attempts counts tries of the request: a TCP attempt tries its SYN
+ * twice, so a silent TCP port gets half the attempts of a UDP one, when
+ * the loss measured (none, on 32,256 answering ports) calls for no more. */
+Test(sweep, a_silent_tcp_port_gets_half_the_attempts_of_a_udp_one)
+{
+	struct fake *f = fake_new("udp/7000,tcp/7000", "1024-65535", 16384, 3,
+				  0, odd_ports_silent);
+	size_t i;
+
+	sweep_start(f->s);
+	fake_drive(f);
+	cr_assert_null(sweep_error(f->s));
+	for (i = 0; i < 2 * 64512; i++) {
+		const struct sweep_port *p = sweep_port_at(f->s, i);
+
+		cr_assert(p->flags & (i % 2 ? PORT_TIMEOUT : PORT_OK),
+			  "port %zu", i);
+		cr_assert_eq(p->attempts, i % 2 == 0 ? 1 : i < 64512 ? 3 : 2,
+			     "port %zu: %u attempts", i, p->attempts);
+	}
+	fake_free(f);
 }
 
 /* The agent's SYN queue is one per listener: each TCP port keeps to the
