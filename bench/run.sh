@@ -7,7 +7,8 @@
 # Environment: NP_PREFIX namespace prefix (default npb), BENCH_RUNS runs per
 # comparison (default 5, at least 3), BENCH_FALSE_RUNS runs per cell of the
 # false-drop table (default 50; 0 leaves the table out), BENCH_RESULTS the
-# JSON file (default bench/results.json), BUILDDIR.
+# JSON file (default bench/results.json), BENCH_PARTS the parts measured
+# (default all: udp syscalls tcp rate four full false), BUILDDIR.
 # Each comparison alternates the two sides (ABBA) and takes medians: the
 # machines are shared and noisy, so ratios within one run are the figures.
 # The agent runs keyed (a key made for the run), as it does by default, and
@@ -30,6 +31,13 @@ BARE_ECHO=$BUILD/bench/bare-echo
 MEASURE=$BUILD/bench/measure
 RESULTS=${BENCH_RESULTS:-$BENCH_DIR/results.json}
 RUNS=${BENCH_RUNS:-5}
+ALL_PARTS="udp syscalls tcp rate four full false"
+# BENCH_PARTS may name make bench's other parts (plan, report) as well;
+# "run" (make bench's default) is every part of this script.
+PARTS=" ${BENCH_PARTS:-$ALL_PARTS} "
+PARTS=${PARTS// plan / }
+PARTS=${PARTS// report / }
+[ "$PARTS" != " run " ] || PARTS=$ALL_PARTS
 
 export NP_PREFIX=${NP_PREFIX:-npb}
 export NP_PROFILE=defaults
@@ -90,6 +98,15 @@ TMP=""
 PIDS=()
 TESTBED_UP=0
 AGENT_PID=""
+
+# part NAME: is NAME among the parts measured (BENCH_PARTS)?
+part()
+{
+	case " $PARTS " in
+	*" $1 "*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
 
 note()
 {
@@ -630,6 +647,7 @@ write_json()
 	jq -R -s --arg prefix "$NP_PREFIX" --argjson runs "$RUNS" \
 		--argjson window "$WINDOW" --argjson nofile "$NOFILE" \
 		--arg kernel "$(uname -r)" --argjson cpus "$(nproc)" \
+		--arg parts "$(printf '%s\n' "$PARTS" | xargs)" \
 		--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" '
 		[split("\n")[] | select(length > 0) | split("\t") |
 		 { name: .[0], label: .[1], value: (.[2] | tonumber),
@@ -638,7 +656,8 @@ write_json()
 		{ schema: "nacl-probe/bench/v1", date: $date,
 		  host: { kernel: $kernel, cpus: $cpus },
 		  settings: { runs: $runs, window: $window,
-			      open_files: $nofile, prefix: $prefix },
+			      open_files: $nofile, prefix: $prefix,
+			      parts: ($parts | split(" ")) },
 		  figures: $f,
 		  all_met: ([$f[] | select(.met != null) | .met] | all) }' \
 		"$TMP/figures" >"$RESULTS.tmp"
@@ -657,6 +676,12 @@ main()
 	'' | *[!0-9]*) fatal "BENCH_RUNS=$RUNS: expected a number >= 3" ;;
 	esac
 	[ "$RUNS" -ge 3 ] || fatal "BENCH_RUNS=$RUNS: expected a number >= 3"
+	for bin in $PARTS; do
+		case " $ALL_PARTS " in
+		*" $bin "*) ;;
+		*) fatal "BENCH_PARTS: no part '$bin' (parts: plan report $ALL_PARTS)" ;;
+		esac
+	done
 	case $FALSE_RUNS in
 	'' | *[!0-9]*)
 		fatal "BENCH_FALSE_RUNS=$FALSE_RUNS: expected a number (0: none)" ;;
@@ -699,14 +724,14 @@ main()
 	wait_port "$BARE_PORT" "$LAST_PID" "$TMP/bare-echo.log"
 	agent_start --ports "udp/$AGENT_PORT,tcp/$AGENT_PORT"
 
-	compare_udp_engines
-	count_syscalls
-	compare_tcp
-	paced_sweep
+	part udp && compare_udp_engines
+	part syscalls && count_syscalls
+	part tcp && compare_tcp
+	part rate && paced_sweep
 	agent_stop
-	four_checks
-	full_sweep
-	if [ "$FALSE_RUNS" -gt 0 ]; then
+	part four && four_checks
+	part full && full_sweep
+	if part false && [ "$FALSE_RUNS" -gt 0 ]; then
 		agent_start --ports "udp/$AGENT_PORT,tcp/$AGENT_PORT"
 		false_drops
 		agent_stop
