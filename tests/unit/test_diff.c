@@ -8,6 +8,7 @@
 #include "common/xmalloc.h"
 #include "reports/diff.h"
 #include "reports/report.h"
+#include "tests/unit/fixture_dupa.h"
 #include "tests/unit/fixture_report.h"
 
 static void
@@ -73,16 +74,12 @@ static void
 assert_diff(bool regressed, const char *expected)
 {
 	struct report_diff d;
-	char *cause = NULL, *text;
 
 	report_finish(&old);
 	report_finish(&new);
-	cr_assert_eq(report_diff_compute(&old, &new, &d, &cause), 0, "%s",
-		     cause ? cause : "");
+	FIXTURE_OK(report_diff_compute, &old, &new, &d);
 	cr_assert_eq(report_diff_regressed(&d), regressed);
-	text = render(&d);
-	cr_assert_str_eq(text, expected);
-	free(text);
+	fixture_assert_text(render(&d), expected);
 	report_diff_free(&d);
 }
 

@@ -12,6 +12,7 @@
 #include "reports/command.h"
 #include "reports/explain.h"
 #include "reports/nacl_source.h"
+#include "tests/unit/fixture_dupa.h"
 #include "tests/unit/fixture_report.h"
 #include "tests/unit/fixture_text.h"
 
@@ -67,33 +68,24 @@ static void
 fixture_load(struct fixture *f, const char *file, const char *probe_subnet,
 	     const char *agent_subnet)
 {
-	char *cause = NULL;
-
 	memset(&f->set, 0, sizeof f->set);
-	cr_assert_eq(nacl_set_read_file(file, &f->set, &cause), 0, "%s",
-		     cause ? cause : "");
-	cr_assert_eq(explain_side_parse(&f->set, file, "--probe-subnet",
-					probe_subnet, &f->probe, &cause),
-		     0, "%s", cause ? cause : "");
-	cr_assert_eq(explain_side_parse(&f->set, file, "--agent-subnet",
-					agent_subnet, &f->agent, &cause),
-		     0, "%s", cause ? cause : "");
+	FIXTURE_OK(nacl_set_read_file, file, &f->set);
+	FIXTURE_OK(explain_side_parse, &f->set, file, "--probe-subnet",
+		   probe_subnet, &f->probe);
+	FIXTURE_OK(explain_side_parse, &f->set, file, "--agent-subnet",
+		   agent_subnet, &f->agent);
 }
 
 /* Loads file, resolves the example subnets, explains f->report. */
 static void
 fixture_explain(struct fixture *f, const char *file)
 {
-	char *cause = NULL;
-
 	fixture_load(f, file, PROBE_SUBNET, AGENT_SUBNET);
 	report_finish(&f->report);
-	cr_assert_eq(explain_path_init(&f->path, &f->probe, "--probe-subnet",
-				       f->report.probe_bind, "probe.bind",
-				       &f->agent, "--agent-subnet",
-				       f->report.target_address,
-				       "target.address", &cause),
-		     0, "%s", cause ? cause : "");
+	FIXTURE_OK(explain_path_init, &f->path, &f->probe, "--probe-subnet",
+		   f->report.probe_bind, "probe.bind", &f->agent,
+		   "--agent-subnet", f->report.target_address,
+		   "target.address");
 	explain_build(&f->x, &f->report, &f->path);
 	f->x.probe_subnet = f->probe.subnet_id;
 	f->x.agent_subnet = f->agent.subnet_id;
@@ -133,10 +125,7 @@ ranges_text(const struct explain_check *ec)
 static void
 assert_ranges(const struct explain_check *ec, const char *expected)
 {
-	char *actual = ranges_text(ec);
-
-	cr_assert_str_eq(actual, expected);
-	free(actual);
+	fixture_assert_text(ranges_text(ec), expected);
 }
 
 static char *

@@ -10,6 +10,8 @@
 
 #include "reports/nacl.h"
 #include "common/xmalloc.h"
+#include "tests/unit/fixture_dupa.h"
+#include "tests/unit/fixture_dupa.h"
 #include "tests/unit/fixture_text.h"
 
 TestSuite(nacl);
@@ -17,12 +19,11 @@ TestSuite(nacl);
 static void
 parse_ok(const char *single_quoted, struct nacl_set *set)
 {
-	char *json = fixture_double_quoted(single_quoted), *cause = NULL;
+	char *json = fixture_double_quoted(single_quoted);
 	cJSON *root = cJSON_Parse(json);
 
 	cr_assert_not_null(root, "test JSON does not parse: %s", json);
-	cr_assert_eq(nacl_set_from_json(root, set, &cause), 0, "%s",
-		     cause ? cause : "");
+	FIXTURE_OK(nacl_set_from_json, root, set);
 	cJSON_Delete(root);
 	free(json);
 }
@@ -944,12 +945,10 @@ Test(nacl, example_files_parse)
 		"scenarios/nacl/ipv6.json",
 	};
 	struct nacl_set set;
-	char *cause = NULL;
 	size_t i;
 
 	for (i = 0; i < sizeof files / sizeof *files; i++) {
-		cr_assert_eq(nacl_set_read_file(files[i], &set, &cause), 0,
-			     "%s", cause ? cause : "");
+		FIXTURE_OK(nacl_set_read_file, files[i], &set);
 		cr_assert_eq(set.count, 3);
 		cr_assert_not_null(
 			nacl_set_find_subnet(&set, "subnet-0a1a1a1a1a1a1a1a1"));

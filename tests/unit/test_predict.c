@@ -10,6 +10,7 @@
 #include "reports/nacl_change.h"
 #include "reports/predict.h"
 #include "reports/tfplan.h"
+#include "tests/unit/fixture_dupa.h"
 #include "tests/unit/fixture_text.h"
 
 TestSuite(predict);
@@ -29,10 +30,8 @@ scenario_of(const char *sports, const char *members, struct scenario *s)
 		"{\"proto\":\"udp\",\"port\":7000,\"sports\":\"%s\"},"
 		"{\"proto\":\"tcp\",\"port\":7000,\"sports\":\"%s\"}]}",
 		members, sports, sports);
-	char *cause = NULL;
 
-	cr_assert_eq(scenario_parse(text, strlen(text), "s.json", s, &cause), 0,
-		     "%s", cause ? cause : "");
+	FIXTURE_OK(scenario_parse, text, strlen(text), "s.json", s);
 	free(text);
 }
 
@@ -73,26 +72,6 @@ assert_ranges(const struct predict *p, size_t i, const char *expected)
 }
 
 static void
-load_export(const char *path, struct nacl_set *set)
-{
-	char *cause = NULL;
-
-	cr_assert_eq(nacl_set_read_file(path, set, &cause), 0, "%s",
-		     cause ? cause : "");
-}
-
-/* predict_build of s over set (read from path), which must succeed. */
-static void
-build_ok(struct predict *p, const struct scenario *s,
-	 const struct nacl_set *set, const char *path)
-{
-	char *cause = NULL;
-
-	cr_assert_eq(predict_build(p, s, set, path, &cause), 0, "%s",
-		     cause ? cause : "");
-}
-
-static void
 assert_predict_error(const char *members, const struct nacl_set *set,
 		     const char *expected)
 {
@@ -114,9 +93,9 @@ Test(predict, classic_mistake_gives_the_measured_ranges)
 	struct scenario s;
 	struct predict p;
 
-	load_export(CLASSIC, &set);
+	FIXTURE_OK(nacl_set_read_file, CLASSIC, &set);
 	scenario_of("1000-65535", SIDES, &s);
-	build_ok(&p, &s, &set, CLASSIC);
+	FIXTURE_OK(predict_build, &p, &s, &set, CLASSIC);
 	cr_assert(p.report.predicted);
 	cr_assert_eq(p.report.nchecks, 2);
 	assert_ranges(&p, 0,
@@ -147,12 +126,12 @@ Test(predict, plan_before_and_after_give_exact_ranges)
 	cr_assert_eq(nacl_change_state(&c, false, NULL, &before, &cause), 0);
 	cr_assert_eq(nacl_change_state(&c, true, NULL, &after, &cause), 0);
 	scenario_of("1024-65535", SIDES, &s);
-	build_ok(&p, &s, &before, NARROW);
+	FIXTURE_OK(predict_build, &p, &s, &before, NARROW);
 	assert_ranges(&p, 0, "1024-65535 ok -");
 	assert_ranges(&p, 1, "1024-65535 ok -");
 	cr_assert(p.report.pass);
 	predict_free(&p);
-	build_ok(&p, &s, &after, NARROW);
+	FIXTURE_OK(predict_build, &p, &s, &after, NARROW);
 	assert_ranges(&p, 0,
 		      "1024-32767 reply_dropped probe-in/*, 32768-60999 ok -, "
 		      "61000-65535 reply_dropped probe-in/*");
@@ -174,12 +153,11 @@ Test(predict, json_is_a_v1_report_with_predicted_by)
 	struct scenario s;
 	struct predict p;
 	struct report back;
-	char *cause = NULL;
 	cJSON *root, *by;
 
-	load_export(CLASSIC, &set);
+	FIXTURE_OK(nacl_set_read_file, CLASSIC, &set);
 	scenario_of("60990-61010", SIDES, &s);
-	build_ok(&p, &s, &set, CLASSIC);
+	FIXTURE_OK(predict_build, &p, &s, &set, CLASSIC);
 	root = predict_to_json(&p);
 	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(root, "predicted")));
 	by = cJSON_GetObjectItem(
@@ -195,8 +173,7 @@ Test(predict, json_is_a_v1_report_with_predicted_by)
 	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(
 			     cJSON_GetArrayItem(by, 0), "allowed_by")),
 		     4);
-	cr_assert_eq(report_from_json(root, &back, &cause), 0, "%s",
-		     cause ? cause : "");
+	FIXTURE_OK(report_from_json, root, &back);
 	cr_assert(back.predicted);
 	cr_assert_eq(back.checks[0].nranges, 2);
 	cr_assert_eq(back.checks[0].ranges[1].from, 61000);
@@ -216,13 +193,13 @@ Test(predict, blocks_stand_for_addresses_and_one_subnet_is_open)
 	struct scenario s;
 	struct predict p;
 
-	load_export(CLASSIC, &set);
+	FIXTURE_OK(nacl_set_read_file, CLASSIC, &set);
 	scenario_of("1000-65535",
 		    ",\"probe_cidr\":\"198.18.1.0/24\","
 		    "\"probe_nacl\":\"acl-0a1a1a1a1a1a1a1a1\","
 		    "\"agent_nacl\":\"acl-0b2b2b2b2b2b2b2b2\"",
 		    &s);
-	build_ok(&p, &s, &set, CLASSIC);
+	FIXTURE_OK(predict_build, &p, &s, &set, CLASSIC);
 	assert_ranges(&p, 1,
 		      "1000-1023 reply_dropped agent-out/*, "
 		      "1024-32767 reply_dropped probe-in/*, "
@@ -234,7 +211,7 @@ Test(predict, blocks_stand_for_addresses_and_one_subnet_is_open)
 		    "\"probe_nacl\":\"subnet-0a1a1a1a1a1a1a1a1\","
 		    "\"agent_nacl\":\"subnet-0a1a1a1a1a1a1a1a1\"",
 		    &s);
-	build_ok(&p, &s, &set, CLASSIC);
+	FIXTURE_OK(predict_build, &p, &s, &set, CLASSIC);
 	assert_ranges(&p, 0, "1000-65535 ok -");
 	predict_free(&p);
 	scenario_free(&s);
@@ -268,7 +245,7 @@ Test(predict, a_request_drop_is_named_by_its_hop)
 		    ",\"bind\":\"198.18.1.1\",\"probe_nacl\":\"acl-1\","
 		    "\"agent_nacl\":\"acl-2\"",
 		    &s);
-	build_ok(&p, &s, &set, "acls.json");
+	FIXTURE_OK(predict_build, &p, &s, &set, "acls.json");
 	assert_ranges(&p, 0, "40000-40009 request_dropped agent-in/90");
 	assert_ranges(&p, 1, "40000-40009 ok -");
 	cr_assert_eq(p.report.checks[0].counts[STATUS_REQUEST_DROPPED], 10);
@@ -281,7 +258,7 @@ Test(predict, what_cannot_be_predicted_is_named)
 {
 	struct nacl_set set;
 
-	load_export(CLASSIC, &set);
+	FIXTURE_OK(nacl_set_read_file, CLASSIC, &set);
 	assert_predict_error(",\"bind\":\"198.18.1.1\"", &set,
 			     "s.json: targets[0] (app): no probe_nacl: "
 			     "predict needs the NACL of the probe's subnet: an "

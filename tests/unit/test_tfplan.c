@@ -9,6 +9,7 @@
 #include "common/xmalloc.h"
 #include "reports/nacl_change.h"
 #include "reports/tfplan.h"
+#include "tests/unit/fixture_dupa.h"
 #include "tests/unit/fixture_text.h"
 
 TestSuite(tfplan);
@@ -33,10 +34,7 @@ parse(const char *single_quoted, struct nacl_change *c, char **cause)
 static void
 parse_ok(const char *single_quoted, struct nacl_change *c)
 {
-	char *cause = NULL;
-
-	cr_assert_eq(parse(single_quoted, c, &cause), 0, "%s",
-		     cause ? cause : "");
+	FIXTURE_OK(parse, single_quoted, c);
 }
 
 static void
@@ -55,10 +53,7 @@ assert_error(const char *single_quoted, const char *expected)
 static void
 assert_entries(const struct nacl *acl, const char *expected)
 {
-	char *text = fixture_entries_text(acl);
-
-	cr_assert_str_eq(text, expected);
-	free(text);
+	fixture_assert_text(fixture_entries_text(acl), expected);
 }
 
 /* A plan of one resource change; its attributes as JSON text. */
@@ -84,11 +79,9 @@ one_change(const char *address, const char *type, const char *actions,
 Test(tfplan, shipped_plan_reads_both_states_of_each_nacl)
 {
 	struct nacl_change c;
-	char *cause = NULL;
 	const struct nacl_change_acl *probe, *agent;
 
-	cr_assert_eq(tfplan_read_file(NARROW, &c, &cause), 0, "%s",
-		     cause ? cause : "");
+	FIXTURE_OK(tfplan_read_file, NARROW, &c);
 	cr_assert_str_eq(c.kind, "Terraform plan");
 	cr_assert(c.has_before);
 	cr_assert_eq(c.nacls, 2);
@@ -162,7 +155,6 @@ Test(tfplan, unknown_id_is_the_address_and_references_name_it)
 	struct nacl_change c;
 	struct nacl_set after;
 	const struct nacl *acl;
-	char *cause = NULL;
 
 	/* A new NACL in a module, a rule on it by reference, an association
 	 * of a new subnet with IPv6. */
@@ -214,8 +206,7 @@ Test(tfplan, unknown_id_is_the_address_and_references_name_it)
 	cr_assert_eq(c.nassociations, 1);
 	cr_assert_str_eq(c.associations[0].subnet_after,
 			 "module.net.aws_subnet.app");
-	cr_assert_eq(nacl_change_state(&c, true, NULL, &after, &cause), 0, "%s",
-		     cause ? cause : "");
+	FIXTURE_OK(nacl_change_state, &c, true, NULL, &after);
 	acl = nacl_set_find_subnet(&after, "module.net.aws_subnet.app");
 	cr_assert_not_null(acl);
 	cr_assert_str_eq(acl->id, "module.net.aws_network_acl.app");
