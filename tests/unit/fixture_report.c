@@ -156,6 +156,27 @@ fixture_assert_range(const struct report_check *c, size_t i, uint16_t from,
 }
 
 void
+fixture_assert_ranges(const struct report_check *c, const char *spec)
+{
+	char *copy = xstrdup(spec), *item, *save = NULL;
+	size_t i = 0;
+
+	for (item = strtok_r(copy, " ", &save); item != NULL;
+	     item = strtok_r(NULL, " ", &save), i++) {
+		unsigned from, to;
+		char name[32];
+		enum probe_status s;
+
+		cr_assert_eq(sscanf(item, "%u-%u=%31s", &from, &to, name), 3,
+			     "%s", item);
+		cr_assert_eq(status_parse(name, &s), 0, "%s", name);
+		fixture_assert_range(c, i, (uint16_t)from, (uint16_t)to, s);
+	}
+	cr_assert_eq(c->nranges, i, "%zu ranges, not %zu", c->nranges, i);
+	free(copy);
+}
+
+void
 fixture_sample_report(struct report *r, const char *started_at,
 		      uint16_t hole_from, uint16_t hole_to)
 {

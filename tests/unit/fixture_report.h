@@ -70,6 +70,10 @@ void fixture_set_statuses(struct report_check *c, const char *spec);
 void fixture_assert_range(const struct report_check *c, size_t i, uint16_t from,
 			  uint16_t to, enum probe_status status);
 
+/* Asserts that c's ranges are exactly the "FROM-TO=STATUS" items of spec
+ * (separated by spaces), in order. */
+void fixture_assert_ranges(const struct report_check *c, const char *spec);
+
 /* One check of 1000 ports, 40000-40999, udp/7000 echo, reply_dropped in
  * [hole_from, hole_to]; finished. */
 void fixture_sample_report(struct report *r, const char *started_at,

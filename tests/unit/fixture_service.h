@@ -58,6 +58,27 @@ service_assert_row(const struct service_ops *ops, const char *name, bool udp,
 	cr_assert_eq(ops->default_ports[1].port, 0);
 }
 
+/*
+ * Asserts that ops encodes id's request over proto only, in exactly len
+ * bytes: nothing over the other transport, nor into a buffer one byte short.
+ */
+static inline void
+service_assert_request_needs(const struct service_ops *ops,
+			     const struct probe_id *id, enum proto proto,
+			     size_t len)
+{
+	enum proto other = proto == PROTO_UDP ? PROTO_TCP : PROTO_UDP;
+	uint8_t req[SERVICE_MAX_MESSAGE];
+
+	cr_assert_leq(len, sizeof req);
+	cr_assert_eq(ops->request_encode(id, other, req, sizeof req), 0,
+		     "%s: a request over the other transport", ops->name);
+	cr_assert_eq(ops->request_encode(id, proto, req, len - 1), 0,
+		     "%s: a request into %zu bytes", ops->name, len - 1);
+	cr_assert_eq(ops->request_encode(id, proto, req, len), len,
+		     "%s: no request into %zu bytes", ops->name, len);
+}
+
 /* Asserts that info carries id's identity: what the agent read back is what
  * the probe encoded. */
 static inline void

@@ -29,6 +29,16 @@ html_teardown(void)
 
 TestSuite(html, .init = html_setup, .fini = html_teardown);
 
+/* The page of udp or tcp/7000 echo over sports, ok but [from, to]. */
+static char *
+echo_page_bad(enum proto proto, const char *sports, uint16_t from, uint16_t to,
+	      enum probe_status bad)
+{
+	fixture_add_check_bad(&r, proto, 7000, SERVICE_ECHO, sports, from, to,
+			      bad);
+	return fixture_finish_render(report_write_html, &r);
+}
+
 Test(html, page_is_self_contained)
 {
 	static const char *const external[] = {
@@ -37,9 +47,8 @@ Test(html, page_is_self_contained)
 	};
 	size_t i;
 
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-60999",
-			      49152, 60999, STATUS_REPLY_DROPPED);
-	page = fixture_finish_render(report_write_html, &r);
+	page = echo_page_bad(PROTO_UDP, "32768-60999", 49152, 60999,
+			     STATUS_REPLY_DROPPED);
 	cr_assert_eq(strncmp(page, "<!DOCTYPE html>\n<html lang=\"en\">\n", 32),
 		     0);
 	cr_assert_not_null(strstr(page, "<meta charset=\"utf-8\">"));
@@ -53,10 +62,8 @@ Test(html, page_is_self_contained)
 
 Test(html, failing_range_is_listed_with_status_meaning_and_impact)
 {
-
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "32768-60999",
-			      49152, 60999, STATUS_REPLY_DROPPED);
-	page = fixture_finish_render(report_write_html, &r);
+	page = echo_page_bad(PROTO_UDP, "32768-60999", 49152, 60999,
+			     STATUS_REPLY_DROPPED);
 	cr_assert_not_null(strstr(
 		page,
 		"<tr><td class=\"ports\">49152-60999</td><td "
@@ -117,10 +124,8 @@ Test(html, report_strings_are_escaped)
 
 Test(html, small_sweep_gets_one_column_per_port)
 {
-
-	fixture_add_check_bad(&r, PROTO_TCP, 7000, SERVICE_ECHO, "100-199", 150,
-			      159, STATUS_REQUEST_DROPPED);
-	page = fixture_finish_render(report_write_html, &r);
+	page = echo_page_bad(PROTO_TCP, "100-199", 150, 159,
+			     STATUS_REQUEST_DROPPED);
 	/* 976 units for 100 ports: 9.76 per port; holes drawn last. */
 	cr_assert_not_null(strstr(
 		page,
@@ -140,10 +145,8 @@ Test(html, small_sweep_gets_one_column_per_port)
 
 Test(html, single_port_hole_in_a_wide_sweep_stays_visible)
 {
-
-	fixture_add_check_bad(&r, PROTO_UDP, 7000, SERVICE_ECHO, "1024-65535",
-			      50000, 50000, STATUS_REJECTED);
-	page = fixture_finish_render(report_write_html, &r);
+	page = echo_page_bad(PROTO_UDP, "1024-65535", 50000, 50000,
+			     STATUS_REJECTED);
 	/*
 	 * One column of 66 ports, widened to 3 units; mostly ok, so the
 	 * rejected colour takes the top half.

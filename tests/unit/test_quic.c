@@ -83,12 +83,8 @@ Test(quic, agentless_request_has_random_connection_ids)
 Test(quic, no_request_over_tcp_or_into_a_short_buffer)
 {
 	struct probe_id id = fixture_probe("quic", true);
-	uint8_t req[1500];
 
-	cr_assert_eq(
-		quic_service.request_encode(&id, PROTO_TCP, req, sizeof req),
-		0);
-	cr_assert_eq(quic_service.request_encode(&id, PROTO_UDP, req, 1199), 0);
+	service_assert_request_needs(&quic_service, &id, PROTO_UDP, 1200);
 }
 
 /* quic_service.reply_match of len bytes of buf over UDP, for id. */
@@ -147,21 +143,26 @@ caddy_negotiation(const struct probe_id *id, uint8_t *req, uint8_t first,
 	return negotiation(req, first, caddy_versions, nversions, out);
 }
 
-Test(quic, a_real_servers_negotiation_answers)
+/* Asserts that caddy's negotiation (first byte, nversions) of the request
+ * of the probe id, an agent's or not, answers it and names no source port. */
+static void
+assert_caddy_answers(bool agent, uint8_t first, size_t nversions)
 {
-	struct probe_id id = fixture_probe("quic", false),
-			agent = fixture_probe("quic", true);
+	struct probe_id id = fixture_probe("quic", agent);
 	struct reply_info reply;
 	uint8_t req[1500], out[128];
 	size_t n;
 
-	n = caddy_negotiation(&id, req, 0xe5, 4, out);
+	n = caddy_negotiation(&id, req, first, nversions, out);
 	cr_assert_eq(match(&id, out, n, &reply), REPLY_MATCH);
 	cr_assert_eq(reply.observed_port, 0);
+}
+
+Test(quic, a_real_servers_negotiation_answers)
+{
+	assert_caddy_answers(false, 0xe5, 4);
 	/* With an agent, a list without its mark says nothing of NAT. */
-	n = caddy_negotiation(&agent, req, 0xc0, 2, out);
-	cr_assert_eq(match(&agent, out, n, &reply), REPLY_MATCH);
-	cr_assert_eq(reply.observed_port, 0);
+	assert_caddy_answers(true, 0xc0, 2);
 }
 
 Test(quic, other_packets_do_not_answer)

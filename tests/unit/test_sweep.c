@@ -31,8 +31,8 @@ struct fake_event {
 struct fake {
 	uint64_t now;
 	struct sweep *s;
-	enum fake_outcome (*decide)(const struct fake *f, size_t index,
-				    unsigned attempt, bool canary);
+	enum fake_outcome (*decide)(const struct fake *f,
+				    const struct attempt *a);
 	uint64_t rtt_ns;
 	uint64_t outage_from, outage_to; /* everything silent between */
 	struct fake_event *events;
@@ -102,7 +102,7 @@ fake_start(struct sweep *s, struct attempt *a)
 			F->min_gap = F->now - F->last_send[a->index];
 		F->last_send[a->index] = F->now;
 	}
-	kind = F->decide(F, a->index, a->number, a->canary);
+	kind = F->decide(F, a);
 	if (F->now >= F->outage_from && F->now < F->outage_to)
 		kind = FAKE_SILENT;
 	if (++F->inflight > F->max_inflight)
@@ -205,8 +205,8 @@ fake_drive(struct fake *f)
 static struct fake *
 fake_new(const char *spec, const char *sports, unsigned window,
 	 unsigned attempts, unsigned rate,
-	 enum fake_outcome (*decide)(const struct fake *, size_t, unsigned,
-				     bool))
+	 enum fake_outcome (*decide)(const struct fake *,
+				     const struct attempt *))
 {
 	struct fake *f = calloc(1, sizeof *f);
 	struct sweep_config cfg;
@@ -243,6 +243,20 @@ fake_new(const char *spec, const char *sports, unsigned window,
 	return f;
 }
 
+/* fake_new's sweep, started and run to its end. */
+static struct fake *
+fake_run(const char *spec, const char *sports, unsigned window,
+	 unsigned attempts, unsigned rate,
+	 enum fake_outcome (*decide)(const struct fake *,
+				     const struct attempt *))
+{
+	struct fake *f = fake_new(spec, sports, window, attempts, rate, decide);
+
+	sweep_start(f->s);
+	fake_drive(f);
+	return f;
+}
+
 static void
 fake_free(struct fake *f)
 {
@@ -268,23 +282,19 @@ assert_every_port_ok(const struct fake *f)
 }
 
 static enum fake_outcome
-all_reply(const struct fake *f, size_t index, unsigned attempt, bool canary)
+all_reply(const struct fake *f, const struct attempt *a)
 {
 	(void)f;
-	(void)index;
-	(void)attempt;
-	(void)canary;
+	(void)a;
 	return FAKE_REPLY;
 }
 
 Test(sweep, every_port_answers_its_first_attempt)
 {
-	struct fake *f = fake_new("udp/7000,tcp/7000", "40000-40999", 64, 3, 0,
+	struct fake *f = fake_run("udp/7000,tcp/7000", "40000-40999", 64, 3, 0,
 				  all_reply);
 	size_t i;
 
-	sweep_start(f->s);
-	fake_drive(f);
 	cr_assert_null(sweep_error(f->s));
 	cr_assert(sweep_over(f->s));
 	for (i = 0; i < sweep_nports(f->s); i++) {
@@ -302,11 +312,9 @@ Test(sweep, every_port_answers_its_first_attempt)
 Test(sweep, the_order_is_a_keyed_shuffle_not_ascending)
 {
 	struct fake *f =
-		fake_new("udp/7000", "1024-65535", 16384, 1, 0, all_reply);
+		fake_run("udp/7000", "1024-65535", 16384, 1, 0, all_reply);
 	size_t i, ascending = 0;
 
-	sweep_start(f->s);
-	fake_drive(f);
 	cr_assert_eq(f->nfirst, 64512);
 	for (i = 0; i + 1 < f->nfirst; i++)
 		ascending += f->first_order[i + 1] == f->first_order[i] + 1;
@@ -315,23 +323,20 @@ Test(sweep, the_order_is_a_keyed_shuffle_not_ascending)
 }
 
 static enum fake_outcome
-first_attempt_lost(const struct fake *f, size_t index, unsigned attempt,
-		   bool canary)
+first_attempt_lost(const struct fake *f, const struct attempt *a)
 {
 	(void)f;
-	if (canary)
+	if (a->canary)
 		return FAKE_REPLY;
-	return index % 10 == 0 && attempt == 1 ? FAKE_SILENT : FAKE_REPLY;
+	return a->index % 10 == 0 && a->number == 1 ? FAKE_SILENT : FAKE_REPLY;
 }
 
 Test(sweep, a_lost_attempt_is_retried_spaced_and_then_answers)
 {
-	struct fake *f = fake_new("udp/7000", "40000-40999", 1024, 3, 0,
+	struct fake *f = fake_run("udp/7000", "40000-40999", 1024, 3, 0,
 				  first_attempt_lost);
 	size_t i;
 
-	sweep_start(f->s);
-	fake_drive(f);
 	for (i = 0; i < 1000; i++) {
 		const struct sweep_port *p = sweep_port_at(f->s, i);
 
@@ -345,23 +350,18 @@ Test(sweep, a_lost_attempt_is_retried_spaced_and_then_answers)
 }
 
 static enum fake_outcome
-hole_of_a_hundred(const struct fake *f, size_t index, unsigned attempt,
-		  bool canary)
+hole_of_a_hundred(const struct fake *f, const struct attempt *a)
 {
 	(void)f;
-	(void)attempt;
-	(void)canary;
-	return index >= 500 && index < 600 ? FAKE_SILENT : FAKE_REPLY;
+	return a->index >= 500 && a->index < 600 ? FAKE_SILENT : FAKE_REPLY;
 }
 
 Test(sweep, silent_ports_get_the_attempts_the_loss_calls_for)
 {
-	struct fake *f = fake_new("udp/7000", "40000-40999", 1024, 2, 0,
+	struct fake *f = fake_run("udp/7000", "40000-40999", 1024, 2, 0,
 				  hole_of_a_hundred);
 	size_t i;
 
-	sweep_start(f->s);
-	fake_drive(f);
 	/* 900 answered at once: loss 1/902, 3/902 after a loss; 1000 ports
 	 * need 3 attempts to leave under 0.001 expected false drops. */
 	cr_assert_eq(sweep_stats(f->s, 0)->confirm_attempts, 3);
@@ -380,24 +380,19 @@ Test(sweep, silent_ports_get_the_attempts_the_loss_calls_for)
 }
 
 static enum fake_outcome
-handshake_only(const struct fake *f, size_t index, unsigned attempt,
-	       bool canary)
+handshake_only(const struct fake *f, const struct attempt *a)
 {
 	(void)f;
-	(void)index;
-	(void)attempt;
-	(void)canary;
+	(void)a;
 	return FAKE_HANDSHAKE_ONLY;
 }
 
 Test(sweep, a_completed_handshake_ends_the_port_without_a_reply)
 {
 	struct fake *f =
-		fake_new("tcp/7000", "40000-40099", 1024, 3, 0, handshake_only);
+		fake_run("tcp/7000", "40000-40099", 1024, 3, 0, handshake_only);
 	size_t i;
 
-	sweep_start(f->s);
-	fake_drive(f);
 	for (i = 0; i < 100; i++) {
 		const struct sweep_port *p = sweep_port_at(f->s, i);
 
@@ -415,21 +410,17 @@ Test(sweep, a_completed_handshake_ends_the_port_without_a_reply)
 }
 
 static enum fake_outcome
-rejects_some(const struct fake *f, size_t index, unsigned attempt, bool canary)
+rejects_some(const struct fake *f, const struct attempt *a)
 {
 	(void)f;
-	(void)attempt;
-	(void)canary;
-	return index < 10 ? FAKE_REJECT : FAKE_REPLY;
+	return a->index < 10 ? FAKE_REJECT : FAKE_REPLY;
 }
 
 Test(sweep, a_rejection_is_final)
 {
 	struct fake *f =
-		fake_new("udp/7000", "40000-40099", 1024, 3, 0, rejects_some);
+		fake_run("udp/7000", "40000-40099", 1024, 3, 0, rejects_some);
 
-	sweep_start(f->s);
-	fake_drive(f);
 	cr_assert_eq(sweep_port_at(f->s, 3)->flags & PORT_REJECTED,
 		     PORT_REJECTED);
 	cr_assert_eq(sweep_port_at(f->s, 3)->attempts, 1);
@@ -452,12 +443,11 @@ Test(sweep, the_rate_paces_the_first_attempts)
 }
 
 static enum fake_outcome
-every_third_first_attempt_lost(const struct fake *f, size_t index,
-			       unsigned attempt, bool canary)
+every_third_first_attempt_lost(const struct fake *f, const struct attempt *a)
 {
 	(void)f;
-	return !canary && index % 3 == 0 && attempt == 1 ? FAKE_SILENT
-							 : FAKE_REPLY;
+	return !a->canary && a->index % 3 == 0 && a->number == 1 ? FAKE_SILENT
+								 : FAKE_REPLY;
 }
 
 /* Deadlines take time to handle (here 2 ms each), so a step sends well
@@ -485,28 +475,29 @@ Test(sweep, a_step_slowed_by_its_deadlines_sends_no_burst)
 	fake_free(f);
 }
 
-/* 70% of every attempt lost, canaries too: no way to tell holes. */
-static enum fake_outcome
-everything_lost_often(const struct fake *f, size_t index, unsigned attempt,
-		      bool canary)
-{
-	static uint64_t x = 1;
+/* The random far side: it loses random_tenths in ten attempts, canaries
+ * too, each decided by the next step of the 64-bit LCG random_x (Knuth's
+ * MMIX constants); a test sets both before its sweep. */
+static unsigned random_tenths;
+static uint64_t random_x;
 
+static enum fake_outcome
+random_loss(const struct fake *f, const struct attempt *a)
+{
 	(void)f;
-	(void)index;
-	(void)attempt;
-	(void)canary;
-	x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-	return (x >> 33) % 10 < 7 ? FAKE_SILENT : FAKE_REPLY;
+	(void)a;
+	random_x = random_x * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (random_x >> 33) % 10 < random_tenths ? FAKE_SILENT : FAKE_REPLY;
 }
 
+/* 70% of every attempt lost, canaries too: no way to tell holes. */
 Test(sweep, loss_too_high_to_tell_holes_stops_with_a_cause)
 {
-	struct fake *f = fake_new("udp/7000", "40000-40999", 1024, 3, 0,
-				  everything_lost_often);
+	struct fake *f;
 
-	sweep_start(f->s);
-	fake_drive(f);
+	random_tenths = 7;
+	random_x = 1;
+	f = fake_run("udp/7000", "40000-40999", 1024, 3, 0, random_loss);
 	cr_assert_not_null(sweep_error(f->s));
 	cr_assert(strstr(sweep_error(f->s), "a hole cannot be told from "
 					    "chance") != NULL,
@@ -552,30 +543,16 @@ Test(sweep, an_outage_of_a_tcp_sweep_is_waited_out_too)
 	assert_outage_waited_out("tcp/7000", "10000-19999", 2000, 4.5);
 }
 
-/* 10% of attempts lost at random, canaries too. */
-static enum fake_outcome
-random_tenth_lost(const struct fake *f, size_t index, unsigned attempt,
-		  bool canary)
-{
-	static uint64_t x = 7;
-
-	(void)f;
-	(void)index;
-	(void)attempt;
-	(void)canary;
-	x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-	return (x >> 33) % 10 == 0 ? FAKE_SILENT : FAKE_REPLY;
-}
-
 /* Random loss is no swamped far side: the pace stays (AIMD would crawl). */
 Test(sweep, random_loss_never_slows_the_sweep)
 {
-	struct fake *f = fake_new("udp/7000", "10000-29999", 1024, 3, 4000,
-				  random_tenth_lost);
+	struct fake *f;
 	size_t i;
 
-	sweep_start(f->s);
-	fake_drive(f);
+	/* 10% of attempts lost at random, canaries too. */
+	random_tenths = 1;
+	random_x = 7;
+	f = fake_run("udp/7000", "10000-29999", 1024, 3, 4000, random_loss);
 	assert_every_port_ok(f);
 	cr_assert_eq(sweep_slowed_to(f->s, 0), 0, "slowed to %zu",
 		     sweep_slowed_to(f->s, 0));
@@ -586,13 +563,11 @@ Test(sweep, random_loss_never_slows_the_sweep)
 
 Test(sweep, a_rerun_gives_the_named_ports_more_attempts)
 {
-	struct fake *f = fake_new("udp/7000", "40000-40999", 1024, 2, 0,
+	struct fake *f = fake_run("udp/7000", "40000-40999", 1024, 2, 0,
 				  hole_of_a_hundred);
 	uint32_t again[3] = {500, 550, 599};
 	uint64_t start;
 
-	sweep_start(f->s);
-	fake_drive(f);
 	cr_assert_eq(sweep_port_at(f->s, 550)->attempts, 3);
 	start = f->now;
 	sweep_rerun(f->s, again, 3,
@@ -607,15 +582,15 @@ Test(sweep, a_rerun_gives_the_named_ports_more_attempts)
 	fake_free(f);
 }
 
+/* A swamped far side: it drops what comes while more than swamped_above
+ * attempts are in flight; a test sets it before its sweep. */
+static size_t swamped_above;
+
 static enum fake_outcome
-swamped_far_side(const struct fake *f, size_t index, unsigned attempt,
-		 bool canary)
+swamped(const struct fake *f, const struct attempt *a)
 {
-	(void)index;
-	(void)attempt;
-	(void)canary;
-	/* More than 50 in flight and the far side drops what comes. */
-	return f->inflight > 50 ? FAKE_SILENT : FAKE_REPLY;
+	(void)a;
+	return f->inflight > swamped_above ? FAKE_SILENT : FAKE_REPLY;
 }
 
 /* A real server (no agent): the pace may go as low as it needs. */
@@ -624,36 +599,23 @@ Test(sweep, a_swamped_far_side_slows_the_sweep_and_nothing_is_lost)
 	struct fake *f;
 
 	fake_agent = false;
-	f = fake_new("udp/7000", "40000-44999", 4096, 3, 0, swamped_far_side);
+	swamped_above = 50;
+	f = fake_run("udp/7000", "40000-44999", 4096, 3, 0, swamped);
 	fake_agent = true;
-
-	sweep_start(f->s);
-	fake_drive(f);
 	assert_every_port_ok(f);
 	cr_assert_gt(sweep_slowed_to(f->s, 0), 0);
 	cr_assert_leq(sweep_slowed_to(f->s, 0), 64);
 	fake_free(f);
 }
 
-static enum fake_outcome
-agent_swamped_above_70(const struct fake *f, size_t index, unsigned attempt,
-		       bool canary)
-{
-	(void)index;
-	(void)attempt;
-	(void)canary;
-	return f->inflight > 70 ? FAKE_SILENT : FAKE_REPLY;
-}
-
 /* An agent serves far more than a real server: cuts stop at 64 in flight,
  * so a hole's silent ports never crawl on a busy host. */
 Test(sweep, an_agent_is_never_paced_below_64)
 {
-	struct fake *f = fake_new("udp/7000", "40000-44999", 4096, 3, 0,
-				  agent_swamped_above_70);
+	struct fake *f;
 
-	sweep_start(f->s);
-	fake_drive(f);
+	swamped_above = 70;
+	f = fake_run("udp/7000", "40000-44999", 4096, 3, 0, swamped);
 	assert_every_port_ok(f);
 	cr_assert_eq(sweep_slowed_to(f->s, 0), 64);
 	cr_assert_str_eq(sweep_slowed_why(f->s, 0),
@@ -661,17 +623,13 @@ Test(sweep, an_agent_is_never_paced_below_64)
 	fake_free(f);
 }
 
-/* A real server that drops what comes above 12 in flight, and a hole of a
- * hundred ports that never answer. */
+/* A swamped far side with a hole of a hundred ports that never answer. */
 static enum fake_outcome
-swamped_with_a_hole(const struct fake *f, size_t index, unsigned attempt,
-		    bool canary)
+swamped_with_a_hole(const struct fake *f, const struct attempt *a)
 {
-	(void)attempt;
-	(void)canary;
-	if (index >= 1000 && index < 1100)
+	if (a->index >= 1000 && a->index < 1100)
 		return FAKE_SILENT;
-	return f->inflight > 12 ? FAKE_SILENT : FAKE_REPLY;
+	return swamped(f, a);
 }
 
 /* A swamped real server and a hole: exactly the hole, whatever it costs. */
@@ -680,12 +638,12 @@ Test(sweep, a_swamped_server_with_a_hole_reads_exactly_the_hole)
 	struct fake *f;
 	size_t i;
 
+	/* A real server that drops what comes above 12 in flight. */
 	fake_agent = false;
-	f = fake_new("tcp/7000", "40000-44999", 4096, 3, 0,
+	swamped_above = 12;
+	f = fake_run("tcp/7000", "40000-44999", 4096, 3, 0,
 		     swamped_with_a_hole);
 	fake_agent = true;
-	sweep_start(f->s);
-	fake_drive(f);
 	cr_assert_null(sweep_error(f->s));
 	for (i = 0; i < 5000; i++)
 		cr_assert(sweep_port_at(f->s, i)->flags &
@@ -697,12 +655,10 @@ Test(sweep, a_swamped_server_with_a_hole_reads_exactly_the_hole)
 }
 
 static enum fake_outcome
-odd_ports_silent(const struct fake *f, size_t index, unsigned attempt,
-		 bool canary)
+odd_ports_silent(const struct fake *f, const struct attempt *a)
 {
 	(void)f;
-	(void)attempt;
-	return !canary && index % 2 == 1 ? FAKE_SILENT : FAKE_REPLY;
+	return !a->canary && a->index % 2 == 1 ? FAKE_SILENT : FAKE_REPLY;
 }
 
 /* The agent captures: a TCP attempt whose handshake is overdue holds no
@@ -736,19 +692,20 @@ Test(sweep, overdue_tcp_attempts_leave_the_bound_of_their_agent_port)
  * the loss measured (none, on 32,256 answering ports) calls for no more. */
 Test(sweep, a_silent_tcp_port_gets_half_the_attempts_of_a_udp_one)
 {
-	struct fake *f = fake_new("udp/7000,tcp/7000", "1024-65535", 16384, 3,
+	struct fake *f = fake_run("udp/7000,tcp/7000", "1024-65535", 16384, 3,
 				  0, odd_ports_silent);
 	size_t i;
 
-	sweep_start(f->s);
-	fake_drive(f);
 	cr_assert_null(sweep_error(f->s));
 	for (i = 0; i < 2 * 64512; i++) {
 		const struct sweep_port *p = sweep_port_at(f->s, i);
 
 		cr_assert(p->flags & (i % 2 ? PORT_TIMEOUT : PORT_OK),
 			  "port %zu", i);
-		cr_assert_eq(p->attempts, i % 2 == 0 ? 1 : i < 64512 ? 3 : 2,
+		cr_assert_eq(p->attempts,
+			     i % 2 == 0	 ? 1
+			     : i < 64512 ? 3
+					 : 2,
 			     "port %zu: %u attempts", i, p->attempts);
 	}
 	fake_free(f);

@@ -183,13 +183,10 @@ Test(tls, no_request_over_udp_or_into_a_short_buffer)
 {
 	struct probe_id id = fixture_probe("tls", true);
 	uint8_t req[1024];
-	size_t n;
 
-	cr_assert_eq(
-		tls_service.request_encode(&id, PROTO_UDP, req, sizeof req), 0);
-	n = tls_service.request_encode(&id, PROTO_TCP, req, sizeof req);
-	cr_assert_eq(tls_service.request_encode(&id, PROTO_TCP, req, n - 1), 0);
-	cr_assert_eq(tls_service.request_encode(&id, PROTO_TCP, req, n), n);
+	service_assert_request_needs(
+		&tls_service, &id, PROTO_TCP,
+		tls_service.request_encode(&id, PROTO_TCP, req, sizeof req));
 }
 
 Test(tls, agent_answers_an_alert_and_reads_the_identity)
