@@ -960,9 +960,9 @@ sweep_launch(struct sweep *s, size_t index, bool canary)
 	p->flags |= PORT_BUSY;
 	p->slot = (uint32_t)(a - s->pool);
 	sweep_attempt_identity(s, a);
-	a->deadline_ms = sweep_ms(s, s->now_ns) +
-			 sweep_deadline_ms(s, index / s->nsports,
-					   canary ? 0 : p->fails);
+	a->deadline_ms =
+		sweep_ms(s, s->now_ns) +
+		sweep_deadline_ms(s, index / s->nsports, canary ? 0 : p->fails);
 	due = canary ? 0 : sweep_overdue_ms(s, index / s->nsports);
 	wheel_add(&s->wheel, &a->timer,
 		  due != 0 ? sweep_ms(s, s->now_ns) + due : a->deadline_ms);
