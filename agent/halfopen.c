@@ -137,7 +137,11 @@ halfopen_poll(struct halfopen_poller *h)
 	size_t i;
 	bool tcp = false;
 
-	if (h == NULL)
+	/* Capture sees each SYN at the interface, whatever follows: the
+	 * sockets would add nothing but a walk of every TCP socket (the
+	 * TIME_WAIT entries of a sweep's connections too) four times a
+	 * second. */
+	if (h == NULL || h->agent->capture != NULL)
 		return;
 	/* The dump walks every TCP socket: only when some session has TCP. */
 	for (i = 0; i < h->agent->sessions.max && !tcp; i++) {
