@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,15 +19,33 @@
 #include "probe/poller.h"
 #include "probe/sweep.h"
 
+/*
+ * The socket of a port whose attempt went unanswered is kept a while for
+ * the port's next attempt (spaced 100 ms, 250 ms in the confirmation): a
+ * retry then costs a sendto, not socket, setsockopt, bind, epoll_ctl,
+ * sendto and close. Kept within the open files the window leaves.
+ */
+#define UDP_PARK_MS 1000
+#define UDP_PARK_MAX 8192
+#define UDP_FD_RESERVE 256
+
 struct udp_socket {
 	int fd;
 	uint32_t users; /* attempts in flight on it */
+	uint64_t parked_ns; /* when kept for the next attempt; 0: not */
+};
+
+struct udp_parked {
+	size_t index;
+	uint64_t ns; /* stale when the socket's parked_ns differs */
 };
 
 struct udp_state {
 	struct udp_socket *sockets; /* by source port index */
 	size_t nsports;
 	int *check_of_port; /* UDP check index by destination port, -1 */
+	struct udp_parked *parked; /* oldest first, a ring of pmax */
+	size_t phead, pcount, pmax;
 };
 
 static void *
@@ -34,6 +53,7 @@ udp_open(struct sweep *s)
 {
 	const struct sweep_config *cfg = sweep_config(s);
 	struct udp_state *st = xcalloc(1, sizeof *st);
+	struct rlimit rl;
 	size_t i;
 
 	st->nsports = sweep_nsports(s);
@@ -46,6 +66,13 @@ udp_open(struct sweep *s)
 	for (i = 0; i < cfg->checks.count; i++)
 		if (cfg->checks.checks[i].proto == PROTO_UDP)
 			st->check_of_port[cfg->checks.checks[i].port] = (int)i;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur > (rlim_t)cfg->window + UDP_FD_RESERVE) {
+		rlim_t left = rl.rlim_cur - cfg->window - UDP_FD_RESERVE;
+
+		st->pmax = left < UDP_PARK_MAX ? (size_t)left : UDP_PARK_MAX;
+		st->parked = xcalloc(st->pmax, sizeof *st->parked);
+	}
 	return st;
 }
 
@@ -62,6 +89,7 @@ udp_close(void *arg)
 			close(st->sockets[i].fd);
 	free(st->sockets);
 	free(st->check_of_port);
+	free(st->parked);
 	free(st);
 }
 
@@ -103,14 +131,47 @@ udp_socket_open(struct sweep *s, struct udp_state *st, size_t i)
 }
 
 static void
-udp_socket_release(struct udp_state *st, size_t i)
+udp_socket_close(struct udp_socket *u)
+{
+	close(u->fd);
+	u->fd = -1;
+	u->parked_ns = 0;
+}
+
+/* Closes the kept sockets that waited UDP_PARK_MS for another attempt. */
+static void
+udp_park_expire(struct udp_state *st, uint64_t now_ns)
+{
+	while (st->pcount > 0) {
+		const struct udp_parked *p = &st->parked[st->phead];
+		struct udp_socket *u = &st->sockets[p->index];
+
+		if (u->parked_ns == p->ns && u->fd >= 0 &&
+		    now_ns - p->ns < (uint64_t)UDP_PARK_MS * 1000000u)
+			return;
+		if (u->parked_ns == p->ns && u->fd >= 0)
+			udp_socket_close(u);
+		st->phead = (st->phead + 1) % st->pmax;
+		st->pcount--;
+	}
+}
+
+/* An attempt on source port index i ended; park: it went unanswered, so
+ * the port's next attempt may well follow. */
+static void
+udp_socket_release(struct udp_state *st, size_t i, bool park, uint64_t now_ns)
 {
 	struct udp_socket *u = &st->sockets[i];
 
-	if (u->users > 0 && --u->users == 0 && u->fd >= 0) {
-		close(u->fd);
-		u->fd = -1;
+	if (u->users == 0 || --u->users > 0 || u->fd < 0)
+		return;
+	if (park && st->pcount < st->pmax) {
+		u->parked_ns = now_ns | 1; /* never 0 */
+		st->parked[(st->phead + st->pcount++) % st->pmax] =
+			(struct udp_parked){i, u->parked_ns};
+		return;
 	}
+	udp_socket_close(u);
 }
 
 static enum transport_start
@@ -129,15 +190,17 @@ udp_start(struct sweep *s, struct attempt *a)
 		errno = EMSGSIZE;
 		return TRANSPORT_LOCAL_ERROR;
 	}
+	udp_park_expire(st, sweep_now(s));
 	if (u->fd < 0 && udp_socket_open(s, st, i) < 0)
 		return TRANSPORT_LOCAL_ERROR;
+	u->parked_ns = 0;
 	u->users++;
 	netaddr_set_port((struct sockaddr *)&remote,
 			 sweep_check_of(s, a->index)->port);
 	if (sendto(u->fd, buf, len, 0, (struct sockaddr *)&remote,
 		   netaddr_len((struct sockaddr *)&remote)) != (ssize_t)len) {
 		saved = errno;
-		udp_socket_release(st, i);
+		udp_socket_release(st, i, false, 0);
 		errno = saved;
 		return transport_error_is_rejection(saved)
 			       ? TRANSPORT_REJECTED
@@ -149,9 +212,11 @@ udp_start(struct sweep *s, struct attempt *a)
 static void
 udp_stop(struct sweep *s, struct attempt *a, bool abort)
 {
-	(void)abort;
-	udp_socket_release(sweep_transport_state(s, PROTO_UDP),
-			   sweep_sport_index(s, a->index));
+	struct udp_state *st = sweep_transport_state(s, PROTO_UDP);
+
+	/* Ended by its deadline (abort) and not a canary: silent. */
+	udp_socket_release(st, sweep_sport_index(s, a->index),
+			   abort && !a->canary, sweep_now(s));
 }
 
 /* The attempt in flight on source port index i for destination port. */
