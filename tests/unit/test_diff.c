@@ -8,7 +8,7 @@
 #include "common/xmalloc.h"
 #include "reports/diff.h"
 #include "reports/report.h"
-#include "tests/unit/fixture_dupa.h"
+#include "tests/unit/fixture_assert.h"
 #include "tests/unit/fixture_report.h"
 
 static void

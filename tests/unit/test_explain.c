@@ -12,7 +12,7 @@
 #include "reports/command.h"
 #include "reports/explain.h"
 #include "reports/nacl_source.h"
-#include "tests/unit/fixture_dupa.h"
+#include "tests/unit/fixture_assert.h"
 #include "tests/unit/fixture_report.h"
 #include "tests/unit/fixture_text.h"
 

@@ -10,8 +10,8 @@
 
 #include "reports/nacl.h"
 #include "common/xmalloc.h"
-#include "tests/unit/fixture_dupa.h"
-#include "tests/unit/fixture_dupa.h"
+#include "tests/unit/fixture_assert.h"
+#include "tests/unit/fixture_assert.h"
 #include "tests/unit/fixture_text.h"
 
 TestSuite(nacl);

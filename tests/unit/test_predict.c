@@ -10,7 +10,7 @@
 #include "reports/nacl_change.h"
 #include "reports/predict.h"
 #include "reports/tfplan.h"
-#include "tests/unit/fixture_dupa.h"
+#include "tests/unit/fixture_assert.h"
 #include "tests/unit/fixture_text.h"
 
 TestSuite(predict);

@@ -9,7 +9,7 @@
 #include "common/xmalloc.h"
 #include "reports/nacl_change.h"
 #include "reports/tfplan.h"
-#include "tests/unit/fixture_dupa.h"
+#include "tests/unit/fixture_assert.h"
 #include "tests/unit/fixture_text.h"
 
 TestSuite(tfplan);

@@ -1,8 +1,8 @@
 /* Assertions shared by the tests of the NACL reports (nacl, explain, diff,
  * tfplan, predict): a call that must succeed, a text that must match. */
 /* Both assert with Criterion, so use them from tests only. */
-#ifndef NACL_TEST_FIXTURE_DUPA_H
-#define NACL_TEST_FIXTURE_DUPA_H
+#ifndef NACL_TEST_FIXTURE_ASSERT_H
+#define NACL_TEST_FIXTURE_ASSERT_H
 
 #include <criterion/criterion.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
-/* Assertions shared by the tests of the NACL reports (see fixture_dupa.h). */
+/* Assertions shared by the tests of the NACL reports (see fixture_assert.h). */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
-#include "tests/unit/fixture_dupa.h"
+#include "tests/unit/fixture_assert.h"
 
 void
 fixture_assert_text(char *actual, const char *expected)
