@@ -37,7 +37,7 @@ ALL_PARTS="udp syscalls tcp rate four full false"
 PARTS=" ${BENCH_PARTS:-$ALL_PARTS} "
 PARTS=${PARTS// plan / }
 PARTS=${PARTS// report / }
-[ "$PARTS" != " run " ] || PARTS=$ALL_PARTS
+PARTS=${PARTS// run / $ALL_PARTS }
 
 export NP_PREFIX=${NP_PREFIX:-npb}
 export NP_PROFILE=defaults
@@ -676,7 +676,7 @@ main()
 	'' | *[!0-9]*) fatal "BENCH_RUNS=$RUNS: expected a number >= 3" ;;
 	esac
 	[ "$RUNS" -ge 3 ] || fatal "BENCH_RUNS=$RUNS: expected a number >= 3"
-	for bin in $PARTS; do
+	for bin in $PARTS; do # a part's name
 		case " $ALL_PARTS " in
 		*" $bin "*) ;;
 		*) fatal "BENCH_PARTS: no part '$bin' (parts: plan report $ALL_PARTS)" ;;

@@ -190,7 +190,7 @@ udp_start(struct sweep *s, struct attempt *a)
 		errno = EMSGSIZE;
 		return TRANSPORT_LOCAL_ERROR;
 	}
-	udp_park_expire(st, sweep_now(s));
+	udp_park_expire(st, a->sent_ns); /* the sweep's now */
 	if (u->fd < 0 && udp_socket_open(s, st, i) < 0)
 		return TRANSPORT_LOCAL_ERROR;
 	u->parked_ns = 0;
@@ -213,10 +213,11 @@ static void
 udp_stop(struct sweep *s, struct attempt *a, bool abort)
 {
 	struct udp_state *st = sweep_transport_state(s, PROTO_UDP);
-
 	/* Ended by its deadline (abort) and not a canary: silent. */
-	udp_socket_release(st, sweep_sport_index(s, a->index),
-			   abort && !a->canary, sweep_now(s));
+	bool park = abort && !a->canary;
+
+	udp_socket_release(st, sweep_sport_index(s, a->index), park,
+			   park ? sweep_now(s) : 0);
 }
 
 /* The attempt in flight on source port index i for destination port. */
