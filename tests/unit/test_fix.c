@@ -61,6 +61,15 @@ configured_check(enum proto proto, uint16_t port, const char *sports_text,
 	return add_check(proto, port, sports_text, spec);
 }
 
+/* The same agent and probe without subnets or NACLs; add_check's check. */
+static struct report_check *
+unconfigured_check(enum proto proto, uint16_t port, const char *sports_text,
+		   const char *spec)
+{
+	report_init(true, "198.18.2.1", "198.18.1.1", false);
+	return add_check(proto, port, sports_text, spec);
+}
+
 /* The summary of a reply drop on udp 61000-65535. */
 #define REPLY_DROP_SUMMARY                                                     \
 	"the requests arrive, the replies (udp 61000-65535) are dropped by "   \
@@ -136,8 +145,8 @@ Test(fix, request_drop_allows_the_service_port)
 {
 	struct report_check *c;
 
-	report_init(true, "198.18.2.1", "198.18.1.1", false);
-	c = add_check(PROTO_TCP, 80, "1025-5000", "1025-5000=request_dropped");
+	c = unconfigured_check(PROTO_TCP, 80, "1025-5000",
+			       "1025-5000=request_dropped");
 	assert_one_fix(
 		c,
 		"the requests (tcp 80) are dropped by the probe subnet's NACL "
