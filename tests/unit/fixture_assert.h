@@ -1,9 +1,11 @@
 /* Assertions shared by the tests of the NACL reports (nacl, explain, diff,
- * tfplan, predict): a call that must succeed, a text that must match. */
+ * tfplan, predict, secgroup, report_json): a call that must succeed, a text
+ * that must match, a test's JSON that must parse. */
 /* Both assert with Criterion, so use them from tests only. */
 #ifndef NACL_TEST_FIXTURE_ASSERT_H
 #define NACL_TEST_FIXTURE_ASSERT_H
 
+#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
@@ -23,5 +25,9 @@
 
 /* Asserts that actual, a text to free, is expected; frees it. */
 void fixture_assert_text(char *actual, const char *expected);
+
+/* Parses json, a test's own JSON text; fails the test when it does not
+ * parse. cJSON_Delete the tree. */
+cJSON *fixture_json(const char *json);
 
 #endif

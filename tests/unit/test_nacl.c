@@ -11,7 +11,6 @@
 #include "reports/nacl.h"
 #include "common/xmalloc.h"
 #include "tests/unit/fixture_assert.h"
-#include "tests/unit/fixture_assert.h"
 #include "tests/unit/fixture_text.h"
 
 TestSuite(nacl);
@@ -20,9 +19,8 @@ static void
 parse_ok(const char *single_quoted, struct nacl_set *set)
 {
 	char *json = fixture_double_quoted(single_quoted);
-	cJSON *root = cJSON_Parse(json);
+	cJSON *root = fixture_json(json);
 
-	cr_assert_not_null(root, "test JSON does not parse: %s", json);
 	FIXTURE_OK(nacl_set_from_json, root, set);
 	cJSON_Delete(root);
 	free(json);
@@ -32,10 +30,9 @@ static void
 assert_parse_error(const char *single_quoted, const char *expected)
 {
 	char *json = fixture_double_quoted(single_quoted), *cause = NULL;
-	cJSON *root = cJSON_Parse(json);
+	cJSON *root = fixture_json(json);
 	struct nacl_set set = {0};
 
-	cr_assert_not_null(root, "test JSON does not parse: %s", json);
 	cr_assert_eq(nacl_set_from_json(root, &set, &cause), -1, "accepted: %s",
 		     json);
 	cr_assert_not_null(cause);

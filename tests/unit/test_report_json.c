@@ -13,6 +13,7 @@
 
 #include "common/fileread.h"
 #include "common/xmalloc.h"
+#include "tests/unit/fixture_assert.h"
 #include "tests/unit/fixture_text.h"
 #include "reports/report.h"
 #include "tests/unit/fixture_dir.h"
@@ -178,12 +179,9 @@ sample_variant(const char *find, const char *replace)
 static void
 read_ok(const char *json, struct report *r)
 {
-	cJSON *root = cJSON_Parse(json);
-	char *cause = NULL;
+	cJSON *root = fixture_json(json);
 
-	cr_assert_not_null(root, "test JSON does not parse: %s", json);
-	cr_assert_eq(report_from_json(root, r, &cause), 0, "%s",
-		     cause ? cause : "");
+	FIXTURE_OK(report_from_json, root, r);
 	cJSON_Delete(root);
 }
 
@@ -209,11 +207,10 @@ round_trip(const struct report *r, struct report *back)
 static void
 assert_json_error(const char *json, const char *expected)
 {
-	cJSON *root = cJSON_Parse(json);
+	cJSON *root = fixture_json(json);
 	struct report r;
 	char *cause = NULL;
 
-	cr_assert_not_null(root, "test JSON does not parse: %s", json);
 	memset(&r, 0, sizeof r);
 	cr_assert_eq(report_from_json(root, &r, &cause), -1, "accepted: %s",
 		     json);

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "reports/secgroup.h"
+#include "tests/unit/fixture_assert.h"
 
 TestSuite(secgroup);
 
@@ -36,12 +37,9 @@ static const char groups_json[] =
 static void
 load(struct sg_set *set)
 {
-	cJSON *root = cJSON_Parse(groups_json);
-	char *cause = NULL;
+	cJSON *root = fixture_json(groups_json);
 
-	cr_assert_not_null(root);
-	cr_assert_eq(sg_set_from_json(root, set, &cause), 0, "%s",
-		     cause ? cause : "");
+	FIXTURE_OK(sg_set_from_json, root, set);
 	cJSON_Delete(root);
 }
 
@@ -88,11 +86,10 @@ Test(secgroup, inbound_rules_admit_by_protocol_port_and_source)
 static void
 assert_error(const char *json, const char *expected)
 {
-	cJSON *root = cJSON_Parse(json);
+	cJSON *root = fixture_json(json);
 	struct sg_set set;
 	char *cause = NULL;
 
-	cr_assert_not_null(root, "%s", json);
 	cr_assert_eq(sg_set_from_json(root, &set, &cause), -1);
 	cr_assert_str_eq(cause, expected);
 	free(cause);
