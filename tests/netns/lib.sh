@@ -135,6 +135,26 @@ np_rules()
 	"$TESTBED" rules - || np_die "loading the router rules failed"
 }
 
+# np_drop_replies PORTS: the router's rules drop the agent's replies (UDP,
+# and TCP SYN-ACKs with them) to the probe's ports PORTS, e.g. 40500-40999.
+np_drop_replies()
+{
+	np_rules <<-RULES
+	ip saddr $AGENT4 ip daddr $PROBE4 udp dport $1 drop
+	ip saddr $AGENT4 ip daddr $PROBE4 tcp dport $1 drop
+	RULES
+}
+
+# np_drop_requests PORTS: the router's rules drop the probe's requests (UDP
+# and TCP) from its ports PORTS.
+np_drop_requests()
+{
+	np_rules <<-RULES
+	ip saddr $PROBE4 ip daddr $AGENT4 udp sport $1 drop
+	ip saddr $PROBE4 ip daddr $AGENT4 tcp sport $1 drop
+	RULES
+}
+
 # Runs nft in the router, e.g. np_nft 'add table ip nat'.
 np_nft()
 {

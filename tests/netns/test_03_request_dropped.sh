@@ -5,10 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 np_setup
-np_rules <<'RULES'
-ip saddr 198.18.1.1 ip daddr 198.18.2.1 udp sport 40500-40999 drop
-ip saddr 198.18.1.1 ip daddr 198.18.2.1 tcp sport 40500-40999 drop
-RULES
+np_drop_requests 40500-40999
 agent_start --ports udp/7000,tcp/7000
 echo_sweep 40000-40999
 

@@ -14,10 +14,7 @@
 source "$(dirname "$0")/lib.sh"
 
 np_setup
-np_rules <<'RULES'
-ip saddr 198.18.2.1 ip daddr 198.18.1.1 udp dport 1024-60999 drop
-ip saddr 198.18.2.1 ip daddr 198.18.1.1 tcp dport 1024-60999 drop
-RULES
+np_drop_replies 1024-60999
 agent_start --ports udp/7000,tcp/7000
 echo_sweep 60500-61499
 assert_exit 1
@@ -58,10 +55,7 @@ for run in 1 2 3; do
 	assert_ranges 1 '61100-61199 ok'
 done
 
-np_rules <<'RULES'
-ip saddr 198.18.2.1 ip daddr 198.18.1.1 udp dport 1-32767 drop
-ip saddr 198.18.2.1 ip daddr 198.18.1.1 tcp dport 1-32767 drop
-RULES
+np_drop_replies 1-32767
 probe_run --agent "$AGENT4" --bind "$PROBE4" --ports udp/7000 \
 	--sports 32768-65535
 assert_exit 0
