@@ -82,6 +82,14 @@ assert_explain_json()
 	assert_eq "explain $1" "$2" "$(jq -r -c "$1" "$EXPLAIN_JSON" 2>&1)"
 }
 
+# assert_allowed_by CHECK_INDEX FROM 'HOP/RULE,...': the rules that let the
+# check's range starting at port FROM through, one per NACL direction.
+assert_allowed_by()
+{
+	assert_explain_json ".checks[$1].ranges[] | select(.from == $2) |
+	.allowed_by | map(\"\\(.hop)/\\(.rule)\") | join(\",\")" "$3"
+}
+
 # assert_explained CHECK_INDEX 'FROM-TO MEASURED OUTCOME HOP/RULE, ...'
 # (the list may span lines):
 # every range of the check that is not "agree", in order; HOP/RULE is the
