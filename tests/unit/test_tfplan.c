@@ -305,6 +305,48 @@ Test(tfplan, default_nacl_and_replacement_and_standalone_rule_on_export)
 	nacl_change_free(&c);
 }
 
+/* An update of aws_network_acl.a from null to after is refused with error,
+ * after the path of resource_changes[0].change.after. */
+static void
+assert_update_error(const char *after, const char *error)
+{
+	char *json = one_change("aws_network_acl.a", "aws_network_acl",
+				"['update']", "null", after, "{}");
+	char *expected = xasprintf("resource_changes[0].change.after%s", error);
+
+	assert_error(json, expected);
+	free(expected);
+	free(json);
+}
+
+Test(tfplan, ingress_blocks_are_checked_by_path)
+{
+	assert_update_error(
+		"{'id':'acl-1','ingress':[" BLOCK(
+			100, "tcpp", 1, 2, "0.0.0.0/0", "") "],'egress':[]}",
+		".ingress[0].protocol: unknown protocol 'tcpp' "
+		"(expected tcp, udp, icmp, icmpv6, all, -1 or a "
+		"number 0-255)");
+	assert_update_error(
+		"{'id':'acl-1','ingress':[" BLOCK(100, "6", 1, 2, "", "") "]}",
+		".ingress[0]: has neither cidr_block nor "
+		"ipv6_cidr_block (expected exactly one, the other "
+		"\"\")");
+	assert_update_error("{'id':'acl-1','ingress':[" BLOCK(
+				    100, "6", 9, 2, "10.0.0.0/8", "") "]}",
+			    ".ingress[0]: to_port 2 is below from_port 9");
+	assert_update_error(
+		"{'id':'acl-1','ingress':[" BLOCK(0, "6", 1, 2, "10.0.0.0/8",
+						  "") "]}",
+		".ingress[0].rule_no: expected an integer from 1 to "
+		"32766, found 0");
+	assert_update_error(
+		"{'id':'acl-1','ingress':[" BLOCK(1, "6", 1, 2, "::/0",
+						  "") "]}",
+		".ingress[0].cidr_block: '::/0' is not an IPv4 CIDR "
+		"block (IPv6 ones go in ipv6_cidr_block)");
+}
+
 Test(tfplan, values_are_checked_by_path)
 {
 	/* One resource change each: address, type, actions, before, after,
@@ -313,39 +355,6 @@ Test(tfplan, values_are_checked_by_path)
 		const char *address, *type, *actions, *before, *after, *unknown,
 			*error;
 	} cases[] = {
-		{"aws_network_acl.a", "aws_network_acl", "['update']", "null",
-		 "{'id':'acl-1','ingress':[" BLOCK(
-			 100, "tcpp", 1, 2, "0.0.0.0/0", "") "],'egress':[]}",
-		 "{}",
-		 "resource_changes[0].change.after.ingress[0]."
-		 "protocol: unknown protocol 'tcpp' (expected tcp, "
-		 "udp, icmp, icmpv6, all, -1 or a number 0-255)"},
-		{"aws_network_acl.a", "aws_network_acl", "['update']", "null",
-		 "{'id':'acl-1','ingress':[" BLOCK(100, "6", 1, 2, "", "") "]}",
-		 "{}",
-		 "resource_changes[0].change.after.ingress[0]: has "
-		 "neither cidr_block nor ipv6_cidr_block (expected "
-		 "exactly one, the other \"\")"},
-		{"aws_network_acl.a", "aws_network_acl", "['update']", "null",
-		 "{'id':'acl-1','ingress':[" BLOCK(100, "6", 9, 2, "10.0.0.0/8",
-						   "") "]}",
-		 "{}",
-		 "resource_changes[0].change.after.ingress[0]: "
-		 "to_port 2 is below from_port 9"},
-		{"aws_network_acl.a", "aws_network_acl", "['update']", "null",
-		 "{'id':'acl-1','ingress':[" BLOCK(0, "6", 1, 2, "10.0.0.0/8",
-						   "") "]}",
-		 "{}",
-		 "resource_changes[0].change.after.ingress[0]."
-		 "rule_no: expected an integer from 1 to 32766, "
-		 "found 0"},
-		{"aws_network_acl.a", "aws_network_acl", "['update']", "null",
-		 "{'id':'acl-1','ingress':[" BLOCK(1, "6", 1, 2, "::/0",
-						   "") "]}",
-		 "{}",
-		 "resource_changes[0].change.after.ingress[0]."
-		 "cidr_block: '::/0' is not an IPv4 CIDR block (IPv6 "
-		 "ones go in ipv6_cidr_block)"},
 		{"aws_network_acl.a", "aws_network_acl", "['create']", "null",
 		 "{'egress':[]}", "{'ingress':true}",
 		 "resource_changes[0].change.after.ingress: not "
