@@ -155,6 +155,15 @@ np_drop_requests()
 	RULES
 }
 
+# np_drop_synacks PORTS: the router's rules drop only the agent's SYN-ACKs
+# to the probe's ports PORTS; the rest of TCP, and UDP, pass.
+np_drop_synacks()
+{
+	np_rules <<-RULES
+	ip saddr $AGENT4 tcp dport $1 tcp flags & (syn | ack) == syn | ack drop
+	RULES
+}
+
 # Runs nft in the router, e.g. np_nft 'add table ip nat'.
 np_nft()
 {

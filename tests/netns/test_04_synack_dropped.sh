@@ -6,9 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 
 np_setup
-np_rules <<'RULES'
-ip saddr 198.18.2.1 tcp dport 40500-40999 tcp flags & (syn | ack) == syn | ack drop
-RULES
+np_drop_synacks 40500-40999
 agent_start --ports udp/7000,tcp/7000
 echo_sweep 40000-40999
 

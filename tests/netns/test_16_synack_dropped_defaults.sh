@@ -9,9 +9,7 @@ source "$(dirname "$0")/lib.sh"
 
 NP_PROBE_LIMIT=300
 np_setup
-np_rules <<'RULES'
-ip saddr 198.18.2.1 tcp dport 40000-59999 tcp flags & (syn | ack) == syn | ack drop
-RULES
+np_drop_synacks 40000-59999
 agent_start --ports tcp/7000
 probe_run --agent "$AGENT4" --bind "$PROBE4" --ports tcp/7000 \
 	--sports 39000-60999 --rate 0 --timeout 500 --attempts 2
