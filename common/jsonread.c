@@ -63,6 +63,13 @@ jsonread_fail(char **cause, const char *at, const char *fmt, ...)
 	return -1;
 }
 
+void
+jsonread_fail_in(char **cause, const char *name, char *inner)
+{
+	*cause = xasprintf("%s: %s", name, inner);
+	free(inner);
+}
+
 int
 jsonread_expect(const cJSON *item, const char *at,
 		cJSON_bool (*test)(const cJSON *), const char *what,

@@ -31,6 +31,9 @@ const char *jsonread_type(const cJSON *item);
  * empty. Returns -1, so that callers can return it. */
 int jsonread_fail(char **cause, const char *at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Sets *cause (malloc'd) to "NAME: INNER" and frees inner: an error found
+ * inside a document, said with the document's name. */
+void jsonread_fail_in(char **cause, const char *name, char *inner);
 
 /*
  * The value at (the whole path) must pass test, else "AT: expected WHAT,

@@ -1118,8 +1118,7 @@ scenario_parse(const char *text, size_t len, const char *path,
 	rc = scenario_parse_root(&p, root, &parsed);
 	cJSON_Delete(root);
 	if (rc != 0) {
-		*cause = xasprintf("%s: %s", path, inner);
-		free(inner);
+		jsonread_fail_in(cause, path, inner);
 		scenario_free(&parsed);
 		return -1;
 	}

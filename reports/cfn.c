@@ -302,7 +302,6 @@ static int
 cfn_cidr(struct cfn_reader *rd, const cJSON *props, const char *at,
 	 struct nacl_entry *e)
 {
-	struct jsonread_at where;
 	const char *v4, *v6;
 
 	if (cfn_string(rd, props, at, "CidrBlock", false, "a CIDR block",
@@ -310,17 +309,9 @@ cfn_cidr(struct cfn_reader *rd, const cJSON *props, const char *at,
 	    cfn_string(rd, props, at, "Ipv6CidrBlock", false, "a CIDR block",
 		       &v6) != 0)
 		return -1;
-	if ((v4 == NULL) == (v6 == NULL))
-		return jsonread_fail(
-			rd->cause, at, "%s",
-			v4 ? "has both CidrBlock and Ipv6CidrBlock (expected "
-			     "one of them)"
-			   : "has neither CidrBlock nor Ipv6CidrBlock "
-			     "(expected one of them)");
-	return nacl_entry_set_cidr(
-		e, v4 ? v4 : v6, v4 ? AF_INET : AF_INET6,
-		jsonread_join(&where, at, v4 ? "CidrBlock" : "Ipv6CidrBlock"),
-		"CidrBlock", "Ipv6CidrBlock", rd->cause);
+	return nacl_entry_set_either_cidr(e, v4, v6, at, "CidrBlock",
+					  "Ipv6CidrBlock",
+					  "expected one of them", rd->cause);
 }
 
 static int
@@ -575,10 +566,8 @@ cfn_from_text(const char *text, size_t len, const char *path,
 		return -1;
 	rc = cfn_from_json(root, path, c, &inner);
 	cJSON_Delete(root);
-	if (rc != 0) {
-		*cause = xasprintf("%s: %s", name, inner);
-		free(inner);
-	}
+	if (rc != 0)
+		jsonread_fail_in(cause, name, inner);
 	return rc;
 }
 

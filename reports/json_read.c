@@ -877,10 +877,8 @@ report_read_json(const char *path, struct report *r, char **cause)
 	if (root != NULL) {
 		rc = report_from_tree(root, &lifted, r, &inner);
 		cJSON_Delete(root);
-		if (rc != 0) {
-			*cause = xasprintf("%s: %s", name, inner);
-			free(inner);
-		}
+		if (rc != 0)
+			jsonread_fail_in(cause, name, inner);
 	}
 	json_ranges_free(&lifted);
 	return rc;

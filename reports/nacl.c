@@ -592,6 +592,26 @@ nacl_entry_set_cidr(struct nacl_entry *e, const char *text, int family,
 }
 
 int
+nacl_entry_set_either_cidr(struct nacl_entry *e, const char *v4, const char *v6,
+			   const char *at, const char *v4_name,
+			   const char *v6_name, const char *expected,
+			   char **cause)
+{
+	struct jsonread_at where;
+
+	if (v4 != NULL && v6 != NULL)
+		return jsonread_fail(cause, at, "has both %s and %s (%s)",
+				     v4_name, v6_name, expected);
+	if (v4 == NULL && v6 == NULL)
+		return jsonread_fail(cause, at, "has neither %s nor %s (%s)",
+				     v4_name, v6_name, expected);
+	return nacl_entry_set_cidr(
+		e, v4 ? v4 : v6, v4 ? AF_INET : AF_INET6,
+		jsonread_join(&where, at, v4 ? v4_name : v6_name), v4_name,
+		v6_name, cause);
+}
+
+int
 nacl_protocol_set(int *out, const char *text, const char *at,
 		  const char *expected, char **cause)
 {

@@ -138,6 +138,16 @@ int nacl_protocol_set(int *out, const char *text, const char *at,
 int nacl_entry_set_cidr(struct nacl_entry *e, const char *text, int family,
 			const char *at, const char *v4_name,
 			const char *v6_name, char **cause);
+/*
+ * e->cidr as nacl_entry_set_cidr from whichever of v4 and v6 (the members
+ * v4_name and v6_name of at) is given. Exactly one must be, else -1 with
+ * *cause "AT: has both V4_NAME and V6_NAME (EXPECTED)" or "AT: has neither
+ * V4_NAME nor V6_NAME (EXPECTED)".
+ */
+int nacl_entry_set_either_cidr(struct nacl_entry *e, const char *v4,
+			       const char *v6, const char *at,
+			       const char *v4_name, const char *v6_name,
+			       const char *expected, char **cause);
 /* e->action from "allow" or "deny" (any case); -1 with *cause "AT:
  * unknown action 'x' (expected allow or deny)". */
 int nacl_entry_set_action(struct nacl_entry *e, const char *text,

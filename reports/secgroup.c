@@ -206,10 +206,8 @@ sg_set_read_file(const char *path, struct sg_set *set, char **cause)
 		return -1;
 	rc = sg_set_from_json(root, set, &inner);
 	cJSON_Delete(root);
-	if (rc != 0) {
-		*cause = xasprintf("%s: %s", file_display_name(path), inner);
-		free(inner);
-	}
+	if (rc != 0)
+		jsonread_fail_in(cause, file_display_name(path), inner);
 	return rc;
 }
 

@@ -311,7 +311,6 @@ static int
 tfplan_cidr(const cJSON *obj, const char *at, struct nacl_entry *e,
 	    char **cause)
 {
-	struct jsonread_at where;
 	const char *v4, *v6;
 
 	if (tfplan_optional_string(obj, at, "cidr_block",
@@ -319,18 +318,9 @@ tfplan_cidr(const cJSON *obj, const char *at, struct nacl_entry *e,
 	    tfplan_optional_string(obj, at, "ipv6_cidr_block",
 				   "a CIDR block or \"\"", &v6, cause) != 0)
 		return -1;
-	if ((v4 == NULL) == (v6 == NULL))
-		return jsonread_fail(
-			cause, at, "%s",
-			v4 ? "has both cidr_block and ipv6_cidr_block "
-			     "(expected exactly one, the other \"\")"
-			   : "has neither cidr_block nor ipv6_cidr_block "
-			     "(expected exactly one, the other \"\")");
-	return nacl_entry_set_cidr(
-		e, v4 ? v4 : v6, v4 ? AF_INET : AF_INET6,
-		jsonread_join(&where, at,
-			      v4 ? "cidr_block" : "ipv6_cidr_block"),
-		"cidr_block", "ipv6_cidr_block", cause);
+	return nacl_entry_set_either_cidr(
+		e, v4, v6, at, "cidr_block", "ipv6_cidr_block",
+		"expected exactly one, the other \"\"", cause);
 }
 
 /* from_port and to_port: tcp and udp need them; -1 and 0/0 elsewhere. */
@@ -949,8 +939,7 @@ tfplan_read_file(const char *path, struct nacl_change *c, char **cause)
 	rc = tfplan_from_json(root, path, c, &inner);
 	cJSON_Delete(root);
 	if (rc != 0) {
-		*cause = xasprintf("%s: %s", file_display_name(path), inner);
-		free(inner);
+		jsonread_fail_in(cause, file_display_name(path), inner);
 		nacl_change_free(c);
 	}
 	return rc;
