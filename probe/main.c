@@ -356,16 +356,19 @@ probe_parse_options(int argc, char **argv, struct probe_options *o)
 		.handle = probe_option,
 		.once = true,
 	};
+	/* What is not given on the command line; the rest starts zero. */
+	static const struct probe_options defaults = {
+		.level = LOG_LEVEL_WARN,
+		.ports = PROBE_DEFAULT_PORTS,
+		.sports = PROBE_DEFAULT_SPORTS,
+		.rate = PROBE_DEFAULT_RATE,
+		.window = PROBE_DEFAULT_WINDOW,
+		.timeout_ms = PROBE_DEFAULT_TIMEOUT_MS,
+		.attempts = PROBE_DEFAULT_ATTEMPTS,
+	};
 	char *cause = NULL;
 
-	o->level = LOG_LEVEL_WARN;
-	o->ports = PROBE_DEFAULT_PORTS;
-	o->dns_name = NULL;
-	o->sports = PROBE_DEFAULT_SPORTS;
-	o->rate = PROBE_DEFAULT_RATE;
-	o->window = PROBE_DEFAULT_WINDOW;
-	o->timeout_ms = PROBE_DEFAULT_TIMEOUT_MS;
-	o->attempts = PROBE_DEFAULT_ATTEMPTS;
+	*o = defaults;
 	switch (cmdline_parse(&cmdline, argc, argv, o)) {
 	case CMDLINE_ERROR:
 		exit(EXIT_USAGE);
