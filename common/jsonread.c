@@ -27,21 +27,24 @@ jsonread_index(struct jsonread_at *buf, const char *parent, size_t index)
 	return buf->text;
 }
 
+/* What jsonread_type calls a value of each kind cJSON tells apart. */
+static const struct {
+	cJSON_bool (*test)(const cJSON *);
+	const char *name;
+} jsonread_types[] = {
+	{cJSON_IsNumber, "a number"}, {cJSON_IsString, "a string"},
+	{cJSON_IsBool, "a boolean"},  {cJSON_IsNull, "null"},
+	{cJSON_IsArray, "an array"},  {cJSON_IsObject, "an object"},
+};
+
 const char *
 jsonread_type(const cJSON *item)
 {
-	if (cJSON_IsNumber(item))
-		return "a number";
-	if (cJSON_IsString(item))
-		return "a string";
-	if (cJSON_IsBool(item))
-		return "a boolean";
-	if (cJSON_IsNull(item))
-		return "null";
-	if (cJSON_IsArray(item))
-		return "an array";
-	if (cJSON_IsObject(item))
-		return "an object";
+	size_t i;
+
+	for (i = 0; i < sizeof jsonread_types / sizeof *jsonread_types; i++)
+		if (jsonread_types[i].test(item))
+			return jsonread_types[i].name;
 	return "an invalid value";
 }
 
