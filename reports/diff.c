@@ -109,13 +109,8 @@ diff_add_range(struct diff_check *dc, uint16_t from, uint16_t to,
 	}
 	dc->ranges =
 		xreallocarray(dc->ranges, dc->nranges + 1, sizeof *dc->ranges);
-	last = &dc->ranges[dc->nranges++];
-	last->from = from;
-	last->to = to;
-	last->old_status = old_status;
-	last->new_status = new_status;
-	last->old_expect = old_expect;
-	last->new_expect = new_expect;
+	dc->ranges[dc->nranges++] = (struct diff_range){
+		from, to, old_status, new_status, old_expect, new_expect};
 }
 
 /* Ports from-to changed status: judged piece by piece, where either
