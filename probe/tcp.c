@@ -203,7 +203,10 @@ tcp_ready(struct sweep *s, uint64_t data, uint32_t events)
 	if (a->fd < 0 || a->canary)
 		return; /* a canary is done once connected */
 	tcp_send_request(s, a);
-	if (a->fd >= 0 && a->phase == TCP_READING)
+	/* The reply comes a round trip later, as an edge of its own; only a
+	 * peer that spoke or closed first has something to read now. */
+	if (a->fd >= 0 && a->phase == TCP_READING &&
+	    (events & (EPOLLIN | EPOLLRDHUP)))
 		tcp_read(s, a);
 }
 
