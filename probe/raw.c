@@ -45,7 +45,7 @@ struct raw_port {
 
 struct raw_state {
 	int send_fd, recv_fd;
-	void *io; /* the poller recv_fd is in */
+	uint32_t io_generation; /* of the poller recv_fd is in; 0: none */
 	struct sockaddr_in local, target;
 	struct raw_port *ports; /* by source port index */
 	size_t nsports;
@@ -170,6 +170,8 @@ raw_open(struct sweep *s)
 		st->in[i].msg_hdr.msg_iov = &st->in_iov[i];
 		st->in[i].msg_hdr.msg_iovlen = 1;
 	}
+	log_info("raw engine: UDP requests from one raw socket, replies and "
+		 "ICMP errors through a packet socket");
 	return st;
 fail:
 	log_info("raw engine: %s; using sockets", strerror(errno));
@@ -317,10 +319,10 @@ raw_start(struct sweep *s, struct attempt *a)
 	struct udphdr *udp;
 	uint32_t pseudo;
 
-	if (st->io != sweep_io(s)) {
+	if (st->io_generation != sweep_io_generation(s)) {
 		if (poller_add(sweep_io(s), st->recv_fd, EPOLLIN, 0) != 0)
 			return TRANSPORT_LOCAL_ERROR;
-		st->io = sweep_io(s);
+		st->io_generation = sweep_io_generation(s);
 	}
 	if (st->nout == RAW_BATCH)
 		raw_flush(s);

@@ -141,6 +141,7 @@ struct sweep {
 	const struct transport_ops *transports[2];
 	void *transport_state[2];
 	void *io;
+	uint32_t io_generation; /* bumped by each new io */
 	size_t nchecks, nsports, nports;
 	uint16_t *sport_table;
 	struct sweep_port *ports;
@@ -356,6 +357,14 @@ void
 sweep_set_io(struct sweep *s, void *io)
 {
 	s->io = io;
+	if (io != NULL)
+		s->io_generation++;
+}
+
+uint32_t
+sweep_io_generation(const struct sweep *s)
+{
+	return s->io_generation;
 }
 
 void *

@@ -221,6 +221,12 @@ int sweep_run(struct sweep *s, struct event_base *base);
 /* The driver's poller (probe/poller.h), for the transports. */
 void sweep_set_io(struct sweep *s, void *io);
 void *sweep_io(const struct sweep *s);
+/*
+ * Which poller sweep_io is: each pass (sweep_run) has a new one, maybe at
+ * the address of the last, so a descriptor that outlives a pass must be
+ * added again when this differs from the one it was added under.
+ */
+uint32_t sweep_io_generation(const struct sweep *s);
 void *sweep_transport_state(const struct sweep *s, enum proto proto);
 /* Hands a poller event to proto's transport. */
 void sweep_transport_ready(struct sweep *s, enum proto proto, uint64_t data,

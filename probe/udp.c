@@ -32,6 +32,7 @@
 struct udp_socket {
 	int fd;
 	uint32_t users; /* attempts in flight on it */
+	uint32_t io_generation; /* of the poller it is in */
 	uint64_t parked_ns; /* when kept for the next attempt; 0: not */
 };
 
@@ -127,6 +128,7 @@ udp_socket_open(struct sweep *s, struct udp_state *st, size_t i)
 		return -1;
 	}
 	st->sockets[i].fd = fd;
+	st->sockets[i].io_generation = sweep_io_generation(s);
 	return fd;
 }
 
@@ -193,6 +195,17 @@ udp_start(struct sweep *s, struct attempt *a)
 	udp_park_expire(st, a->sent_ns); /* the sweep's now */
 	if (u->fd < 0 && udp_socket_open(s, st, i) < 0)
 		return TRANSPORT_LOCAL_ERROR;
+	/* Kept from the last pass: into this pass's poller, or its reply and
+	 * ICMP errors would go unread. */
+	if (u->io_generation != sweep_io_generation(s)) {
+		if (poller_add(sweep_io(s), u->fd, EPOLLIN, i) != 0) {
+			saved = errno;
+			udp_socket_close(u);
+			errno = saved;
+			return TRANSPORT_LOCAL_ERROR;
+		}
+		u->io_generation = sweep_io_generation(s);
+	}
 	u->parked_ns = 0;
 	u->users++;
 	netaddr_set_port((struct sockaddr *)&remote,
