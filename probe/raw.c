@@ -3,8 +3,9 @@
  * packet socket, read in batches. */
 /* Each swept source port stays reserved by a bound socket that is never
  * read: the host neither gives the port to another program nor answers the
- * replies with port unreachable. About three system calls per probe
- * (socket, bind, close of the reserving socket) against seven. */
+ * replies with port unreachable. About two system calls per probe (socket
+ * and bind of the reserving socket; released ones are closed in batches)
+ * against seven. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/filter.h>
@@ -37,6 +38,14 @@
 #define RAW_RCVBUF (32 * 1024 * 1024)
 #define RAW_HEADERS (sizeof(struct iphdr) + sizeof(struct udphdr))
 #define RAW_PACKET (RAW_HEADERS + SERVICE_MAX_MESSAGE)
+/*
+ * Released reserving sockets are closed this many at a time, with one
+ * close_range per run of consecutive descriptors: new sockets take the
+ * lowest free numbers, so the sockets of ports released one after another
+ * mostly hold consecutive ones. A port taken again before its batch closes
+ * keeps its socket.
+ */
+#define RAW_CLOSE_BATCH 128
 
 struct raw_port {
 	int fd; /* the reserving socket */
@@ -50,6 +59,9 @@ struct raw_state {
 	struct raw_port *ports; /* by source port index */
 	size_t nsports;
 	int16_t *check_of_port; /* UDP check by destination port, -1 */
+	/* Ports released since the last batch of closes. */
+	uint32_t released[RAW_CLOSE_BATCH];
+	size_t nreleased;
 	/* Requests waiting for the next flush. */
 	struct mmsghdr out[RAW_BATCH];
 	struct iovec out_iov[RAW_BATCH];
@@ -198,6 +210,41 @@ raw_log_drops(int fd)
 			 stats.tp_drops, stats.tp_packets);
 }
 
+static int
+raw_fd_compare(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Closes the sockets of the released ports still unused. */
+static void
+raw_close_released(struct raw_state *st)
+{
+	int fds[RAW_CLOSE_BATCH];
+	size_t n = 0, i, j;
+
+	for (i = 0; i < st->nreleased; i++) {
+		struct raw_port *p = &st->ports[st->released[i]];
+
+		if (p->users == 0 && p->fd >= 0) {
+			fds[n++] = p->fd;
+			p->fd = -1;
+		}
+	}
+	st->nreleased = 0;
+	qsort(fds, n, sizeof *fds, raw_fd_compare);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && fds[j] == fds[j - 1] + 1; j++)
+			;
+		if (j - i == 1 ||
+		    close_range((unsigned)fds[i], (unsigned)fds[j - 1], 0) != 0)
+			while (i < j)
+				close(fds[i++]);
+	}
+}
+
 static void
 raw_close(void *arg)
 {
@@ -207,6 +254,7 @@ raw_close(void *arg)
 	if (st == NULL)
 		return;
 	raw_log_drops(st->recv_fd);
+	raw_close_released(st);
 	for (i = 0; i < st->nsports; i++)
 		if (st->ports[i].fd >= 0)
 			close(st->ports[i].fd);
@@ -225,11 +273,17 @@ raw_reserve(struct sweep *s, struct raw_state *st, size_t i)
 	struct raw_port *p = &st->ports[i];
 	int fd, saved;
 
-	if (p->fd >= 0) {
+	if (p->fd >= 0) { /* in use, or released and not yet closed */
 		p->users++;
 		return 0;
 	}
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 && errno == EMFILE && st->nreleased > 0) {
+		/* The window leaves no room for the batch: close it now. */
+		raw_close_released(st);
+		fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			    0);
+	}
 	if (fd < 0)
 		return -1;
 	local.sin_port = htons(sweep_sport_of(s, sweep_port_index(s, 0, i)));
@@ -249,10 +303,11 @@ raw_release(struct raw_state *st, size_t i)
 {
 	struct raw_port *p = &st->ports[i];
 
-	if (p->users > 0 && --p->users == 0) {
-		close(p->fd);
-		p->fd = -1;
-	}
+	if (p->users == 0 || --p->users > 0)
+		return;
+	if (st->nreleased == RAW_CLOSE_BATCH)
+		raw_close_released(st);
+	st->released[st->nreleased++] = (uint32_t)i;
 }
 
 /* The attempt of queued request k, if still the same one. */
