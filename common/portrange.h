@@ -29,7 +29,7 @@ struct port_preset {
 	const char *description;
 };
 
-/* The presets of DESIGN.md, terminated by a NULL name. */
+/* The presets of docs/design.md, terminated by a NULL name. */
 extern const struct port_preset port_presets[];
 
 /*

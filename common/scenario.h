@@ -11,7 +11,7 @@
 #include "common/checkspec.h"
 #include "common/portrange.h"
 
-/* What the ports of a check must show (DESIGN.md statuses). */
+/* What the ports of a check must show (docs/design.md statuses). */
 enum expectation {
 	EXPECT_OPEN, /* every port ok */
 	EXPECT_BLOCKED, /* any status but ok and local_error */

@@ -1,4 +1,5 @@
-/* The outcome of one (protocol, port, source port), as DESIGN.md names them. */
+/* The outcome of one (protocol, port, source port), as docs/design.md names
+ * them. */
 /* Names are part of the report schema: never rename one. */
 #include "common/status.h"
 

@@ -1,4 +1,5 @@
-/* The outcome of one (protocol, port, source port), as DESIGN.md names them. */
+/* The outcome of one (protocol, port, source port), as docs/design.md names
+ * them. */
 /* Shared by the probe (which decides) and the reporter (which renders). */
 #ifndef NACL_STATUS_H
 #define NACL_STATUS_H

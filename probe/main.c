@@ -39,7 +39,7 @@
 #define PROBE_DEFAULT_TIMEOUT_MS 1000
 #define PROBE_DEFAULT_ATTEMPTS 3
 
-/* Exit codes of DESIGN.md. */
+/* Exit codes of docs/design.md. */
 enum {
 	EXIT_PASS = 0,
 	EXIT_FAIL = 1,

@@ -1,4 +1,4 @@
-/* Which client families of DESIGN.md's port table a range hits. */
+/* Which client families of docs/design.md's port table a range hits. */
 /* A pure function, so renderers and tests share the exact wording. */
 #include "reports/report.h"
 

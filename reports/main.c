@@ -1,7 +1,7 @@
 /* nacl-report: renders and compares saved reports; explains, predicts and
  * judges NACLs (each subcommand in its own cmd_*.c). */
-/* Exit codes follow DESIGN.md: 0 done, 1 regression (diff), 2 usage error or
- * bad report. */
+/* Exit codes follow docs/design.md: 0 done, 1 regression (diff), 2 usage
+ * error or bad report. */
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,7 +13,6 @@
 #include "common/version.h"
 #include "common/usage.h"
 #include "reports/diff.h"
-#include "reports/atomic_file.h"
 #include "reports/command.h"
 #include "reports/render.h"
 #include "reports/report.h"

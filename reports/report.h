@@ -213,7 +213,7 @@ void report_set_tool(struct report *r, const char *name, const char *version);
 void report_mark_unfinished(struct report *r);
 /* Recomputes probes and the run's verdict from the checks. */
 void report_finish(struct report *r);
-/* 0 when every expectation holds, 1 otherwise (DESIGN.md exit codes). */
+/* 0 when every expectation holds, 1 otherwise (docs/design.md exit codes). */
 int report_exit_code(const struct report *r);
 
 /*
@@ -242,21 +242,21 @@ int report_read_json(const char *path, struct report *r, char **cause);
 void report_write_text(const struct report *r, FILE *out);
 
 /*
- * Which client families of DESIGN.md's ephemeral table the ports from-to
+ * Which client families of docs/design.md's ephemeral table the ports from-to
  * hit and how much of each family's range, e.g. "hits Windows Vista+
  * clients (100% of their range), Linux 42.0%"; "hits no common client
  * range" when none. free() the result.
  */
 char *report_impact_describe(uint16_t from, uint16_t to);
 
-/* A client family of DESIGN.md's ephemeral port table. */
+/* A client family of docs/design.md's ephemeral port table. */
 struct impact_family {
 	const char *name;
 	uint16_t from;
 	uint16_t to; /* inclusive */
 };
 
-/* The table, in DESIGN.md's order; *count gets its length. */
+/* The table, in docs/design.md's order; *count gets its length. */
 const struct impact_family *report_impact_families(size_t *count);
 
 /* Room for a CIDR block or a NACL id, or their placeholders. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The namespace testbed of DESIGN.md: probe -- router -- agent joined by veth
+# The namespace testbed of docs/design.md: probe -- router -- agent joined by veth
 # pairs; the router emulates a stateless NACL with nftables (no conntrack).
 #
 # usage: testbed.sh up | down | rules FILE|- | nft NFT-ARGS... | stateful |
