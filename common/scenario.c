@@ -33,36 +33,6 @@
 /* A scenario lists a few targets and checks; more is not a scenario. */
 #define SCENARIO_MAX_FILE (16 * 1024 * 1024)
 
-static const char *const expectation_names_table[] = {
-	[EXPECT_OPEN] = "open",
-	[EXPECT_BLOCKED] = "blocked",
-	[EXPECT_DROPPED] = "dropped",
-	[EXPECT_REJECTED] = "rejected",
-};
-
-const char *
-expectation_name(enum expectation e)
-{
-	return (unsigned)e < EXPECT_COUNT ? expectation_names_table[e] : "?";
-}
-
-int
-expectation_parse(const char *name, enum expectation *e)
-{
-	int i = text_index(expectation_names_table, EXPECT_COUNT, name);
-
-	if (i < 0)
-		return -1;
-	*e = (enum expectation)i;
-	return 0;
-}
-
-const char *
-expectation_names(void)
-{
-	return "open, blocked, dropped or rejected";
-}
-
 /* The parser's state: where errors go and how relative key files resolve. */
 struct scenario_parser {
 	const char *path;

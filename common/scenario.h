@@ -10,28 +10,7 @@
 
 #include "common/checkspec.h"
 #include "common/portrange.h"
-
-/* What the ports of a check must show (docs/design.md statuses). */
-enum expectation {
-	EXPECT_OPEN, /* every port ok */
-	EXPECT_BLOCKED, /* any status but ok and local_error */
-	EXPECT_DROPPED, /* reply_dropped, request_dropped or dropped */
-	EXPECT_REJECTED, /* rejected */
-	EXPECT_COUNT,
-};
-
-const char *expectation_name(enum expectation e);
-/* Returns 0 and sets *e, or -1 for an unknown name. */
-int expectation_parse(const char *name, enum expectation *e);
-/* "open, blocked, dropped or rejected" */
-const char *expectation_names(void);
-
-/* Source ports from-to must show expect. */
-struct expect_range {
-	uint16_t from;
-	uint16_t to; /* inclusive */
-	enum expectation expect;
-};
+#include "common/status.h"
 
 struct scenario_check {
 	struct check_spec spec;

@@ -42,3 +42,33 @@ status_is_drop(enum probe_status status)
 	       status == STATUS_REQUEST_DROPPED || status == STATUS_DROPPED ||
 	       status == STATUS_HOST_DROPPED;
 }
+
+static const char *const expectation_names_table[] = {
+	[EXPECT_OPEN] = "open",
+	[EXPECT_BLOCKED] = "blocked",
+	[EXPECT_DROPPED] = "dropped",
+	[EXPECT_REJECTED] = "rejected",
+};
+
+const char *
+expectation_name(enum expectation e)
+{
+	return (unsigned)e < EXPECT_COUNT ? expectation_names_table[e] : "?";
+}
+
+int
+expectation_parse(const char *name, enum expectation *e)
+{
+	int i = text_index(expectation_names_table, EXPECT_COUNT, name);
+
+	if (i < 0)
+		return -1;
+	*e = (enum expectation)i;
+	return 0;
+}
+
+const char *
+expectation_names(void)
+{
+	return "open, blocked, dropped or rejected";
+}

@@ -1,8 +1,11 @@
 /* The outcome of one (protocol, port, source port), as docs/design.md names
  * them. */
-/* Shared by the probe (which decides) and the reporter (which renders). */
+/* Shared by the probe (which decides) and the reporter (which renders);
+ * beside them, what a scenario expects the ports to show. */
 #ifndef NACL_STATUS_H
 #define NACL_STATUS_H
+
+#include <stdint.h>
 
 enum probe_status {
 	STATUS_OK,
@@ -27,5 +30,27 @@ int status_parse(const char *name, enum probe_status *status);
 int status_is_drop(enum probe_status status);
 /* Nothing was measured there: local_error or unfinished. */
 int status_is_unmeasured(enum probe_status status);
+
+/* What the ports of a check must show (docs/design.md statuses). */
+enum expectation {
+	EXPECT_OPEN, /* every port ok */
+	EXPECT_BLOCKED, /* any status but ok and local_error */
+	EXPECT_DROPPED, /* reply_dropped, request_dropped or dropped */
+	EXPECT_REJECTED, /* rejected */
+	EXPECT_COUNT,
+};
+
+const char *expectation_name(enum expectation e);
+/* Returns 0 and sets *e, or -1 for an unknown name. */
+int expectation_parse(const char *name, enum expectation *e);
+/* "open, blocked, dropped or rejected" */
+const char *expectation_names(void);
+
+/* Source ports from-to must show expect. */
+struct expect_range {
+	uint16_t from;
+	uint16_t to; /* inclusive */
+	enum expectation expect;
+};
 
 #endif

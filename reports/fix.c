@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "reports/nacl.h"
+#include "common/scenario.h"
 #include "common/netaddr.h"
 #include "common/xmalloc.h"
 

@@ -13,7 +13,6 @@
 
 #include "common/checkspec.h"
 #include "common/portrange.h"
-#include "common/scenario.h"
 #include "common/status.h"
 
 #define REPORT_SCHEMA "nacl-probe/report/v1"
