@@ -20,6 +20,7 @@
 #include "probe/classify.h"
 #include "probe/rejects.h"
 #include "probe/session.h"
+#include "probe/stats.h"
 #include "probe/sweep.h"
 #include "probe/unfiltered.h"
 
@@ -121,6 +122,10 @@ target_local_address(const struct sockaddr *target, struct sockaddr_storage *ss)
 #define ICMP_SPACING_MS 1100
 #define ICMP_PROBES_PER_BLOCK 12
 #define ICMP_BUDGET_MS 30000
+/* Tries per paced probe: enough that loss misses a reject less often than
+ * ICMP_MISS_MAX, at most ICMP_ATTEMPTS_MAX. */
+#define ICMP_MISS_MAX 0.001
+#define ICMP_ATTEMPTS_MAX 4
 
 /* One sweep over the checks that share a set of source ports: its session,
  * its sweep, the agent's evidence and each port's outcome. */
@@ -439,12 +444,22 @@ group_icmp_probe(void *arg, size_t sport)
 {
 	struct group_probe *gp = arg;
 	struct group *g = gp->g;
-	const struct sweep_rerun how = {1, 0, 0, 0, ICMP_SPACING_MS};
+	struct sweep_rerun how = {1, 0, 0, 0, ICMP_SPACING_MS};
 	uint32_t index = (uint32_t)sweep_port_index(g->sweep, gp->check, sport);
 	uint64_t start = sweep_now(g->sweep);
+	double loss = loss_ratio(&sweep_stats(g->sweep, gp->check)->loss),
+	       miss = loss;
 
 	if (gp->failed || g->icmp_spent_ms >= ICMP_BUDGET_MS)
 		return false;
+	/* Each probe steers the search for the block's edge: under loss, a
+	 * rejected port must not pass for silent because one request or its
+	 * ICMP error was lost. As many tries as keep that below 1 in 1,000
+	 * (the first ICMP error ends them). */
+	while (miss >= ICMP_MISS_MAX && how.attempts < ICMP_ATTEMPTS_MAX) {
+		how.attempts++;
+		miss *= loss;
+	}
 	sweep_rerun(g->sweep, &index, 1, &how);
 	if (group_drive(g, gp->cause) != 0) {
 		gp->failed = -1;
