@@ -646,15 +646,10 @@ group_measure(struct group *g)
 				rc->no_answer++;
 		}
 		rc->rejected_inferred = g->rejected_inferred[c];
-		if (st->loss.first > 0) {
-			rc->has_loss = true;
-			rc->loss = loss_ratio(&st->loss);
-		}
-		if (st->rtt.count > 0) {
-			rc->has_rtt = true;
-			rc->rtt_p50_ms = rtt_quantile_ms(&st->rtt, 0.5);
-			rc->rtt_p99_ms = rtt_quantile_ms(&st->rtt, 0.99);
-		}
+		report_check_set_measures(
+			rc, st->loss.first > 0, loss_ratio(&st->loss),
+			st->rtt.count > 0, rtt_quantile_ms(&st->rtt, 0.5),
+			rtt_quantile_ms(&st->rtt, 0.99));
 		free(rc->evidence);
 		rc->evidence = xstrdup(
 			!g->cfg.agent	? "none"

@@ -45,15 +45,6 @@ json_add_string(cJSON *obj, const char *name, const char *value)
 	json_need(cJSON_AddStringToObject(obj, name, value ? value : ""));
 }
 
-/* A fraction or milliseconds, rounded to places decimals. */
-static double
-json_round(double v, double places)
-{
-	double scale = pow(10, places);
-
-	return round(v * scale) / scale;
-}
-
 static void
 json_add_notes(cJSON *obj, char *const *notes, size_t n)
 {
@@ -95,11 +86,16 @@ report_check_measures_to_json(struct jsonstream *js,
 		jsonstream_number(js, "rejected_inferred",
 				  (double)c->rejected_inferred);
 	if (c->has_loss)
-		jsonstream_number(js, "loss", json_round(c->loss, 4));
+		jsonstream_number(js, "loss",
+				  report_round(c->loss, REPORT_LOSS_DECIMALS));
 	if (c->has_rtt) {
 		rtt = json_need(cJSON_CreateObject());
-		json_add_number(rtt, "p50", json_round(c->rtt_p50_ms, 3));
-		json_add_number(rtt, "p99", json_round(c->rtt_p99_ms, 3));
+		json_add_number(
+			rtt, "p50",
+			report_round(c->rtt_p50_ms, REPORT_TIME_DECIMALS));
+		json_add_number(
+			rtt, "p99",
+			report_round(c->rtt_p99_ms, REPORT_TIME_DECIMALS));
 		jsonstream_item(js, "rtt_ms", rtt);
 	}
 	jsonstream_optional_string(js, "evidence", c->evidence);
@@ -311,9 +307,11 @@ report_target_run_to_json(cJSON *item, const struct report_target *t)
 		o = json_need(cJSON_CreateObject());
 		cJSON_AddItemToArray(list, o);
 		json_add_number(o, "start_s",
-				json_round(t->outages[i].start_s, 3));
+				report_round(t->outages[i].start_s,
+					     REPORT_TIME_DECIMALS));
 		json_add_number(o, "seconds",
-				json_round(t->outages[i].seconds, 3));
+				report_round(t->outages[i].seconds,
+					     REPORT_TIME_DECIMALS));
 	}
 }
 

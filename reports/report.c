@@ -3,6 +3,7 @@
  * expectation or it is a mismatch. */
 #include "reports/report.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -343,14 +344,37 @@ report_target_add_note(struct report_target *t, const char *note)
 	report_notes_add(&t->notes, &t->nnotes, note);
 }
 
+double
+report_round(double v, int decimals)
+{
+	double scale = pow(10, decimals);
+
+	return round(v * scale) / scale;
+}
+
+void
+report_check_set_measures(struct report_check *c, bool has_loss, double loss,
+			  bool has_rtt, double p50_ms, double p99_ms)
+{
+	c->has_loss = has_loss;
+	c->loss = has_loss ? report_round(loss, REPORT_LOSS_DECIMALS) : 0;
+	c->has_rtt = has_rtt;
+	c->rtt_p50_ms =
+		has_rtt ? report_round(p50_ms, REPORT_TIME_DECIMALS) : 0;
+	c->rtt_p99_ms =
+		has_rtt ? report_round(p99_ms, REPORT_TIME_DECIMALS) : 0;
+}
+
 void
 report_target_add_outage(struct report_target *t, double start_s,
 			 double seconds)
 {
 	t->outages =
 		xreallocarray(t->outages, t->noutages + 1, sizeof *t->outages);
-	t->outages[t->noutages].start_s = start_s;
-	t->outages[t->noutages++].seconds = seconds;
+	t->outages[t->noutages].start_s =
+		report_round(start_s, REPORT_TIME_DECIMALS);
+	t->outages[t->noutages++].seconds =
+		report_round(seconds, REPORT_TIME_DECIMALS);
 }
 
 static void

@@ -196,6 +196,19 @@ bool report_check_passes(const struct report_check *c);
 void report_check_add_note(struct report_check *c, const char *note);
 void report_target_add_note(struct report_target *t, const char *note);
 /* Appends an outage to t, which keeps them in time order as given. */
+/*
+ * Measures are held at the precision the JSON report writes them (loss to
+ * REPORT_LOSS_DECIMALS, times to REPORT_TIME_DECIMALS), so that an output
+ * written by the probe and the same output rendered from its JSON show the
+ * same figures: v rounded to that many decimals.
+ */
+#define REPORT_LOSS_DECIMALS 4
+#define REPORT_TIME_DECIMALS 3
+double report_round(double v, int decimals);
+/* Sets c's loss (0..1) and round-trip quantiles, rounded as above. */
+void report_check_set_measures(struct report_check *c, bool has_loss,
+			       double loss, bool has_rtt, double p50_ms,
+			       double p99_ms);
 void report_target_add_outage(struct report_target *t, double start_s,
 			      double seconds);
 /* Sets target index's error (copied; replaces an earlier one). */

@@ -1,6 +1,7 @@
 /* Unit tests for reports/report.c: statuses into ranges, counts, verdicts. */
 /* Ranges must cover every swept port once, in order, never across a gap. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -464,4 +465,29 @@ Test(report, an_error_fails_a_run_whose_ports_all_passed)
 	report_set_error(&r, "the agent was lost");
 	report_finish(&r);
 	cr_assert_not(r.pass);
+}
+
+/* The probe's own outputs and those rendered from its JSON must agree: a
+ * round trip of 0.150144 ms (an RTT bucket) printed "0.2 ms" from memory
+ * and "0.1 ms" from the JSON's 0.150. */
+Test(report, measures_are_held_at_the_json_precision)
+{
+	struct report_check *c = add_check(PROTO_UDP, 7000, "40000-40999");
+	char mem[32], json[32];
+
+	report_check_set_measures(c, true, 0.000049, true, 0.150144,
+				  15468.74984);
+	cr_assert(c->has_loss);
+	cr_assert(c->has_rtt);
+	cr_assert_float_eq(c->loss, 0.0, 1e-12);
+	cr_assert_float_eq(c->rtt_p50_ms, 0.150, 1e-12);
+	cr_assert_float_eq(c->rtt_p99_ms, 15468.750, 1e-9);
+	snprintf(mem, sizeof mem, "%.1f", c->rtt_p50_ms);
+	snprintf(json, sizeof json, "%.1f",
+		 report_round(c->rtt_p50_ms, REPORT_TIME_DECIMALS));
+	cr_assert_str_eq(mem, json);
+	report_check_set_measures(c, false, 0.5, false, 1, 2);
+	cr_assert_not(c->has_loss);
+	cr_assert_not(c->has_rtt);
+	cr_assert_float_eq(c->rtt_p50_ms, 0.0, 1e-12);
 }
