@@ -213,6 +213,12 @@ udp_start(struct sweep *s, struct attempt *a)
 	if (sendto(u->fd, buf, len, 0, (struct sockaddr *)&remote,
 		   netaddr_len((struct sockaddr *)&remote)) != (ssize_t)len) {
 		saved = errno;
+		/* The host's own queue had no room for it (a busy host; the
+		 * kernel says so only to sockets with IP_RECVERR, and drops
+		 * it in silence for others): a request lost on the way, to be
+		 * judged like any lost request, not a port that cannot send. */
+		if (saved == ENOBUFS)
+			return TRANSPORT_STARTED;
 		udp_socket_release(st, i, false, 0);
 		errno = saved;
 		return transport_error_is_rejection(saved)
