@@ -246,7 +246,8 @@ static void
 tcp_conn_free(struct tcp_conn *c)
 {
 	LIST_REMOVE(c, entry);
-	event_del(&c->ev);
+	if (event_initialized(&c->ev))
+		event_del(&c->ev);
 	close(c->fd);
 	if (c->buf != c->small)
 		free(c->buf);
@@ -278,18 +279,91 @@ tcp_conn_write(struct tcp_conn *c, const uint8_t *data, size_t len)
 	return false;
 }
 
-static void
-tcp_conn_event_callback(evutil_socket_t fd, short what, void *arg)
+static void tcp_conn_event_callback(evutil_socket_t fd, short what,
+				    void *arg);
+
+/* What a connection waits for after tcp_conn_serve(). */
+enum tcp_conn_next {
+	TCP_CONN_CLOSED, /* answered or given up: freed */
+	TCP_CONN_READ, /* more of the request */
+	TCP_CONN_WRITE, /* room for the rest of the reply */
+};
+
+/* Reads what the request has so far and answers it once whole. */
+static enum tcp_conn_next
+tcp_conn_serve(struct tcp_conn *c)
 {
-	struct tcp_conn *c = arg;
 	struct responder *r = c->responder;
 	uint8_t reply[SERVICE_MAX_MESSAGE + SERVICE_MAX_GROWTH];
 	size_t reply_len;
 	ssize_t n;
 
+	if (c->have == c->cap) {
+		if (c->cap == SERVICE_MAX_MESSAGE) {
+			log_debug("tcp/%u: request over %d bytes; closing",
+				  r->port, SERVICE_MAX_MESSAGE);
+			tcp_conn_free(c);
+			return TCP_CONN_CLOSED;
+		}
+		c->buf = c->buf == c->small
+				 ? memcpy(xmalloc(SERVICE_MAX_MESSAGE),
+					  c->small, c->have)
+				 : c->buf;
+		c->cap = SERVICE_MAX_MESSAGE;
+	}
+	n = read(c->fd, c->buf + c->have, c->cap - c->have);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return TCP_CONN_READ;
+	if (n <= 0) {
+		tcp_conn_free(c);
+		return TCP_CONN_CLOSED;
+	}
+	c->have += (size_t)n;
+	switch (responder_answer(r, c->buf, c->have,
+				 (struct sockaddr *)&c->peer, reply,
+				 sizeof reply, &reply_len)) {
+	case ANSWER_INCOMPLETE:
+		return TCP_CONN_READ;
+	case ANSWER_INVALID:
+		tcp_conn_free(c);
+		return TCP_CONN_CLOSED;
+	case ANSWER_REPLY:
+		break;
+	}
+	/* Nearly always the whole reply goes at once; else wait to write. */
+	if (tcp_conn_write(c, reply, reply_len)) {
+		tcp_conn_free(c);
+		return TCP_CONN_CLOSED;
+	}
+	return TCP_CONN_WRITE;
+}
+
+/* Watches c for what it waits for; nothing when it is done. */
+static void
+tcp_conn_wait(struct tcp_conn *c, enum tcp_conn_next next)
+{
+	struct timeval deadline = {TCP_REQUEST_DEADLINE_SEC, 0};
+
+	if (next == TCP_CONN_CLOSED)
+		return;
+	if (event_initialized(&c->ev))
+		event_del(&c->ev);
+	event_assign(&c->ev, c->responder->agent->base, c->fd,
+		     (next == TCP_CONN_READ ? EV_READ : EV_WRITE) | EV_PERSIST,
+		     tcp_conn_event_callback, c);
+	event_add(&c->ev, next == TCP_CONN_READ ? &deadline : NULL);
+}
+
+static void
+tcp_conn_event_callback(evutil_socket_t fd, short what, void *arg)
+{
+	struct tcp_conn *c = arg;
+	enum tcp_conn_next next;
+
+	(void)fd;
 	if (what & EV_TIMEOUT) {
-		log_debug("tcp/%u: no request within %d s; closing", r->port,
-			  TCP_REQUEST_DEADLINE_SEC);
+		log_debug("tcp/%u: no request within %d s; closing",
+			  c->responder->port, TCP_REQUEST_DEADLINE_SEC);
 		tcp_conn_free(c);
 		return;
 	}
@@ -300,47 +374,10 @@ tcp_conn_event_callback(evutil_socket_t fd, short what, void *arg)
 			tcp_conn_free(c);
 		return;
 	}
-	if (c->have == c->cap) {
-		if (c->cap == SERVICE_MAX_MESSAGE) {
-			log_debug("tcp/%u: request over %d bytes; closing",
-				  r->port, SERVICE_MAX_MESSAGE);
-			tcp_conn_free(c);
-			return;
-		}
-		c->buf = c->buf == c->small
-				 ? memcpy(xmalloc(SERVICE_MAX_MESSAGE),
-					  c->small, c->have)
-				 : c->buf;
-		c->cap = SERVICE_MAX_MESSAGE;
-	}
-	n = read(fd, c->buf + c->have, c->cap - c->have);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		tcp_conn_free(c);
-		return;
-	}
-	c->have += (size_t)n;
-	switch (responder_answer(r, c->buf, c->have,
-				 (struct sockaddr *)&c->peer, reply,
-				 sizeof reply, &reply_len)) {
-	case ANSWER_INCOMPLETE:
-		return;
-	case ANSWER_INVALID:
-		tcp_conn_free(c);
-		return;
-	case ANSWER_REPLY:
-		break;
-	}
-	/* Nearly always the whole reply goes at once; else wait to write. */
-	if (tcp_conn_write(c, reply, reply_len)) {
-		tcp_conn_free(c);
-		return;
-	}
-	event_del(&c->ev);
-	event_assign(&c->ev, r->agent->base, fd, EV_WRITE | EV_PERSIST,
-		     tcp_conn_event_callback, c);
-	event_add(&c->ev, NULL);
+	next = tcp_conn_serve(c);
+	/* Still reading: the event it came through goes on as it is. */
+	if (next == TCP_CONN_WRITE)
+		tcp_conn_wait(c, next);
 }
 
 static void
@@ -348,8 +385,7 @@ responder_accept_callback(struct evconnlistener *listener, evutil_socket_t fd,
 			  struct sockaddr *peer, int peerlen, void *arg)
 {
 	struct responder *r = arg;
-	struct timeval deadline = {TCP_REQUEST_DEADLINE_SEC, 0};
-	struct tcp_conn *c = xmalloc(sizeof *c);
+	struct tcp_conn *c = xcalloc(1, sizeof *c);
 
 	(void)listener;
 	c->responder = r;
@@ -362,9 +398,10 @@ responder_accept_callback(struct evconnlistener *listener, evutil_socket_t fd,
 	LIST_INSERT_HEAD(&r->conns, c, entry);
 	/* A completed handshake is proof the request arrived, id or not. */
 	agent_record_by_peer(r->agent, r->port, peer);
-	event_assign(&c->ev, r->agent->base, fd, EV_READ | EV_PERSIST,
-		     tcp_conn_event_callback, c);
-	event_add(&c->ev, &deadline);
+	/* The listener defers accepting until data comes (TCP_DEFER_ACCEPT):
+	 * the request is nearly always here already, and a connection
+	 * answered now never enters the event loop. */
+	tcp_conn_wait(c, tcp_conn_serve(c));
 }
 
 static void
@@ -423,6 +460,10 @@ responder_socket(enum proto proto, const struct sockaddr *addr, char **cause)
 	 */
 	if (proto == PROTO_TCP && listen(fd, 65535) != 0)
 		goto fail;
+	/* Woken once the request is in, not at the handshake's last ACK:
+	 * nearly every connection is then answered as it is accepted. */
+	if (proto == PROTO_TCP)
+		setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &one, sizeof one);
 	return fd;
 fail:
 	saved = errno;
