@@ -174,58 +174,116 @@ responder_udp_cmsgs(struct responder *r, struct msghdr *msg, void *reply,
 	return len;
 }
 
+/* Control data of one datagram: its destination address, the drop count. */
+union udp_control {
+	char space[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+		   CMSG_SPACE(sizeof(uint32_t))];
+	struct cmsghdr align;
+};
+
+/*
+ * Datagrams read, and replies sent, per system call (recvmmsg, sendmmsg):
+ * the agent answers a sweep's every datagram, and one call each per
+ * datagram cost it more than the answering did.
+ */
+#define UDP_MMSG 32
+
+/* Scratch for one batch; the agent has one thread. */
+static struct udp_batch {
+	struct mmsghdr in[UDP_MMSG], out[UDP_MMSG];
+	struct iovec in_iov[UDP_MMSG], out_iov[UDP_MMSG];
+	struct sockaddr_storage peer[UDP_MMSG];
+	union udp_control control[UDP_MMSG], send_control[UDP_MMSG];
+	uint8_t buf[UDP_MMSG][SERVICE_MAX_MESSAGE];
+	uint8_t reply[UDP_MMSG][SERVICE_MAX_MESSAGE + SERVICE_MAX_GROWTH];
+} udp_batch;
+
+/* Sends the first n replies of b->out; one that fails is counted, the rest
+ * go on. */
+static void
+responder_udp_send(struct responder *r, int fd, struct udp_batch *b,
+		   unsigned n)
+{
+	unsigned done = 0;
+	int sent;
+
+	while (done < n) {
+		sent = sendmmsg(fd, b->out + done, n - done, MSG_DONTWAIT);
+		if (sent > 0) {
+			r->agent->replies += (uint64_t)sent;
+			done += (unsigned)sent;
+			continue;
+		}
+		if (sent < 0 && errno == EINTR)
+			continue;
+		responder_send_failed(r, sent < 0 ? errno : EIO);
+		done++;
+	}
+}
+
 static void
 responder_udp_event_callback(evutil_socket_t fd, short what, void *arg)
 {
 	struct responder *r = arg;
-	uint8_t buf[SERVICE_MAX_MESSAGE];
-	uint8_t reply[SERVICE_MAX_MESSAGE + SERVICE_MAX_GROWTH];
-	union {
-		char space[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
-			   CMSG_SPACE(sizeof(uint32_t))];
-		struct cmsghdr align;
-	} control, send_control;
-	struct sockaddr_storage peer;
+	struct udp_batch *b = &udp_batch;
 	size_t reply_len;
-	int i;
+	unsigned handled = 0, i, nout;
+	int n;
 
 	(void)what;
-	for (i = 0; i < UDP_BATCH; i++) {
-		struct iovec iov = {buf, sizeof buf};
-		struct msghdr msg = {
-			.msg_name = &peer,
-			.msg_namelen = sizeof peer,
-			.msg_iov = &iov,
-			.msg_iovlen = 1,
-			.msg_control = control.space,
-			.msg_controllen = sizeof control.space,
-		};
-		ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT);
-
+	while (handled < UDP_BATCH) {
+		for (i = 0; i < UDP_MMSG; i++) {
+			b->in_iov[i] = (struct iovec){b->buf[i], sizeof b->buf[i]};
+			b->in[i].msg_hdr = (struct msghdr){
+				.msg_name = &b->peer[i],
+				.msg_namelen = sizeof b->peer[i],
+				.msg_iov = &b->in_iov[i],
+				.msg_iovlen = 1,
+				.msg_control = b->control[i].space,
+				.msg_controllen = sizeof b->control[i].space,
+			};
+		}
+		n = recvmmsg(fd, b->in, UDP_MMSG, MSG_DONTWAIT, NULL);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return;
 			if (errno != EINTR)
-				log_debug("udp/%u: recvmsg: %s", r->port,
+				log_debug("udp/%u: recvmmsg: %s", r->port,
 					  strerror(errno));
+			handled++;
 			continue;
 		}
-		msg.msg_controllen = responder_udp_cmsgs(
-			r, &msg, send_control.space, sizeof send_control.space);
-		msg.msg_control =
-			msg.msg_controllen > 0 ? send_control.space : NULL;
-		if ((msg.msg_flags & MSG_TRUNC) ||
-		    responder_answer(r, buf, (size_t)n,
-				     (struct sockaddr *)&peer, reply,
-				     sizeof reply, &reply_len) != ANSWER_REPLY)
-			continue;
-		iov.iov_base = reply;
-		iov.iov_len = reply_len;
-		msg.msg_flags = 0;
-		if (sendmsg(fd, &msg, MSG_DONTWAIT) < 0)
-			responder_send_failed(r, errno);
-		else
-			r->agent->replies++;
+		nout = 0;
+		for (i = 0; i < (unsigned)n; i++) {
+			struct msghdr *in = &b->in[i].msg_hdr;
+			struct msghdr *out = &b->out[nout].msg_hdr;
+
+			*out = (struct msghdr){
+				.msg_name = in->msg_name,
+				.msg_namelen = in->msg_namelen,
+				.msg_iov = &b->out_iov[nout],
+				.msg_iovlen = 1,
+			};
+			out->msg_controllen = responder_udp_cmsgs(
+				r, in, b->send_control[nout].space,
+				sizeof b->send_control[nout].space);
+			out->msg_control = out->msg_controllen > 0
+						   ? b->send_control[nout].space
+						   : NULL;
+			if ((in->msg_flags & MSG_TRUNC) ||
+			    responder_answer(r, b->buf[i], b->in[i].msg_len,
+					     in->msg_name, b->reply[nout],
+					     sizeof b->reply[nout],
+					     &reply_len) != ANSWER_REPLY)
+				continue;
+			b->out_iov[nout] =
+				(struct iovec){b->reply[nout], reply_len};
+			nout++;
+		}
+		responder_udp_send(r, fd, b, nout);
+		handled += (unsigned)n;
+		if (n < UDP_MMSG)
+			return;
 	}
 }
 
