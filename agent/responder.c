@@ -201,8 +201,7 @@ static struct udp_batch {
 /* Sends the first n replies of b->out; one that fails is counted, the rest
  * go on. */
 static void
-responder_udp_send(struct responder *r, int fd, struct udp_batch *b,
-		   unsigned n)
+responder_udp_send(struct responder *r, int fd, struct udp_batch *b, unsigned n)
 {
 	unsigned done = 0;
 	int sent;
@@ -233,7 +232,8 @@ responder_udp_event_callback(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	while (handled < UDP_BATCH) {
 		for (i = 0; i < UDP_MMSG; i++) {
-			b->in_iov[i] = (struct iovec){b->buf[i], sizeof b->buf[i]};
+			b->in_iov[i] =
+				(struct iovec){b->buf[i], sizeof b->buf[i]};
 			b->in[i].msg_hdr = (struct msghdr){
 				.msg_name = &b->peer[i],
 				.msg_namelen = sizeof b->peer[i],
@@ -337,8 +337,7 @@ tcp_conn_write(struct tcp_conn *c, const uint8_t *data, size_t len)
 	return false;
 }
 
-static void tcp_conn_event_callback(evutil_socket_t fd, short what,
-				    void *arg);
+static void tcp_conn_event_callback(evutil_socket_t fd, short what, void *arg);
 
 /* What a connection waits for after tcp_conn_serve(). */
 enum tcp_conn_next {
