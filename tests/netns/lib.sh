@@ -186,10 +186,11 @@ np_router_snat()
 	NFT
 }
 
-# True when a TCP connection to addr:port opens from the probe namespace.
+# True when a TCP connection to addr:port opens, asked from the agent's
+# namespace for the reason agent_wait_control gives.
 np_tcp_open()
 {
-	"$TESTBED" exec probe timeout 0.3 bash -c \
+	"$TESTBED" exec agent timeout 0.3 bash -c \
 		"exec 3<>/dev/tcp/$1/$2" 2>/dev/null
 }
 
@@ -315,13 +316,16 @@ server_start()
 }
 
 # server_wait NAME CHECK...: waits (at most ~5 s) until CHECK... succeeds
-# from the probe namespace.
+# from the router namespace. Not from the probe's: a TCP client there (curl
+# closes first) leaves its ephemeral port, any of 32768-60999, in TIME_WAIT
+# for 60 s, and a sweep over that port then reads it local_error, rightly
+# (the port is busy on the probe's host): test 31 failed so in a stress run.
 server_wait()
 {
 	local name=$1
 	shift
 	for _ in $(seq 50); do
-		"$TESTBED" exec probe "$@" >/dev/null 2>&1 && return 0
+		"$TESTBED" exec router "$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
 	np_die "$name did not answer within 5 s; its log:
